@@ -1,0 +1,25 @@
+/* The generic timer: a free-running counter and a one-shot deadline per core.
+ * We use the EL1 virtual timer (CNTV_*): usable at EL1 whether or not we came
+ * through EL2, where we set CNTVOFF_EL2 = 0 so virtual == physical time. */
+#ifndef ARMADA_ARCH_TIMER_H
+#define ARMADA_ARCH_TIMER_H
+
+#include <stdint.h>
+
+#include <arch/cpu.h>
+
+struct platform;
+
+int timer_init_global(const struct platform *p); /* boot core: frequency, interrupt */
+void timer_init_cpu(void);                        /* each core: its PPI */
+uint64_t timer_frequency(void);
+uint32_t timer_intid(void);
+uint64_t timer_now(void);                         /* counter ticks */
+uint64_t timer_ns_to_ticks(uint64_t ns);
+uint64_t timer_ticks_to_ns(uint64_t ticks);
+/* Call fn(arg) on this core, from its interrupt handler, at counter `deadline`. */
+void timer_arm_deadline(uint64_t deadline, timer_callback_t fn, void *arg);
+void timer_cancel(void);
+void timer_delay_us(uint64_t us);
+
+#endif

@@ -1,0 +1,24 @@
+/* What boot/ offers the rest: the platform as read from the DT, the boot
+ * facts, and the core bring-up. */
+#ifndef ARMADA_BOOT_BOOT_H
+#define ARMADA_BOOT_BOOT_H
+
+#include <bootargs.h>
+#include <lib/dt/platform.h>
+#include <stdint.h>
+
+extern struct platform platform;   /* read-only after boot_main */
+extern struct bootargs bootargs;
+extern uint32_t boot_entry_el;
+extern uint64_t boot_load_address;
+extern uint32_t cpu_dt_index[];    /* logical id -> index in platform.cpus[] */
+
+/* boot/smp.c */
+void smp_start_secondaries(void);
+uint64_t smp_bringup_ns(void);
+void secondary_entry(void);        /* boot/head.S */
+
+/* boot/run.c: what to do once every core is up. */
+void boot_run(void) __attribute__((noreturn));
+
+#endif

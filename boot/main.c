@@ -1,0 +1,206 @@
+/*
+ * The boot core's path from the loader to a running system.
+ * boot_main() runs with the MMU off (boot/head.S, step 2): read the DT,
+ * bring up the console, lay out stacks and page tables, turn the MMU on.
+ * boot_core_main() runs with it on: interrupts, timer, other cores, then
+ * whatever the boot arguments ask for.
+ */
+#include <arch/barrier.h>
+#include <arch/boot_handoff.h>
+#include <arch/cache.h>
+#include <arch/cpu.h>
+#include <arch/exception.h>
+#include <arch/mmu.h>
+#include <arch/timer.h>
+#include <boot/boot.h>
+#include <drivers/console.h>
+#include <gic/irq.h>
+#include <mm/page_alloc.h>
+#include <psci/psci.h>
+#include <string.h>
+#include <sync/xcall.h>
+
+#define DTB_MAX_SIZE (2UL << 20) /* the arm64 boot protocol's limit */
+#define THREAD_STACK_PAGES 4     /* 16 KiB, with an unmapped guard page below */
+#define EXC_STACK_PAGES 2        /* 8 KiB, likewise */
+
+struct platform platform;
+struct bootargs bootargs;
+struct boot_handoff boot_handoff;
+struct percpu percpu_areas[MAX_CPUS];
+uint32_t boot_entry_el;
+uint64_t boot_load_address;
+uint32_t cpu_dt_index[MAX_CPUS];
+
+extern char __image_start[], __image_end[], boot_stack_guard[], boot_stack_top[];
+
+static void halt_forever(void)
+{
+    for (;;)
+        cpu_wfe();
+}
+
+/* A stack of `pages` with an unmapped guard page below; returns its top. */
+static uint64_t stack_alloc(uint32_t pages, uint64_t *base)
+{
+    uint64_t mem = page_alloc(pages + 1);
+    if (!mem)
+        return 0;
+    *base = mem + PAGE_SIZE;
+    return mem + (pages + 1) * PAGE_SIZE;
+}
+
+/* Logical ids: 0 is the core we booted on, the rest in DT order. */
+static uint32_t assign_logical_ids(void)
+{
+    uint32_t n = 0;
+    cpu_dt_index[n++] = platform.boot_cpu_index;
+    for (uint32_t i = 0; i < platform.cpu_count && n < MAX_CPUS; i++)
+        if (i != platform.boot_cpu_index)
+            cpu_dt_index[n++] = i;
+    return n;
+}
+
+static int map_device(uint64_t base, uint64_t size)
+{
+    return size ? mmu_map(base, size, MMU_DEVICE) : 0;
+}
+
+static bool build_page_tables(void)
+{
+    int err = 0;
+    for (uint32_t i = 0; i < platform.mem_bank_count; i++)
+        err |= mmu_map(platform.mem_banks[i].base, platform.mem_banks[i].size, MMU_NORMAL);
+    /* The image itself, in case the memory node is wrong about it. */
+    err |= mmu_map((uint64_t)__image_start, __image_end - __image_start, MMU_NORMAL);
+    err |= map_device(platform.gic.dist_base, platform.gic.dist_size);
+    err |= map_device(platform.gic.cpuif_base, platform.gic.cpuif_size);
+    for (uint32_t i = 0; i < platform.gic.redist_count; i++)
+        err |= map_device(platform.gic.redist[i].base, platform.gic.redist[i].size);
+    err |= map_device(platform.console.base, platform.console.size ? platform.console.size : PAGE_SIZE);
+    err |= mmu_unmap_page((uint64_t)boot_stack_guard);
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        err |= mmu_unmap_page(percpu_areas[cpu].exc_stack_base - PAGE_SIZE);
+        if (cpu)
+            err |= mmu_unmap_page(percpu_areas[cpu].stack_base - PAGE_SIZE);
+    }
+    return err == 0;
+}
+
+void boot_main(uint64_t dtb, uint64_t load_address, uint64_t entry_el)
+{
+    boot_entry_el = (uint32_t)entry_el;
+    boot_load_address = load_address;
+    uint64_t mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+    struct phys_range image = {(uint64_t)__image_start, __image_end - __image_start};
+    int st = platform_from_dt(&platform, (const void *)dtb, DTB_MAX_SIZE, mpidr, image);
+    bool have_console = st != PLATFORM_EBADDTB && console_init(&platform.console);
+    if (!have_console)
+        halt_forever(); /* nowhere to say anything: the DT names no console we drive */
+
+    kprintf("\nArmada: entered at EL%u, loaded at %#lx, DTB at %#lx\n", boot_entry_el,
+            (unsigned long)load_address, (unsigned long)dtb);
+    for (uint32_t i = 0; i < platform.error_count; i++)
+        kprintf("  %s\n", platform.errors[i]);
+    if (entry_el == 3) {
+        kprintf("armada: entered at EL3. Armada runs at EL1 and starts from EL2 or EL1;\n"
+                "armada: have the firmware drop to EL2 (e.g. TF-A, or QEMU without secure=on). Halted.\n");
+        halt_forever();
+    }
+    bootargs_parse(&bootargs, platform.bootargs);
+    panic_poweroff = bootargs.test || bootargs.bench || bootargs.litmus;
+
+    page_alloc_init(&platform);
+    cpus_possible = assign_logical_ids();
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        struct percpu *pc = &percpu_areas[cpu];
+        pc->cpu_id = cpu;
+        pc->mpidr = platform.cpus[cpu_dt_index[cpu]].mpidr;
+        if (cpu == 0) {
+            pc->stack_base = (uint64_t)boot_stack_guard + PAGE_SIZE;
+            pc->stack_top = (uint64_t)boot_stack_top;
+        } else {
+            pc->stack_top = stack_alloc(THREAD_STACK_PAGES, &pc->stack_base);
+        }
+        pc->exc_stack_top = stack_alloc(EXC_STACK_PAGES, &pc->exc_stack_base);
+        if (!pc->stack_top || !pc->exc_stack_top) {
+            kprintf("armada: out of memory for cpu%u's stacks; using %u core(s)\n", cpu, cpu);
+            cpus_possible = cpu ? cpu : 1;
+            break;
+        }
+        boot_handoff.mpidr[cpu] = pc->mpidr;
+        boot_handoff.stack_top[cpu] = pc->stack_top;
+        boot_handoff.exc_stack_top[cpu] = pc->exc_stack_top;
+        boot_handoff.percpu[cpu] = (uint64_t)pc;
+    }
+    boot_handoff.cpu_count = cpus_possible;
+    if (!build_page_tables()) {
+        kprintf("armada: could not build page tables (%u tables used); halted\n", mmu_tables_used());
+        halt_forever();
+    }
+    mmu_tables_publish(&boot_handoff.mair, &boot_handoff.tcr, &boot_handoff.ttbr0);
+    /* Everything we wrote so far went straight to memory (caches off); drop
+     * any stale lines for it so the cached view after the switch is the same. */
+    dcache_invalidate_poc(__image_start, __image_end - __image_start);
+    for (uint32_t cpu = 1; cpu < cpus_possible; cpu++)
+        dcache_invalidate_poc((void *)(percpu_areas[cpu].stack_base - PAGE_SIZE),
+                              (THREAD_STACK_PAGES + 1) * PAGE_SIZE);
+    mmu_enable(boot_handoff.mair, boot_handoff.tcr, boot_handoff.ttbr0);
+}
+
+void exception_stop_ipi_install(void);
+
+static void print_boot_log(void)
+{
+    const struct platform *p = &platform;
+    kprintf("model: %s\n", p->model[0] ? p->model : "(none)");
+    uint64_t ram = 0;
+    for (uint32_t i = 0; i < p->mem_bank_count; i++) {
+        ram += p->mem_banks[i].size;
+        kprintf("memory: %#lx-%#lx (%lu MiB)\n", (unsigned long)p->mem_banks[i].base,
+                (unsigned long)(p->mem_banks[i].base + p->mem_banks[i].size),
+                (unsigned long)(p->mem_banks[i].size >> 20));
+    }
+    kprintf("memory: %lu MiB total, %lu MiB usable in %u range(s), %u reserved range(s)\n",
+            (unsigned long)(ram >> 20), (unsigned long)(page_alloc_total_bytes() >> 20), p->usable_count,
+            p->reserved_count);
+    irq_describe();
+    if (psci_available()) {
+        uint32_t v = psci_version();
+        kprintf("psci: version %u.%u via %s (%s)\n", v >> 16, v & 0xffff, psci_conduit_name(),
+                p->psci_compatible);
+    } else {
+        kprintf("psci: none in the device tree\n");
+    }
+    uint64_t f = timer_frequency();
+    kprintf("timer: %lu.%03lu MHz, virtual timer PPI INTID %u\n", (unsigned long)(f / 1000000),
+            (unsigned long)(f / 1000 % 1000), timer_intid());
+    kprintf("console: %s at %#lx, receive INTID %u\n", p->console.path, (unsigned long)p->console.base,
+            p->console.irq.intid);
+    if (p->bootargs[0])
+        kprintf("bootargs: %s\n", p->bootargs);
+    for (uint32_t i = 0; i < bootargs.unknown_count; i++)
+        kprintf("bootargs: unknown word \"%s\" ignored\n", bootargs.unknown[i]);
+}
+
+void boot_core_main(void)
+{
+    console_smp_ready();
+    page_alloc_smp_ready();
+    psci_init(&platform);
+    exception_stop_ipi_install();
+    xcall_init();
+    if (irq_init_global(&platform) || irq_init_cpu(0))
+        panic("no interrupt controller: cannot run");
+    if (timer_init_global(&platform))
+        panic("no timer: cannot run");
+    timer_init_cpu();
+    console_rx_start();
+    cpu_mark_online(0);
+    irq_enable_local();
+    print_boot_log();
+    kprintf("cpu0: MPIDR %#lx, boot core, EL%u -> EL%u\n", (unsigned long)percpu_areas[0].mpidr,
+            boot_entry_el, current_el());
+    smp_start_secondaries();
+    boot_run();
+}

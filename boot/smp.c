@@ -1,0 +1,107 @@
+/* Bringing up the secondaries: each started by its DT enable-method, then
+ * waited for with a timeout; a core that fails is reported, the rest go on. */
+#include <arch/barrier.h>
+#include <arch/boot_handoff.h>
+#include <arch/cache.h>
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <boot/boot.h>
+#include <drivers/console.h>
+#include <gic/irq.h>
+#include <psci/psci.h>
+
+#define CPU_ONLINE_TIMEOUT_MS 2000 /* generous: TCG on a loaded host is slow */
+
+uint32_t cpus_possible;
+static uint64_t online_mask;       /* bit n: core n finished its setup */
+static uint64_t bringup_ns;
+
+bool cpu_is_online(uint32_t cpu)
+{
+    return cpu < MAX_CPUS && (__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE) >> cpu & 1);
+}
+
+uint32_t cpus_online_count(void) { return (uint32_t)__builtin_popcountll(__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE)); }
+
+void cpu_mark_online(uint32_t cpu)
+{
+    /* Release: the core's setup (GIC, timer, per-CPU state) is visible before
+     * anyone sees it online and sends it work. */
+    __atomic_fetch_or(&online_mask, 1UL << cpu, __ATOMIC_RELEASE);
+}
+
+void cpu_mark_offline(uint32_t cpu) { __atomic_fetch_and(&online_mask, ~(1UL << cpu), __ATOMIC_RELEASE); }
+
+uint64_t smp_bringup_ns(void) { return bringup_ns; }
+
+static uint64_t online_at[MAX_CPUS];
+
+void secondary_main(uint32_t cpu)
+{
+    if (irq_init_cpu(cpu)) {
+        kprintf("cpu%u: interrupt controller setup failed; parking this core\n", cpu);
+        for (;;)
+            cpu_wfi();
+    }
+    timer_init_cpu();
+    online_at[cpu] = timer_now();
+    cpu_mark_online(cpu);
+    irq_enable_local();
+    for (;;)
+        cpu_wfi(); /* work arrives by IPI until the scheduler exists */
+}
+
+static const char *method_name(const struct platform_cpu *c)
+{
+    return c->method == CPU_ENABLE_UNKNOWN ? c->method_name : cpu_enable_method_name(c->method);
+}
+
+static void report_missing(uint32_t cpu, const struct platform_cpu *c)
+{
+    if (c->method == CPU_ENABLE_PSCI) {
+        int64_t state = psci_affinity_info(c->mpidr);
+        const char *what = state == PSCI_AFF_ON ? "ON" : state == PSCI_AFF_OFF ? "OFF"
+                           : state == PSCI_AFF_ON_PENDING ? "ON_PENDING" : psci_error_name(state);
+        kprintf("cpu%u: MPIDR %#lx: did not come up within %u ms (PSCI AFFINITY_INFO: %s)\n", cpu,
+                (unsigned long)c->mpidr, CPU_ONLINE_TIMEOUT_MS, what);
+    } else {
+        kprintf("cpu%u: MPIDR %#lx: did not come up within %u ms after spin-table release at %#lx\n",
+                cpu, (unsigned long)c->mpidr, CPU_ONLINE_TIMEOUT_MS, (unsigned long)c->release_addr);
+    }
+}
+
+void smp_start_secondaries(void)
+{
+    uint64_t entry = (uint64_t)secondary_entry;
+    uint64_t t0 = timer_now();
+    /* Secondaries read the handoff with caches off: push it to memory. */
+    dcache_clean_poc(&boot_handoff, sizeof boot_handoff);
+    for (uint32_t cpu = 1; cpu < cpus_possible; cpu++) {
+        const struct platform_cpu *c = &platform.cpus[cpu_dt_index[cpu]];
+        uint64_t t = timer_now();
+        int64_t r = cpu_start(c, cpu, entry);
+        if (r != PSCI_SUCCESS) {
+            if (c->method == CPU_ENABLE_PSCI)
+                kprintf("cpu%u: MPIDR %#lx: PSCI CPU_ON failed: %s (%ld)\n", cpu,
+                        (unsigned long)c->mpidr, psci_error_name(r), (long)r);
+            else
+                kprintf("cpu%u: MPIDR %#lx: cannot start: enable-method \"%s\" %s\n", cpu,
+                        (unsigned long)c->mpidr, method_name(c),
+                        c->method == CPU_ENABLE_SPIN_TABLE ? "has no cpu-release-addr" : "is not supported");
+            continue;
+        }
+        uint64_t deadline = t + timer_ns_to_ticks(CPU_ONLINE_TIMEOUT_MS * 1000000ULL);
+        while (!cpu_is_online(cpu) && timer_now() < deadline)
+            cpu_relax();
+        if (!cpu_is_online(cpu)) {
+            report_missing(cpu, c);
+            continue;
+        }
+        kprintf("cpu%u: MPIDR %#lx (cluster %u), started by %s, online after %lu us\n", cpu,
+                (unsigned long)c->mpidr, c->cluster, method_name(c),
+                (unsigned long)(timer_ticks_to_ns(online_at[cpu] - t) / 1000));
+    }
+    bringup_ns = timer_ticks_to_ns(timer_now() - t0);
+    kprintf("smp: %u of %u core(s) online; bringing them up took %lu us\n", cpus_online_count(),
+            platform.cpu_count, (unsigned long)(bringup_ns / 1000));
+}

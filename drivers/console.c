@@ -1,0 +1,115 @@
+/* Console: formats into a per-call buffer, then writes it under one lock so
+ * lines from different cores never interleave. */
+#include <arch/cpu.h>
+#include <drivers/console.h>
+#include <drivers/uart.h>
+#include <fmt.h>
+#include <gic/irq.h>
+#include <lib/dt/platform.h>
+#include <sync/spinlock.h>
+
+#define RX_RING 256
+#define LINE_MAX 320
+
+static const struct uart_driver *uart;
+static uintptr_t uart_base;
+static uint32_t uart_irq;
+static bool locking;
+static struct spinlock console_lock = SPINLOCK_INIT("console");
+
+static struct spinlock rx_lock = SPINLOCK_INIT("console-rx");
+static char rx_ring[RX_RING];
+static unsigned rx_head, rx_tail; /* under rx_lock */
+
+bool console_init(const struct platform_console *c)
+{
+    if (c->kind == CONSOLE_PL011)
+        uart = &pl011_driver;
+    else
+        uart = NULL;
+    if (!uart)
+        return false;
+    uart_base = c->base;
+    uart_irq = c->irq.intid;
+    uart->init(uart_base, c->clock_hz);
+    return true;
+}
+
+bool console_present(void) { return uart != NULL; }
+
+void console_smp_ready(void) { locking = true; }
+
+void console_write_unlocked(const char *s, unsigned long n)
+{
+    if (!uart)
+        return;
+    for (unsigned long i = 0; i < n; i++) {
+        if (s[i] == '\n')
+            uart->putc(uart_base, '\r');
+        uart->putc(uart_base, s[i]);
+    }
+}
+
+void console_write(const char *s, unsigned long n)
+{
+    if (!locking) {
+        console_write_unlocked(s, n);
+        return;
+    }
+    uint64_t flags = spin_lock_irqsave(&console_lock);
+    console_write_unlocked(s, n);
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
+int kprintf(const char *fmt, ...)
+{
+    char line[LINE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = fmt_vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    console_write(line, n < (int)sizeof line ? (unsigned long)n : sizeof line - 1);
+    return n;
+}
+
+int kprintf_unlocked(const char *fmt, ...)
+{
+    char line[LINE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = fmt_vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    console_write_unlocked(line, n < (int)sizeof line ? (unsigned long)n : sizeof line - 1);
+    return n;
+}
+
+static void console_rx_irq(uint32_t intid, void *arg)
+{
+    (void)intid, (void)arg;
+    int c;
+    spin_lock(&rx_lock);
+    while ((c = uart->getc(uart_base)) >= 0) {
+        if (rx_head - rx_tail < RX_RING)
+            rx_ring[rx_head++ % RX_RING] = (char)c;
+    }
+    spin_unlock(&rx_lock);
+}
+
+void console_rx_start(void)
+{
+    if (!uart || !uart_irq)
+        return;
+    irq_handler_set(uart_irq, console_rx_irq, NULL);
+    irq_enable(uart_irq);
+    uart->rx_irq_enable(uart_base, true);
+}
+
+int console_getc(void)
+{
+    int c = -1;
+    uint64_t flags = spin_lock_irqsave(&rx_lock);
+    if (rx_head != rx_tail)
+        c = (unsigned char)rx_ring[rx_tail++ % RX_RING];
+    spin_unlock_irqrestore(&rx_lock, flags);
+    return c;
+}

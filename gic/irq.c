@@ -1,0 +1,102 @@
+/* Backend choice, the handler table and IPI dispatch. */
+#include <arch/barrier.h>
+#include <arch/cpu.h>
+#include <drivers/console.h>
+#include <gic/irq.h>
+#include <lib/dt/platform.h>
+
+#define MAX_INTID 1020
+
+struct irq_slot {
+    irq_handler_t fn;
+    void *arg;
+};
+
+static const struct irq_backend *backend;
+/* Written at init by the boot core before other cores start (their start is
+ * ordered after by the PSCI call / spin-table release, which follows a dsb). */
+static struct irq_slot handlers[MAX_INTID];
+static void (*ipi_handlers[IPI_KIND_COUNT])(void);
+uint64_t ipi_sent[IPI_KIND_COUNT];
+
+int irq_init_global(const struct platform *p)
+{
+    switch (p->gic.version) {
+    case GIC_V3:
+        backend = &gicv3_backend;
+        break;
+    default:
+        kprintf("irq: no supported interrupt controller in the device tree (GIC version %d)\n",
+                p->gic.version);
+        return -1;
+    }
+    return backend->init_global(p);
+}
+
+int irq_init_cpu(uint32_t cpu) { return backend ? backend->init_cpu(cpu) : -1; }
+const char *irq_backend_name(void) { return backend ? backend->name : "none"; }
+void irq_describe(void)
+{
+    if (backend)
+        backend->describe();
+}
+
+void irq_handler_set(uint32_t intid, irq_handler_t fn, void *arg)
+{
+    if (intid >= MAX_INTID)
+        return;
+    handlers[intid].arg = arg;
+    WRITE_ONCE(handlers[intid].fn, fn);
+}
+
+void irq_enable(uint32_t intid) { irq_enable_on(intid, this_cpu_id()); }
+void irq_enable_on(uint32_t intid, uint32_t cpu)
+{
+    if (backend)
+        backend->enable(intid, cpu);
+}
+void irq_disable(uint32_t intid)
+{
+    if (backend)
+        backend->disable(intid);
+}
+
+void ipi_handler_set(enum ipi_kind kind, void (*fn)(void)) { ipi_handlers[kind] = fn; }
+
+void ipi_send(uint32_t cpu, enum ipi_kind kind)
+{
+    __atomic_fetch_add(&ipi_sent[kind], 1, __ATOMIC_RELAXED); /* statistics only */
+    backend->send_sgi(kind, cpu);
+}
+
+void ipi_broadcast(enum ipi_kind kind)
+{
+    __atomic_fetch_add(&ipi_sent[kind], 1, __ATOMIC_RELAXED); /* statistics only */
+    backend->send_sgi_others(kind);
+}
+
+void irq_dispatch(struct exception_frame *frame)
+{
+    (void)frame;
+    struct percpu *cpu = this_cpu();
+    for (;;) {
+        uint32_t raw;
+        uint32_t intid = backend->ack(&raw);
+        if (intid >= INTID_SPURIOUS_MIN)
+            return;
+        cpu->irqs++;
+        if (intid < IPI_KIND_COUNT) {
+            cpu->ipis_received[intid]++;
+            backend->eoi(raw); /* SGIs: EOI first so a new one can be raised meanwhile */
+            if (ipi_handlers[intid])
+                ipi_handlers[intid]();
+            continue;
+        }
+        irq_handler_t fn = READ_ONCE(handlers[intid].fn);
+        if (fn)
+            fn(intid, handlers[intid].arg);
+        else
+            kprintf("irq: cpu%u: unexpected interrupt %u (no handler)\n", cpu->cpu_id, intid);
+        backend->eoi(raw);
+    }
+}

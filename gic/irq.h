@@ -1,0 +1,58 @@
+/*
+ * Interrupts and inter-processor interrupts, whatever GIC the DT describes.
+ * gic/irq.c picks the backend (gicv3.c now; gicv2.c for the GIC-400) from
+ * `struct platform` at run time; nothing above this layer sees a GIC register.
+ */
+#ifndef ARMADA_GIC_IRQ_H
+#define ARMADA_GIC_IRQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct platform;
+struct exception_frame;
+
+typedef void (*irq_handler_t)(uint32_t intid, void *arg);
+
+enum ipi_kind {
+    IPI_RESCHEDULE = 0, /* wake the core (from WFI) to look at its run queue */
+    IPI_CALL_FUNCTION,  /* run queued cross-calls (sync/xcall.c) */
+    IPI_STOP,           /* stop: park with interrupts off (panic, poweroff) */
+    IPI_KIND_COUNT,
+};
+
+struct irq_backend {
+    const char *name;
+    int (*init_global)(const struct platform *p);   /* distributor, boot core */
+    int (*init_cpu)(uint32_t cpu);                  /* this core's interface */
+    uint32_t (*ack)(uint32_t *raw);                 /* INTID; *raw goes back to eoi */
+    void (*eoi)(uint32_t raw);
+    void (*enable)(uint32_t intid, uint32_t target_cpu);
+    void (*disable)(uint32_t intid);
+    void (*send_sgi)(uint32_t sgi, uint32_t cpu);
+    void (*send_sgi_others)(uint32_t sgi);
+    void (*describe)(void);                         /* one boot-log line */
+};
+
+int irq_init_global(const struct platform *p);  /* boot core, after the MMU is on */
+int irq_init_cpu(uint32_t cpu);                 /* every core, itself */
+void irq_handler_set(uint32_t intid, irq_handler_t fn, void *arg);
+void irq_enable(uint32_t intid);                /* SPIs go to the calling core */
+void irq_enable_on(uint32_t intid, uint32_t cpu);
+void irq_disable(uint32_t intid);
+const char *irq_backend_name(void);
+void irq_describe(void);
+
+void ipi_handler_set(enum ipi_kind kind, void (*fn)(void));
+void ipi_send(uint32_t cpu, enum ipi_kind kind);
+void ipi_broadcast(enum ipi_kind kind);         /* every online core but this one */
+extern uint64_t ipi_sent[IPI_KIND_COUNT];       /* totals, for the boot log and tests */
+
+/* Called from the exception vectors. */
+void irq_dispatch(struct exception_frame *frame);
+
+/* Backends. */
+extern const struct irq_backend gicv3_backend;
+#define INTID_SPURIOUS_MIN 1020
+
+#endif

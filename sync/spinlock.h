@@ -1,0 +1,52 @@
+/*
+ * Ticket spinlock on LL/SC (LDAXR/STXR), waiters parked in WFE.
+ * Layout: one 32-bit word, `owner` in the low half, `next` in the high half.
+ * Lock: take a ticket (next++) with an acquire exclusive; wait in WFE until
+ * owner == ticket, re-reading owner with LDAXRH so the exclusive monitor arms
+ * and the unlocking STLRH (which clears every monitor on that line) wakes us.
+ * Unlock: owner++ with STLRH (release: the critical section's accesses are
+ * visible before the next owner can see its turn).
+ * x86: `lock xadd` for the ticket, plain load while spinning, plain store to
+ * unlock (TSO keeps earlier accesses before it). docs/barriers.md.
+ */
+#ifndef ARMADA_SYNC_SPINLOCK_H
+#define ARMADA_SYNC_SPINLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <arch/sysreg.h>
+
+struct spinlock {
+    union {
+        uint32_t tickets;     /* owner [15:0], next [31:16]: one exclusive word */
+        struct {
+            uint16_t owner;   /* ticket being served */
+            uint16_t next;    /* next ticket to hand out */
+        };
+    };
+    int32_t owner_cpu;        /* debug: who holds it, -1 when free */
+    const char *name;
+};
+
+#define SPINLOCK_INIT(n) {{.tickets = 0}, .owner_cpu = -1, .name = (n)}
+
+void spin_lock(struct spinlock *lock);
+bool spin_trylock(struct spinlock *lock);
+void spin_unlock(struct spinlock *lock);
+bool spin_is_locked(const struct spinlock *lock);
+
+static inline uint64_t spin_lock_irqsave(struct spinlock *lock)
+{
+    uint64_t flags = irq_save();
+    spin_lock(lock);
+    return flags;
+}
+
+static inline void spin_unlock_irqrestore(struct spinlock *lock, uint64_t flags)
+{
+    spin_unlock(lock);
+    irq_restore(flags);
+}
+
+#endif

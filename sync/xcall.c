@@ -1,0 +1,89 @@
+/* Cross-calls over IPI_CALL_FUNCTION: see xcall.h. */
+#include <arch/barrier.h>
+#include <arch/cpu.h>
+#include <gic/irq.h>
+#include <sync/xcall.h>
+
+struct xcall_slot {
+    xcall_fn fn;
+    void *arg;
+    uint32_t busy; /* 1 from the caller's fill until the target ran it */
+} __attribute__((aligned(CACHE_LINE)));
+
+static struct xcall_slot slots[MAX_CPUS][MAX_CPUS]; /* [caller][target] */
+static uint64_t pending[MAX_CPUS];                  /* bit n: caller n has a call for us */
+
+void xcall_run_pending(void)
+{
+    uint32_t me = this_cpu_id();
+    /* Acquire: the callers' slot contents (written before their release OR)
+     * are visible before we read them. */
+    uint64_t bits = __atomic_exchange_n(&pending[me], 0, __ATOMIC_ACQUIRE);
+    while (bits) {
+        uint32_t caller = (uint32_t)__builtin_ctzll(bits);
+        bits &= bits - 1;
+        struct xcall_slot *s = &slots[caller][me];
+        s->fn(s->arg);
+        /* Release: the function's effects are visible before the caller sees
+         * the slot free (and before it may refill it). */
+        __atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
+    }
+}
+
+static void queue_call(uint32_t me, uint32_t cpu, xcall_fn fn, void *arg)
+{
+    struct xcall_slot *s = &slots[me][cpu];
+    /* Acquire: the target's last use of this slot happened before we refill it. */
+    while (__atomic_load_n(&s->busy, __ATOMIC_ACQUIRE))
+        xcall_run_pending();
+    s->fn = fn;
+    s->arg = arg;
+    s->busy = 1;
+    /* Release: fn/arg/busy are visible before the target can see our bit. */
+    __atomic_fetch_or(&pending[cpu], 1UL << me, __ATOMIC_RELEASE);
+}
+
+static void wait_for(uint32_t me, uint64_t mask)
+{
+    for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
+        if (!(mask >> cpu & 1))
+            continue;
+        /* Acquire: pairs with the target's release; its effects are visible to us. */
+        while (__atomic_load_n(&slots[me][cpu].busy, __ATOMIC_ACQUIRE))
+            xcall_run_pending(); /* someone may be waiting on us meanwhile */
+    }
+}
+
+void smp_call_function_many(uint64_t mask, xcall_fn fn, void *arg, bool wait)
+{
+    uint32_t me = this_cpu_id();
+    uint64_t sent = 0;
+    mask &= ~(1UL << me);
+    for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
+        if (!(mask >> cpu & 1) || !cpu_is_online(cpu))
+            continue;
+        queue_call(me, cpu, fn, arg);
+        ipi_send(cpu, IPI_CALL_FUNCTION); /* its dsb orders the queueing before the SGI */
+        sent |= 1UL << cpu;
+    }
+    if (wait)
+        wait_for(me, sent);
+}
+
+int smp_call_function_single(uint32_t cpu, xcall_fn fn, void *arg, bool wait)
+{
+    if (cpu >= MAX_CPUS || !cpu_is_online(cpu))
+        return -1;
+    if (cpu == this_cpu_id()) {
+        uint64_t flags = irq_save();
+        fn(arg);
+        irq_restore(flags);
+        return 0;
+    }
+    smp_call_function_many(1UL << cpu, fn, arg, wait);
+    return 0;
+}
+
+void smp_call_function_all(xcall_fn fn, void *arg, bool wait) { smp_call_function_many(~0UL, fn, arg, wait); }
+
+void xcall_init(void) { ipi_handler_set(IPI_CALL_FUNCTION, xcall_run_pending); }
