@@ -10,18 +10,10 @@ LIBFDT_ARM64 := $(DEPS)/libfdt-arm64
 LIBFDT_A := $(LIBFDT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a
 SETUP_STAMP := $(DEPS)/setup.stamp
 
-# Every module lists its sources here; one directory, one idea.
-SRCS_S := boot/head.S arch/arm64/vectors.S arch/arm64/cache.S
-SRCS_C := boot/main.c boot/smp.c boot/run.c \
-          arch/arm64/mmu.c arch/arm64/exception.c arch/arm64/timer.c \
-          lib/string.c lib/fmt.c lib/bootargs.c lib/ssp.c \
-          $(wildcard lib/dt/*.c) \
-          drivers/console.c drivers/pl011.c \
-          gic/irq.c gic/gicv3.c \
-          psci/psci.c psci/cpu_start.c \
-          sync/spinlock.c sync/xcall.c \
-          mm/page_alloc.c \
-          tests/image/harness.c $(wildcard tests/image/test_*.c)
+# The image is every source in these directories: the tree is the architecture.
+IMAGE_DIRS := boot arch/arm64 lib lib/dt drivers gic psci sync mm sched tests/image
+SRCS_S := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.S))
+SRCS_C := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.c))
 
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc -fno-builtin \
           -fpie -mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
@@ -34,7 +26,7 @@ LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,n
 
 OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all setup clean distclean run test debug
+.PHONY: all setup clean distclean run test debug fuzz unit-tests dtbs
 all: $(BUILD)/armada.img
 
 $(SETUP_STAMP): tools/setup.sh
@@ -63,6 +55,61 @@ $(BUILD)/armada.elf: $(OBJS) $(LIBFDT_A) boot/armada.lds
 
 $(BUILD)/armada.img: $(BUILD)/armada.elf
 	$(OBJCOPY) -O binary $< $@
+
+# Device trees: dts/*.dts -> build/dts/*.dtb; virt-truncated.dtb is cut by tools/dtb-cut.
+DTBS := $(patsubst dts/%.dts,$(BUILD)/dts/%.dtb,$(wildcard dts/*.dts)) $(BUILD)/dts/virt-truncated.dtb
+dtbs: $(DTBS)
+
+$(BUILD)/dts/%.dtb: dts/%.dts $(wildcard dts/*.dtsi) | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	@echo "  DTC     $<"
+	@dtc -q -I dts -O dtb -o $@ $<
+
+$(BUILD)/tools/dtb-cut: tools/dtb-cut.c | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	@gcc -std=gnu11 -Wall -Wextra -Werror -O2 -o $@ $< -lfdt
+
+$(BUILD)/dts/virt-truncated.dtb: $(BUILD)/dts/virt-truncated-src.dtb $(BUILD)/tools/dtb-cut
+	@$(BUILD)/tools/dtb-cut $< $@ /cpus/cpu@2
+
+# The stand-in loader for tests that hand over a blob QEMU would refuse.
+$(BUILD)/tests/stub.bin: tests/qemu/stub.S | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	@$(CC) -nostdlib -Wl,-Ttext=0x40100000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
+	@$(OBJCOPY) -O binary $(@:.bin=.elf) $@
+
+# Host unit tests of the pure logic in lib/ (ASan + UBSan).
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+$(BUILD)/unit/test_fmt: lib/fmt.c
+$(BUILD)/unit/test_bootargs: lib/bootargs.c
+
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	@gcc -std=gnu11 -Wall -Wextra -Werror -Wno-format -g -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -I. -Itests/unit -o $@ $(filter %.c,$^)
+unit-tests: $(UNIT_TESTS)
+	@fail=0; for t in $(UNIT_TESTS); do $$t || fail=1; done; exit $$fail
+
+include tests/host/host.mk
+
+QEMU_VIRT := qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -smp 4 -m 512M \
+             -nographic -net none -kernel $(BUILD)/armada.img
+RUN_APPEND ?=
+
+# The demo on QEMU virt: boot log, then IPIs between the cores. Quit: Ctrl-A X.
+run: $(BUILD)/armada.img
+	$(QEMU_VIRT) $(if $(RUN_APPEND),-append "$(RUN_APPEND)")
+
+# QEMU halted with a gdb stub on :1234, and gdb-multiarch attached with symbols.
+debug: $(BUILD)/armada.img
+	@echo "QEMU waits for gdb on localhost:1234 (log: $(BUILD)/debug-console.log)"
+	$(QEMU_VIRT) -S -gdb tcp::1234 -serial file:$(BUILD)/debug-console.log -display none -daemonize
+	gdb-multiarch -q -x tools/armada.gdb $(BUILD)/armada.elf
+
+# Everything: host unit tests, DT tests and a fuzz smoke run, then QEMU.
+test: $(BUILD)/armada.img $(DTBS) $(BUILD)/tests/stub.bin
+	@bash tests/run-all.sh
+
 
 clean:
 	rm -rf $(BUILD)

@@ -3,7 +3,7 @@
 #ifndef ARMADA_BOOT_BOOT_H
 #define ARMADA_BOOT_BOOT_H
 
-#include <bootargs.h>
+#include <lib/bootargs.h>
 #include <lib/dt/platform.h>
 #include <stdint.h>
 

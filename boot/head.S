@@ -148,7 +148,8 @@ el_setup:
     msr sctlr_el1, x0
     mov x0, #SPSR_EL1H_DAIF_MASKED
     msr spsr_el2, x0
-    msr elr_el2, lr
+    adr x0, .Lel1
+    msr elr_el2, x0                     /* continue at EL1 with the EL1 setup */
     eret
 
 /* Apply R_AARCH64_RELATIVE relocations: *(base + offset) = base + addend.

@@ -21,7 +21,14 @@ bool cpu_is_online(uint32_t cpu)
     return cpu < MAX_CPUS && (__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE) >> cpu & 1);
 }
 
-uint32_t cpus_online_count(void) { return (uint32_t)__builtin_popcountll(__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE)); }
+uint32_t cpus_online_count(void)
+{
+    uint64_t mask = __atomic_load_n(&online_mask, __ATOMIC_ACQUIRE);
+    uint32_t n = 0;
+    for (; mask; mask &= mask - 1) /* not __builtin_popcount: libgcc's uses SIMD */
+        n++;
+    return n;
+}
 
 void cpu_mark_online(uint32_t cpu)
 {

@@ -3,7 +3,7 @@
 #include <arch/cpu.h>
 #include <drivers/console.h>
 #include <drivers/uart.h>
-#include <fmt.h>
+#include <lib/fmt.h>
 #include <gic/irq.h>
 #include <lib/dt/platform.h>
 #include <sync/spinlock.h>

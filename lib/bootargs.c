@@ -1,5 +1,6 @@
 /* Boot argument parsing: pure logic, tested on the host. */
-#include <bootargs.h>
+#include <lib/bootargs.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void copy_word(char *dst, unsigned cap, const char *src, unsigned n)

@@ -1,6 +1,6 @@
 /* A small vsnprintf. Output is always NUL-terminated when size > 0; the
  * return value is the length the full output would have had (C99). */
-#include <fmt.h>
+#include <lib/fmt.h>
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -8,3 +8,11 @@ if [ -n "$bad" ]; then
     echo "check-image: $elf has relocations boot/head.S cannot apply: $bad" >&2
     exit 1
 fi
+# The privileged code never touches FP/SIMD registers (processes own them; an
+# exception does not save them). libgcc and libfdt are checked too.
+fp=$(${CROSS:-aarch64-linux-gnu-}objdump -d "$elf" | grep -cE '\s(v[0-9]+\.|q[0-9]+,|[bhsd][0-9]+, )' || true)
+if [ "$fp" != 0 ]; then
+    echo "check-image: $elf uses FP/SIMD registers in $fp instruction(s):" >&2
+    ${CROSS:-aarch64-linux-gnu-}objdump -d "$elf" | grep -E '\s(v[0-9]+\.|q[0-9]+,|[bhsd][0-9]+, )' | head -5 >&2
+    exit 1
+fi

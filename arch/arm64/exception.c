@@ -5,7 +5,7 @@
 #include <arch/exception_frame.h>
 #include <arch/timer.h>
 #include <drivers/console.h>
-#include <fmt.h>
+#include <lib/fmt.h>
 #include <gic/irq.h>
 #include <psci/psci.h>
 
@@ -67,13 +67,13 @@ void exception_report(const struct exception_frame *f, const char *what)
     /* Build the whole report first: one console write, so it stays in one piece. */
     char buf[1400];
     int n = fmt_snprintf(buf, sizeof buf,
-                         "\n*** %s on cpu%u at EL%u: ESR %#lx (class %#x: %s%s)\n"
-                         "    ELR %#018lx  FAR %#018lx  SPSR %#lx  SP %#018lx\n",
+                         "\n*** %s, cpu%u at EL%u: ESR %#lx (class %#x: %s%s)\n"
+                         "    ELR 0x%016lx  FAR 0x%016lx  SPSR %#lx  SP 0x%016lx\n",
                          what, cpu ? cpu->cpu_id : 0, current_el(), (unsigned long)f->esr, ec,
                          esr_class_name(ec), detail, (unsigned long)f->elr, (unsigned long)f->far,
                          (unsigned long)f->spsr, (unsigned long)f->sp);
     for (int i = 0; i < 31 && n < (int)sizeof buf; i++)
-        n += fmt_snprintf(buf + n, sizeof buf - n, "%s x%-2d %#018lx%s", i % 4 ? "" : "   ", i,
+        n += fmt_snprintf(buf + n, sizeof buf - n, "%s x%-2d 0x%016lx%s", i % 4 ? "" : "   ", i,
                           (unsigned long)f->x[i], i % 4 == 3 || i == 30 ? "\n" : "");
     console_write(buf, n < (int)sizeof buf ? (unsigned long)n : sizeof buf - 1);
 }
@@ -124,27 +124,23 @@ void panic(const char *fmt, ...)
     __builtin_unreachable();
 }
 
-void exception_sync(struct exception_frame *f, uint64_t kind)
+static void exception_sync(struct exception_frame *f, uint64_t kind)
 {
     struct percpu *cpu = this_cpu();
-    if (kind == EXC_SYNC_SP0 && cpu->fault_skip) { /* a test asked to survive this */
+    if (cpu->fault_skip) { /* a test asked to survive this one */
         exception_report(f, "expected exception");
         f->elr += 4; /* resume after the faulting instruction */
         cpu->fault_skip = 0;
         cpu->faults_recovered++;
         return;
     }
-    exception_report(f, kind == EXC_SYNC_SP0 ? "unexpected exception" : "exception in exception handler");
+    /* SP0: thread context. SPx: an interrupt or exception handler was running
+     * (cross-calls run there too). */
+    exception_report(f, kind == EXC_SYNC_SP0 ? "unexpected exception" : "unexpected exception (handler context)");
     stop_everything();
 }
 
-void exception_irq(struct exception_frame *f, uint64_t kind)
-{
-    (void)kind;
-    irq_dispatch(f);
-}
-
-void exception_unexpected(struct exception_frame *f, uint64_t kind)
+static void exception_unexpected(struct exception_frame *f, uint64_t kind)
 {
     static const char *const names[] = {"sync", "IRQ", "FIQ", "SError"};
     char what[64];
@@ -152,4 +148,20 @@ void exception_unexpected(struct exception_frame *f, uint64_t kind)
                  (unsigned long)(kind / 4));
     exception_report(f, what);
     stop_everything();
+}
+
+/* From arch/arm64/vectors.S, on the core's exception stack. */
+void exception_entry(struct exception_frame *f, uint64_t kind)
+{
+    switch (kind) {
+    case EXC_SYNC_SP0:
+    case EXC_SYNC_SPX:
+        exception_sync(f, kind);
+        break;
+    case EXC_IRQ_SP0:
+        irq_dispatch(f);
+        break;
+    default:
+        exception_unexpected(f, kind);
+    }
 }

@@ -8,9 +8,8 @@
 #include <arch/asm.h>
 #include <arch/exception_frame.h>
 
-.macro save_frame
-    sub sp, sp, #FRAME_SIZE
-    stp x0, x1, [sp, #16 * 0]
+/* x0, x1 are saved by the vector slot; the rest here. */
+.macro save_frame_rest
     stp x2, x3, [sp, #16 * 1]
     stp x4, x5, [sp, #16 * 2]
     stp x6, x7, [sp, #16 * 3]
@@ -25,6 +24,7 @@
     stp x24, x25, [sp, #16 * 12]
     stp x26, x27, [sp, #16 * 13]
     stp x28, x29, [sp, #16 * 14]
+    mov x19, x1                         /* the kind; x19 is saved, and callee-saved */
     mrs x0, sp_el0
     stp x30, x0, [sp, #FRAME_X30]
     mrs x0, elr_el1
@@ -60,33 +60,40 @@
     eret
 .endm
 
-/* Each vector slot: save, call handler(frame, kind), restore. */
-.macro vector kind, handler
+/* Each slot is 32 instructions at most: save x0/x1, note the kind, branch. */
+.macro vector kind
     .balign 0x80
-    save_frame
-    mov x0, sp
+    sub sp, sp, #FRAME_SIZE
+    stp x0, x1, [sp, #16 * 0]
     mov x1, #\kind
-    bl \handler
-    restore_frame_eret
+    b exception_common
 .endm
 
     .text
     .balign 2048
 FUNCTION(exception_vectors)
-    vector EXC_SYNC_SP0, exception_sync
-    vector EXC_IRQ_SP0, exception_irq
-    vector EXC_FIQ_SP0, exception_unexpected
-    vector EXC_SERROR_SP0, exception_unexpected
-    vector EXC_SYNC_SPX, exception_sync
-    vector EXC_IRQ_SPX, exception_irq
-    vector EXC_FIQ_SPX, exception_unexpected
-    vector EXC_SERROR_SPX, exception_unexpected
-    vector EXC_SYNC_LOWER64, exception_unexpected
-    vector EXC_IRQ_LOWER64, exception_unexpected
-    vector EXC_FIQ_LOWER64, exception_unexpected
-    vector EXC_SERROR_LOWER64, exception_unexpected
-    vector EXC_SYNC_LOWER32, exception_unexpected
-    vector EXC_IRQ_LOWER32, exception_unexpected
-    vector EXC_FIQ_LOWER32, exception_unexpected
-    vector EXC_SERROR_LOWER32, exception_unexpected
+    vector EXC_SYNC_SP0
+    vector EXC_IRQ_SP0
+    vector EXC_FIQ_SP0
+    vector EXC_SERROR_SP0
+    vector EXC_SYNC_SPX
+    vector EXC_IRQ_SPX
+    vector EXC_FIQ_SPX
+    vector EXC_SERROR_SPX
+    vector EXC_SYNC_LOWER64
+    vector EXC_IRQ_LOWER64
+    vector EXC_FIQ_LOWER64
+    vector EXC_SERROR_LOWER64
+    vector EXC_SYNC_LOWER32
+    vector EXC_IRQ_LOWER32
+    vector EXC_FIQ_LOWER32
+    vector EXC_SERROR_LOWER32
 END_FUNCTION(exception_vectors)
+
+/* x1 = kind. Save the rest of the frame, dispatch in C, restore, return. */
+exception_common:
+    save_frame_rest
+    mov x0, sp
+    mov x1, x19
+    bl exception_entry
+    restore_frame_eret

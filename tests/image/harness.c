@@ -1,6 +1,6 @@
 /* The in-image test runner: one line per test, then `N passed, N failed`. */
-#include <bootargs.h>
-#include <fmt.h>
+#include <lib/bootargs.h>
+#include <lib/fmt.h>
 #include <tests/image/harness.h>
 
 extern const struct image_test __image_tests_start[], __image_tests_end[];

@@ -1,0 +1,148 @@
+/* Cores: every core the DT lists is online with the right identity; SGIs
+ * reach every core from every other; cross-calls run everywhere and wait. */
+#include <arch/barrier.h>
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <boot/boot.h>
+#include <gic/irq.h>
+#include <sync/xcall.h>
+#include <tests/image/harness.h>
+
+#define DELIVERY_TIMEOUT_MS 2000
+
+static bool wait_until(bool (*done)(void *), void *arg, uint64_t ms)
+{
+    uint64_t end = timer_now() + timer_ns_to_ticks(ms * 1000000ULL);
+    while (!done(arg))
+        if (timer_now() > end)
+            return done(arg);
+    return true;
+}
+
+IMAGE_TEST(smp, boot_core_alive)
+{
+    TEST_ASSERT(this_cpu_id() == 0, "boot core has logical id %u", this_cpu_id());
+    TEST_ASSERT(cpu_is_online(0), "boot core not marked online");
+    return true;
+}
+
+static uint64_t seen_mpidr[MAX_CPUS];
+static uint32_t seen_id[MAX_CPUS];
+
+static void record_identity(void *arg)
+{
+    (void)arg;
+    uint32_t id = this_cpu_id();
+    seen_mpidr[id] = read_sysreg(mpidr_el1) & 0xff00ffffffUL;
+    seen_id[id] = id + 1;
+}
+
+IMAGE_TEST(smp, all_cores_online)
+{
+    uint32_t expected = platform.cpu_count < MAX_CPUS ? platform.cpu_count : MAX_CPUS;
+    TEST_ASSERT(cpus_online_count() == expected, "%u of %u DT cores online", cpus_online_count(), expected);
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        seen_id[cpu] = 0;
+    record_identity(NULL);
+    smp_call_function_all(record_identity, NULL, true);
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        TEST_ASSERT(seen_id[cpu] == cpu + 1, "cpu%u did not answer", cpu);
+        uint64_t want = platform.cpus[cpu_dt_index[cpu]].mpidr;
+        TEST_ASSERT(seen_mpidr[cpu] == want, "cpu%u runs on MPIDR %#lx, DT says %#lx", cpu,
+                    (unsigned long)seen_mpidr[cpu], (unsigned long)want);
+        for (uint32_t other = 0; other < cpu; other++)
+            TEST_ASSERT(seen_mpidr[other] != seen_mpidr[cpu], "cpu%u and cpu%u share MPIDR", other, cpu);
+    }
+    return true;
+}
+
+/* Every core sends a reschedule SGI to every other: N x (N-1) deliveries. */
+static uint64_t resched_before[MAX_CPUS];
+
+static void send_to_all_others(void *arg)
+{
+    (void)arg;
+    uint32_t me = this_cpu_id();
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        if (cpu != me && cpu_is_online(cpu))
+            ipi_send(cpu, IPI_RESCHEDULE);
+}
+
+static bool all_delivered(void *arg)
+{
+    uint32_t n = *(uint32_t *)arg;
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        if (READ_ONCE(percpu_areas[cpu].ipis_received[IPI_RESCHEDULE]) - resched_before[cpu] < n - 1)
+            return false;
+    return true;
+}
+
+IMAGE_TEST(smp, sgi_every_pair)
+{
+    uint32_t n = cpus_online_count();
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        resched_before[cpu] = READ_ONCE(percpu_areas[cpu].ipis_received[IPI_RESCHEDULE]);
+    send_to_all_others(NULL);
+    smp_call_function_all(send_to_all_others, NULL, true);
+    wait_until(all_delivered, &n, DELIVERY_TIMEOUT_MS);
+    uint64_t total = 0;
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        uint64_t got = READ_ONCE(percpu_areas[cpu].ipis_received[IPI_RESCHEDULE]) - resched_before[cpu];
+        TEST_ASSERT(got == n - 1, "cpu%u received %lu reschedule SGIs, expected %u", cpu,
+                    (unsigned long)got, n - 1);
+        total += got;
+    }
+    TEST_ASSERT(total == (uint64_t)n * (n - 1), "%lu deliveries, expected %u", (unsigned long)total, n * (n - 1));
+    kprintf("smp: %lu SGI deliveries between %u cores (N x (N-1))\n", (unsigned long)total, n);
+    return true;
+}
+
+static uint32_t called[MAX_CPUS];
+
+static void mark_called(void *arg)
+{
+    uint32_t *stamp = arg;
+    called[this_cpu_id()] = *stamp;
+}
+
+IMAGE_TEST(smp, call_function_all_wait)
+{
+    for (uint32_t round = 1; round <= 50; round++) {
+        smp_call_function_all(mark_called, &round, true);
+        /* wait=true: every other core has run it by the time we return */
+        for (uint32_t cpu = 1; cpu < cpus_possible; cpu++)
+            TEST_ASSERT(called[cpu] == round, "round %u: cpu%u saw %u", round, cpu, called[cpu]);
+    }
+    return true;
+}
+
+static uint32_t pair_calls[MAX_CPUS];
+
+static void count_pair_call(void *arg)
+{
+    (void)arg;
+    __atomic_fetch_add(&pair_calls[this_cpu_id()], 1, __ATOMIC_RELAXED); /* count only */
+}
+
+static void call_everyone_else(void *arg)
+{
+    (void)arg;
+    smp_call_function_all(count_pair_call, NULL, true);
+}
+
+/* Every core cross-calls every other at the same moment, waiting: no deadlock. */
+IMAGE_TEST(smp, concurrent_cross_calls)
+{
+    uint32_t n = cpus_online_count();
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        pair_calls[cpu] = 0;
+    smp_call_function_all(call_everyone_else, NULL, false);
+    call_everyone_else(NULL);
+    uint64_t end = timer_now() + timer_ns_to_ticks(DELIVERY_TIMEOUT_MS * 1000000ULL);
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        while (__atomic_load_n(&pair_calls[cpu], __ATOMIC_RELAXED) < n - 1 && timer_now() < end)
+            xcall_run_pending();
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        TEST_ASSERT(pair_calls[cpu] == n - 1, "cpu%u ran %u calls, expected %u", cpu, pair_calls[cpu], n - 1);
+    return true;
+}

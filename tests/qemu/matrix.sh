@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The QEMU runs of `make test`: the in-image suites over the machine matrix,
+# and boots with broken or surprising device trees. PASS/FAIL lines only.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+run=tests/qemu/qemu-run.sh
+T=${QEMU_TIMEOUT:-180}
+
+# In-image suites over the matrix: GICv3 with 1, 2, 4 and 8 cores (8 as two
+# clusters of 4), EL2 entry (smc conduit), three CPU models, 128 MiB and 2 GiB.
+$run virt-gicv3-1cpu     --suite --smp 1 --append test --timeout $T
+$run virt-gicv3-2cpu     --suite --smp 2 --append test --timeout $T
+$run virt-gicv3-4cpu     --suite --smp 4 --append test --timeout $T
+$run virt-gicv3-8cpu-2cl --suite --smp 8,clusters=2,cores=4 --append test --timeout $T
+$run virt-gicv3-18cpu    --suite --smp 18 --cpu cortex-a53 --append test --timeout $T
+$run virt-el2-smc        --suite --machine virt,gic-version=3,virtualization=on --append test --timeout $T \
+    --expect 'entered at EL2' --expect 'via smc'
+$run virt-cortex-a53     --suite --cpu cortex-a53 --append test --timeout $T
+$run virt-cpu-max        --suite --cpu max --append test --timeout $T
+$run virt-128M           --suite --mem 128M --append test --timeout $T
+$run virt-2G             --suite --mem 2G --append test --timeout $T
+
+# The panic path: an unexpected exception on a secondary is reported in full,
+# the other cores are stopped, and test mode powers the machine off.
+$run panic-on-secondary --append test=panic --timeout $T \
+    --expect 'unexpected exception.*, cpu[1-9] at EL1: ESR 0x96' \
+    --expect 'data abort \(same EL\), translation fault on read' \
+    --expect 'x0 +0x' --expect 'panic: stopped 3 other core' --expect 'powering off'
+
+# Device trees that lack what a full boot needs: the boot core still comes up
+# and says why.
+$run dt-no-psci --dtb build/dts/virt-no-psci.dtb --append test=smp.boot_core_alive --timeout $T \
+    --stop-on 'no way to power off|passed, [0-9]+ failed' \
+    --expect 'no /psci' --expect 'cpu1: .*(cannot start|not supported|PSCI)' --expect '1 passed, 0 failed'
+$run dt-unknown-enable-method --dtb build/dts/virt-unknown-method.dtb --append test=smp --timeout $T \
+    --expect 'cpu@2.* unknown enable-method "acme,teleport"' \
+    --expect 'cpu2: .*enable-method "acme,teleport" is not supported' \
+    --expect 'smp: 3 of 4 core' --expect ' passed, 0 failed'
+$run dt-truncated --loader-dtb build/dts/virt-truncated.dtb --timeout $T \
+    --stop-on 'Halted|halted|passed, [0-9]+ failed' \
+    --expect 'device tree: .*(truncated|TRUNCATED|damaged)' --reject 'unexpected exception'
