@@ -75,8 +75,8 @@ $(BUILD)/dts/virt-truncated.dtb: $(BUILD)/dts/virt-truncated-src.dtb $(BUILD)/to
 # The stand-in loader for tests that hand over a blob QEMU would refuse.
 $(BUILD)/tests/stub.bin: tests/qemu/stub.S | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	@$(CC) -nostdlib -Wl,-Ttext=0x40100000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
-	@$(OBJCOPY) -O binary $(@:.bin=.elf) $@
+	@$(CC) -nostdlib -static -Wl,-Ttext=0x40100000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
+	@$(OBJCOPY) -O binary -j .text $(@:.bin=.elf) $@
 
 # Host unit tests of the pure logic in lib/ (ASan + UBSan).
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))

@@ -24,6 +24,10 @@ group unit make --no-print-directory unit-tests
 group host-dt make --no-print-directory host-tests
 group fuzz-smoke make --no-print-directory fuzz-smoke
 group qemu bash tests/qemu/matrix.sh
+# Further QEMU groups (one script per area: tests/qemu/matrix-<area>.sh).
+for m in tests/qemu/matrix-*.sh; do
+    [ -e "$m" ] && group "$(basename "$m" .sh)" bash "$m"
+done
 
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")

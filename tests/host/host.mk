@@ -5,10 +5,13 @@
 #   make fuzz         the same for $(FUZZ_SECONDS) s (600 by default)
 # Each prints PASS/FAIL lines only at line starts, for the top level to count.
 
+# Including this file must not change the including Makefile's default goal.
+HOST_SAVED_GOAL := $(.DEFAULT_GOAL)
+
 HOST_BUILD := build/host
 HOST_DTB := $(HOST_BUILD)/dtb
-HOST_CC := gcc
-HOST_FUZZ_CC := clang
+HOST_CC ?= gcc
+HOST_FUZZ_CC ?= clang
 HOST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -g -O1 -fno-omit-frame-pointer \
                -fsanitize=address,undefined -fno-sanitize-recover=all -Ilib/dt -Itests/host
 HOST_DT_SRCS := $(wildcard lib/dt/*.c)
@@ -33,7 +36,7 @@ HOST_QEMU_A_virt-20cpu := -smp 20 -m 512
 HOST_DTBS := $(HOST_QEMU_TREES:%=$(HOST_DTB)/%.dtb) \
              $(patsubst tests/host/dts/%.dts,$(HOST_DTB)/%.dtb,$(wildcard tests/host/dts/*.dts))
 
-.PHONY: host-tests fuzz-smoke fuzz host-dtbs
+.PHONY: host-tests fuzz-smoke fuzz host-dtbs host-clean
 host-dtbs: $(HOST_DTBS)
 
 # -nic none: without it QEMU looks for a virtio-net option ROM and fails.
@@ -91,3 +94,8 @@ fuzz-smoke: $(HOST_FUZZ) $(HOST_CORPUS)/.stamp
 
 fuzz: $(HOST_FUZZ) $(HOST_CORPUS)/.stamp
 	$(call host_run_fuzz,$(FUZZ_SECONDS),fuzz_dt)
+
+host-clean:
+	rm -rf $(HOST_BUILD)
+
+.DEFAULT_GOAL := $(HOST_SAVED_GOAL)

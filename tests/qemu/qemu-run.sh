@@ -46,7 +46,7 @@ if [ -n "$loader_dtb" ]; then
     # A stand-in boot loader: x0 = the DTB's address, jump to the image.
     args+=(-device "loader,file=$loader_dtb,addr=0x48000000,force-raw=on"
            -device "loader,file=$image,addr=0x40200000,force-raw=on"
-           -device "loader,file=build/tests/stub.bin,addr=0x40100000,cpu-num=0")
+           -device "loader,file=build/tests/stub.bin,addr=0x40100000,cpu-num=0,force-raw=on")
 else
     args+=(-kernel "$image")
     [ -n "$append" ] && args+=(-append "$append")
@@ -74,7 +74,7 @@ out=$(tr -d '\r' < "$log")
 
 fail() { echo "FAIL $name: $*"; exit 1; }
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-    [ $suite = 1 ] && printf '%s\n' "$out" | grep -E '^(PASS|FAIL) ' | sed "s|^\(PASS\|FAIL\) |\1 $name/|"
+    [ $suite = 1 ] && printf '%s\n' "$out" | grep -E '^(PASS|FAIL) ' | sed -E "s#^(PASS|FAIL) #\1 $name/#"
     fail "timed out after ${timeout}s (log: $log, last line: $(printf '%s\n' "$out" | tail -1))"
 fi
 for re in "${expects[@]}"; do
@@ -84,10 +84,11 @@ for re in "${rejects[@]}"; do
     printf '%s\n' "$out" | grep -qE -- "$re" && fail "unexpected output matching '$re' (log: $log)"
 done
 if [ $suite = 1 ]; then
-    printf '%s\n' "$out" | grep -E '^(PASS|FAIL) ' | sed "s|^\(PASS\|FAIL\) |\1 $name/|"
+    printf '%s\n' "$out" | grep -E '^(PASS|FAIL) ' | sed -E "s#^(PASS|FAIL) #\1 $name/#"
     closing=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
     [ -n "$closing" ] || fail "no closing 'N passed, N failed' line (log: $log)"
-    [ "$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed' | tail -1 | cut -d' ' -f1)" != 0 ] || fail "ran no test (log: $log)"
+    [ "$(printf '%s\n' "$closing" | cut -d' ' -f1)" != 0 ] || fail "ran no test (log: $log)"
+    [ "$(printf '%s\n' "$closing" | cut -d' ' -f3)" = 0 ] || fail "the image reports: $closing (log: $log)"
     printf '%s\n' "$out" | grep -qE 'panic|unexpected exception' && fail "the image panicked (log: $log)"
     [ "$rc" = 0 ] || fail "QEMU exited with $rc (log: $log)"
     echo "PASS $name: booted, $closing, powered off (${secs}s)"
