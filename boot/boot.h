@@ -16,6 +16,9 @@ extern uint32_t cpu_dt_index[];    /* logical id -> index in platform.cpus[] */
 /* boot/smp.c */
 void smp_start_secondaries(void);
 uint64_t smp_bringup_ns(void);
+/* Take a secondary offline (PSCI CPU_OFF, from its own idle loop) / back (CPU_ON). */
+int smp_cpu_down(uint32_t cpu);
+int smp_cpu_up(uint32_t cpu);
 void secondary_entry(void);        /* boot/head.S */
 
 /* boot/run.c: what to do once every core is up. */

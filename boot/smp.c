@@ -9,6 +9,7 @@
 #include <drivers/console.h>
 #include <gic/irq.h>
 #include <psci/psci.h>
+#include <sync/xcall.h>
 
 #define CPU_ONLINE_TIMEOUT_MS 2000 /* generous: TCG on a loaded host is slow */
 
@@ -43,21 +44,6 @@ uint64_t smp_bringup_ns(void) { return bringup_ns; }
 
 static uint64_t online_at[MAX_CPUS];
 
-void secondary_main(uint32_t cpu)
-{
-    if (irq_init_cpu(cpu)) {
-        kprintf("cpu%u: interrupt controller setup failed; parking this core\n", cpu);
-        for (;;)
-            cpu_wfi();
-    }
-    timer_init_cpu();
-    online_at[cpu] = timer_now();
-    cpu_mark_online(cpu);
-    irq_enable_local();
-    for (;;)
-        cpu_wfi(); /* work arrives by IPI until the scheduler exists */
-}
-
 static const char *method_name(const struct platform_cpu *c)
 {
     return c->method == CPU_ENABLE_UNKNOWN ? c->method_name : cpu_enable_method_name(c->method);
@@ -74,6 +60,84 @@ static void report_missing(uint32_t cpu, const struct platform_cpu *c)
     } else {
         kprintf("cpu%u: MPIDR %#lx: did not come up within %u ms after spin-table release at %#lx\n",
                 cpu, (unsigned long)c->mpidr, CPU_ONLINE_TIMEOUT_MS, (unsigned long)c->release_addr);
+    }
+}
+
+static uint32_t down_requested[MAX_CPUS];
+
+/* The core, in thread context, leaves: offline first (no new work is sent),
+ * then PSCI CPU_OFF, which does not return on success. */
+static void cpu_die(uint32_t cpu)
+{
+    irq_disable_local();
+    timer_cancel();
+    cpu_mark_offline(cpu);
+    /* Release: our last accesses are visible before the requester sees us go. */
+    __atomic_store_n(&down_requested[cpu], 0, __ATOMIC_RELEASE);
+    int64_t r = psci_cpu_off();
+    kprintf("cpu%u: PSCI CPU_OFF failed: %s (%ld); parking instead\n", cpu, psci_error_name(r), (long)r);
+    for (;;)
+        cpu_wfi();
+}
+
+static void request_down(void *arg)
+{
+    (void)arg;
+    __atomic_store_n(&down_requested[this_cpu_id()], 1, __ATOMIC_RELAXED); /* read after the IRQ returns */
+}
+
+int smp_cpu_down(uint32_t cpu)
+{
+    if (cpu == 0 || cpu >= cpus_possible || !cpu_is_online(cpu) || !psci_available())
+        return -1;
+    const struct platform_cpu *c = &platform.cpus[cpu_dt_index[cpu]];
+    /* The core's idle loop sees the flag when the cross-call's IPI wakes it. */
+    smp_call_function_single(cpu, request_down, NULL, true);
+    uint64_t deadline = timer_now() + timer_ns_to_ticks(CPU_ONLINE_TIMEOUT_MS * 1000000ULL);
+    while (timer_now() < deadline) {
+        if (!cpu_is_online(cpu) && psci_affinity_info(c->mpidr) == PSCI_AFF_OFF)
+            return 0;
+        cpu_relax();
+    }
+    kprintf("cpu%u: did not power off within %u ms\n", cpu, CPU_ONLINE_TIMEOUT_MS);
+    return -1;
+}
+
+int smp_cpu_up(uint32_t cpu)
+{
+    if (cpu >= cpus_possible || cpu_is_online(cpu))
+        return -1;
+    const struct platform_cpu *c = &platform.cpus[cpu_dt_index[cpu]];
+    int64_t r = cpu_start(c, cpu, (uint64_t)secondary_entry);
+    if (r != PSCI_SUCCESS) {
+        kprintf("cpu%u: restart failed: %s (%ld)\n", cpu, psci_error_name(r), (long)r);
+        return (int)r;
+    }
+    uint64_t deadline = timer_now() + timer_ns_to_ticks(CPU_ONLINE_TIMEOUT_MS * 1000000ULL);
+    while (!cpu_is_online(cpu) && timer_now() < deadline)
+        cpu_relax();
+    if (!cpu_is_online(cpu)) {
+        report_missing(cpu, c);
+        return -1;
+    }
+    return 0;
+}
+
+void secondary_main(uint32_t cpu)
+{
+    if (irq_init_cpu(cpu)) {
+        kprintf("cpu%u: interrupt controller setup failed; parking this core\n", cpu);
+        for (;;)
+            cpu_wfi();
+    }
+    timer_init_cpu();
+    online_at[cpu] = timer_now();
+    cpu_mark_online(cpu);
+    irq_enable_local();
+    for (;;) {
+        cpu_wfi(); /* work arrives by IPI until the scheduler exists */
+        if (__atomic_load_n(&down_requested[cpu], __ATOMIC_RELAXED))
+            cpu_die(cpu);
     }
 }
 

@@ -20,6 +20,7 @@ static struct spinlock console_lock = SPINLOCK_INIT("console");
 static struct spinlock rx_lock = SPINLOCK_INIT("console-rx");
 static char rx_ring[RX_RING];
 static unsigned rx_head, rx_tail; /* under rx_lock */
+static uint64_t rx_interrupts;    /* under rx_lock */
 
 bool console_init(const struct platform_console *c)
 {
@@ -88,6 +89,7 @@ static void console_rx_irq(uint32_t intid, void *arg)
     (void)intid, (void)arg;
     int c;
     spin_lock(&rx_lock);
+    rx_interrupts++;
     while ((c = uart->getc(uart_base)) >= 0) {
         if (rx_head - rx_tail < RX_RING)
             rx_ring[rx_head++ % RX_RING] = (char)c;
@@ -112,4 +114,12 @@ int console_getc(void)
         c = (unsigned char)rx_ring[rx_tail++ % RX_RING];
     spin_unlock_irqrestore(&rx_lock, flags);
     return c;
+}
+
+uint64_t console_rx_interrupts(void)
+{
+    uint64_t flags = spin_lock_irqsave(&rx_lock);
+    uint64_t n = rx_interrupts;
+    spin_unlock_irqrestore(&rx_lock, flags);
+    return n;
 }

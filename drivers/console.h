@@ -12,6 +12,7 @@ bool console_init(const struct platform_console *c); /* false: no usable UART */
 void console_smp_ready(void);  /* MMU on: from now on output takes the console lock */
 void console_rx_start(void);   /* route the UART's receive interrupt to us */
 int console_getc(void);        /* -1 if nothing received */
+uint64_t console_rx_interrupts(void); /* receive interrupts taken so far */
 void console_write(const char *s, unsigned long n);
 bool console_present(void);
 

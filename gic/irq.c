@@ -25,6 +25,9 @@ int irq_init_global(const struct platform *p)
     case GIC_V3:
         backend = &gicv3_backend;
         break;
+    case GIC_V2:
+        backend = &gicv2_backend;
+        break;
     default:
         kprintf("irq: no supported interrupt controller in the device tree (GIC version %d)\n",
                 p->gic.version);

@@ -1,6 +1,6 @@
 /*
  * Interrupts and inter-processor interrupts, whatever GIC the DT describes.
- * gic/irq.c picks the backend (gicv3.c now; gicv2.c for the GIC-400) from
+ * gic/irq.c picks the backend (gicv3.c, or gicv2.c for the GIC-400) from
  * `struct platform` at run time; nothing above this layer sees a GIC register.
  */
 #ifndef ARMADA_GIC_IRQ_H
@@ -53,6 +53,7 @@ void irq_dispatch(struct exception_frame *frame);
 
 /* Backends. */
 extern const struct irq_backend gicv3_backend;
+extern const struct irq_backend gicv2_backend;
 #define INTID_SPURIOUS_MIN 1020
 
 #endif

@@ -20,6 +20,9 @@ $run virt-cpu-max        --suite --cpu max --append test --timeout $T
 $run virt-128M           --suite --mem 128M --append test --timeout $T
 $run virt-2G             --suite --mem 2G --append test --timeout $T
 
+# Console input arrives by the UART's receive interrupt.
+$run console-receive --suite --append test=console --input armada-rx --timeout $T
+
 # The panic path: an unexpected exception on a secondary is reported in full,
 # the other cores are stopped, and test mode powers the machine off.
 $run panic-on-secondary --append test=panic --timeout $T \

@@ -11,6 +11,7 @@
 #     --expect RE    the output must match RE (extended regex), repeatable
 #     --reject RE    the output must not match RE, repeatable
 #     --stop-on RE   end the run (kill QEMU) once RE is seen: for boots that halt
+#     --input TEXT   type TEXT on the serial line two seconds after start
 #     --suite        an in-image test run: report every PASS/FAIL line the image
 #                    printed (prefixed NAME/), and require its closing line and
 #                    a power-off before the timeout
@@ -18,7 +19,7 @@
 set -uo pipefail
 name=$1; shift
 machine="virt,gic-version=3"; cpu=cortex-a72; smp=4; mem=512M; append=""; timeout=120
-image=build/armada.img; dtb=""; loader_dtb=""; suite=0; stop_on=""
+image=build/armada.img; dtb=""; loader_dtb=""; suite=0; stop_on=""; input=""
 expects=(); rejects=(); extra=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -35,6 +36,7 @@ while [ $# -gt 0 ]; do
         --reject) rejects+=("$2"); shift 2 ;;
         --stop-on) stop_on=$2; shift 2 ;;
         --suite) suite=1; shift ;;
+        --input) input=$2; shift 2 ;;
         --) shift; extra=("$@"); break ;;
         *) echo "FAIL $name: qemu-run.sh: unknown option $1"; exit 1 ;;
     esac
@@ -56,8 +58,17 @@ args+=("${extra[@]}")
 echo "qemu-system-aarch64 ${args[*]}" > "$log"
 
 start=$(date +%s)
-qemu-system-aarch64 "${args[@]}" < /dev/null >> "$log" 2>&1 &
-pid=$!
+feeder=""
+if [ -n "$input" ]; then
+    fifo=$(mktemp -u) && mkfifo "$fifo"
+    qemu-system-aarch64 "${args[@]}" < "$fifo" >> "$log" 2>&1 &
+    pid=$!
+    { sleep 2; printf '%s' "$input"; sleep "$timeout"; } > "$fifo" 2>/dev/null &
+    feeder=$!
+else
+    qemu-system-aarch64 "${args[@]}" < /dev/null >> "$log" 2>&1 &
+    pid=$!
+fi
 rc=""
 while kill -0 "$pid" 2>/dev/null; do
     if [ -n "$stop_on" ] && tr -d '\r' < "$log" | grep -qE -- "$stop_on"; then
@@ -69,6 +80,9 @@ while kill -0 "$pid" 2>/dev/null; do
     sleep 0.2
 done
 [ -n "$rc" ] || { wait "$pid"; rc=$?; }
+if [ -n "$feeder" ]; then
+    pkill -P "$feeder" 2>/dev/null; kill "$feeder" 2>/dev/null; rm -f "$fifo"
+fi
 secs=$(( $(date +%s) - start ))
 out=$(tr -d '\r' < "$log")
 
