@@ -93,12 +93,12 @@ unit-tests: $(UNIT_TESTS)
 include tests/host/host.mk
 
 QEMU_VIRT := qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -smp 4 -m 512M \
-             -nographic -net none -kernel $(BUILD)/armada.img
+             -net none -kernel $(BUILD)/armada.img
 RUN_APPEND ?=
 
 # The demo on QEMU virt: boot log, then IPIs between the cores. Quit: Ctrl-A X.
 run: $(BUILD)/armada.img
-	$(QEMU_VIRT) $(if $(RUN_APPEND),-append "$(RUN_APPEND)")
+	$(QEMU_VIRT) -nographic $(if $(RUN_APPEND),-append "$(RUN_APPEND)")
 
 # QEMU halted with a gdb stub on :1234, and gdb-multiarch attached with symbols.
 debug: $(BUILD)/armada.img

@@ -11,36 +11,46 @@
 
 #define DEMO_PERIOD_MS 500
 
-struct ping {
-    uint32_t round;
-    uint32_t from;
+struct token {
+    uint32_t round, from, to;
 };
 
-static void demo_pong(void *arg)
+static void token_arrives(void *arg)
 {
-    struct ping *p = arg;
-    kprintf("ipi: cpu%u -> cpu%u  (round %u, call-function IPI, %lu IPIs received here)\n", p->from,
-            this_cpu_id(), p->round, (unsigned long)this_cpu()->ipis_received[IPI_CALL_FUNCTION]);
+    struct token *t = arg;
+    kprintf("ipi: cpu%u -> cpu%u  round %u  (cpu%u has taken %lu call-function IPIs)\n", t->from,
+            this_cpu_id(), t->round, this_cpu_id(),
+            (unsigned long)this_cpu()->ipis_received[IPI_CALL_FUNCTION]);
 }
 
-/* The live IPI ping-pong of `make run`: a token goes round the cores. */
+/* Runs on t->from: send the token on to t->to by IPI and wait for it to land. */
+static void token_forward(void *arg)
+{
+    struct token *t = arg;
+    smp_call_function_single(t->to, token_arrives, t, true);
+}
+
+/* The live IPI ping-pong of `make run`: a token goes round the cores, each
+ * core sending it to the next with a call-function IPI. */
 static void demo_run(void)
 {
-    kprintf("demo: passing a token between the cores by IPI every %u ms (quit QEMU: Ctrl-A then X)\n",
-            DEMO_PERIOD_MS);
-    struct ping p = {0, 0};
+    kprintf("demo: a token goes round the cores by IPI every %u ms; type to see console input\n"
+            "demo: (quit QEMU: Ctrl-A then X)\n", DEMO_PERIOD_MS);
     uint32_t n = cpus_online_count();
-    for (uint32_t i = 1;; i++) {
+    struct token t = {0, 0, 0};
+    for (;;) {
         timer_delay_us(DEMO_PERIOD_MS * 1000);
-        uint32_t to = n > 1 ? i % n : 0;
-        p.round = i;
-        p.from = (i - 1) % (n ? n : 1);
-        if (to == 0 && n > 1)
-            to = 1 % n, p.from = 0;
-        smp_call_function_single(to, demo_pong, &p, true);
-        int c = console_getc();
-        if (c >= 0)
-            kprintf("console: received '%c' (interrupt-driven receive)\n", c >= 32 && c < 127 ? c : '?');
+        t.round++;
+        t.from = t.to;
+        do
+            t.to = (t.to + 1) % cpus_possible;
+        while (n > 1 && !cpu_is_online(t.to));
+        if (t.from == 0)
+            token_forward(&t);
+        else
+            smp_call_function_single(t.from, token_forward, &t, true);
+        for (int c; (c = console_getc()) >= 0;)
+            kprintf("console: received '%c' by interrupt\n", c >= 32 && c < 127 ? c : '?');
     }
 }
 

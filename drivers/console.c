@@ -26,6 +26,8 @@ bool console_init(const struct platform_console *c)
 {
     if (c->kind == CONSOLE_PL011)
         uart = &pl011_driver;
+    else if (c->kind == CONSOLE_BCM2835_AUX)
+        uart = &bcm2835_aux_driver;
     else
         uart = NULL;
     if (!uart)

@@ -14,5 +14,6 @@ struct uart_driver {
 };
 
 extern const struct uart_driver pl011_driver;
+extern const struct uart_driver bcm2835_aux_driver;
 
 #endif

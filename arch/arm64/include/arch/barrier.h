@@ -49,4 +49,8 @@
             __asm__ volatile("stlr %w1, %0" : "=Q"(*(p)) : "rZ"(v_) : "memory");     \
     } while (0)
 
+/* Linux's longer names for the same two. */
+#define smp_load_acquire(p) load_acquire(p)
+#define smp_store_release(p, v) store_release(p, v)
+
 #endif

@@ -1,0 +1,63 @@
+/* Lock statistics: the report list and the table. See lockstat.h. */
+#include <arch/atomic.h>
+#include <arch/timer.h>
+#include <drivers/console.h>
+#include <sync/lockstat.h>
+
+static struct lockstat *registered_head;
+
+void lockstat_register(struct lockstat *s)
+{
+    if (atomic32_xchg_relaxed(&s->registered, 1)) /* someone else pushes it */
+        return;
+    uint64_t head = (uint64_t)load_acquire((uint64_t *)&registered_head);
+    for (;;) {
+        s->next = (struct lockstat *)head;
+        /* Release: s->next (and s's name) are visible before s is reachable. */
+        uint64_t seen = atomic64_cmpxchg_release((uint64_t *)&registered_head, head, (uint64_t)s);
+        if (seen == head)
+            return;
+        head = seen;
+    }
+}
+
+void lockstat_acquired_shared(struct lockstat *s, bool contended, uint64_t wait)
+{
+    if (!READ_ONCE(s->registered))
+        lockstat_register(s);
+    atomic64_add(&s->acquired, 1); /* relaxed: a count, read only by the report */
+    if (!contended)
+        return;
+    atomic64_add(&s->contended, 1);
+    atomic64_add(&s->total_wait, wait);
+    uint64_t max = READ_ONCE(s->max_wait);
+    while (wait > max) {
+        uint64_t seen = atomic64_cmpxchg_relaxed(&s->max_wait, max, wait);
+        if (seen == max)
+            break;
+        max = seen;
+    }
+}
+
+void lockstat_reset(struct lockstat *s)
+{
+    WRITE_ONCE(s->acquired, 0);
+    WRITE_ONCE(s->contended, 0);
+    WRITE_ONCE(s->max_wait, 0);
+    WRITE_ONCE(s->total_wait, 0);
+}
+
+void lockstat_report(void)
+{
+    kprintf("lockstat: %-16s %-7s %12s %12s %12s %12s\n", "lock", "kind", "acquired", "contended",
+            "max wait ns", "avg wait ns");
+    /* Acquire: pairs with lockstat_register's release; each entry is complete. */
+    for (struct lockstat *s = (struct lockstat *)load_acquire((uint64_t *)&registered_head); s; s = s->next) {
+        /* Racy snapshot on purpose: the counters keep moving while we print. */
+        uint64_t acq = READ_ONCE(s->acquired), con = READ_ONCE(s->contended);
+        uint64_t max = READ_ONCE(s->max_wait), total = READ_ONCE(s->total_wait);
+        kprintf("lockstat: %-16s %-7s %12lu %12lu %12lu %12lu\n", s->name ? s->name : "(anon)",
+                s->kind ? s->kind : "?", (unsigned long)acq, (unsigned long)con,
+                (unsigned long)timer_ticks_to_ns(max), (unsigned long)(con ? timer_ticks_to_ns(total / con) : 0));
+    }
+}
