@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <arch/barrier.h>
+
 struct lockstat {
     const char *name;
     const char *kind;            /* "ticket", "mcs", "rwlock", ... */
@@ -31,7 +33,7 @@ void lockstat_register(struct lockstat *s);
 /* Call with the lock held (exclusive side). wait: ticks spent waiting, 0 if none. */
 static inline void lockstat_acquired(struct lockstat *s, bool contended, uint64_t wait)
 {
-    if (__builtin_expect(!__atomic_load_n(&s->registered, __ATOMIC_RELAXED), 0))
+    if (__builtin_expect(!READ_ONCE(s->registered), 0))
         lockstat_register(s);
     s->acquired++;
     if (contended) {

@@ -1,11 +1,16 @@
 /*
- * Ticket spinlock on LL/SC (LDAXR/STXR), waiters parked in WFE.
+ * Ticket spinlock, waiters parked in WFE.
  * Layout: one 32-bit word, `owner` in the low half, `next` in the high half.
- * Lock: take a ticket (next++) with an acquire exclusive; wait in WFE until
- * owner == ticket, re-reading owner with LDAXRH so the exclusive monitor arms
- * and the unlocking STLRH (which clears every monitor on that line) wakes us.
+ * Lock: take a ticket (next++) with an acquire RMW (LL/SC: LDAXR/STXR; LSE:
+ * LDADDA); if it is not our turn, wait in WFE until owner == ticket,
+ * re-reading owner with LDAXRH so the exclusive monitor arms and the
+ * unlocking STLRH (which clears every monitor on that line) wakes us.
  * Unlock: owner++ with STLRH (release: the critical section's accesses are
- * visible before the next owner can see its turn).
+ * visible before the next owner can see its turn). Tickets are served in
+ * order: a waiter waits at most (cores - 1) handovers.
+ * Debug checks, always on: the owner CPU is recorded; locking a lock this CPU
+ * already holds, and unlocking one it does not hold, are reported and panic.
+ * Statistics: sync/lockstat.h (lockstat_report()).
  * x86: `lock xadd` for the ticket, plain load while spinning, plain store to
  * unlock (TSO keeps earlier accesses before it). docs/barriers.md.
  */
@@ -16,6 +21,7 @@
 #include <stdint.h>
 
 #include <arch/sysreg.h>
+#include <sync/lockstat.h>
 
 struct spinlock {
     union {
@@ -27,14 +33,18 @@ struct spinlock {
     };
     int32_t owner_cpu;        /* debug: who holds it, -1 when free */
     const char *name;
+    struct lockstat stat;
 };
 
-#define SPINLOCK_INIT(n) {{.tickets = 0}, .owner_cpu = -1, .name = (n)}
+#define SPINLOCK_INIT(n) {{.tickets = 0}, .owner_cpu = -1, .name = (n), .stat = LOCKSTAT_INIT(n, "ticket")}
 
+void spin_lock_init(struct spinlock *lock, const char *name);
 void spin_lock(struct spinlock *lock);
 bool spin_trylock(struct spinlock *lock);
 void spin_unlock(struct spinlock *lock);
 bool spin_is_locked(const struct spinlock *lock);
+/* Does the calling CPU hold it? (for assertions) */
+bool spin_is_held_by_me(const struct spinlock *lock);
 
 static inline uint64_t spin_lock_irqsave(struct spinlock *lock)
 {

@@ -40,6 +40,11 @@ $run dt-unknown-enable-method --dtb build/dts/virt-unknown-method.dtb --append t
     --expect 'cpu@2.* unknown enable-method "acme,teleport"' \
     --expect 'cpu2: .*enable-method "acme,teleport" is not supported' \
     --expect 'smp: 3 of 4 core' --expect ' passed, 0 failed'
+$run dt-phantom-cpus --dtb build/dts/virt-phantom-cpus.dtb --timeout $T \
+    --append test=smp.boot_core_alive,smp.sgi_every_pair,smp.call_function_all_wait \
+    --expect 'cpu4: MPIDR 0x4: did not come up within [0-9]+ ms after spin-table release at 0x5fff0000' \
+    --expect 'cpu5: MPIDR 0x5: PSCI CPU_ON failed: INVALID_PARAMETERS \(-2\)' \
+    --expect 'smp: 4 of 6 core' --expect '3 passed, 0 failed'
 $run dt-truncated --loader-dtb build/dts/virt-truncated.dtb --timeout $T \
     --stop-on 'halted|demo:' --expect 'device tree: .*(FDT_ERR_TRUNCATED|damaged)' \
     --expect 'smp: 2 of 2 core' --reject 'unexpected exception'
