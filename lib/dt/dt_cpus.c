@@ -10,10 +10,14 @@
 const char *cpu_enable_method_name(enum cpu_enable_method m)
 {
     switch (m) {
-    case CPU_ENABLE_NONE: return "none";
-    case CPU_ENABLE_PSCI: return "psci";
-    case CPU_ENABLE_SPIN_TABLE: return "spin-table";
-    case CPU_ENABLE_UNKNOWN: return "unknown";
+    case CPU_ENABLE_NONE:
+        return "none";
+    case CPU_ENABLE_PSCI:
+        return "psci";
+    case CPU_ENABLE_SPIN_TABLE:
+        return "spin-table";
+    case CPU_ENABLE_UNKNOWN:
+        return "unknown";
     }
     return "invalid";
 }
@@ -96,7 +100,8 @@ void dt_read_cpus(struct dt_ctx *c, uint64_t boot_mpidr)
         dt_error(p, "/cpus has #address-cells other than 1 or 2");
         return;
     }
-    fdt_for_each_subnode(node, fdt, cpus) {
+    fdt_for_each_subnode(node, fdt, cpus)
+    {
         if (!is_cpu_node(fdt, node) || !dt_is_okay(fdt, node))
             continue;
         int len;

@@ -33,8 +33,7 @@ void dt_read_psci(struct dt_ctx *c)
     p->psci_present = true;
     const char *compat = dt_get_string(fdt, node, "compatible");
     if (compat)
-        dt_copy_string(p->psci_compatible, sizeof(p->psci_compatible), compat,
-                       sizeof(p->psci_compatible));
+        dt_copy_string(p->psci_compatible, sizeof(p->psci_compatible), compat, sizeof(p->psci_compatible));
 
     const char *method = dt_get_string(fdt, node, "method");
     if (method && strcmp(method, "hvc") == 0) {

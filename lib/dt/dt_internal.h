@@ -17,10 +17,10 @@
 
 struct dt_ctx {
     const void *fdt;
-    size_t avail;                     /* bytes that may be read: min(totalsize, limit) */
+    size_t avail; /* bytes that may be read: min(totalsize, limit) */
     struct platform *p;
-    int gic_node;                     /* interrupt controller offset, -1 if none */
-    int cpu_node[PLATFORM_MAX_CPUS];  /* node offset of each p->cpus[i], for cpu-map */
+    int gic_node;                    /* interrupt controller offset, -1 if none */
+    int cpu_node[PLATFORM_MAX_CPUS]; /* node offset of each p->cpus[i], for cpu-map */
 };
 
 /* dt_prop.c: bounds-checked property readers */

@@ -88,12 +88,15 @@ static void read_reserved_memory(struct dt_ctx *c)
 
     if (rm < 0)
         return;
-    fdt_for_each_subnode(child, fdt, rm) {
+    fdt_for_each_subnode(child, fdt, rm)
+    {
         if (!dt_is_okay(fdt, child))
             continue;
         uint64_t base, size;
         int i = 0;
-        for (; dt_reg(fdt, child, i, &base, &size); i++)
+        /* the binding requires an identity `ranges` here; read reg as is so a
+         * tree that forgets it still keeps its reservations */
+        for (; dt_reg_raw(fdt, child, i, &base, &size); i++)
             add_reserved(c, base, size, "a /reserved-memory region");
         if (i == 0 && fdt_getprop(fdt, child, "reg", NULL)) {
             struct dt_msg m;

@@ -47,6 +47,23 @@ static size_t usable_bytes(struct platform *p, const void *fdt, size_t limit)
     return limit;
 }
 
+/* libfdt 1.6.1's fdt_next_tag gives a property of length -12 itself as the
+ * next tag, and every walk through it then spins forever. Walk the tag chain
+ * once, bounded by the bytes there are, and refuse a blob where it stalls. */
+static bool tag_chain_advances(const void *fdt, size_t avail)
+{
+    int offset = 0, next;
+
+    for (size_t steps = 0; steps <= avail / 4 + 1; steps++) { /* each tag is >= 4 bytes */
+        if (fdt_next_tag(fdt, offset, &next) == FDT_END)
+            return true; /* the end, or damage libfdt itself stops at */
+        if (next <= offset)
+            return false;
+        offset = next;
+    }
+    return false;
+}
+
 int platform_from_dt(struct platform *p, const void *fdt, size_t blob_limit, uint64_t boot_mpidr,
                      struct phys_range image)
 {
@@ -80,6 +97,10 @@ int platform_from_dt(struct platform *p, const void *fdt, size_t blob_limit, uin
     c.avail = usable_bytes(p, fdt, blob_limit);
     if (c.avail == 0)
         return PLATFORM_EBADDTB;
+    if (!tag_chain_advances(fdt, c.avail)) {
+        dt_error(p, "structure block loops on itself (bad property length); nothing is readable");
+        return PLATFORM_EBADDTB;
+    }
     if (c.avail == fdt_totalsize(fdt) && (err = fdt_check_full(fdt, c.avail)) < 0)
         header_problem(p, "structure block is damaged", err, "; reading what is readable");
     p->dtb_base = (uintptr_t)fdt;

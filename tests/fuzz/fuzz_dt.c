@@ -22,8 +22,8 @@ static uint8_t *place(const uint8_t *data, size_t size, void **to_free)
     if (!guarded_area) {
         size_t page = (size_t)sysconf(_SC_PAGESIZE);
         guarded_len = FUZZ_MAX_GUARDED;
-        guarded_area = mmap(NULL, guarded_len + page, PROT_READ | PROT_WRITE,
-                            MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        guarded_area =
+            mmap(NULL, guarded_len + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (guarded_area == MAP_FAILED)
             abort();
         mprotect(guarded_area + guarded_len, page, PROT_NONE);

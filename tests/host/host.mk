@@ -76,9 +76,13 @@ $(HOST_FUZZ): tests/fuzz/fuzz_dt.c $(HOST_DT_SRCS) $(wildcard lib/dt/*.h)
 	$(HOST_FUZZ_CC) -std=gnu11 -Wall -Wextra -Werror -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Ilib/dt -o $@ $< $(HOST_DT_SRCS) -lfdt
 
-$(HOST_CORPUS)/.stamp: $(HOST_DTBS)
+# tests/fuzz/regress/ holds inputs that once crashed or hung: kept as seeds.
+HOST_REGRESS := $(wildcard tests/fuzz/regress/*)
+
+$(HOST_CORPUS)/.stamp: $(HOST_DTBS) $(HOST_REGRESS)
 	@mkdir -p $(@D)
 	@for f in $(HOST_DTBS); do $(DTC) -q -I dtb -O dtb -o $(@D)/$$(basename $$f) $$f || exit 1; done
+	@for f in $(HOST_REGRESS); do cp $$f $(@D)/regress-$$(basename $$f); done
 	@touch $@
 
 # $(1): seconds, $(2): PASS/FAIL name. New inputs go to a scratch dir, seeds stay as built.

@@ -176,8 +176,7 @@ bool has_error(const struct platform *p, const char *sentence)
     return false;
 }
 
-void *test_parse(const char *name, struct platform *p, uint64_t boot_mpidr, struct phys_range image,
-                 int *rc)
+void *test_parse(const char *name, struct platform *p, uint64_t boot_mpidr, struct phys_range image, int *rc)
 {
     size_t len;
     void *data = test_load_dtb(name, &len);

@@ -13,23 +13,23 @@
 extern char test_why[256];
 
 /* Each check records where and why, then makes the test return false. */
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (!(cond))                                                                               \
-            return test_fail(__LINE__, "%s", #cond);                                               \
+#define CHECK(cond)                                                                                          \
+    do {                                                                                                     \
+        if (!(cond))                                                                                         \
+            return test_fail(__LINE__, "%s", #cond);                                                         \
     } while (0)
-#define CHECK_EQ(a, b)                                                                             \
-    do {                                                                                           \
-        uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);                                           \
-        if (a_ != b_)                                                                              \
-            return test_fail(__LINE__, "%s == 0x%llx, expected 0x%llx", #a, (unsigned long long)a_, \
-                             (unsigned long long)b_);                                              \
+#define CHECK_EQ(a, b)                                                                                       \
+    do {                                                                                                     \
+        uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b);                                                     \
+        if (a_ != b_)                                                                                        \
+            return test_fail(__LINE__, "%s == 0x%llx, expected 0x%llx", #a, (unsigned long long)a_,          \
+                             (unsigned long long)b_);                                                        \
     } while (0)
-#define CHECK_STR(a, b)                                                                            \
-    do {                                                                                           \
-        const char *a_ = (a), *b_ = (b);                                                           \
-        if (strcmp(a_, b_) != 0)                                                                   \
-            return test_fail(__LINE__, "%s == \"%s\", expected \"%s\"", #a, a_, b_);               \
+#define CHECK_STR(a, b)                                                                                      \
+    do {                                                                                                     \
+        const char *a_ = (a), *b_ = (b);                                                                     \
+        if (strcmp(a_, b_) != 0)                                                                             \
+            return test_fail(__LINE__, "%s == \"%s\", expected \"%s\"", #a, a_, b_);                         \
     } while (0)
 
 bool test_fail(int line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -59,7 +59,6 @@ bool has_error(const struct platform *p, const char *sentence);
 /* Load <name>.dtb, place it guarded, run platform_from_dt with blob_limit =
  * its length, check platform_sane. Returns the blob (blob_free it) or NULL
  * with test_why set. */
-void *test_parse(const char *name, struct platform *p, uint64_t boot_mpidr, struct phys_range image,
-                 int *rc);
+void *test_parse(const char *name, struct platform *p, uint64_t boot_mpidr, struct phys_range image, int *rc);
 
 #endif

@@ -92,8 +92,8 @@ static bool pi4_usable_memory_carved_exactly(void)
     CHECK_EQ(p.reserved[1].base, 0x3b000000);
     CHECK_EQ(p.reserved[1].size, 0x10000);
     static const struct phys_range want[] = {
-        {0x1000, 0x7f000},        {0x280000, 0x1d80000},      {0x2001000, 0x38fff000},
-        {0x3b010000, 0x3f0000},   {0x40000000, 0xbc000000},
+        {0x1000, 0x7f000},      {0x280000, 0x1d80000},    {0x2001000, 0x38fff000},
+        {0x3b010000, 0x3f0000}, {0x40000000, 0xbc000000},
     };
     CHECK_EQ(p.usable_count, 5);
     for (int i = 0; i < 5; i++) {
