@@ -4,17 +4,17 @@
 #include <drivers/console.h>
 #include <sync/lockstat.h>
 
-static struct lockstat *registered_head;
+static uint64_t registered_head; /* struct lockstat *, as an integer for the atomics */
 
 void lockstat_register(struct lockstat *s)
 {
     if (atomic32_xchg_relaxed(&s->registered, 1)) /* someone else pushes it */
         return;
-    uint64_t head = (uint64_t)load_acquire((uint64_t *)&registered_head);
+    uint64_t head = load_acquire(&registered_head);
     for (;;) {
         s->next = (struct lockstat *)head;
         /* Release: s->next (and s's name) are visible before s is reachable. */
-        uint64_t seen = atomic64_cmpxchg_release((uint64_t *)&registered_head, head, (uint64_t)s);
+        uint64_t seen = atomic64_cmpxchg_release(&registered_head, head, (uint64_t)s);
         if (seen == head)
             return;
         head = seen;
@@ -52,7 +52,7 @@ void lockstat_report(void)
     kprintf("lockstat: %-16s %-7s %12s %12s %12s %12s\n", "lock", "kind", "acquired", "contended",
             "max wait ns", "avg wait ns");
     /* Acquire: pairs with lockstat_register's release; each entry is complete. */
-    for (struct lockstat *s = (struct lockstat *)load_acquire((uint64_t *)&registered_head); s; s = s->next) {
+    for (struct lockstat *s = (struct lockstat *)load_acquire(&registered_head); s; s = s->next) {
         /* Racy snapshot on purpose: the counters keep moving while we print. */
         uint64_t acq = READ_ONCE(s->acquired), con = READ_ONCE(s->contended);
         uint64_t max = READ_ONCE(s->max_wait), total = READ_ONCE(s->total_wait);

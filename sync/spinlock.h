@@ -7,7 +7,8 @@
  * unlocking STLRH (which clears every monitor on that line) wakes us.
  * Unlock: owner++ with STLRH (release: the critical section's accesses are
  * visible before the next owner can see its turn). Tickets are served in
- * order: a waiter waits at most (cores - 1) handovers.
+ * order: a waiter waits at most (cores - 1) handovers; max_ahead records the
+ * longest queue a new ticket found.
  * Debug checks, always on: the owner CPU is recorded; locking a lock this CPU
  * already holds, and unlocking one it does not hold, are reported and panic.
  * Statistics: sync/lockstat.h (lockstat_report()).
@@ -32,6 +33,7 @@ struct spinlock {
         };
     };
     int32_t owner_cpu;        /* debug: who holds it, -1 when free */
+    uint32_t max_ahead;       /* most tickets ever ahead of a new one (fairness: < cores) */
     const char *name;
     struct lockstat stat;
 };

@@ -30,7 +30,7 @@
 /* LDAR: later accesses are not performed before this load. */
 #define load_acquire(p)                                                              \
     ({                                                                               \
-        __typeof__(*(p)) v_;                                                         \
+        __typeof__(*(p) + 0) v_; /* +0: drops const */                            \
         _Static_assert(sizeof(v_) == 8 || sizeof(v_) == 4, "load_acquire size");     \
         if (sizeof(v_) == 8)                                                         \
             __asm__ volatile("ldar %x0, %1" : "=r"(v_) : "Q"(*(p)) : "memory");      \

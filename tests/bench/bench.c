@@ -1,0 +1,35 @@
+/* The benchmark runner: see bench.h. */
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <drivers/console.h>
+#include <lib/bootargs.h>
+#include <psci/psci.h>
+#include <tests/bench/bench.h>
+
+extern const struct bench __benches_start[], __benches_end[];
+
+void bench_report(const char *bench, const char *variant, uint64_t value_milli, const char *unit)
+{
+    kprintf("BENCH %s %s %u %lu.%03lu %s\n", bench, variant, cpus_online_count(), (unsigned long)(value_milli / 1000),
+            (unsigned long)(value_milli % 1000), unit);
+}
+
+void bench_run_all(const char *selection)
+{
+    uint32_t ran = 0;
+    kprintf("bench: counter %lu Hz; under -icount shift=0 one ns is one guest instruction\n",
+            (unsigned long)timer_frequency());
+    for (const struct bench *b = __benches_start; b < __benches_end; b++) {
+        if (!bootargs_selects(selection, b->name))
+            continue;
+        kprintf("bench: %s ...\n", b->name);
+        b->fn();
+        ran++;
+    }
+    if (!ran)
+        kprintf("bench: nothing matches \"%s\"\n", selection);
+    kprintf("bench: %u benchmark(s) done\n", ran);
+    system_off();
+    for (;;)
+        cpu_wfi();
+}
