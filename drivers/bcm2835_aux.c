@@ -17,15 +17,21 @@
 #define MU_LSR 0x14
 #define MU_CNTL 0x20
 
-#define IER_RX (1U << 0)          /* receive interrupt (the data sheet swaps the bits) */
+#define IER_RX (1U << 0) /* receive interrupt (the data sheet swaps the bits) */
 #define IIR_CLEAR_FIFOS (3U << 1)
-#define LCR_8BIT 3U               /* the data sheet names bit 0 only; bit 1 is needed too */
+#define LCR_8BIT 3U /* the data sheet names bit 0 only; bit 1 is needed too */
 #define LSR_DATA_READY (1U << 0)
-#define LSR_TX_EMPTY (1U << 5)    /* room for at least one byte */
+#define LSR_TX_EMPTY (1U << 5) /* room for at least one byte */
 #define CNTL_RX_TX 3U
 
-static inline uint32_t rd(uintptr_t base, long off) { return READ_ONCE(*(uint32_t *)(base + off)); }
-static inline void wr(uintptr_t base, long off, uint32_t v) { WRITE_ONCE(*(uint32_t *)(base + off), v); }
+static inline uint32_t rd(uintptr_t base, long off)
+{
+    return READ_ONCE(*(uint32_t *)(base + off));
+}
+static inline void wr(uintptr_t base, long off, uint32_t v)
+{
+    WRITE_ONCE(*(uint32_t *)(base + off), v);
+}
 
 static void aux_init(uintptr_t base, uint32_t clock_hz)
 {
@@ -57,7 +63,10 @@ static int aux_getc(uintptr_t base)
     return rd(base, MU_IO) & 0xff;
 }
 
-static void aux_rx_irq_enable(uintptr_t base, bool on) { wr(base, MU_IER, on ? IER_RX : 0); }
+static void aux_rx_irq_enable(uintptr_t base, bool on)
+{
+    wr(base, MU_IER, on ? IER_RX : 0);
+}
 
 const struct uart_driver bcm2835_aux_driver = {
     .name = "bcm2835-aux",

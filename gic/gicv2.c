@@ -20,12 +20,13 @@
 #define GICD_IGROUPR 0x080
 #define GICD_ISENABLER 0x100
 #define GICD_ICENABLER 0x180
+#define GICD_ISPENDR 0x200
 #define GICD_ICPENDR 0x280
 #define GICD_ICACTIVER 0x380
 #define GICD_IPRIORITYR 0x400
 #define GICD_ITARGETSR 0x800
 #define GICD_SGIR 0xf00
-#define GICD_CTLR_ENABLE 1U            /* EnableGrp0, or EnableGrp1 in the non-secure view */
+#define GICD_CTLR_ENABLE 1U /* EnableGrp0, or EnableGrp1 in the non-secure view */
 #define GICD_TYPER_SECURITY_EXTN (1U << 10)
 #define GICD_SGIR_TARGET_LIST (0U << 24)
 #define GICD_SGIR_ALL_BUT_SELF (1U << 24)
@@ -36,23 +37,32 @@
 #define GICC_BPR 0x08
 #define GICC_IAR 0x0c
 #define GICC_EOIR 0x10
-#define GICC_CTLR_ENABLE 1U            /* as GICD_CTLR_ENABLE */
-#define GICC_IAR_INTID 0x3ff           /* [12:10] is an SGI's source CPU: kept in raw */
+#define GICC_CTLR_ENABLE 1U  /* as GICD_CTLR_ENABLE */
+#define GICC_IAR_INTID 0x3ff /* [12:10] is an SGI's source CPU: kept in raw */
 
 #define PRIORITY_DEFAULT 0xa0
 
 static uintptr_t dist, cpuif;
-static uint32_t line_count;            /* INTIDs the distributor implements */
+static uint32_t line_count; /* INTIDs the distributor implements */
 static bool security_extn;
 /* Bit n: CPU interface n. Each core writes its own in init_cpu, before it is
  * marked online (a release); senders only address online cores. */
 static uint8_t cpuif_mask[MAX_CPUS];
 
-static inline uint32_t rd32(uintptr_t a) { return READ_ONCE(*(uint32_t *)a); }
-static inline void wr32(uintptr_t a, uint32_t v) { WRITE_ONCE(*(uint32_t *)a, v); }
+static inline uint32_t rd32(uintptr_t a)
+{
+    return READ_ONCE(*(uint32_t *)a);
+}
+static inline void wr32(uintptr_t a, uint32_t v)
+{
+    WRITE_ONCE(*(uint32_t *)a, v);
+}
 /* IPRIORITYR and ITARGETSR are byte-accessible: one byte per INTID, so two
  * cores setting up different interrupts never read-modify-write each other. */
-static inline void wr8(uintptr_t a, uint8_t v) { WRITE_ONCE(*(uint8_t *)a, v); }
+static inline void wr8(uintptr_t a, uint8_t v)
+{
+    WRITE_ONCE(*(uint8_t *)a, v);
+}
 
 static int gicv2_init_global(const struct platform *p)
 {
@@ -144,8 +154,8 @@ static void gicv2_disable(uint32_t intid)
 
 static void gicv2_send_sgi(uint32_t sgi, uint32_t cpu)
 {
-    uint32_t v = cpu == this_cpu_id() ? GICD_SGIR_SELF
-                                      : GICD_SGIR_TARGET_LIST | (uint32_t)cpuif_mask[cpu] << 16;
+    uint32_t v =
+        cpu == this_cpu_id() ? GICD_SGIR_SELF : GICD_SGIR_TARGET_LIST | (uint32_t)cpuif_mask[cpu] << 16;
     dsb(ishst); /* our earlier stores (the work the IPI announces) before the SGI */
     wr32(dist + GICD_SGIR, v | sgi);
 }
@@ -156,10 +166,15 @@ static void gicv2_send_sgi_others(uint32_t sgi)
     wr32(dist + GICD_SGIR, GICD_SGIR_ALL_BUT_SELF | sgi);
 }
 
+static void gicv2_set_pending(uint32_t spi)
+{
+    wr32(dist + GICD_ISPENDR + 4 * (spi / 32), 1U << (spi % 32));
+}
+
 static void gicv2_describe(void)
 {
-    kprintf("gic: GICv2, GICD %#lx, GICC %#lx, %u SPIs, %s, cpu0 is interface %u\n",
-            (unsigned long)dist, (unsigned long)cpuif, line_count - 32,
+    kprintf("gic: GICv2, GICD %#lx, GICC %#lx, %u SPIs, %s, cpu0 is interface %u\n", (unsigned long)dist,
+            (unsigned long)cpuif, line_count - 32,
             security_extn ? "security extensions" : "no security extensions",
             (unsigned)__builtin_ctz(cpuif_mask[0] | 0x100));
 }
@@ -174,5 +189,6 @@ const struct irq_backend gicv2_backend = {
     .disable = gicv2_disable,
     .send_sgi = gicv2_send_sgi,
     .send_sgi_others = gicv2_send_sgi_others,
+    .set_pending = gicv2_set_pending,
     .describe = gicv2_describe,
 };

@@ -14,6 +14,7 @@
 #define GICD_IGROUPR 0x0080
 #define GICD_ISENABLER 0x0100
 #define GICD_ICENABLER 0x0180
+#define GICD_ISPENDR 0x0200
 #define GICD_ICPENDR 0x0280
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ICFGR 0x0c00
@@ -189,6 +190,11 @@ static void gicv3_send_sgi_others(uint32_t sgi)
     isb();
 }
 
+static void gicv3_set_pending(uint32_t spi)
+{
+    wr32(dist + GICD_ISPENDR + 4 * (spi / 32), 1U << (spi % 32));
+}
+
 static void gicv3_describe(void)
 {
     kprintf("gic: GICv3, GICD %#lx, %u GICR region(s) from %#lx, %u SPIs\n",
@@ -206,5 +212,6 @@ const struct irq_backend gicv3_backend = {
     .disable = gicv3_disable,
     .send_sgi = gicv3_send_sgi,
     .send_sgi_others = gicv3_send_sgi_others,
+    .set_pending = gicv3_set_pending,
     .describe = gicv3_describe,
 };

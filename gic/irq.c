@@ -58,6 +58,13 @@ void irq_enable_on(uint32_t intid, uint32_t cpu)
     if (backend)
         backend->enable(intid, cpu);
 }
+bool irq_raise(uint32_t intid)
+{
+    if (!backend || intid < 32 || intid >= MAX_INTID)
+        return false;
+    backend->set_pending(intid);
+    return true;
+}
 void irq_disable(uint32_t intid)
 {
     if (backend)

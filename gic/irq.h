@@ -31,6 +31,7 @@ struct irq_backend {
     void (*disable)(uint32_t intid);
     void (*send_sgi)(uint32_t sgi, uint32_t cpu);
     void (*send_sgi_others)(uint32_t sgi);
+    void (*set_pending)(uint32_t spi);              /* software-raised SPI */
     void (*describe)(void);                         /* one boot-log line */
 };
 
@@ -40,6 +41,7 @@ void irq_handler_set(uint32_t intid, irq_handler_t fn, void *arg);
 void irq_enable(uint32_t intid);                /* SPIs go to the calling core */
 void irq_enable_on(uint32_t intid, uint32_t cpu);
 void irq_disable(uint32_t intid);
+bool irq_raise(uint32_t intid);                 /* make an SPI pending (tests); false if not an SPI */
 const char *irq_backend_name(void);
 void irq_describe(void);
 
