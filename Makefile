@@ -11,7 +11,7 @@ LIBFDT_A := $(LIBFDT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a
 SETUP_STAMP := $(DEPS)/setup.stamp
 
 # The image is every source in these directories: the tree is the architecture.
-IMAGE_DIRS := boot arch/arm64 lib lib/dt drivers gic psci sync mm sched tests/image
+IMAGE_DIRS := boot arch/arm64 lib lib/dt drivers gic psci sync mm sched tests/image tests/litmus tests/bench
 SRCS_S := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.S))
 SRCS_C := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.c))
 
@@ -91,6 +91,9 @@ unit-tests: $(UNIT_TESTS)
 	@fail=0; for t in $(UNIT_TESTS); do $$t || fail=1; done; exit $$fail
 
 include tests/host/host.mk
+include sync/sync.mk
+include tests/litmus/litmus.mk
+include bootmedia/bootmedia.mk
 
 QEMU_VIRT := qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -smp 4 -m 512M \
              -net none -kernel $(BUILD)/armada.img

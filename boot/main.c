@@ -5,6 +5,7 @@
  * boot_core_main() runs with it on: interrupts, timer, other cores, then
  * whatever the boot arguments ask for.
  */
+#include <arch/atomics_check.h>
 #include <arch/barrier.h>
 #include <arch/boot_handoff.h>
 #include <arch/cache.h>
@@ -110,6 +111,11 @@ void boot_main(uint64_t dtb, uint64_t load_address, uint64_t entry_el)
     bootargs_parse(&bootargs, platform.bootargs);
     panic_poweroff = bootargs.test || bootargs.bench || bootargs.litmus;
 
+    if (!platform.usable_count) {
+        kprintf("armada: no RAM: the device tree's /memory is missing or zero-size. On a Pi 4 the\n"
+                "armada: firmware fills it in; a loader that passes a tree on unchanged must too. Halted.\n");
+        halt_forever();
+    }
     page_alloc_init(&platform);
     cpus_possible = assign_logical_ids();
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
@@ -185,6 +191,7 @@ static void print_boot_log(void)
 
 void boot_core_main(void)
 {
+    atomics_check_cpu(0); /* an LSE image stops here on a core without LSE */
     console_smp_ready();
     page_alloc_smp_ready();
     psci_init(&platform);

@@ -7,7 +7,9 @@
 #include <gic/irq.h>
 #include <psci/psci.h>
 #include <sync/xcall.h>
+#include <tests/bench/bench.h>
 #include <tests/image/harness.h>
+#include <tests/litmus/litmus.h>
 
 #define DEMO_PERIOD_MS 500
 
@@ -61,6 +63,10 @@ void boot_run(void)
         (void)failed;
         system_off();
     }
+    if (bootargs.bench)
+        bench_run_all(bootargs.bench_list); /* prints the results, powers off */
+    if (bootargs.litmus)
+        litmus_image_run(); /* prints the counts, powers off */
     demo_run();
     system_off();
 }

@@ -1,5 +1,6 @@
 /* Bringing up the secondaries: each started by its DT enable-method, then
  * waited for with a timeout; a core that fails is reported, the rest go on. */
+#include <arch/atomics_check.h>
 #include <arch/barrier.h>
 #include <arch/boot_handoff.h>
 #include <arch/cache.h>
@@ -9,6 +10,7 @@
 #include <drivers/console.h>
 #include <gic/irq.h>
 #include <psci/psci.h>
+#include <sync/rcu.h>
 #include <sync/xcall.h>
 
 #define CPU_ONLINE_TIMEOUT_MS 2000 /* generous: TCG on a loaded host is slow */
@@ -125,6 +127,7 @@ int smp_cpu_up(uint32_t cpu)
 
 void secondary_main(uint32_t cpu)
 {
+    atomics_check_cpu(cpu); /* an LSE image stops here on a core without LSE */
     if (irq_init_cpu(cpu)) {
         kprintf("cpu%u: interrupt controller setup failed; parking this core\n", cpu);
         for (;;)
@@ -135,7 +138,7 @@ void secondary_main(uint32_t cpu)
     cpu_mark_online(cpu);
     irq_enable_local();
     for (;;) {
-        cpu_wfi(); /* work arrives by IPI until the scheduler exists */
+        rcu_idle_wfi(); /* RCU quiescent state, then WFI: work arrives by IPI until the scheduler exists */
         if (__atomic_load_n(&down_requested[cpu], __ATOMIC_RELAXED))
             cpu_die(cpu);
     }

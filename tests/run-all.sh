@@ -23,6 +23,8 @@ group() { # NAME COMMAND...: run one group, keep its PASS/FAIL lines
 group unit make --no-print-directory unit-tests
 group host-dt make --no-print-directory host-tests
 group fuzz-smoke make --no-print-directory fuzz-smoke
+group litmus-host bash tests/litmus/host-check.sh
+group sync-host-tsan make --no-print-directory sync-host-tests
 group qemu bash tests/qemu/matrix.sh
 # Further QEMU groups (one script per area: tests/qemu/matrix-<area>.sh).
 for m in tests/qemu/matrix-*.sh; do

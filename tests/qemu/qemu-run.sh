@@ -12,6 +12,12 @@
 #     --reject RE    the output must not match RE, repeatable
 #     --stop-on RE   end the run (kill QEMU) once RE is seen: for boots that halt
 #     --input TEXT   type TEXT on the serial line two seconds after start
+#     --bios F       start firmware F (e.g. U-Boot) instead of -kernel: the image
+#                    comes off a disk given after --
+#     --serial-index N  the console is the machine's UART N; the ones before it
+#                    go to null (raspi4b: 0 = PL011, 1 = mini UART)
+#     --halts        the machine has no power-off (raspi4b: no PSCI): with
+#                    --suite, the image's "halted" line ends the run in its place
 #     --suite        an in-image test run: report every PASS/FAIL line the image
 #                    printed (prefixed NAME/), and require its closing line and
 #                    a power-off before the timeout
@@ -20,6 +26,7 @@ set -uo pipefail
 name=$1; shift
 machine="virt,gic-version=3"; cpu=cortex-a72; smp=4; mem=512M; append=""; timeout=120
 image=build/armada.img; dtb=""; loader_dtb=""; suite=0; stop_on=""; input=""
+bios=""; serial_index=0; halts=0
 expects=(); rejects=(); extra=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -37,14 +44,21 @@ while [ $# -gt 0 ]; do
         --stop-on) stop_on=$2; shift 2 ;;
         --suite) suite=1; shift ;;
         --input) input=$2; shift 2 ;;
+        --bios) bios=$2; shift 2 ;;
+        --serial-index) serial_index=$2; shift 2 ;;
+        --halts) halts=1; stop_on=${stop_on:-'no way to power off.*halted'}; shift ;;
         --) shift; extra=("$@"); break ;;
         *) echo "FAIL $name: qemu-run.sh: unknown option $1"; exit 1 ;;
     esac
 done
 mkdir -p build/test-logs
 log=build/test-logs/$name.log
-args=(-M "$machine" -cpu "$cpu" -smp "$smp" -m "$mem" -nographic -net none -monitor none -serial stdio)
-if [ -n "$loader_dtb" ]; then
+args=(-M "$machine" -cpu "$cpu" -smp "$smp" -m "$mem" -nographic -net none -monitor none)
+for ((i = 0; i < serial_index; i++)); do args+=(-serial null); done
+args+=(-serial stdio)
+if [ -n "$bios" ]; then
+    args+=(-bios "$bios")
+elif [ -n "$loader_dtb" ]; then
     # A stand-in boot loader: x0 = the DTB's address, jump to the image.
     args+=(-device "loader,file=$loader_dtb,addr=0x48000000,force-raw=on"
            -device "loader,file=$image,addr=0x40200000,force-raw=on"
@@ -104,8 +118,13 @@ if [ $suite = 1 ]; then
     [ "$(printf '%s\n' "$closing" | cut -d' ' -f1)" != 0 ] || fail "ran no test (log: $log)"
     [ "$(printf '%s\n' "$closing" | cut -d' ' -f3)" = 0 ] || fail "the image reports: $closing (log: $log)"
     printf '%s\n' "$out" | grep -qE 'panic|unexpected exception' && fail "the image panicked (log: $log)"
-    [ "$rc" = 0 ] || fail "QEMU exited with $rc (log: $log)"
-    echo "PASS $name: booted, $closing, powered off (${secs}s)"
+    if [ $halts = 1 ]; then
+        [ "$rc" = stopped ] || fail "QEMU exited with $rc before the image halted (log: $log)"
+        echo "PASS $name: booted, $closing, halted (${secs}s)"
+    else
+        [ "$rc" = 0 ] || fail "QEMU exited with $rc (log: $log)"
+        echo "PASS $name: booted, $closing, powered off (${secs}s)"
+    fi
 else
     echo "PASS $name (${secs}s)"
 fi
