@@ -21,6 +21,7 @@
 
 struct sched_core sched_cores[MAX_CPUS];
 static bool sched_running;
+static uint64_t idle_cores; /* bit n: core n sleeps in WFI (a hint for wakeups) */
 
 void fp_save_all(void *area);
 
@@ -53,7 +54,7 @@ static struct proc *steal(struct sched_core *c)
             bool near = platform.cpus[cpu_dt_index[cpu]].cluster == my_cluster;
             if (cpu == me || !cpu_is_online(cpu) || near != (pass == 0))
                 continue;
-            uint32_t waiting = READ_ONCE(sched_cores[cpu].rq.total); /* a hint; checked under lock */
+            uint32_t waiting = READ_ONCE(sched_cores[cpu].rq.movable); /* a hint; checked under lock */
             if (waiting > most)
                 most = waiting, victim = &sched_cores[cpu];
         }
@@ -68,6 +69,16 @@ static struct proc *steal(struct sched_core *c)
         }
     }
     return NULL;
+}
+
+/* Is there something another core could give us? (A racy look: a miss is
+ * covered by the wakeup that the enqueuer sends to an idle core.) */
+static bool any_work_elsewhere(void)
+{
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        if (cpu != this_cpu_id() && cpu_is_online(cpu) && READ_ONCE(sched_cores[cpu].rq.movable) > 0)
+            return true;
+    return false;
 }
 
 static struct proc *pick_next(struct sched_core *c)
@@ -155,9 +166,23 @@ void enqueue(struct proc *p)
     if (sleeping && target != this_cpu_id()) {
         ipi_send(target, IPI_RESCHEDULE);
         me->count.ipi_wakeups++;
-    } else {
-        me->count.wakeups_no_ipi++;
+        return;
     }
+    /* The target is busy: if some core sleeps, wake one so it can steal this
+     * work (BEAM wakes an idle scheduler when work piles up). Relaxed: the
+     * mask is a hint; a core that just went to sleep also rechecks on its own. */
+    uint64_t idle = __atomic_load_n(&idle_cores, __ATOMIC_RELAXED) & ~(1UL << target);
+    while (idle && p->pinned < 0) {
+        uint64_t bit = idle & -idle;
+        /* Claim the sleeper (clear its bit) so the next enqueue wakes another. */
+        if (__atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED) & bit) {
+            ipi_send((uint32_t)__builtin_ctzll(bit), IPI_RESCHEDULE);
+            me->count.ipi_wakeups++;
+            return;
+        }
+        idle &= ~bit;
+    }
+    me->count.wakeups_no_ipi++;
 }
 
 void proc_wake(struct proc *p)
@@ -302,8 +327,15 @@ void sched_core_loop(void)
         c->rq.idle = empty;
         spin_unlock(&c->rq.lock);
         if (empty) {
-            c->count.idle_ticks++;
-            cpu_wfi(); /* a pending interrupt ends it even while masked */
+            uint64_t bit = 1UL << this_cpu_id();
+            /* Full barrier (the SEQ_CST RMW): our idle bit is visible before we
+             * look for work to steal one last time. */
+            __atomic_fetch_or(&idle_cores, bit, __ATOMIC_SEQ_CST);
+            if (!any_work_elsewhere()) {
+                c->count.idle_ticks++;
+                cpu_wfi(); /* a pending interrupt ends it even while masked */
+            }
+            __atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED); /* a hint */
             spin_lock(&c->rq.lock);
             c->rq.idle = 0;
             spin_unlock(&c->rq.lock);

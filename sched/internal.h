@@ -79,6 +79,7 @@ struct runqueue {
     struct proc *head[PRIO_COUNT], *tail[PRIO_COUNT];
     uint32_t len[PRIO_COUNT]; /* under lock; read racily for balancing */
     uint32_t total;
+    uint32_t movable;          /* queued and not pinned: what another core may steal */
     uint32_t normal_since_low; /* normal picks since a low one ran (RESCHEDULE_LOW) */
     uint8_t idle;              /* in WFI: a wakeup needs an IPI (under lock) */
 };

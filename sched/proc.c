@@ -186,8 +186,9 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
             *monitor_ref = monitor(p->pid);
     }
     c->count.spawns++;
+    pid_t pid = p->pid; /* once queued it may run, end and be reused at once */
     enqueue(p);
-    return p->pid;
+    return pid;
 }
 
 void proc_exit_bookkeeping(struct proc *p, struct exit_reason why)

@@ -18,6 +18,7 @@ void rq_push(struct runqueue *rq, struct proc *p)
     rq->tail[p->prio] = p;
     rq->len[p->prio]++;
     rq->total++;
+    rq->movable += p->pinned < 0;
 }
 
 static struct proc *pop(struct runqueue *rq, int prio)
@@ -28,6 +29,7 @@ static struct proc *pop(struct runqueue *rq, int prio)
         rq->tail[prio] = NULL;
     rq->len[prio]--;
     rq->total--;
+    rq->movable -= p->pinned < 0;
     return p;
 }
 
@@ -69,6 +71,7 @@ struct proc *rq_steal_one(struct runqueue *rq)
             }
             rq->len[prio]--;
             rq->total--;
+            rq->movable--;
             return p;
         }
     }
