@@ -19,9 +19,20 @@
 #define SPSR_EL1T_MASKED 0x3c4 /* EL1 on SP_EL0, D/A/I/F masked */
 #define STACK_MARGIN 512       /* room below a pushed frame for the resume path's C call */
 
+/* Run queue balancing, BEAM's check_balance: every so often one core (the
+ * first to take balance_lock) moves work from queues above the average to
+ * the emptiest ones. BEAM checks every 1000 x CONTEXT_REDS reductions per
+ * queue; a timer period is the same idea measured in time. */
+#define BALANCE_PERIOD_NS (20 * 1000 * 1000)
+
 struct sched_core sched_cores[MAX_CPUS];
 static bool sched_running;
 static uint64_t idle_cores; /* bit n: core n sleeps in WFI (a hint for wakeups) */
+/* sched=global: every unpinned process in one queue under one lock, the
+ * first SMP BEAM's design; pinned ones still use their core's queue. */
+static bool global_mode;
+static struct runqueue global_rq;
+static struct spinlock balance_lock = SPINLOCK_INIT("balance");
 
 void fp_save_all(void *area);
 
@@ -75,6 +86,8 @@ static struct proc *steal(struct sched_core *c)
  * covered by the wakeup that the enqueuer sends to an idle core.) */
 static bool any_work_elsewhere(void)
 {
+    if (global_mode)
+        return false; /* no stealing: the shared queue is checked by the caller */
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
         if (cpu != this_cpu_id() && cpu_is_online(cpu) && READ_ONCE(sched_cores[cpu].rq.movable) > 0)
             return true;
@@ -86,7 +99,81 @@ static struct proc *pick_next(struct sched_core *c)
     spin_lock(&c->rq.lock);
     struct proc *p = rq_pick(&c->rq);
     spin_unlock(&c->rq.lock);
-    return p ? p : steal(c);
+    if (p)
+        return p;
+    if (!global_mode)
+        return steal(c);
+    spin_lock(&global_rq.lock);
+    p = rq_pick(&global_rq);
+    spin_unlock(&global_rq.lock);
+    return p;
+}
+
+/* The queue a runnable process goes to when it leaves this core's CPU. */
+static struct runqueue *home_queue(struct sched_core *c, struct proc *p)
+{
+    return global_mode && p->pinned < 0 ? &global_rq : &c->rq;
+}
+
+static void requeue_runnable(struct sched_core *c, struct proc *p)
+{
+    struct runqueue *rq = home_queue(c, p);
+    p->state = PROC_RUNNABLE;
+    spin_lock(&rq->lock);
+    rq_push(rq, p);
+    spin_unlock(&rq->lock);
+}
+
+static bool work_waiting(struct sched_core *c)
+{
+    return READ_ONCE(c->rq.total) || (global_mode && READ_ONCE(global_rq.total));
+}
+
+/* Move processes from queues above the average to the emptiest ones. */
+static void balance(void)
+{
+    if (!spin_trylock(&balance_lock))
+        return; /* one core at a time, as BEAM */
+    uint32_t online = 0, total = 0;
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        if (!cpu_is_online(cpu))
+            continue;
+        online++;
+        total += READ_ONCE(sched_cores[cpu].rq.movable) + (sched_cores[cpu].current != &sched_cores[cpu].idle);
+    }
+    uint32_t target_load = online ? (total + online - 1) / online : 0;
+    for (uint32_t from = 0; from < cpus_possible; from++) {
+        struct sched_core *src = &sched_cores[from];
+        for (int moves = 0; moves < 8 && cpu_is_online(from); moves++) {
+            uint32_t load = READ_ONCE(src->rq.movable) + (src->current != &src->idle);
+            if (load <= target_load)
+                break;
+            uint32_t to = from, least = load;
+            for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+                struct sched_core *d = &sched_cores[cpu];
+                uint32_t l = READ_ONCE(d->rq.movable) + (d->current != &d->idle);
+                if (cpu_is_online(cpu) && l + 1 < least)
+                    least = l, to = cpu;
+            }
+            if (to == from)
+                break;
+            spin_lock(&src->rq.lock);
+            struct proc *p = rq_steal_one(&src->rq);
+            spin_unlock(&src->rq.lock);
+            if (!p)
+                break;
+            p->core = to; /* migrates when it next runs */
+            struct sched_core *dst = &sched_cores[to];
+            spin_lock(&dst->rq.lock);
+            rq_push(&dst->rq, p);
+            bool sleeping = dst->rq.idle;
+            spin_unlock(&dst->rq.lock);
+            this_core()->count.migrations++;
+            if (sleeping && to != this_cpu_id())
+                ipi_send(to, IPI_RESCHEDULE);
+        }
+    }
+    spin_unlock(&balance_lock);
 }
 
 /* Make `next` this core's running process; IRQs off. */
@@ -106,6 +193,13 @@ static void take(struct sched_core *c, struct proc *next)
     c->current = next;
     c->count.switches++;
     start_slice(c, next);
+    if (!global_mode) {
+        uint64_t now = timer_now();
+        if (now >= c->next_balance) {
+            c->next_balance = now + timer_ns_to_ticks(BALANCE_PERIOD_NS);
+            balance();
+        }
+    }
 }
 
 void sched_finish_switch(void)
@@ -131,12 +225,8 @@ void sched_switch_out(bool requeue)
 {
     struct sched_core *c = this_core();
     struct proc *prev = c->current;
-    if (requeue && prev != &c->idle) {
-        prev->state = PROC_RUNNABLE;
-        spin_lock(&c->rq.lock);
-        rq_push(&c->rq, prev);
-        spin_unlock(&c->rq.lock);
-    }
+    if (requeue && prev != &c->idle)
+        requeue_runnable(c, prev);
     struct proc *next = pick_next(c);
     if (!next)
         next = &c->idle;
@@ -151,8 +241,38 @@ void sched_switch_out(bool requeue)
     sched_finish_switch(); /* we are prev again, resumed by some core */
 }
 
+/* Wake one sleeping core other than `except`, claiming its idle bit so the
+ * next wakeup picks another. Relaxed: the mask is a hint (see callers). */
+static bool wake_an_idle_core(uint32_t except)
+{
+    uint64_t idle = __atomic_load_n(&idle_cores, __ATOMIC_RELAXED) & ~(1UL << except);
+    while (idle) {
+        uint64_t bit = idle & -idle;
+        if (__atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED) & bit) {
+            ipi_send((uint32_t)__builtin_ctzll(bit), IPI_RESCHEDULE);
+            return true;
+        }
+        idle &= ~bit;
+    }
+    return false;
+}
+
 void enqueue(struct proc *p)
 {
+    struct sched_core *me = this_core();
+    if (global_mode && p->pinned < 0) {
+        uint64_t flags = spin_lock_irqsave(&global_rq.lock);
+        rq_push(&global_rq, p);
+        spin_unlock_irqrestore(&global_rq.lock, flags);
+        /* Full barrier: the push is visible before we read the idle mask; an
+         * idle core sets its bit (full barrier) before it checks the queue. */
+        smp_mb();
+        if (wake_an_idle_core(this_cpu_id()))
+            me->count.ipi_wakeups++;
+        else
+            me->count.wakeups_no_ipi++;
+        return;
+    }
     uint32_t target = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
     if (!cpu_is_online(target))
         target = this_cpu_id();
@@ -162,27 +282,18 @@ void enqueue(struct proc *p)
     rq_push(&c->rq, p);
     bool sleeping = c->rq.idle; /* read under the lock: see sched_core_loop */
     spin_unlock_irqrestore(&c->rq.lock, flags);
-    struct sched_core *me = this_core();
     if (sleeping && target != this_cpu_id()) {
         ipi_send(target, IPI_RESCHEDULE);
         me->count.ipi_wakeups++;
         return;
     }
     /* The target is busy: if some core sleeps, wake one so it can steal this
-     * work (BEAM wakes an idle scheduler when work piles up). Relaxed: the
-     * mask is a hint; a core that just went to sleep also rechecks on its own. */
-    uint64_t idle = __atomic_load_n(&idle_cores, __ATOMIC_RELAXED) & ~(1UL << target);
-    while (idle && p->pinned < 0) {
-        uint64_t bit = idle & -idle;
-        /* Claim the sleeper (clear its bit) so the next enqueue wakes another. */
-        if (__atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED) & bit) {
-            ipi_send((uint32_t)__builtin_ctzll(bit), IPI_RESCHEDULE);
-            me->count.ipi_wakeups++;
-            return;
-        }
-        idle &= ~bit;
-    }
-    me->count.wakeups_no_ipi++;
+     * work (BEAM wakes an idle scheduler when work piles up). A core that just
+     * went to sleep also looks for stealable work on its own first. */
+    if (p->pinned < 0 && wake_an_idle_core(target))
+        me->count.ipi_wakeups++;
+    else
+        me->count.wakeups_no_ipi++;
 }
 
 void proc_wake(struct proc *p)
@@ -258,7 +369,7 @@ static void sched_irq_exit(struct exception_frame *f)
         switch_from_interrupt(c, p, f);
         return;
     }
-    if (!READ_ONCE(c->rq.total)) { /* nobody else wants the core: run on */
+    if (!work_waiting(c)) { /* nobody else wants the core: run on */
         start_slice(c, p);
         return;
     }
@@ -271,10 +382,7 @@ static void sched_irq_exit(struct exception_frame *f)
         return;
     }
     c->count.preemptions++;
-    p->state = PROC_RUNNABLE;
-    spin_lock(&c->rq.lock);
-    rq_push(&c->rq, p);
-    spin_unlock(&c->rq.lock);
+    requeue_runnable(c, p);
     switch_from_interrupt(c, p, f);
 }
 
@@ -326,12 +434,14 @@ void sched_core_loop(void)
         bool empty = c->rq.total == 0;
         c->rq.idle = empty;
         spin_unlock(&c->rq.lock);
+        if (global_mode && READ_ONCE(global_rq.total))
+            empty = false; /* rechecked after setting our idle bit, below */
         if (empty) {
             uint64_t bit = 1UL << this_cpu_id();
             /* Full barrier (the SEQ_CST RMW): our idle bit is visible before we
              * look for work to steal one last time. */
             __atomic_fetch_or(&idle_cores, bit, __ATOMIC_SEQ_CST);
-            if (!any_work_elsewhere()) {
+            if (!any_work_elsewhere() && !(global_mode && READ_ONCE(global_rq.total))) {
                 c->count.idle_ticks++;
                 cpu_wfi(); /* a pending interrupt ends it even while masked */
             }
@@ -347,6 +457,8 @@ void sched_core_loop(void)
 
 void sched_init(void)
 {
+    global_mode = bootargs.sched_global;
+    global_rq.lock = (struct spinlock)SPINLOCK_INIT("global-runqueue");
     proc_table_init();
     msg_cache_init();
     for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
@@ -354,6 +466,7 @@ void sched_init(void)
         c->rq.lock = (struct spinlock)SPINLOCK_INIT("runqueue");
         c->idle.pinned = (int32_t)cpu;
         c->idle.prio = PRIO_LOW;
+        c->current = &c->idle; /* until the core enters sched_core_loop */
     }
     ipi_handler_set(IPI_RESCHEDULE, reschedule_ipi);
     irq_exit_hook = sched_irq_exit;
@@ -361,6 +474,8 @@ void sched_init(void)
     /* Release: the tables above are set up before any core sees sched running. */
     __atomic_store_n(&sched_running, true, __ATOMIC_RELEASE);
 }
+
+bool sched_global_mode(void) { return global_mode; }
 
 bool sched_is_running(void) { return __atomic_load_n(&sched_running, __ATOMIC_ACQUIRE); }
 

@@ -68,6 +68,7 @@ struct proc {
     struct link *links;               /* under links_lock */
     struct spinlock links_lock;
     uint64_t reductions; /* total, for ps/top */
+    const char *spawn_error; /* why this process's last spawn failed */
 };
 
 #define PROC_CHUNK 256     /* PCBs are made in chunks of this many */
@@ -96,11 +97,11 @@ struct sched_core {
     struct proc idle;        /* this core's idle loop, as a context */
     struct timer_event slice;
     uint8_t need_resched;
+    uint64_t next_balance;   /* counter value of this core's next balance check */
     struct proc *free_procs; /* this core's free PCBs (stacks still mapped) */
     struct msg *free_msgs;   /* this core's cache of message blocks */
     uint32_t free_msg_count;
     struct sched_counters count;
-    const char *spawn_error;
 } __attribute__((aligned(CACHE_LINE)));
 
 extern struct sched_core sched_cores[MAX_CPUS];
@@ -125,6 +126,7 @@ void proc_kill(struct proc *p, struct exit_reason why);
 
 /* core.c */
 bool sched_is_running(void);
+bool sched_global_mode(void);
 void sched_switch_out(bool requeue); /* current stops running; IRQs off */
 void enqueue(struct proc *p);        /* make p runnable on its core (IPI if idle) */
 void proc_wake(struct proc *p);      /* WAITING -> RUNNABLE, from anywhere */

@@ -38,16 +38,18 @@ static struct msg *take_from_pool(struct msg **pool)
     return m;
 }
 
+/* A core's cache is touched only by that core with interrupts masked; find
+ * the core inside the masked section (before it, we might be moved). */
 static struct msg *msg_alloc(uint32_t len)
 {
-    struct sched_core *c = this_core();
     if (len > SMALL_PAYLOAD) {
         struct msg *m = take_from_pool(&pool_large);
         if (!m && (m = (struct msg *)page_alloc(LARGE_BLOCK / PAGE_SIZE)))
             m->cap = LARGE_BLOCK - HEADER;
         return m;
     }
-    uint64_t flags = irq_save(); /* the core's cache is its own */
+    uint64_t flags = irq_save();
+    struct sched_core *c = this_core();
     struct msg *m = c->free_msgs;
     if (m) {
         c->free_msgs = m->next;
@@ -60,6 +62,7 @@ static struct msg *msg_alloc(uint32_t len)
     if (!batch)
         return NULL;
     flags = irq_save();
+    c = this_core();
     for (uint64_t off = SMALL_BLOCK; off < REFILL_BYTES; off += SMALL_BLOCK) {
         struct msg *b = (struct msg *)(batch + off);
         b->cap = SMALL_PAYLOAD;
@@ -75,26 +78,29 @@ static struct msg *msg_alloc(uint32_t len)
 
 static void msg_free(struct msg *m)
 {
+    uint64_t flags = irq_save();
     struct sched_core *c = this_core();
-    if (m->cap > SMALL_PAYLOAD || c->free_msg_count >= CORE_CACHE_MAX) {
+    if (m->cap <= SMALL_PAYLOAD && c->free_msg_count < CORE_CACHE_MAX) {
+        m->next = c->free_msgs;
+        c->free_msgs = m;
+        c->free_msg_count++;
+        irq_restore(flags);
+        return;
+    }
+    irq_restore(flags);
+    {
         struct msg **pool = m->cap > SMALL_PAYLOAD ? &pool_large : &pool_small;
-        uint64_t flags = spin_lock_irqsave(&pool_lock);
+        flags = spin_lock_irqsave(&pool_lock);
         m->next = *pool;
         *pool = m;
         spin_unlock_irqrestore(&pool_lock, flags);
-        return;
     }
-    uint64_t flags = irq_save();
-    m->next = c->free_msgs;
-    c->free_msgs = m;
-    c->free_msg_count++;
-    irq_restore(flags);
 }
 
 static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32_t len, uint64_t ref,
                    const struct exit_reason *why)
 {
-    struct sched_core *c = this_core();
+    struct sched_core *c = this_core(); /* for statistics only: a stale core is harmless */
     struct proc *p = proc_by_index((uint32_t)to);
     if (!p) {
         c->count.dropped_sends++;
@@ -199,13 +205,16 @@ static void timeout_fired(void *arg)
 
 static void remove_timeout_here(void *arg) { timer_event_remove(&((struct proc *)arg)->timeout); }
 
+/* After this, the timeout neither is queued nor is its callback running. On
+ * our own core that is a plain removal (the callback runs in our interrupt
+ * handler, never beside us). Elsewhere, always ask the owning core, even if
+ * the event looks dequeued: that core may be inside timeout_fired right now,
+ * and it serves our cross-call only after that handler has returned. */
 void timeout_cancel(struct proc *p)
 {
-    if (!p->timeout.queued)
-        return;
     if (p->timeout_cpu == this_cpu_id())
         timer_event_remove(&p->timeout);
-    else /* its timer list belongs to that core */
+    else
         smp_call_function_single(p->timeout_cpu, remove_timeout_here, p, true);
 }
 

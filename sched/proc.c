@@ -92,9 +92,12 @@ static bool stack_grow(struct proc *p, uint64_t bytes)
     return true;
 }
 
-static void free_list_push(struct sched_core *c, struct proc *p)
+/* The free list is this core's alone, touched with interrupts masked; the
+ * core is found inside the masked section (before it, we might be moved). */
+static void free_list_push(struct proc *p)
 {
-    uint64_t flags = irq_save(); /* the list is this core's alone */
+    uint64_t flags = irq_save();
+    struct sched_core *c = this_core();
     p->rq_next = c->free_procs;
     c->free_procs = p;
     irq_restore(flags);
@@ -102,8 +105,8 @@ static void free_list_push(struct sched_core *c, struct proc *p)
 
 static struct proc *proc_alloc(uint64_t stack_bytes, const char **err)
 {
-    struct sched_core *c = this_core();
     uint64_t flags = irq_save();
+    struct sched_core *c = this_core();
     struct proc *p = c->free_procs;
     if (p)
         c->free_procs = p->rq_next;
@@ -111,7 +114,7 @@ static struct proc *proc_alloc(uint64_t stack_bytes, const char **err)
     if (!p && !(p = fresh_proc(err)))
         return NULL;
     if (p->stack_mapped < stack_bytes && !stack_grow(p, stack_bytes)) {
-        free_list_push(c, p);
+        free_list_push(p);
         *err = "out of memory for its stack";
         return NULL;
     }
@@ -123,10 +126,10 @@ void proc_release(struct proc *p)
     uint64_t generation = (p->pid >> 32) + 1;
     WRITE_ONCE(p->pid, generation << 32 | p->index); /* stale pids miss from now on */
     __atomic_store_n(&p->state, PROC_FREE, __ATOMIC_RELEASE);
-    free_list_push(this_core(), p);
+    free_list_push(p);
 }
 
-const char *spawn_error(void) { return this_core()->spawn_error; }
+const char *spawn_error(void) { return current_proc()->spawn_error; }
 
 pid_t spawn(proc_fn fn, void *arg)
 {
@@ -136,7 +139,6 @@ pid_t spawn(proc_fn fn, void *arg)
 
 pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *monitor_ref)
 {
-    struct sched_core *c = this_core();
     uint64_t stack = o->stack_size ? (o->stack_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1) : DEFAULT_STACK_SIZE;
     const char *err = NULL;
     if (!fn)
@@ -149,7 +151,7 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
         err = "pinned to a core that is not online";
     struct proc *p = err ? NULL : proc_alloc(stack, &err);
     if (!p) {
-        c->spawn_error = err;
+        current_proc()->spawn_error = err;
         return 0;
     }
     memset(&p->ctx, 0, sizeof p->ctx);
@@ -178,14 +180,18 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     p->timeout.queued = 0;
     /* Release: everything above is visible to whoever sees it alive. */
     __atomic_store_n(&p->state, PROC_RUNNABLE, __ATOMIC_RELEASE);
+    uint64_t flags = irq_save();
+    struct sched_core *c = this_core();
     struct proc *parent = c->current;
-    if (parent && parent != &c->idle) {
+    bool from_process = parent && parent != &c->idle;
+    c->count.spawns++;
+    irq_restore(flags);
+    if (from_process) {
         if (o->link)
             link(p->pid);
         if (o->monitor && monitor_ref)
             *monitor_ref = monitor(p->pid);
     }
-    c->count.spawns++;
     pid_t pid = p->pid; /* once queued it may run, end and be reused at once */
     enqueue(p);
     return pid;
@@ -202,7 +208,8 @@ void proc_exit_bookkeeping(struct proc *p, struct exit_reason why)
     while (__atomic_load_n(&p->senders, __ATOMIC_ACQUIRE))
         cpu_relax();
     mailbox_close(p);
-    timeout_cancel(p);
+    if (p->timeout.queued || p->timeout_cpu != this_cpu_id())
+        timeout_cancel(p);
     links_on_exit(p);
     if (p->registered)
         registry_on_exit(p);

@@ -56,6 +56,9 @@ static void wait_for(uint32_t me, uint64_t mask)
 
 void smp_call_function_many(uint64_t mask, xcall_fn fn, void *arg, bool wait)
 {
+    /* Masked throughout: the caller must not move to another core while it
+     * owns slots[me][*]; waiting masked is safe (we serve our own calls). */
+    uint64_t flags = irq_save();
     uint32_t me = this_cpu_id();
     uint64_t sent = 0;
     mask &= ~(1UL << me);
@@ -68,6 +71,7 @@ void smp_call_function_many(uint64_t mask, xcall_fn fn, void *arg, bool wait)
     }
     if (wait)
         wait_for(me, sent);
+    irq_restore(flags);
 }
 
 int smp_call_function_single(uint32_t cpu, xcall_fn fn, void *arg, bool wait)

@@ -285,3 +285,52 @@ IMAGE_TEST(sched, spawn_refuses_bad_options)
     TEST_ASSERT(!spawn_opt(say_hello, NULL, &o, NULL), "spawn with priority 7 succeeded");
     return true;
 }
+
+/* Under a steady load where no core is idle (so nothing steals), the
+ * periodic balance moves queued work until queue lengths even out. */
+#define BALANCE_MAX_WORKERS 64
+static uint32_t last_core[BALANCE_MAX_WORKERS], balance_stop;
+
+static void busy_reporting_core(void *arg)
+{
+    uint32_t idx = (uint32_t)(uintptr_t)arg;
+    while (!__atomic_load_n(&balance_stop, __ATOMIC_ACQUIRE)) {
+        __atomic_store_n(&last_core[idx], this_cpu_id(), __ATOMIC_RELAXED); /* sampled by the test */
+        uint64_t until = timer_now() + timer_ns_to_ticks(100000);
+        while (timer_now() < until)
+            ;
+        reduce(50);
+    }
+}
+
+IMAGE_TEST(sched, balance_evens_out_queues)
+{
+    uint32_t n = cpus_online_count();
+    if (n < 2 || n * 4 > BALANCE_MAX_WORKERS)
+        return true; /* nothing to balance / more workers than the test keeps */
+    balance_stop = 0;
+    uint64_t refs[BALANCE_MAX_WORKERS];
+    uint32_t made = 0;
+    for (; made < n; made++) /* one per core: idle cores steal these */
+        TEST_ASSERT(spawn_monitored(busy_reporting_core, (void *)(uintptr_t)made, -1, PRIO_NORMAL, &refs[made]), "spawn");
+    sleep_ms(50);
+    for (; made < 4 * n; made++) /* these queue on this core: every core is busy now */
+        TEST_ASSERT(spawn_monitored(busy_reporting_core, (void *)(uintptr_t)made, -1, PRIO_NORMAL, &refs[made]), "spawn");
+    sleep_ms(400);
+    uint32_t per_core[MAX_CPUS] = {0};
+    for (uint32_t i = 0; i < made; i++)
+        per_core[__atomic_load_n(&last_core[i], __ATOMIC_RELAXED)]++;
+    __atomic_store_n(&balance_stop, 1, __ATOMIC_RELEASE);
+    for (uint32_t i = 0; i < made; i++)
+        TEST_ASSERT(wait_down(refs[i], NULL), "worker %u did not stop", i);
+    uint32_t most = 0, least = UINT32_MAX;
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        if (!cpu_is_online(cpu))
+            continue;
+        most = per_core[cpu] > most ? per_core[cpu] : most;
+        least = per_core[cpu] < least ? per_core[cpu] : least;
+    }
+    kprintf("sched: %u workers over %u cores: most %u, least %u on one core\n", made, n, most, least);
+    TEST_ASSERT(most - least <= 2, "uneven: %u on the busiest core, %u on the idlest", most, least);
+    return true;
+}

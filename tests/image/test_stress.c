@@ -12,7 +12,7 @@
 #define SENDS_PER_WORKER 400
 #define WAIT_MS 30000
 
-enum { TAG_DATA = 1, TAG_SENT = 2, TAG_EXPECT = 3, TAG_RESULT = 4 };
+enum { TAG_DATA = 1, TAG_SENT = 2, TAG_EXPECT = 3, TAG_RESULT = 4, TAG_GO = 5 };
 
 struct stress_msg {
     uint32_t tag, from, seq, value;
@@ -48,6 +48,8 @@ static void stress_worker(void *arg)
     uint32_t next_seq[MAX_WORKERS] = {0}, sent_to[MAX_WORKERS] = {0};
     uint32_t received = 0, errors = 0, rng = me * 2654435761u + 1;
     struct stress_msg m;
+    /* Every peer's pid is known only once the coordinator says go. */
+    receive(is_tag, (void *)TAG_GO, &m, sizeof m, WAIT_MS, NULL);
     for (uint32_t i = 0; i < SENDS_PER_WORKER; i++) {
         rng = rng * 1664525u + 1013904223u;
         uint32_t to = (rng >> 8) % st.workers;
@@ -79,13 +81,17 @@ IMAGE_TEST(stress, messages_exactly_once_in_order)
     o.stack_size = 16384; /* the per-peer tables live on the stack */
     for (uint32_t i = 0; i < st.workers; i++)
         st.pids[i] = 0;
-    /* Spawn them all before any sends: a worker needs every peer's pid. */
     struct spawn_opts gate = o;
     for (uint32_t i = 0; i < st.workers; i++) {
         gate.pin_cpu = -1;
         st.pids[i] = spawn_opt(stress_worker, (void *)(uintptr_t)i, &gate, NULL);
         TEST_ASSERT(st.pids[i], "spawn %u: %s", i, spawn_error());
     }
+    for (uint32_t i = 0; i < st.workers; i++) {
+        struct stress_msg go = {TAG_GO, 0, 0, 0};
+        send(st.pids[i], &go, sizeof go);
+    }
+    uint64_t dropped_before = sched_dropped_sends();
     static uint32_t expect[MAX_WORKERS];
     for (uint32_t i = 0; i < st.workers; i++)
         expect[i] = 0;
@@ -102,12 +108,17 @@ IMAGE_TEST(stress, messages_exactly_once_in_order)
     }
     uint64_t got = 0, errors = 0;
     for (uint32_t n = 0; n < st.workers; n++) {
-        TEST_ASSERT(receive(is_tag, (void *)TAG_RESULT, &m, sizeof m, WAIT_MS, NULL) > 0, "missing results");
-        TEST_ASSERT(m.seq == expect[m.from], "worker %u received %u of %u", m.from, m.seq, expect[m.from]);
+        TEST_ASSERT(receive(is_tag, (void *)TAG_RESULT, &m, sizeof m, WAIT_MS, NULL) > 0,
+                    "missing results (%u of %u came; %lu sends dropped in all)", n, st.workers,
+                    (unsigned long)sched_dropped_sends());
+        TEST_ASSERT(m.seq == expect[m.from], "worker %u received %u of %u (%lu sends dropped in all)", m.from, m.seq,
+                    expect[m.from], (unsigned long)sched_dropped_sends());
         got += m.seq;
         errors += m.value;
     }
     TEST_ASSERT(errors == 0, "%lu messages out of order or unexpected", (unsigned long)errors);
+    TEST_ASSERT(sched_dropped_sends() == dropped_before, "%lu sends to live processes were dropped",
+                (unsigned long)(sched_dropped_sends() - dropped_before));
     TEST_ASSERT(got == total && total == (uint64_t)st.workers * SENDS_PER_WORKER, "delivered %lu of %lu",
                 (unsigned long)got, (unsigned long)total);
     kprintf("stress: %u processes, %lu messages, each once and in order per sender\n", st.workers,
