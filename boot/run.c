@@ -6,6 +6,8 @@
 #include <drivers/console.h>
 #include <gic/irq.h>
 #include <psci/psci.h>
+#include <arch/exception.h>
+#include <sched/sched.h>
 #include <sync/xcall.h>
 #include <tests/bench/bench.h>
 #include <tests/image/harness.h>
@@ -41,7 +43,7 @@ static void demo_run(void)
     uint32_t n = cpus_online_count();
     struct token t = {0, 0, 0};
     for (;;) {
-        timer_delay_us(DEMO_PERIOD_MS * 1000);
+        sleep_ms(DEMO_PERIOD_MS);
         t.round++;
         t.from = t.to;
         do
@@ -56,11 +58,12 @@ static void demo_run(void)
     }
 }
 
-void boot_run(void)
+/* The first process: runs what the boot arguments ask for. */
+static void init_main(void *arg)
 {
+    (void)arg;
     if (bootargs.test) {
-        int failed = image_tests_run(bootargs.test_list);
-        (void)failed;
+        image_tests_run(bootargs.test_list);
         system_off();
     }
     if (bootargs.bench)
@@ -68,5 +71,17 @@ void boot_run(void)
     if (bootargs.litmus)
         litmus_image_run(); /* prints the counts, powers off */
     demo_run();
-    system_off();
+}
+
+void boot_run(void)
+{
+    sched_init();
+    ipi_broadcast(IPI_RESCHEDULE); /* secondaries wait in WFI for the scheduler */
+    struct spawn_opts opts = SPAWN_OPTS_DEFAULT;
+    opts.pin_cpu = 0;               /* tests expect to run on the boot core */
+    opts.stack_size = 32 * 1024;
+    opts.prio = PRIO_HIGH;
+    if (!spawn_opt(init_main, NULL, &opts, NULL))
+        panic("cannot spawn the first process: %s", spawn_error());
+    sched_core_loop();
 }

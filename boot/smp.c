@@ -10,6 +10,7 @@
 #include <drivers/console.h>
 #include <gic/irq.h>
 #include <psci/psci.h>
+#include <sched/sched.h>
 #include <sync/rcu.h>
 #include <sync/xcall.h>
 
@@ -66,14 +67,20 @@ static void report_missing(uint32_t cpu, const struct platform_cpu *c)
 }
 
 static uint32_t down_requested[MAX_CPUS];
+bool sched_is_running(void);
+void smp_idle_poll(void);
 
 /* The core, in thread context, leaves: offline first (no new work is sent),
  * then PSCI CPU_OFF, which does not return on success. */
+void (*cpu_down_prepare)(uint32_t cpu);
+
 static void cpu_die(uint32_t cpu)
 {
     irq_disable_local();
     timer_cancel();
     cpu_mark_offline(cpu);
+    if (cpu_down_prepare)
+        cpu_down_prepare(cpu); /* the scheduler moves this core's work elsewhere */
     /* Release: our last accesses are visible before the requester sees us go. */
     __atomic_store_n(&down_requested[cpu], 0, __ATOMIC_RELEASE);
     int64_t r = psci_cpu_off();
@@ -136,12 +143,19 @@ void secondary_main(uint32_t cpu)
     timer_init_cpu();
     online_at[cpu] = timer_now();
     cpu_mark_online(cpu);
-    irq_enable_local();
-    for (;;) {
-        rcu_idle_wfi(); /* RCU quiescent state, then WFI: work arrives by IPI until the scheduler exists */
-        if (__atomic_load_n(&down_requested[cpu], __ATOMIC_RELAXED))
-            cpu_die(cpu);
+    while (!sched_is_running()) {
+        rcu_idle_wfi(); /* a quiescent state, then WFI: the boot core's IPI says when the scheduler is up */
+        smp_idle_poll();
     }
+    sched_core_loop();
+}
+
+/* From each core's idle loop: leave if asked to (smp_cpu_down). IRQs off. */
+void smp_idle_poll(void)
+{
+    uint32_t cpu = this_cpu_id();
+    if (__atomic_load_n(&down_requested[cpu], __ATOMIC_RELAXED))
+        cpu_die(cpu);
 }
 
 void smp_start_secondaries(void)

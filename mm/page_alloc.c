@@ -59,3 +59,5 @@ uint64_t page_alloc_free_bytes(void)
 }
 
 uint64_t page_alloc_total_bytes(void) { return total; }
+
+uint64_t page_alloc_zeroed_page(void) { return page_alloc(1); }

@@ -15,6 +15,10 @@ static uint64_t pending[MAX_CPUS];                  /* bit n: caller n has a cal
 
 void xcall_run_pending(void)
 {
+    /* Calls run with interrupts masked on the core they were sent to, also
+     * when a waiting caller runs them from thread context (it must not be
+     * preempted and moved halfway through someone's function). */
+    uint64_t flags = irq_save();
     uint32_t me = this_cpu_id();
     /* Acquire: the callers' slot contents (written before their release OR)
      * are visible before we read them. */
@@ -28,6 +32,7 @@ void xcall_run_pending(void)
          * the slot free (and before it may refill it). */
         __atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
     }
+    irq_restore(flags);
 }
 
 static void queue_call(uint32_t me, uint32_t cpu, xcall_fn fn, void *arg)
@@ -56,6 +61,11 @@ static void wait_for(uint32_t me, uint64_t mask)
 
 void smp_call_function_many(uint64_t mask, xcall_fn fn, void *arg, bool wait)
 {
+    /* Masked while queueing: the caller must not move to another core
+     * between choosing its slots (slots[me][*]) and raising the IPIs. The
+     * wait needs no mask: it polls those slots from wherever it runs, and
+     * takes interrupts meanwhile (an SGI aimed at us must not wait on us). */
+    uint64_t flags = irq_save();
     uint32_t me = this_cpu_id();
     uint64_t sent = 0;
     mask &= ~(1UL << me);
@@ -66,6 +76,7 @@ void smp_call_function_many(uint64_t mask, xcall_fn fn, void *arg, bool wait)
         ipi_send(cpu, IPI_CALL_FUNCTION); /* its dsb orders the queueing before the SGI */
         sent |= 1UL << cpu;
     }
+    irq_restore(flags);
     if (wait)
         wait_for(me, sent);
 }

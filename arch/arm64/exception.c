@@ -10,6 +10,8 @@
 #include <psci/psci.h>
 
 int panic_poweroff;
+void (*irq_exit_hook)(struct exception_frame *f);
+bool (*process_fault_hook)(struct exception_frame *f);
 uint32_t cpus_stopped;
 static uint32_t panicking; /* first core to panic wins; others just stop */
 
@@ -134,6 +136,8 @@ static void exception_sync(struct exception_frame *f, uint64_t kind)
         cpu->faults_recovered++;
         return;
     }
+    if (kind == EXC_SYNC_SP0 && process_fault_hook && process_fault_hook(f))
+        return; /* a process died of it; the frame now resumes another */
     /* SP0: thread context. SPx: an interrupt or exception handler was running
      * (cross-calls run there too). */
     exception_report(f, kind == EXC_SYNC_SP0 ? "unexpected exception" : "unexpected exception (handler context)");
@@ -160,6 +164,8 @@ void exception_entry(struct exception_frame *f, uint64_t kind)
         break;
     case EXC_IRQ_SP0:
         irq_dispatch(f);
+        if (irq_exit_hook)
+            irq_exit_hook(f);
         break;
     default:
         exception_unexpected(f, kind);

@@ -33,14 +33,22 @@ static unsigned tables_used;
 static uint64_t *root;
 static bool live; /* MMU is on with these tables: changes need break-before-make */
 
+static uint64_t (*more_tables)(void); /* after boot: zeroed pages from mm/ */
+static unsigned tables_extra;
+
 static uint64_t *table_alloc(void)
 {
-    if (tables_used == POOL_TABLES)
-        return NULL;
+    if (tables_used == POOL_TABLES) {
+        uint64_t page = more_tables ? more_tables() : 0;
+        tables_extra += page != 0;
+        return (uint64_t *)page; /* zeroed by the allocator, caches on */
+    }
     uint64_t *t = table_pool[tables_used++];
     memset(t, 0, PAGE_SIZE);
     return t;
 }
+
+void mmu_set_table_allocator(uint64_t (*alloc_zeroed_page)(void)) { more_tables = alloc_zeroed_page; }
 
 static unsigned level_shift(int level) { return 39 - 9 * level; }
 
@@ -97,31 +105,39 @@ static uint64_t *next_table(uint64_t *table, int level, uint64_t va)
     return next;
 }
 
-int mmu_map(uint64_t pa, uint64_t size, enum mmu_attr attr)
+int mmu_map_va(uint64_t va, uint64_t pa, uint64_t size, enum mmu_attr attr)
 {
     if (!root && !(root = table_alloc()))
         return -1;
-    uint64_t end = (pa + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    uint64_t end = (va + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    va &= ~(PAGE_SIZE - 1);
     pa &= ~(PAGE_SIZE - 1);
-    while (pa < end) {
+    while (va < end) {
         uint64_t *table = root;
         int level = 0;
         for (;;) {
             uint64_t block = 1UL << level_shift(level);
-            bool fits = level >= 1 && (pa & (block - 1)) == 0 && end - pa >= block;
-            uint64_t *slot = &table[(pa >> level_shift(level)) & (ENTRIES - 1)];
+            bool fits = level >= 1 && ((va | pa) & (block - 1)) == 0 && end - va >= block;
+            uint64_t *slot = &table[(va >> level_shift(level)) & (ENTRIES - 1)];
             if (fits && !((*slot & DESC_VALID) && (*slot & DESC_TABLE) && level < 3)) {
+                /* Invalid -> valid needs no TLB maintenance; a live change of a
+                 * valid entry would need break-before-make (mmu_unmap_page). */
                 set_desc(slot, pa | leaf_bits(attr, level));
+                va += block;
                 pa += block;
                 break;
             }
-            if (!(table = next_table(table, level, pa)))
+            if (!(table = next_table(table, level, va)))
                 return -1;
             level++;
         }
     }
+    if (live)
+        isb(); /* later instructions on this core see the new mapping */
     return 0;
 }
+
+int mmu_map(uint64_t pa, uint64_t size, enum mmu_attr attr) { return mmu_map_va(pa, pa, size, attr); }
 
 int mmu_unmap_page(uint64_t pa)
 {
@@ -151,4 +167,4 @@ void mmu_tables_publish(uint64_t *mair, uint64_t *tcr, uint64_t *ttbr0)
     live = true;
 }
 
-unsigned mmu_tables_used(void) { return tables_used; }
+unsigned mmu_tables_used(void) { return tables_used + tables_extra; }

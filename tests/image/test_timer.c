@@ -47,12 +47,43 @@ IMAGE_TEST(timer, deadline_fires_on_each_core)
     return true;
 }
 
+static uint32_t cancelled_calls;
+static void count_call(void *arg)
+{
+    (void)arg;
+    cancelled_calls++;
+}
+
 IMAGE_TEST(timer, cancel_stops_deadline)
 {
-    uint64_t before = this_cpu()->timer_fired;
-    timer_arm_deadline(timer_now() + timer_ns_to_ticks(2000000), on_deadline, NULL);
+    cancelled_calls = 0;
+    timer_arm_deadline(timer_now() + timer_ns_to_ticks(2000000), count_call, NULL);
     timer_cancel();
     timer_delay_us(10000);
-    TEST_ASSERT(this_cpu()->timer_fired == before, "a cancelled deadline fired");
+    TEST_ASSERT(cancelled_calls == 0, "a cancelled deadline fired");
+    timer_arm_deadline(timer_now() + timer_ns_to_ticks(2000000), count_call, NULL);
+    timer_delay_us(10000);
+    TEST_ASSERT(cancelled_calls == 1, "an armed deadline fired %u times", cancelled_calls);
+    return true;
+}
+
+/* Several events on one core fire in deadline order, whatever the order added. */
+static uint32_t order[3], fired_count;
+static void record_order(void *arg)
+{
+    order[fired_count++] = (uint32_t)(uintptr_t)arg;
+}
+
+IMAGE_TEST(timer, events_fire_in_deadline_order)
+{
+    static struct timer_event ev[3];
+    fired_count = 0;
+    uint64_t now = timer_now(), ms = timer_ns_to_ticks(1000000);
+    timer_event_add(&ev[0], now + 3 * ms, record_order, (void *)3);
+    timer_event_add(&ev[1], now + 1 * ms, record_order, (void *)1);
+    timer_event_add(&ev[2], now + 2 * ms, record_order, (void *)2);
+    timer_delay_us(20000);
+    TEST_ASSERT(fired_count == 3, "%u of 3 events fired", fired_count);
+    TEST_ASSERT(order[0] == 1 && order[1] == 2 && order[2] == 3, "fired in order %u %u %u", order[0], order[1], order[2]);
     return true;
 }

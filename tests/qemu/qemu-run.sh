@@ -115,8 +115,8 @@ if [ $suite = 1 ]; then
     printf '%s\n' "$out" | grep -E '^(PASS|FAIL) ' | sed -E "s#^(PASS|FAIL) #\1 $name/#"
     closing=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
     [ -n "$closing" ] || fail "no closing 'N passed, N failed' line (log: $log)"
-    [ "$(printf '%s\n' "$closing" | cut -d' ' -f1)" != 0 ] || fail "ran no test (log: $log)"
     [ "$(printf '%s\n' "$closing" | cut -d' ' -f3)" = 0 ] || fail "the image reports: $closing (log: $log)"
+    [ "$(printf '%s\n' "$closing" | cut -d' ' -f1)" != 0 ] || fail "ran no test (log: $log)"
     printf '%s\n' "$out" | grep -qE 'panic|unexpected exception' && fail "the image panicked (log: $log)"
     if [ $halts = 1 ]; then
         [ "$rc" = stopped ] || fail "QEMU exited with $rc before the image halted (log: $log)"

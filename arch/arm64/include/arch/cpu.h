@@ -12,6 +12,7 @@
 #define CACHE_LINE 64
 
 struct exception_frame;
+struct timer_event;
 typedef void (*timer_callback_t)(void *arg);
 
 struct percpu {
@@ -23,9 +24,8 @@ struct percpu {
      * is reported in full, then execution resumes after the faulting instruction. */
     uint32_t fault_skip;
     uint32_t faults_recovered;
-    timer_callback_t timer_fn;       /* one-shot deadline callback */
-    void *timer_arg;
-    uint64_t timer_fired;            /* count of deadlines handled */
+    struct timer_event *timer_queue; /* this core's pending timer events, earliest first */
+    uint64_t timer_fired;            /* count of timer events handled */
     uint64_t ipis_received[4];       /* per kind */
     uint64_t irqs;                   /* all interrupts taken */
 } __attribute__((aligned(CACHE_LINE)));

@@ -17,7 +17,22 @@ uint32_t timer_intid(void);
 uint64_t timer_now(void);                         /* counter ticks */
 uint64_t timer_ns_to_ticks(uint64_t ns);
 uint64_t timer_ticks_to_ns(uint64_t ticks);
-/* Call fn(arg) on this core, from its interrupt handler, at counter `deadline`. */
+/* Per-core timer events: fn(arg) runs on the core that added the event, from
+ * its timer interrupt, at counter `deadline`. Each core keeps its own sorted
+ * list (touched only by that core, with interrupts off); the hardware is set
+ * to the earliest. An event is added once and may be re-added after it fired
+ * or was removed. */
+struct timer_event {
+    uint64_t deadline;
+    timer_callback_t fn;
+    void *arg;
+    struct timer_event *next;
+    uint8_t queued;
+};
+void timer_event_add(struct timer_event *ev, uint64_t deadline, timer_callback_t fn, void *arg);
+void timer_event_remove(struct timer_event *ev); /* no effect if not queued */
+
+/* One built-in event per core, for simple one-shot use. */
 void timer_arm_deadline(uint64_t deadline, timer_callback_t fn, void *arg);
 void timer_cancel(void);
 void timer_delay_us(uint64_t us);

@@ -1,0 +1,139 @@
+/*
+ * Switching processes. Threads run at EL1 on SP_EL0 (SPSel = 0).
+ *
+ * A switched-out process is always resumable the same way: load its
+ * struct proc_ctx and `ret` to ctx.pc. What ctx.pc is depends on how it left:
+ *   - ctx_switch (yield, receive, exit): back into the scheduler's C code;
+ *   - preempted from an interrupt: proc_resume_preempted, with ctx.sp at a
+ *     full register frame (x0-x30, SP, ELR, SPSR, q0-q31, FPSR, FPCR) that the
+ *     interrupt path pushed onto the process's own stack;
+ *   - never run: proc_first_entry, x19 = function, x20 = argument.
+ * The interrupt path resumes the next process by eret-ing to ctx_resume.
+ * All of these run with interrupts masked until the process's own state
+ * (or the scheduler's caller) turns them back on.
+ */
+#include <arch/asm.h>
+#include <arch/exception_frame.h>
+
+#define CTX_SP 96
+#define CTX_D8 104
+#define FP_AREA FRAME_SIZE               /* q0-q31 after the integer frame */
+#define PREEMPT_FRAME_SIZE (FRAME_SIZE + 512 + 16)
+
+    .text
+/* ctx_switch(prev, next): save our callee-saved state into prev, load next's. */
+FUNCTION(ctx_switch)
+    stp x19, x20, [x0, #0]
+    stp x21, x22, [x0, #16]
+    stp x23, x24, [x0, #32]
+    stp x25, x26, [x0, #48]
+    stp x27, x28, [x0, #64]
+    stp x29, x30, [x0, #80]             /* x30 lands in ctx.pc */
+    mov x9, sp
+    str x9, [x0, #CTX_SP]
+    stp d8, d9, [x0, #CTX_D8]           /* AAPCS64: d8-d15 are callee-saved */
+    stp d10, d11, [x0, #CTX_D8 + 16]
+    stp d12, d13, [x0, #CTX_D8 + 32]
+    stp d14, d15, [x0, #CTX_D8 + 48]
+    mov x0, x1
+    /* fall through */
+/* ctx_resume: x0 = context to load. */
+FUNCTION(ctx_resume)
+    ldp x19, x20, [x0, #0]
+    ldp x21, x22, [x0, #16]
+    ldp x23, x24, [x0, #32]
+    ldp x25, x26, [x0, #48]
+    ldp x27, x28, [x0, #64]
+    ldp x29, x30, [x0, #80]
+    ldr x9, [x0, #CTX_SP]
+    mov sp, x9
+    ldp d8, d9, [x0, #CTX_D8]
+    ldp d10, d11, [x0, #CTX_D8 + 16]
+    ldp d12, d13, [x0, #CTX_D8 + 32]
+    ldp d14, d15, [x0, #CTX_D8 + 48]
+    ret
+END_FUNCTION(ctx_resume)
+END_FUNCTION(ctx_switch)
+
+/* A new process: finish the switch, unmask interrupts, run fn(arg), exit. */
+FUNCTION(proc_first_entry)
+    bl sched_finish_switch
+    msr daifclr, #2                     /* processes run with interrupts on */
+    mov x0, x20
+    blr x19
+    bl exit_normal
+END_FUNCTION(proc_first_entry)
+
+/* fp_save_all(area): q0-q31, FPSR, FPCR of the interrupted process (the
+ * kernel's own code never touches FP registers: -mgeneral-regs-only). */
+FUNCTION(fp_save_all)
+    stp q0, q1, [x0, #0]
+    stp q2, q3, [x0, #32]
+    stp q4, q5, [x0, #64]
+    stp q6, q7, [x0, #96]
+    stp q8, q9, [x0, #128]
+    stp q10, q11, [x0, #160]
+    stp q12, q13, [x0, #192]
+    stp q14, q15, [x0, #224]
+    stp q16, q17, [x0, #256]
+    stp q18, q19, [x0, #288]
+    stp q20, q21, [x0, #320]
+    stp q22, q23, [x0, #352]
+    stp q24, q25, [x0, #384]
+    stp q26, q27, [x0, #416]
+    stp q28, q29, [x0, #448]
+    stp q30, q31, [x0, #480]
+    mrs x1, fpsr
+    mrs x2, fpcr
+    add x0, x0, #512
+    stp x1, x2, [x0]
+    ret
+END_FUNCTION(fp_save_all)
+
+/* sp = the frame the interrupt path pushed. Restore everything and eret
+ * to where the process was interrupted, with its own PSTATE. */
+FUNCTION(proc_resume_preempted)
+    bl sched_finish_switch
+    add x0, sp, #FP_AREA
+    ldp q0, q1, [x0, #0]
+    ldp q2, q3, [x0, #32]
+    ldp q4, q5, [x0, #64]
+    ldp q6, q7, [x0, #96]
+    ldp q8, q9, [x0, #128]
+    ldp q10, q11, [x0, #160]
+    ldp q12, q13, [x0, #192]
+    ldp q14, q15, [x0, #224]
+    ldp q16, q17, [x0, #256]
+    ldp q18, q19, [x0, #288]
+    ldp q20, q21, [x0, #320]
+    ldp q22, q23, [x0, #352]
+    ldp q24, q25, [x0, #384]
+    ldp q26, q27, [x0, #416]
+    ldp q28, q29, [x0, #448]
+    ldp q30, q31, [x0, #480]
+    add x0, x0, #512
+    ldp x1, x2, [x0]
+    msr fpsr, x1
+    msr fpcr, x2
+    ldp x0, x1, [sp, #FRAME_ELR]
+    msr elr_el1, x0                     /* interrupts are masked: nothing clobbers these */
+    msr spsr_el1, x1
+    ldp x2, x3, [sp, #16 * 1]
+    ldp x4, x5, [sp, #16 * 2]
+    ldp x6, x7, [sp, #16 * 3]
+    ldp x8, x9, [sp, #16 * 4]
+    ldp x10, x11, [sp, #16 * 5]
+    ldp x12, x13, [sp, #16 * 6]
+    ldp x14, x15, [sp, #16 * 7]
+    ldp x16, x17, [sp, #16 * 8]
+    ldp x18, x19, [sp, #16 * 9]
+    ldp x20, x21, [sp, #16 * 10]
+    ldp x22, x23, [sp, #16 * 11]
+    ldp x24, x25, [sp, #16 * 12]
+    ldp x26, x27, [sp, #16 * 13]
+    ldp x28, x29, [sp, #16 * 14]
+    ldr x30, [sp, #FRAME_X30]
+    ldp x0, x1, [sp, #16 * 0]
+    add sp, sp, #PREEMPT_FRAME_SIZE     /* back to the SP it was interrupted with */
+    eret
+END_FUNCTION(proc_resume_preempted)

@@ -1,0 +1,489 @@
+/*
+ * The scheduler: switching, waking, stealing, the idle loop, and preemption
+ * at the end of an interrupt. Each core runs its own; cores meet only in
+ * each other's run queue (under its lock) and through a process's state word.
+ */
+#include <arch/barrier.h>
+#include <arch/exception.h>
+#include <arch/exception_frame.h>
+#include <boot/boot.h>
+#include <drivers/console.h>
+#include <gic/irq.h>
+#include <sched/internal.h>
+#include <string.h>
+#include <sync/rcu.h>
+
+/* A process that never reaches a reduction point is preempted by its core's
+ * timer after this long: long enough that reductions decide almost always. */
+#define SLICE_NS (2 * 1000 * 1000)
+#define PREEMPT_FRAME_SIZE (FRAME_SIZE + 512 + 16)
+#define SPSR_EL1T_MASKED 0x3c4 /* EL1 on SP_EL0, D/A/I/F masked */
+#define STACK_MARGIN 512       /* room below a pushed frame for the resume path's C call */
+
+/* Run queue balancing, BEAM's check_balance: every so often one core (the
+ * first to take balance_lock) moves work from queues above the average to
+ * the emptiest ones. BEAM checks every 1000 x CONTEXT_REDS reductions per
+ * queue; a timer period is the same idea measured in time. */
+#define BALANCE_PERIOD_NS (20 * 1000 * 1000)
+
+struct sched_core sched_cores[MAX_CPUS];
+static bool sched_running;
+static uint64_t idle_cores; /* bit n: core n sleeps in WFI (a hint for wakeups) */
+/* sched=global: every unpinned process in one queue under one lock, the
+ * first SMP BEAM's design; pinned ones still use their core's queue. */
+static bool global_mode;
+static struct runqueue global_rq;
+static struct spinlock balance_lock = SPINLOCK_INIT("balance");
+
+void fp_save_all(void *area);
+
+static void slice_expired(void *arg)
+{
+    (void)arg;
+    this_core()->need_resched = 1; /* acted on as this interrupt returns */
+}
+
+static void start_slice(struct sched_core *c, struct proc *next)
+{
+    if (next == &c->idle) {
+        timer_event_remove(&c->slice);
+        return;
+    }
+    next->reds = CONTEXT_REDS;
+    timer_event_add(&c->slice, timer_now() + timer_ns_to_ticks(SLICE_NS), slice_expired, NULL);
+}
+
+/* The nearest busy core, same cluster first: BEAM steals from the others
+ * round-robin; we prefer the one with most waiting, close by. */
+static struct proc *steal(struct sched_core *c)
+{
+    uint32_t me = this_cpu_id();
+    uint32_t my_cluster = platform.cpus[cpu_dt_index[me]].cluster;
+    for (int pass = 0; pass < 2; pass++) {
+        struct sched_core *victim = NULL;
+        uint32_t most = 0;
+        for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+            bool near = platform.cpus[cpu_dt_index[cpu]].cluster == my_cluster;
+            if (cpu == me || !cpu_is_online(cpu) || near != (pass == 0))
+                continue;
+            uint32_t waiting = READ_ONCE(sched_cores[cpu].rq.movable); /* a hint; checked under lock */
+            if (waiting > most)
+                most = waiting, victim = &sched_cores[cpu];
+        }
+        if (!victim)
+            continue;
+        spin_lock(&victim->rq.lock);
+        struct proc *p = rq_steal_one(&victim->rq);
+        spin_unlock(&victim->rq.lock);
+        if (p) {
+            c->count.steals++;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Is there something another core could give us? (A racy look: a miss is
+ * covered by the wakeup that the enqueuer sends to an idle core.) */
+static bool any_work_elsewhere(void)
+{
+    if (global_mode)
+        return false; /* no stealing: the shared queue is checked by the caller */
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        if (cpu != this_cpu_id() && cpu_is_online(cpu) && READ_ONCE(sched_cores[cpu].rq.movable) > 0)
+            return true;
+    return false;
+}
+
+static struct proc *pick_next(struct sched_core *c)
+{
+    spin_lock(&c->rq.lock);
+    struct proc *p = rq_pick(&c->rq);
+    spin_unlock(&c->rq.lock);
+    if (p)
+        return p;
+    if (!global_mode)
+        return steal(c);
+    spin_lock(&global_rq.lock);
+    p = rq_pick(&global_rq);
+    spin_unlock(&global_rq.lock);
+    return p;
+}
+
+/* The queue a runnable process goes to when it leaves this core's CPU. */
+static struct runqueue *home_queue(struct sched_core *c, struct proc *p)
+{
+    return global_mode && p->pinned < 0 ? &global_rq : &c->rq;
+}
+
+static void requeue_runnable(struct sched_core *c, struct proc *p)
+{
+    struct runqueue *rq = home_queue(c, p);
+    p->state = PROC_RUNNABLE;
+    spin_lock(&rq->lock);
+    rq_push(rq, p);
+    spin_unlock(&rq->lock);
+}
+
+static bool work_waiting(struct sched_core *c)
+{
+    return READ_ONCE(c->rq.total) || (global_mode && READ_ONCE(global_rq.total));
+}
+
+/* Move processes from queues above the average to the emptiest ones. */
+static void balance(void)
+{
+    if (!spin_trylock(&balance_lock))
+        return; /* one core at a time, as BEAM */
+    uint32_t online = 0, total = 0;
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        if (!cpu_is_online(cpu))
+            continue;
+        online++;
+        total += READ_ONCE(sched_cores[cpu].rq.movable) + (sched_cores[cpu].current != &sched_cores[cpu].idle);
+    }
+    uint32_t target_load = online ? (total + online - 1) / online : 0;
+    for (uint32_t from = 0; from < cpus_possible; from++) {
+        struct sched_core *src = &sched_cores[from];
+        for (int moves = 0; moves < 8 && cpu_is_online(from); moves++) {
+            uint32_t load = READ_ONCE(src->rq.movable) + (src->current != &src->idle);
+            if (load <= target_load)
+                break;
+            uint32_t to = from, least = load;
+            for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+                struct sched_core *d = &sched_cores[cpu];
+                uint32_t l = READ_ONCE(d->rq.movable) + (d->current != &d->idle);
+                if (cpu_is_online(cpu) && l + 1 < least)
+                    least = l, to = cpu;
+            }
+            if (to == from)
+                break;
+            spin_lock(&src->rq.lock);
+            struct proc *p = rq_steal_one(&src->rq);
+            spin_unlock(&src->rq.lock);
+            if (!p)
+                break;
+            p->core = to; /* migrates when it next runs */
+            struct sched_core *dst = &sched_cores[to];
+            spin_lock(&dst->rq.lock);
+            rq_push(&dst->rq, p);
+            bool sleeping = dst->rq.idle;
+            spin_unlock(&dst->rq.lock);
+            this_core()->count.migrations++;
+            if (sleeping && to != this_cpu_id())
+                ipi_send(to, IPI_RESCHEDULE);
+        }
+    }
+    spin_unlock(&balance_lock);
+}
+
+/* Make `next` this core's running process; IRQs off. */
+static void take(struct sched_core *c, struct proc *next)
+{
+    /* Acquire: next's registers, saved by whichever core ran it last, are
+     * visible before we load them. */
+    while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    next->on_cpu = 1;
+    next->state = PROC_RUNNING;
+    uint32_t me = this_cpu_id();
+    if (next != &c->idle && next->core != me) {
+        next->core = me;
+        c->count.migrations++;
+    }
+    c->current = next;
+    c->count.switches++;
+    rcu_quiescent_state(); /* a context switch is a quiescent state */
+    start_slice(c, next);
+    if (!global_mode) {
+        uint64_t now = timer_now();
+        if (now >= c->next_balance) {
+            c->next_balance = now + timer_ns_to_ticks(BALANCE_PERIOD_NS);
+            balance();
+        }
+    }
+}
+
+void sched_finish_switch(void)
+{
+    struct sched_core *c = this_core();
+    struct proc *prev = c->prev;
+    c->prev = NULL;
+    if (prev) {
+        bool dead = prev->state == PROC_EXITING;
+        /* Release: prev's saved context is complete before another core may
+         * load it (see take()). */
+        __atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+        if (dead)
+            proc_release(prev);
+    }
+    struct proc *p = c->current;
+    if (p != &c->idle && __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE))
+        proc_die(p, p->kill_reason);
+}
+
+/* The current process stops: back in its queue (requeue), or waiting, or dead. */
+void sched_switch_out(bool requeue)
+{
+    struct sched_core *c = this_core();
+    struct proc *prev = c->current;
+    if (requeue && prev != &c->idle)
+        requeue_runnable(c, prev);
+    struct proc *next = pick_next(c);
+    if (!next)
+        next = &c->idle;
+    if (next == prev) {
+        prev->state = PROC_RUNNING;
+        prev->reds = CONTEXT_REDS;
+        return;
+    }
+    take(c, next);
+    c->prev = prev;
+    ctx_switch(&prev->ctx, &next->ctx);
+    sched_finish_switch(); /* we are prev again, resumed by some core */
+}
+
+/* Wake one sleeping core other than `except`, claiming its idle bit so the
+ * next wakeup picks another. Relaxed: the mask is a hint (see callers). */
+static bool wake_an_idle_core(uint32_t except)
+{
+    uint64_t idle = __atomic_load_n(&idle_cores, __ATOMIC_RELAXED) & ~(1UL << except);
+    while (idle) {
+        uint64_t bit = idle & -idle;
+        if (__atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED) & bit) {
+            ipi_send((uint32_t)__builtin_ctzll(bit), IPI_RESCHEDULE);
+            return true;
+        }
+        idle &= ~bit;
+    }
+    return false;
+}
+
+void enqueue(struct proc *p)
+{
+    struct sched_core *me = this_core();
+    if (global_mode && p->pinned < 0) {
+        uint64_t flags = spin_lock_irqsave(&global_rq.lock);
+        rq_push(&global_rq, p);
+        spin_unlock_irqrestore(&global_rq.lock, flags);
+        /* Full barrier: the push is visible before we read the idle mask; an
+         * idle core sets its bit (full barrier) before it checks the queue. */
+        smp_mb();
+        if (wake_an_idle_core(this_cpu_id()))
+            me->count.ipi_wakeups++;
+        else
+            me->count.wakeups_no_ipi++;
+        return;
+    }
+    uint32_t target = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
+    if (!cpu_is_online(target))
+        target = this_cpu_id();
+    p->core = target;
+    struct sched_core *c = &sched_cores[target];
+    uint64_t flags = spin_lock_irqsave(&c->rq.lock);
+    rq_push(&c->rq, p);
+    bool sleeping = c->rq.idle; /* read under the lock: see sched_core_loop */
+    spin_unlock_irqrestore(&c->rq.lock, flags);
+    if (sleeping && target != this_cpu_id()) {
+        ipi_send(target, IPI_RESCHEDULE);
+        me->count.ipi_wakeups++;
+        return;
+    }
+    /* The target is busy: if some core sleeps, wake one so it can steal this
+     * work (BEAM wakes an idle scheduler when work piles up). A core that just
+     * went to sleep also looks for stealable work on its own first. */
+    if (p->pinned < 0 && wake_an_idle_core(target))
+        me->count.ipi_wakeups++;
+    else
+        me->count.wakeups_no_ipi++;
+}
+
+void proc_wake(struct proc *p)
+{
+    uint8_t expected = PROC_WAITING;
+    /* Only one waker wins WAITING -> RUNNABLE, so p is queued once. */
+    if (__atomic_compare_exchange_n(&p->state, &expected, PROC_RUNNABLE, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_RELAXED))
+        enqueue(p);
+}
+
+void yield(void)
+{
+    uint64_t flags = irq_save();
+    sched_switch_out(true);
+    irq_restore(flags);
+}
+
+void reduce(uint32_t n)
+{
+    struct proc *p = current_proc();
+    p->reductions += n;
+    p->reds -= (int32_t)n;
+    if (p->reds <= 0)
+        yield();
+}
+
+/* Hand the core to the next process from interrupt context: `frame` is
+ * what the exception will return into. prev's state is already dealt with. */
+static void switch_from_interrupt(struct sched_core *c, struct proc *prev, struct exception_frame *f)
+{
+    struct proc *next = pick_next(c);
+    if (!next)
+        next = &c->idle;
+    if (next != prev) {
+        take(c, next);
+        c->prev = prev; /* finished by next's resume path (sched_finish_switch) */
+    } else {
+        prev->state = PROC_RUNNING;
+        start_slice(c, prev);
+    }
+    f->x[0] = (uint64_t)&next->ctx;
+    f->elr = (uint64_t)ctx_resume;
+    f->spsr = SPSR_EL1T_MASKED;
+}
+
+/* Push the interrupted process's whole state onto its own stack. */
+static bool save_preempted(struct proc *p, struct exception_frame *f)
+{
+    uint64_t frame_at = f->sp - PREEMPT_FRAME_SIZE;
+    if (frame_at - STACK_MARGIN < p->stack_top - p->stack_mapped)
+        return false; /* no room: its stack is nearly full */
+    memcpy((void *)frame_at, f, FRAME_SIZE);
+    fp_save_all((void *)(frame_at + FRAME_SIZE));
+    p->ctx.sp = frame_at;
+    p->ctx.pc = (uint64_t)proc_resume_preempted;
+    return true;
+}
+
+/* End of every interrupt taken from thread context. */
+static void sched_irq_exit(struct exception_frame *f)
+{
+    struct sched_core *c = this_core();
+    struct proc *p = c->current;
+    if (!sched_running || p == &c->idle || (f->spsr & 0xf) != 0x4)
+        return; /* idle re-checks by itself; handlers are never preempted */
+    bool killed = __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE);
+    if (!killed && !c->need_resched)
+        return;
+    if (rcu_cpus[this_cpu_id()].nesting)
+        return; /* an RCU read-side section is not preemptible (the count is per core) */
+    c->need_resched = 0;
+    if (killed) {
+        proc_exit_bookkeeping(p, p->kill_reason);
+        switch_from_interrupt(c, p, f);
+        return;
+    }
+    if (!work_waiting(c)) { /* nobody else wants the core: run on */
+        start_slice(c, p);
+        return;
+    }
+    if (!save_preempted(p, f)) {
+        struct exit_reason why = {.kind = EXIT_FAULT, .class = 0xff, .value = f->sp, .pc = f->elr};
+        kprintf("sched: pid %lu: no stack left to save its state at preemption; killed\n",
+                (unsigned long)(uint32_t)p->pid);
+        proc_exit_bookkeeping(p, why);
+        switch_from_interrupt(c, p, f);
+        return;
+    }
+    c->count.preemptions++;
+    requeue_runnable(c, p);
+    switch_from_interrupt(c, p, f);
+}
+
+/* A synchronous exception in a process kills that process only. */
+static bool sched_process_fault(struct exception_frame *f)
+{
+    struct sched_core *c = this_core();
+    struct proc *p = c->current;
+    if (!sched_running || p == &c->idle || (f->spsr & 0xf) != 0x4)
+        return false; /* the kernel itself faulted: that is a panic */
+    struct exit_reason why = {.kind = EXIT_FAULT, .class = (uint16_t)(f->esr >> 26), .value = f->far, .pc = f->elr};
+    bool overflow = f->far < p->stack_top - p->stack_mapped && f->far >= p->stack_top - MAX_STACK_SIZE - 2 * 4096;
+    kprintf("sched: pid %lu killed by %s%s at pc %#lx, address %#lx (cpu%u)\n", (unsigned long)(uint32_t)p->pid,
+            esr_class_name(why.class), overflow ? " (stack overflow into its guard page)" : "",
+            (unsigned long)f->elr, (unsigned long)f->far, this_cpu_id());
+    proc_exit_bookkeeping(p, why);
+    switch_from_interrupt(c, p, f);
+    return true;
+}
+
+static void reschedule_ipi(void)
+{
+    /* Nothing to do here: the interrupt already woke the core from WFI, and
+     * a running process is not preempted for a newcomer of equal rank. */
+}
+
+void sched_core_loop(void)
+{
+    struct sched_core *c = this_core();
+    irq_disable_local();
+    c->idle.on_cpu = 1;
+    c->idle.state = PROC_RUNNING;
+    c->idle.pinned = (int32_t)this_cpu_id();
+    c->current = &c->idle;
+    for (;;) {
+        smp_idle_poll(); /* hotplug: may not return */
+        struct proc *next = pick_next(c);
+        if (next) {
+            take(c, next);
+            c->prev = &c->idle;
+            ctx_switch(&c->idle.ctx, &next->ctx);
+            sched_finish_switch();
+            continue;
+        }
+        /* Sleep unless work arrived: `idle` is set under the queue lock, and
+         * a waker reads it under that lock after queueing, so either we see
+         * its work here or it sees idle and sends the IPI that ends our WFI. */
+        spin_lock(&c->rq.lock);
+        bool empty = c->rq.total == 0;
+        c->rq.idle = empty;
+        spin_unlock(&c->rq.lock);
+        if (global_mode && READ_ONCE(global_rq.total))
+            empty = false; /* rechecked after setting our idle bit, below */
+        if (empty) {
+            uint64_t bit = 1UL << this_cpu_id();
+            /* Full barrier (the SEQ_CST RMW): our idle bit is visible before we
+             * look for work to steal one last time. */
+            __atomic_fetch_or(&idle_cores, bit, __ATOMIC_SEQ_CST);
+            if (!any_work_elsewhere() && !(global_mode && READ_ONCE(global_rq.total))) {
+                c->count.idle_ticks++;
+                /* Report, then sleep, interrupts masked: an RCU kick sent after
+                 * the report stays pending and ends the WFI at once. */
+                rcu_quiescent_state();
+                cpu_wfi(); /* a pending interrupt ends it even while masked */
+            }
+            __atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED); /* a hint */
+            spin_lock(&c->rq.lock);
+            c->rq.idle = 0;
+            spin_unlock(&c->rq.lock);
+        }
+        irq_enable_local(); /* take what woke us */
+        irq_disable_local();
+    }
+}
+
+void sched_init(void)
+{
+    global_mode = bootargs.sched_global;
+    global_rq.lock = (struct spinlock)SPINLOCK_INIT("global-runqueue");
+    proc_table_init();
+    msg_cache_init();
+    for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
+        struct sched_core *c = &sched_cores[cpu];
+        c->rq.lock = (struct spinlock)SPINLOCK_INIT("runqueue");
+        c->idle.pinned = (int32_t)cpu;
+        c->idle.prio = PRIO_LOW;
+        c->current = &c->idle; /* until the core enters sched_core_loop */
+    }
+    ipi_handler_set(IPI_RESCHEDULE, reschedule_ipi);
+    irq_exit_hook = sched_irq_exit;
+    process_fault_hook = sched_process_fault;
+    /* Release: the tables above are set up before any core sees sched running. */
+    __atomic_store_n(&sched_running, true, __ATOMIC_RELEASE);
+}
+
+bool sched_global_mode(void) { return global_mode; }
+
+bool sched_is_running(void) { return __atomic_load_n(&sched_running, __ATOMIC_ACQUIRE); }
+
+pid_t self(void) { return current_proc()->pid; }

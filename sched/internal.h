@@ -1,0 +1,153 @@
+/* Inside sched/: the process control block, per-core state, and what the
+ * files of this directory offer each other. */
+#ifndef ARMADA_SCHED_INTERNAL_H
+#define ARMADA_SCHED_INTERNAL_H
+
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <sched/sched.h>
+#include <stddef.h>
+#include <sync/spinlock.h>
+
+/* Saved by ctx_switch: the callee-saved registers, the return address, the
+ * stack, and the callee-saved FP registers d8-d15. Offsets: sched/context.S. */
+struct proc_ctx {
+    uint64_t x19_x29[11];
+    uint64_t pc; /* x30: where ctx_switch returns to */
+    uint64_t sp;
+    uint64_t d8_d15[8];
+};
+#define CTX_PC 88
+#define CTX_SP 96
+#define CTX_D8 104
+_Static_assert(offsetof(struct proc_ctx, pc) == CTX_PC, "context.S layout");
+_Static_assert(offsetof(struct proc_ctx, sp) == CTX_SP, "context.S layout");
+_Static_assert(offsetof(struct proc_ctx, d8_d15) == CTX_D8, "context.S layout");
+
+enum proc_state {
+    PROC_FREE,     /* slot unused */
+    PROC_RUNNABLE, /* in a run queue */
+    PROC_RUNNING,  /* on a core */
+    PROC_WAITING,  /* in receive (or sleep): a message or its timeout wakes it */
+    PROC_EXITING,  /* dead; resources go back once it is off its core */
+};
+
+struct msg {
+    struct msg *next;
+    struct msg_info info;
+    uint32_t len;
+    uint32_t cap; /* payload room of this block (its size class) */
+    uint8_t data[];
+};
+
+struct proc {
+    struct proc_ctx ctx; /* first: context.S */
+    struct proc *rq_next;
+    pid_t pid;
+    uint32_t index;
+    uint8_t state; /* enum proc_state; changed by CAS where others race */
+    uint8_t prio;
+    uint8_t on_cpu; /* its registers are live on a core: not yet safe to run elsewhere */
+    uint8_t trap_exit;
+    int32_t reds;   /* reductions left in this slice */
+    int32_t pinned; /* -1 or the only core it may run on */
+    uint32_t core;  /* whose run queue it belongs to */
+    uint32_t senders; /* sends in flight into our mailbox (exit waits for 0) */
+    uint8_t timed_out;
+    uint8_t pending_kill;      /* set by another process: die at the next chance */
+    uint8_t registered;        /* has a name in the registry */
+    uint32_t timeout_cpu;      /* where `timeout` is queued */
+    struct exit_reason kill_reason;
+    proc_fn entry;
+    void *arg;
+    uint64_t stack_top, stack_mapped; /* stack [top - mapped, top), guard below */
+    struct msg *inbox;                /* senders push here (LIFO, lock-free) */
+    struct msg *queue, **queue_tail;  /* the receiver's own FIFO */
+    struct timer_event timeout;
+    struct exit_reason reason;
+    struct link *links;               /* under links_lock */
+    struct spinlock links_lock;
+    uint64_t reductions; /* total, for ps/top */
+    const char *spawn_error; /* why this process's last spawn failed */
+};
+
+#define PROC_CHUNK 256     /* PCBs are made in chunks of this many */
+#define MAX_PROC_CHUNKS 4096 /* up to 1M processes */
+
+/* Per-core scheduler state (Per-CPU by default: DESIGN.md). */
+struct runqueue {
+    struct spinlock lock;
+    struct proc *head[PRIO_COUNT], *tail[PRIO_COUNT];
+    uint32_t len[PRIO_COUNT]; /* under lock; read racily for balancing */
+    uint32_t total;
+    uint32_t movable;          /* queued and not pinned: what another core may steal */
+    uint32_t normal_since_low; /* normal picks since a low one ran (RESCHEDULE_LOW) */
+    uint8_t idle;              /* in WFI: a wakeup needs an IPI (under lock) */
+};
+
+struct sched_counters {
+    uint64_t switches, reductions, steals, migrations, preemptions;
+    uint64_t ipi_wakeups, wakeups_no_ipi, idle_ticks, spawns, exits, sends, dropped_sends;
+};
+
+struct sched_core {
+    struct runqueue rq;
+    struct proc *current;
+    struct proc *prev;       /* set across a switch: the new side finishes it */
+    struct proc idle;        /* this core's idle loop, as a context */
+    struct timer_event slice;
+    uint8_t need_resched;
+    uint64_t next_balance;   /* counter value of this core's next balance check */
+    struct proc *free_procs; /* this core's free PCBs (stacks still mapped) */
+    struct msg *free_msgs;   /* this core's cache of message blocks */
+    uint32_t free_msg_count;
+    struct sched_counters count;
+} __attribute__((aligned(CACHE_LINE)));
+
+extern struct sched_core sched_cores[MAX_CPUS];
+static inline struct sched_core *this_core(void) { return &sched_cores[this_cpu_id()]; }
+static inline struct proc *current_proc(void) { return this_core()->current; }
+
+/* context.S */
+void ctx_switch(struct proc_ctx *prev, struct proc_ctx *next);
+void ctx_resume(void);     /* eret target: x0 = ctx to load, then ret */
+void proc_first_entry(void);
+void proc_resume_preempted(void);
+
+/* proc.c */
+struct proc *proc_lookup(pid_t pid); /* NULL unless alive (state != FREE/EXITING) */
+struct proc *proc_by_index(uint32_t index);
+void proc_release(struct proc *p);   /* after it is off its core for good */
+void proc_die(struct proc *p, struct exit_reason why) __attribute__((noreturn)); /* p is current */
+void proc_table_init(void);
+/* Everything dying involves but the switch: links, monitors, mailbox, name. */
+void proc_exit_bookkeeping(struct proc *p, struct exit_reason why);
+void proc_kill(struct proc *p, struct exit_reason why);
+
+/* core.c */
+bool sched_is_running(void);
+bool sched_global_mode(void);
+void sched_switch_out(bool requeue); /* current stops running; IRQs off */
+void enqueue(struct proc *p);        /* make p runnable on its core (IPI if idle) */
+void proc_wake(struct proc *p);      /* WAITING -> RUNNABLE, from anywhere */
+void sched_finish_switch(void);
+
+/* runqueue.c */
+void rq_push(struct runqueue *rq, struct proc *p);
+struct proc *rq_pick(struct runqueue *rq);
+struct proc *rq_steal_one(struct runqueue *rq);
+
+/* mailbox.c */
+void mailbox_close(struct proc *p); /* drop every message; later sends are dropped */
+int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why);
+void msg_cache_init(void);
+void timeout_cancel(struct proc *p); /* its receive timeout, from whatever core */
+
+/* links.c */
+void links_on_exit(struct proc *p);
+void registry_on_exit(struct proc *p);
+
+/* boot/smp.c: the idle loop's hotplug check (a core asked to go down). */
+void smp_idle_poll(void);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * Links, monitors, exit signals and the name registry, as in Erlang:
+ * - a link is two-way: when one side ends abnormally the other gets an exit
+ *   signal, which kills it unless it traps exits (then it is a MSG_EXIT
+ *   message); a normal end is only seen by trapping processes;
+ * - a monitor is one-way: the watcher gets one MSG_DOWN message when the
+ *   watched process ends, with the reason, or at once if it is already gone.
+ * Each process keeps its links and monitors in a list under its links_lock.
+ */
+#include <arch/barrier.h>
+#include <mm/page_alloc.h>
+#include <sched/internal.h>
+#include <string.h>
+
+enum link_kind { LINK, MONITORING, MONITORED_BY };
+
+struct link {
+    struct link *next;
+    pid_t other;
+    uint64_t ref;
+    uint8_t kind;
+};
+
+/* Link nodes: a small shared free list refilled a page at a time. */
+static struct spinlock node_lock = SPINLOCK_INIT("link-nodes");
+static struct link *free_nodes;
+static uint64_t next_ref = 1;
+
+static struct link *node_alloc(void)
+{
+    uint64_t flags = spin_lock_irqsave(&node_lock);
+    if (!free_nodes) {
+        struct link *page = (struct link *)page_alloc(1);
+        for (uint64_t i = 0; page && i < PAGE_SIZE / sizeof *page; i++) {
+            page[i].next = free_nodes;
+            free_nodes = &page[i];
+        }
+    }
+    struct link *n = free_nodes;
+    if (n)
+        free_nodes = n->next;
+    spin_unlock_irqrestore(&node_lock, flags);
+    return n;
+}
+
+static void node_free(struct link *n)
+{
+    uint64_t flags = spin_lock_irqsave(&node_lock);
+    n->next = free_nodes;
+    free_nodes = n;
+    spin_unlock_irqrestore(&node_lock, flags);
+}
+
+static bool add(struct proc *p, uint8_t kind, pid_t other, uint64_t ref)
+{
+    struct link *n = node_alloc();
+    if (!n)
+        return false;
+    *n = (struct link){.other = other, .ref = ref, .kind = kind};
+    uint64_t flags = spin_lock_irqsave(&p->links_lock);
+    /* An exiting process has taken its list (links_on_exit, under this
+     * lock, after it became EXITING): nothing may be added after that. */
+    uint8_t st = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
+    bool alive = st != PROC_EXITING && st != PROC_FREE;
+    if (alive) {
+        n->next = p->links;
+        p->links = n;
+    }
+    spin_unlock_irqrestore(&p->links_lock, flags);
+    if (!alive)
+        node_free(n);
+    return alive;
+}
+
+/* Remove the first entry of `kind` matching other (and ref, if nonzero). */
+static bool drop(struct proc *p, uint8_t kind, pid_t other, uint64_t ref)
+{
+    struct link *found = NULL;
+    uint64_t flags = spin_lock_irqsave(&p->links_lock);
+    for (struct link **lp = &p->links; *lp; lp = &(*lp)->next) {
+        struct link *n = *lp;
+        if (n->kind == kind && (!other || n->other == other) && (!ref || n->ref == ref)) {
+            *lp = n->next;
+            found = n;
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&p->links_lock, flags);
+    if (found)
+        node_free(found);
+    return found != NULL;
+}
+
+static void exit_signal(pid_t to, pid_t from, struct exit_reason why)
+{
+    struct proc *p = proc_lookup(to);
+    if (!p)
+        return;
+    if (p->trap_exit) {
+        send_signal(to, from, MSG_EXIT, 0, &why);
+        return;
+    }
+    if (why.kind == EXIT_NORMAL)
+        return; /* a normal end does not take linked processes with it */
+    proc_kill(p, (struct exit_reason){.kind = EXIT_LINKED, .value = from});
+}
+
+bool link(pid_t pid)
+{
+    struct proc *me = current_proc();
+    struct proc *other = proc_lookup(pid);
+    if (!other) {
+        exit_signal(me->pid, pid, (struct exit_reason){.kind = EXIT_NOPROC});
+        return false;
+    }
+    if (!add(me, LINK, pid, 0))
+        return false;
+    if (!add(other, LINK, me->pid, 0)) { /* it died after the lookup */
+        drop(me, LINK, pid, 0);
+        exit_signal(me->pid, pid, (struct exit_reason){.kind = EXIT_NOPROC});
+        return false;
+    }
+    return true;
+}
+
+void unlink(pid_t pid)
+{
+    struct proc *me = current_proc();
+    drop(me, LINK, pid, 0);
+    struct proc *other = proc_lookup(pid);
+    if (other)
+        drop(other, LINK, me->pid, 0);
+}
+
+uint64_t monitor(pid_t pid)
+{
+    struct proc *me = current_proc();
+    uint64_t ref = __atomic_fetch_add(&next_ref, 1, __ATOMIC_RELAXED); /* unique, no ordering */
+    struct proc *other = proc_lookup(pid);
+    struct exit_reason noproc = {.kind = EXIT_NOPROC};
+    if (!other) {
+        send_signal(me->pid, pid, MSG_DOWN, ref, &noproc);
+        return ref;
+    }
+    add(me, MONITORING, pid, ref);
+    if (!add(other, MONITORED_BY, me->pid, ref)) { /* it died after the lookup */
+        drop(me, MONITORING, pid, ref);
+        send_signal(me->pid, pid, MSG_DOWN, ref, &noproc);
+    }
+    return ref;
+}
+
+void demonitor(uint64_t ref)
+{
+    struct proc *me = current_proc();
+    pid_t target = 0;
+    uint64_t flags = spin_lock_irqsave(&me->links_lock);
+    for (struct link *n = me->links; n; n = n->next)
+        if (n->kind == MONITORING && n->ref == ref)
+            target = n->other;
+    spin_unlock_irqrestore(&me->links_lock, flags);
+    if (!target)
+        return;
+    drop(me, MONITORING, target, ref);
+    struct proc *other = proc_lookup(target);
+    if (other)
+        drop(other, MONITORED_BY, me->pid, ref);
+}
+
+void trap_exit(bool on) { current_proc()->trap_exit = on; }
+
+/* p is EXITING: no new entries can be added (link/monitor re-check). */
+void links_on_exit(struct proc *p)
+{
+    uint64_t flags = spin_lock_irqsave(&p->links_lock);
+    struct link *list = p->links;
+    p->links = NULL;
+    spin_unlock_irqrestore(&p->links_lock, flags);
+    while (list) {
+        struct link *n = list;
+        list = n->next;
+        struct proc *other = proc_lookup(n->other);
+        if (n->kind == LINK) {
+            if (other)
+                drop(other, LINK, p->pid, 0);
+            exit_signal(n->other, p->pid, p->reason);
+        } else if (n->kind == MONITORED_BY) {
+            if (other)
+                drop(other, MONITORING, p->pid, n->ref);
+            send_signal(n->other, p->pid, MSG_DOWN, n->ref, &p->reason);
+        } else if (other) {
+            drop(other, MONITORED_BY, p->pid, n->ref);
+        }
+        node_free(n);
+    }
+}
+
+/* The registry: a small table of names. */
+#define REGISTRY_SIZE 64
+#define NAME_MAX_LEN 24
+static struct spinlock registry_lock = SPINLOCK_INIT("registry");
+static struct {
+    char name[NAME_MAX_LEN];
+    pid_t pid;
+} registry[REGISTRY_SIZE];
+
+bool register_name(const char *name, pid_t pid)
+{
+    struct proc *p = proc_lookup(pid);
+    if (!p || strlen(name) >= NAME_MAX_LEN || !name[0])
+        return false;
+    bool ok = false;
+    uint64_t flags = spin_lock_irqsave(&registry_lock);
+    int slot = -1;
+    for (int i = 0; i < REGISTRY_SIZE; i++) {
+        if (registry[i].pid && !proc_lookup(registry[i].pid))
+            registry[i].pid = 0; /* its owner died without cleaning up */
+        if (registry[i].pid && (!strcmp(registry[i].name, name) || registry[i].pid == pid))
+            goto out; /* the name, or the process, is taken */
+        if (!registry[i].pid && slot < 0)
+            slot = i;
+    }
+    if (slot >= 0) {
+        strlcpy(registry[slot].name, name, NAME_MAX_LEN);
+        registry[slot].pid = pid;
+        p->registered = 1;
+        ok = true;
+    }
+out:
+    spin_unlock_irqrestore(&registry_lock, flags);
+    return ok;
+}
+
+pid_t whereis(const char *name)
+{
+    pid_t pid = 0;
+    uint64_t flags = spin_lock_irqsave(&registry_lock);
+    for (int i = 0; i < REGISTRY_SIZE; i++)
+        if (registry[i].pid && !strcmp(registry[i].name, name))
+            pid = registry[i].pid;
+    spin_unlock_irqrestore(&registry_lock, flags);
+    return is_alive(pid) ? pid : 0;
+}
+
+void unregister_name(const char *name)
+{
+    uint64_t flags = spin_lock_irqsave(&registry_lock);
+    for (int i = 0; i < REGISTRY_SIZE; i++)
+        if (registry[i].pid && !strcmp(registry[i].name, name))
+            registry[i].pid = 0;
+    spin_unlock_irqrestore(&registry_lock, flags);
+}
+
+void registry_on_exit(struct proc *p)
+{
+    uint64_t flags = spin_lock_irqsave(&registry_lock);
+    for (int i = 0; i < REGISTRY_SIZE; i++)
+        if (registry[i].pid == p->pid)
+            registry[i].pid = 0;
+    spin_unlock_irqrestore(&registry_lock, flags);
+}

@@ -1,0 +1,287 @@
+/*
+ * Messages. A send copies the data into a block from the sending core's
+ * cache and pushes it onto the receiver's inbox: a lock-free LIFO that any
+ * number of senders push to with one CAS. The receiver takes the whole inbox
+ * at once, reverses it into arrival order and appends it to its own queue,
+ * which only it touches: selective receive scans that queue, and what does
+ * not match stays where it was. Order per sender is kept: a sender's pushes
+ * are ordered by its own program order, and reversal restores it.
+ */
+#include <arch/barrier.h>
+#include <drivers/console.h>
+#include <mm/page_alloc.h>
+#include <sched/internal.h>
+#include <string.h>
+#include <sync/xcall.h>
+
+#define SMALL_BLOCK 128 /* fits a header and a few words: most messages */
+#define LARGE_BLOCK (2 * PAGE_SIZE)
+#define HEADER sizeof(struct msg)
+#define SMALL_PAYLOAD (SMALL_BLOCK - HEADER)
+#define REFILL_BYTES (16 * PAGE_SIZE) /* small blocks are carved in batches */
+#define CORE_CACHE_MAX 1024           /* beyond this, blocks go back to the shared pool */
+_Static_assert(HEADER + MSG_MAX <= LARGE_BLOCK, "MSG_MAX fits a large block");
+
+/* Blocks a core cannot use go here; refills come from here, then from pages. */
+static struct spinlock pool_lock = SPINLOCK_INIT("msg-pool");
+static struct msg *pool_small, *pool_large;
+
+void msg_cache_init(void) {}
+
+static struct msg *take_from_pool(struct msg **pool)
+{
+    uint64_t flags = spin_lock_irqsave(&pool_lock);
+    struct msg *m = *pool;
+    if (m)
+        *pool = m->next;
+    spin_unlock_irqrestore(&pool_lock, flags);
+    return m;
+}
+
+/* A core's cache is touched only by that core with interrupts masked; find
+ * the core inside the masked section (before it, we might be moved). */
+static struct msg *msg_alloc(uint32_t len)
+{
+    if (len > SMALL_PAYLOAD) {
+        struct msg *m = take_from_pool(&pool_large);
+        if (!m && (m = (struct msg *)page_alloc(LARGE_BLOCK / PAGE_SIZE)))
+            m->cap = LARGE_BLOCK - HEADER;
+        return m;
+    }
+    uint64_t flags = irq_save();
+    struct sched_core *c = this_core();
+    struct msg *m = c->free_msgs;
+    if (m) {
+        c->free_msgs = m->next;
+        c->free_msg_count--;
+    }
+    irq_restore(flags);
+    if (m || (m = take_from_pool(&pool_small)))
+        return m;
+    uint8_t *batch = (uint8_t *)page_alloc(REFILL_BYTES / PAGE_SIZE);
+    if (!batch)
+        return NULL;
+    flags = irq_save();
+    c = this_core();
+    for (uint64_t off = SMALL_BLOCK; off < REFILL_BYTES; off += SMALL_BLOCK) {
+        struct msg *b = (struct msg *)(batch + off);
+        b->cap = SMALL_PAYLOAD;
+        b->next = c->free_msgs;
+        c->free_msgs = b;
+        c->free_msg_count++;
+    }
+    irq_restore(flags);
+    m = (struct msg *)batch;
+    m->cap = SMALL_PAYLOAD;
+    return m;
+}
+
+static void msg_free(struct msg *m)
+{
+    uint64_t flags = irq_save();
+    struct sched_core *c = this_core();
+    if (m->cap <= SMALL_PAYLOAD && c->free_msg_count < CORE_CACHE_MAX) {
+        m->next = c->free_msgs;
+        c->free_msgs = m;
+        c->free_msg_count++;
+        irq_restore(flags);
+        return;
+    }
+    irq_restore(flags);
+    {
+        struct msg **pool = m->cap > SMALL_PAYLOAD ? &pool_large : &pool_small;
+        flags = spin_lock_irqsave(&pool_lock);
+        m->next = *pool;
+        *pool = m;
+        spin_unlock_irqrestore(&pool_lock, flags);
+    }
+}
+
+static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32_t len, uint64_t ref,
+                   const struct exit_reason *why)
+{
+    struct sched_core *c = this_core(); /* for statistics only: a stale core is harmless */
+    struct proc *p = proc_by_index((uint32_t)to);
+    if (!p) {
+        c->count.dropped_sends++;
+        return 0;
+    }
+    /* Count ourselves in before looking at the state (full barrier, the
+     * SEQ_CST increment is an LDAXR/STLXR loop plus the dmb below): a dying
+     * process sets EXITING, then waits for senders to reach 0 (proc.c). */
+    __atomic_fetch_add(&p->senders, 1, __ATOMIC_SEQ_CST);
+    smp_mb(); /* our increment before our reads of pid and state */
+    uint8_t st = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
+    if (READ_ONCE(p->pid) != to || st == PROC_FREE || st == PROC_EXITING) {
+        __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE); /* done with p */
+        c->count.dropped_sends++;
+        return 0;
+    }
+    struct msg *m = msg_alloc(len);
+    if (!m) {
+        __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE);
+        return -2;
+    }
+    m->info = (struct msg_info){.from = from, .kind = kind, .ref = ref};
+    if (why)
+        m->info.reason = *why;
+    m->len = len;
+    memcpy(m->data, data, len);
+    struct msg *head = __atomic_load_n(&p->inbox, __ATOMIC_RELAXED);
+    do
+        m->next = head;
+    /* Release: the message's contents are visible before it is reachable. */
+    while (!__atomic_compare_exchange_n(&p->inbox, &head, m, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+    /* Full barrier: the push is visible before we read the state; the
+     * receiver stores WAITING, then (dmb) reads the inbox. One of us sees the other. */
+    smp_mb();
+    if (__atomic_load_n(&p->state, __ATOMIC_RELAXED) == PROC_WAITING)
+        proc_wake(p);
+    __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE); /* our use of p is complete */
+    c->count.sends++;
+    return 0;
+}
+
+int send(pid_t to, const void *data, uint32_t len)
+{
+    if (len > MSG_MAX)
+        return -1;
+    struct proc *me = current_proc();
+    int r = deliver(to, me->pid, MSG_USER, data, len, 0, NULL);
+    reduce(1 + len / 64);
+    return r;
+}
+
+int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why)
+{
+    return deliver(to, from, kind, NULL, 0, ref, why);
+}
+
+uint64_t sched_dropped_sends(void)
+{
+    uint64_t n = 0;
+    for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++)
+        n += READ_ONCE(sched_cores[cpu].count.dropped_sends);
+    return n;
+}
+
+/* Move everything in the inbox to the end of our queue, oldest first. */
+static void drain_inbox(struct proc *p)
+{
+    /* Acquire: the senders' message contents are visible before we read them. */
+    struct msg *m = __atomic_exchange_n(&p->inbox, NULL, __ATOMIC_ACQUIRE);
+    struct msg *ordered = NULL;
+    while (m) {
+        struct msg *next = m->next;
+        m->next = ordered;
+        ordered = m;
+        m = next;
+    }
+    if (!ordered)
+        return;
+    *p->queue_tail = ordered;
+    while (ordered->next)
+        ordered = ordered->next;
+    p->queue_tail = &ordered->next;
+}
+
+void mailbox_close(struct proc *p)
+{
+    drain_inbox(p);
+    for (struct msg *m = p->queue, *next; m; m = next) {
+        next = m->next;
+        msg_free(m);
+    }
+    p->queue = NULL;
+    p->queue_tail = &p->queue;
+}
+
+static void timeout_fired(void *arg)
+{
+    struct proc *p = arg;
+    p->timed_out = 1;
+    proc_wake(p);
+}
+
+static void remove_timeout_here(void *arg) { timer_event_remove(&((struct proc *)arg)->timeout); }
+
+/* After this, the timeout neither is queued nor is its callback running. On
+ * our own core that is a plain removal (the callback runs in our interrupt
+ * handler, never beside us). Elsewhere, always ask the owning core, even if
+ * the event looks dequeued: that core may be inside timeout_fired right now,
+ * and it serves our cross-call only after that handler has returned. */
+void timeout_cancel(struct proc *p)
+{
+    if (p->timeout_cpu == this_cpu_id())
+        timer_event_remove(&p->timeout);
+    else
+        smp_call_function_single(p->timeout_cpu, remove_timeout_here, p, true);
+}
+
+/* Sleep until a message, the timeout or a kill. IRQs off. */
+static void wait_for_mail(struct proc *p)
+{
+    __atomic_store_n(&p->state, PROC_WAITING, __ATOMIC_RELAXED);
+    smp_mb(); /* WAITING visible before we look at the inbox: pairs with deliver() */
+    if (!__atomic_load_n(&p->inbox, __ATOMIC_RELAXED) && !p->timed_out &&
+        !__atomic_load_n(&p->pending_kill, __ATOMIC_RELAXED)) {
+        sched_switch_out(false); /* a waker queues us again */
+        return;
+    }
+    uint8_t expected = PROC_WAITING;
+    if (!__atomic_compare_exchange_n(&p->state, &expected, PROC_RUNNING, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_RELAXED))
+        sched_switch_out(false); /* a waker queued us already: take that turn */
+}
+
+int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t timeout_ms, struct msg_info *info)
+{
+    struct proc *p = current_proc();
+    reduce(1);
+    p->timed_out = 0;
+    bool armed = false;
+    for (;;) {
+        drain_inbox(p);
+        for (struct msg **mp = &p->queue; *mp; mp = &(*mp)->next) {
+            struct msg *m = *mp;
+            if (match && !match(m->data, m->len, &m->info, ctx))
+                continue;
+            *mp = m->next;
+            if (p->queue_tail == &m->next)
+                p->queue_tail = mp;
+            if (armed)
+                timeout_cancel(p);
+            memcpy(buf, m->data, m->len < cap ? m->len : cap);
+            if (info)
+                *info = m->info;
+            int len = (int)m->len;
+            msg_free(m);
+            return len;
+        }
+        if (timeout_ms == 0 || p->timed_out) {
+            if (armed)
+                timeout_cancel(p);
+            return RECEIVE_TIMEOUT;
+        }
+        uint64_t flags = irq_save();
+        if (!armed && timeout_ms != RECEIVE_FOREVER) {
+            p->timeout_cpu = this_cpu_id();
+            timer_event_add(&p->timeout, timer_now() + timer_ns_to_ticks(timeout_ms * 1000000ULL), timeout_fired, p);
+            armed = true;
+        }
+        wait_for_mail(p);
+        irq_restore(flags);
+    }
+}
+
+static bool match_nothing(const void *d, uint32_t l, const struct msg_info *i, void *c)
+{
+    (void)d, (void)l, (void)i, (void)c;
+    return false;
+}
+
+void sleep_ms(uint64_t ms)
+{
+    char none;
+    receive(match_nothing, NULL, &none, 0, ms ? ms : 1, NULL);
+}

@@ -1,0 +1,257 @@
+/*
+ * Process control blocks and stacks. A PCB keeps its index for life and is
+ * made in chunks; a pid is the index plus a generation, bumped at each reuse.
+ * Each index owns a slot of virtual address space for its stack, away from
+ * the identity map: pages are mapped as the stack needs them and the rest of
+ * the slot below stays unmapped, a guard that costs no memory. Freed PCBs,
+ * stacks still mapped, wait in the freeing core's list for the next spawn.
+ */
+#include <arch/barrier.h>
+#include <arch/mmu.h>
+#include <drivers/console.h>
+#include <gic/irq.h>
+#include <mm/page_alloc.h>
+#include <sched/internal.h>
+#include <string.h>
+
+#define STACK_VA_BASE 0x00007f0000000000UL /* far above any RAM the identity map covers */
+#define STACK_SLOT (64 * 1024UL)           /* MAX_STACK_SIZE + at least one guard page */
+_Static_assert(MAX_STACK_SIZE + PAGE_SIZE <= STACK_SLOT, "a stack slot keeps a guard page");
+
+static struct proc *chunks[MAX_PROC_CHUNKS];
+static uint32_t next_fresh;          /* indices handed out so far (atomic) */
+static struct spinlock chunk_lock = SPINLOCK_INIT("proc-chunks");
+static struct spinlock map_lock = SPINLOCK_INIT("stack-map");
+
+void proc_table_init(void) { mmu_set_table_allocator(page_alloc_zeroed_page); }
+
+struct proc *proc_by_index(uint32_t index)
+{
+    if (index >= MAX_PROC_CHUNKS * PROC_CHUNK)
+        return NULL;
+    /* Acquire: a chunk's zeroed contents are visible once its pointer is. */
+    struct proc *chunk = __atomic_load_n(&chunks[index / PROC_CHUNK], __ATOMIC_ACQUIRE);
+    return chunk ? &chunk[index % PROC_CHUNK] : NULL;
+}
+
+struct proc *proc_lookup(pid_t pid)
+{
+    struct proc *p = proc_by_index((uint32_t)pid);
+    if (!p || READ_ONCE(p->pid) != pid)
+        return NULL;
+    uint8_t st = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
+    return st == PROC_FREE || st == PROC_EXITING ? NULL : p;
+}
+
+bool is_alive(pid_t pid) { return pid && proc_lookup(pid) != NULL; }
+
+static struct proc *fresh_proc(const char **err)
+{
+    uint32_t index = __atomic_fetch_add(&next_fresh, 1, __ATOMIC_RELAXED); /* unique, no ordering */
+    if (index >= MAX_PROC_CHUNKS * PROC_CHUNK) {
+        *err = "process table full";
+        return NULL;
+    }
+    uint32_t n = index / PROC_CHUNK;
+    if (!__atomic_load_n(&chunks[n], __ATOMIC_ACQUIRE)) {
+        uint64_t flags = spin_lock_irqsave(&chunk_lock);
+        if (!chunks[n]) {
+            uint64_t pages = (PROC_CHUNK * sizeof(struct proc) + PAGE_SIZE - 1) / PAGE_SIZE;
+            struct proc *chunk = (struct proc *)page_alloc(pages); /* zeroed */
+            /* Release: the zeroed chunk is visible before its pointer. */
+            if (chunk)
+                __atomic_store_n(&chunks[n], chunk, __ATOMIC_RELEASE);
+        }
+        spin_unlock_irqrestore(&chunk_lock, flags);
+        if (!chunks[n]) {
+            *err = "out of memory for process control blocks";
+            return NULL;
+        }
+    }
+    struct proc *p = proc_by_index(index);
+    p->index = index;
+    p->pid = (1UL << 32) | index;
+    p->stack_top = STACK_VA_BASE + (index + 1) * STACK_SLOT;
+    p->links_lock = (struct spinlock)SPINLOCK_INIT("links");
+    return p;
+}
+
+static bool stack_grow(struct proc *p, uint64_t bytes)
+{
+    uint64_t pages = (bytes - p->stack_mapped) / PAGE_SIZE;
+    uint64_t phys = page_alloc(pages);
+    if (!phys)
+        return false;
+    uint64_t flags = spin_lock_irqsave(&map_lock);
+    /* Unmapped -> mapped needs no TLB maintenance (mmu_map_va). */
+    int err = mmu_map_va(p->stack_top - bytes, phys, pages * PAGE_SIZE, MMU_NORMAL);
+    spin_unlock_irqrestore(&map_lock, flags);
+    if (err)
+        return false;
+    p->stack_mapped = bytes;
+    return true;
+}
+
+/* The free list is this core's alone, touched with interrupts masked; the
+ * core is found inside the masked section (before it, we might be moved). */
+static void free_list_push(struct proc *p)
+{
+    uint64_t flags = irq_save();
+    struct sched_core *c = this_core();
+    p->rq_next = c->free_procs;
+    c->free_procs = p;
+    irq_restore(flags);
+}
+
+static struct proc *proc_alloc(uint64_t stack_bytes, const char **err)
+{
+    uint64_t flags = irq_save();
+    struct sched_core *c = this_core();
+    struct proc *p = c->free_procs;
+    if (p)
+        c->free_procs = p->rq_next;
+    irq_restore(flags);
+    if (!p && !(p = fresh_proc(err)))
+        return NULL;
+    if (p->stack_mapped < stack_bytes && !stack_grow(p, stack_bytes)) {
+        free_list_push(p);
+        *err = "out of memory for its stack";
+        return NULL;
+    }
+    return p;
+}
+
+void proc_release(struct proc *p)
+{
+    uint64_t generation = (p->pid >> 32) + 1;
+    WRITE_ONCE(p->pid, generation << 32 | p->index); /* stale pids miss from now on */
+    __atomic_store_n(&p->state, PROC_FREE, __ATOMIC_RELEASE);
+    free_list_push(p);
+}
+
+const char *spawn_error(void) { return current_proc()->spawn_error; }
+
+pid_t spawn(proc_fn fn, void *arg)
+{
+    struct spawn_opts opts = SPAWN_OPTS_DEFAULT;
+    return spawn_opt(fn, arg, &opts, NULL);
+}
+
+pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *monitor_ref)
+{
+    uint64_t stack = o->stack_size ? (o->stack_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1) : DEFAULT_STACK_SIZE;
+    const char *err = NULL;
+    if (!fn)
+        err = "no function";
+    else if ((unsigned)o->prio >= PRIO_COUNT)
+        err = "no such priority";
+    else if (stack > MAX_STACK_SIZE)
+        err = "stack larger than MAX_STACK_SIZE";
+    else if (o->pin_cpu >= 0 && !cpu_is_online((uint32_t)o->pin_cpu))
+        err = "pinned to a core that is not online";
+    struct proc *p = err ? NULL : proc_alloc(stack, &err);
+    if (!p) {
+        current_proc()->spawn_error = err;
+        return 0;
+    }
+    memset(&p->ctx, 0, sizeof p->ctx);
+    p->ctx.x19_x29[0] = (uint64_t)fn;
+    p->ctx.x19_x29[1] = (uint64_t)arg;
+    p->ctx.pc = (uint64_t)proc_first_entry;
+    p->ctx.sp = p->stack_top;
+    p->entry = fn;
+    p->arg = arg;
+    p->prio = (uint8_t)o->prio;
+    p->pinned = o->pin_cpu;
+    p->core = o->pin_cpu >= 0 ? (uint32_t)o->pin_cpu : this_cpu_id();
+    p->reds = CONTEXT_REDS;
+    p->reductions = 0;
+    p->trap_exit = 0;
+    p->timed_out = 0;
+    p->pending_kill = 0;
+    p->registered = 0;
+    p->on_cpu = 0;
+    p->senders = 0;
+    p->inbox = NULL;
+    p->queue = NULL;
+    p->queue_tail = &p->queue;
+    p->links = NULL;
+    p->reason = (struct exit_reason){0};
+    p->timeout.queued = 0;
+    /* Release: everything above is visible to whoever sees it alive. */
+    __atomic_store_n(&p->state, PROC_RUNNABLE, __ATOMIC_RELEASE);
+    uint64_t flags = irq_save();
+    struct sched_core *c = this_core();
+    struct proc *parent = c->current;
+    bool from_process = parent && parent != &c->idle;
+    c->count.spawns++;
+    irq_restore(flags);
+    if (from_process) {
+        if (o->link)
+            link(p->pid);
+        if (o->monitor && monitor_ref)
+            *monitor_ref = monitor(p->pid);
+    }
+    pid_t pid = p->pid; /* once queued it may run, end and be reused at once */
+    enqueue(p);
+    return pid;
+}
+
+void proc_exit_bookkeeping(struct proc *p, struct exit_reason why)
+{
+    p->reason = why;
+    __atomic_store_n(&p->state, PROC_EXITING, __ATOMIC_RELAXED);
+    /* Full barrier: EXITING is visible before we read `senders`; a sender
+     * increments `senders` before it reads our state (mailbox.c): one of us
+     * sees the other, so no message lands after the mailbox is closed. */
+    smp_mb();
+    while (__atomic_load_n(&p->senders, __ATOMIC_ACQUIRE))
+        cpu_relax();
+    mailbox_close(p);
+    if (p->timeout.queued || p->timeout_cpu != this_cpu_id())
+        timeout_cancel(p);
+    links_on_exit(p);
+    if (p->registered)
+        registry_on_exit(p);
+    this_core()->count.exits++;
+}
+
+void proc_die(struct proc *p, struct exit_reason why)
+{
+    irq_disable_local();
+    proc_exit_bookkeeping(p, why);
+    sched_switch_out(false); /* not requeued: the next process frees us */
+    __builtin_unreachable();
+}
+
+void exit_normal(void) { proc_die(current_proc(), (struct exit_reason){.kind = EXIT_NORMAL}); }
+void proc_exit(uint64_t code) { proc_die(current_proc(), (struct exit_reason){.kind = EXIT_ERROR, .value = code}); }
+
+void proc_kill(struct proc *p, struct exit_reason why)
+{
+    if (p == current_proc())
+        proc_die(p, why);
+    p->kill_reason = why;
+    /* Release: the reason is visible to whoever sees the flag. */
+    __atomic_store_n(&p->pending_kill, 1, __ATOMIC_RELEASE);
+    proc_wake(p); /* a waiting process dies as it wakes */
+    uint32_t core = READ_ONCE(p->core);
+    WRITE_ONCE(sched_cores[core].need_resched, 1); /* a running one, at its next interrupt */
+    if (core != this_cpu_id())
+        ipi_send(core, IPI_RESCHEDULE);
+}
+
+bool kill(pid_t pid)
+{
+    struct proc *p = proc_lookup(pid);
+    if (!p)
+        return false;
+    proc_kill(p, (struct exit_reason){.kind = EXIT_KILLED});
+    return true;
+}
+
+const char *exit_kind_name(uint16_t kind)
+{
+    static const char *const names[] = {"normal", "error", "killed", "fault", "noproc", "linked"};
+    return kind < sizeof names / sizeof names[0] ? names[kind] : "unknown";
+}

@@ -1,0 +1,100 @@
+/*
+ * Armada's processes: Erlang-style, reduction-scheduled, on per-core run
+ * queues. A process is a C function with its own stack (guard page below);
+ * processes share no memory by contract and talk by copied messages.
+ */
+#ifndef ARMADA_SCHED_SCHED_H
+#define ARMADA_SCHED_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Index in the low 32 bits, generation in the high 32: a stale pid never
+ * reaches the process that later reuses the slot. 0 is no process. */
+typedef uint64_t pid_t;
+
+enum priority { PRIO_MAX, PRIO_HIGH, PRIO_NORMAL, PRIO_LOW, PRIO_COUNT };
+
+/* Why a process ended. */
+enum exit_kind {
+    EXIT_NORMAL, /* returned, or exit_normal() */
+    EXIT_ERROR,  /* proc_exit(code): value = code */
+    EXIT_KILLED, /* kill(): cannot be trapped */
+    EXIT_FAULT,  /* a synchronous exception: class = ESR EC, value = fault address, pc */
+    EXIT_NOPROC, /* the linked/monitored process did not exist */
+    EXIT_LINKED, /* an exit signal from a linked process: value = its pid */
+};
+struct exit_reason {
+    uint16_t kind;  /* enum exit_kind */
+    uint16_t class; /* EXIT_FAULT: ESR exception class */
+    uint64_t value;
+    uint64_t pc; /* EXIT_FAULT: where */
+};
+const char *exit_kind_name(uint16_t kind);
+
+struct spawn_opts {
+    enum priority prio;  /* default PRIO_NORMAL */
+    uint32_t stack_size; /* bytes, rounded up to pages; 0 = default */
+    int32_t pin_cpu;     /* -1: may run and move anywhere */
+    bool link;           /* link the new process to the caller */
+    bool monitor;        /* monitor it: *monitor_ref gets the reference */
+};
+#define SPAWN_OPTS_DEFAULT {.prio = PRIO_NORMAL, .stack_size = 0, .pin_cpu = -1}
+
+#define CONTEXT_REDS 4000 /* reductions per slice: BEAM's CONTEXT_REDS since OTP 20 */
+#define DEFAULT_STACK_SIZE 8192 /* C code that does not recurse deep */
+#define MAX_STACK_SIZE (60 * 1024)
+
+typedef void (*proc_fn)(void *arg);
+
+/* 0 when the process could not be made (no memory, bad option): see spawn_error(). */
+pid_t spawn(proc_fn fn, void *arg);
+pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *opts, uint64_t *monitor_ref);
+const char *spawn_error(void); /* why this core's last spawn failed */
+pid_t self(void);
+void yield(void);
+void reduce(uint32_t n); /* charge n reductions; switched out at zero */
+void exit_normal(void) __attribute__((noreturn));
+void proc_exit(uint64_t code) __attribute__((noreturn)); /* EXIT_ERROR */
+bool kill(pid_t pid);                                     /* EXIT_KILLED; false if no such process */
+bool is_alive(pid_t pid);
+
+/* Messages: copied into the receiver's mailbox. A send to a dead process is
+ * dropped and counted (0 returned, as in Erlang); -1: too big; -2: no memory. */
+#define MSG_MAX 4000
+enum msg_kind { MSG_USER, MSG_EXIT, MSG_DOWN, MSG_IRQ };
+struct msg_info {
+    pid_t from;
+    uint16_t kind;             /* enum msg_kind */
+    uint64_t ref;              /* MSG_DOWN: the monitor reference; MSG_IRQ: the INTID */
+    struct exit_reason reason; /* MSG_EXIT, MSG_DOWN */
+};
+int send(pid_t to, const void *data, uint32_t len);
+/* Selective receive: the first message in arrival order for which
+ * match(data, len, info, ctx) is true (NULL matches any) is taken out and
+ * copied into buf; the others stay, in order. timeout_ms: 0 = poll,
+ * RECEIVE_FOREVER = wait as long as it takes. Returns the message length
+ * (more than cap: truncated), or RECEIVE_TIMEOUT. */
+#define RECEIVE_FOREVER UINT64_MAX
+#define RECEIVE_TIMEOUT (-1)
+typedef bool (*msg_match_fn)(const void *data, uint32_t len, const struct msg_info *info, void *ctx);
+int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t timeout_ms, struct msg_info *info);
+void sleep_ms(uint64_t ms);
+
+/* Links, monitors, exit signals, names (Erlang's semantics: sched/links.c). */
+bool link(pid_t pid); /* false: no such process (and an EXIT_NOPROC signal comes to us) */
+void unlink(pid_t pid);
+uint64_t monitor(pid_t pid); /* one MSG_DOWN when it ends; at once (EXIT_NOPROC) if it is gone */
+void demonitor(uint64_t ref);
+void trap_exit(bool on); /* exit signals arrive as MSG_EXIT messages instead of killing us */
+bool register_name(const char *name, pid_t pid);
+pid_t whereis(const char *name); /* 0 if none */
+void unregister_name(const char *name);
+
+/* The runtime. */
+void sched_init(void);                                /* boot core, once, before any spawn */
+void sched_core_loop(void) __attribute__((noreturn)); /* every core ends up here */
+uint64_t sched_dropped_sends(void);                   /* sends to dead processes, all cores */
+
+#endif

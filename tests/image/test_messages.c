@@ -1,0 +1,244 @@
+/* Messages, links, monitors, faults: Erlang's semantics, observed. */
+#include <arch/barrier.h>
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <sched/sched.h>
+#include <tests/image/harness.h>
+
+#define WAIT_MS 5000
+
+static bool is_down_ref(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)d, (void)l;
+    return i->kind == MSG_DOWN && i->ref == *(uint64_t *)ctx;
+}
+
+static bool wait_down(uint64_t ref, struct exit_reason *why)
+{
+    struct msg_info info;
+    if (receive(is_down_ref, &ref, NULL, 0, WAIT_MS, &info) == RECEIVE_TIMEOUT)
+        return false;
+    if (why)
+        *why = info.reason;
+    return true;
+}
+
+static pid_t spawn_monitored(proc_fn fn, void *arg, uint64_t *ref)
+{
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.monitor = true;
+    return spawn_opt(fn, arg, &o, ref);
+}
+
+static bool is_even(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)ctx;
+    return i->kind == MSG_USER && l == 4 && *(const uint32_t *)d % 2 == 0;
+}
+
+IMAGE_TEST(messages, selective_receive_keeps_order)
+{
+    for (uint32_t v = 1; v <= 6; v++)
+        TEST_ASSERT(send(self(), &v, sizeof v) == 0, "send to self failed");
+    uint32_t expect[] = {2, 4, 6, 1, 3, 5}, got;
+    for (int i = 0; i < 6; i++) {
+        int n = receive(i < 3 ? is_even : NULL, NULL, &got, sizeof got, 0, NULL);
+        TEST_ASSERT(n == 4 && got == expect[i], "receive %d: got %u (n=%d), want %u", i, got, n, expect[i]);
+    }
+    TEST_ASSERT(receive(NULL, NULL, &got, sizeof got, 0, NULL) == RECEIVE_TIMEOUT, "mailbox not empty");
+    return true;
+}
+
+IMAGE_TEST(messages, receive_timeout)
+{
+    uint64_t t0 = timer_now();
+    uint32_t got;
+    TEST_ASSERT(receive(NULL, NULL, &got, sizeof got, 30, NULL) == RECEIVE_TIMEOUT, "a message came from nowhere");
+    uint64_t ms = timer_ticks_to_ns(timer_now() - t0) / 1000000;
+    TEST_ASSERT(ms >= 30, "timed out after %lu ms, before its 30", (unsigned long)ms);
+    TEST_ASSERT(ms < 30 + 1000, "timed out after %lu ms", (unsigned long)ms);
+    return true;
+}
+
+static void quick_exit(void *arg) { (void)arg; }
+
+IMAGE_TEST(messages, send_to_dead_is_dropped_and_counted)
+{
+    uint64_t ref;
+    pid_t pid = spawn_monitored(quick_exit, NULL, &ref);
+    TEST_ASSERT(wait_down(ref, NULL), "no DOWN");
+    uint64_t before = sched_dropped_sends();
+    uint32_t v = 7;
+    TEST_ASSERT(send(pid, &v, sizeof v) == 0, "send to a dead pid is not an error in Erlang");
+    TEST_ASSERT(sched_dropped_sends() == before + 1, "dropped count %lu -> %lu", (unsigned long)before,
+                (unsigned long)sched_dropped_sends());
+    TEST_ASSERT(send(0, &v, sizeof v) == 0 && sched_dropped_sends() == before + 2, "send to pid 0 not dropped");
+    return true;
+}
+
+/* A stale pid never reaches the process that reuses its slot. */
+static void wait_for_one(void *arg)
+{
+    pid_t parent = *(pid_t *)arg;
+    uint32_t got = 0;
+    int n = receive(NULL, NULL, &got, sizeof got, 300, NULL);
+    uint32_t report = n == RECEIVE_TIMEOUT ? 0 : got;
+    send(parent, &report, sizeof report);
+}
+
+IMAGE_TEST(messages, stale_pid_misses_the_new_process)
+{
+    static pid_t me;
+    me = self();
+    uint64_t ref;
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.monitor = true;
+    o.pin_cpu = 0; /* same core: its freed slot is the next one spawned here */
+    pid_t old = spawn_opt(quick_exit, NULL, &o, &ref);
+    TEST_ASSERT(wait_down(ref, NULL), "no DOWN");
+    o.monitor = false;
+    pid_t young = spawn_opt(wait_for_one, &me, &o, NULL);
+    TEST_ASSERT((uint32_t)young == (uint32_t)old, "slot not reused (%#lx vs %#lx): test premise", (unsigned long)young,
+                (unsigned long)old);
+    TEST_ASSERT(young != old, "same pid for a new process");
+    uint32_t v = 99, report = 1;
+    send(old, &v, sizeof v);
+    TEST_ASSERT(receive(NULL, NULL, &report, sizeof report, WAIT_MS, NULL) == 4, "no report");
+    TEST_ASSERT(report == 0, "the new process got %u sent to the old pid", report);
+    return true;
+}
+
+static void fail_with_42(void *arg)
+{
+    (void)arg;
+    sleep_ms(5);
+    proc_exit(42);
+}
+
+static void link_and_wait(void *arg)
+{
+    pid_t child = spawn(fail_with_42, NULL);
+    link(child);
+    (void)arg;
+    uint32_t never;
+    receive(NULL, NULL, &never, sizeof never, RECEIVE_FOREVER, NULL); /* dies by the link */
+}
+
+static bool is_exit(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)d, (void)l, (void)ctx;
+    return i->kind == MSG_EXIT;
+}
+
+/* C fails -> B (linked, not trapping) dies -> A (linked, trapping) is told. */
+IMAGE_TEST(messages, link_cascade_and_trap_exit)
+{
+    trap_exit(true);
+    pid_t b = spawn(link_and_wait, NULL);
+    TEST_ASSERT(link(b), "link to B failed");
+    struct msg_info info;
+    int n = receive(is_exit, NULL, NULL, 0, WAIT_MS, &info);
+    trap_exit(false);
+    TEST_ASSERT(n != RECEIVE_TIMEOUT, "no exit signal reached the trapping process");
+    TEST_ASSERT(info.from == b, "exit from %lu, expected B %lu", (unsigned long)info.from, (unsigned long)b);
+    TEST_ASSERT(info.reason.kind == EXIT_LINKED, "B's reason %s, expected linked", exit_kind_name(info.reason.kind));
+    TEST_ASSERT(!is_alive(b), "B survived its linked child's failure");
+    return true;
+}
+
+IMAGE_TEST(messages, monitor_of_dead_and_demonitor)
+{
+    uint64_t ref;
+    pid_t pid = spawn_monitored(quick_exit, NULL, &ref);
+    TEST_ASSERT(wait_down(ref, NULL), "no DOWN");
+    uint64_t late = monitor(pid);
+    struct exit_reason why;
+    TEST_ASSERT(wait_down(late, &why) && why.kind == EXIT_NOPROC, "monitor of a dead pid: no DOWN noproc");
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    pid_t slow = spawn_opt(fail_with_42, NULL, &o, NULL);
+    uint64_t r2 = monitor(slow);
+    demonitor(r2);
+    TEST_ASSERT(!wait_down(r2, NULL) || 0, "DOWN arrived after demonitor");
+    return true;
+}
+
+IMAGE_TEST(messages, registry)
+{
+    TEST_ASSERT(register_name("tester", self()), "register failed");
+    TEST_ASSERT(whereis("tester") == self(), "whereis wrong");
+    TEST_ASSERT(!register_name("tester", self()), "registered twice");
+    unregister_name("tester");
+    TEST_ASSERT(whereis("tester") == 0, "still registered");
+    uint64_t ref;
+    pid_t pid = spawn_monitored(fail_with_42, NULL, &ref);
+    TEST_ASSERT(register_name("doomed", pid), "register of a live process failed");
+    TEST_ASSERT(wait_down(ref, NULL), "no DOWN");
+    TEST_ASSERT(whereis("doomed") == 0, "a dead process keeps its name");
+    return true;
+}
+
+/* Each kind of fault kills its process only, with the fault in the reason. */
+static uint64_t null_address; /* 0, through memory: the compiler cannot see it */
+
+static void null_deref(void *arg)
+{
+    (void)arg;
+    volatile uint64_t *p = (volatile uint64_t *)READ_ONCE(null_address); /* volatile: the load must happen */
+    (void)*p;
+}
+
+static uint64_t recurse(uint64_t n)
+{
+    volatile uint64_t pad[64]; /* volatile: each frame really uses its stack */
+    pad[n % 64] = n;
+    return n ? recurse(n - 1) + pad[n % 64] : 0;
+}
+
+static void overflow_stack(void *arg)
+{
+    (void)arg;
+    recurse(1000000);
+}
+
+static void undefined_instruction(void *arg)
+{
+    (void)arg;
+    __asm__ volatile("udf #0");
+}
+
+static void misaligned_exclusive(void *arg)
+{
+    (void)arg;
+    static uint64_t words[2];
+    uint64_t v;
+    /* Exclusives must be naturally aligned, whatever SCTLR.A says. */
+    __asm__ volatile("ldxr %0, [%1]" : "=r"(v) : "r"((uint8_t *)words + 1) : "memory");
+}
+
+IMAGE_TEST(messages, faults_kill_only_their_process)
+{
+    static const struct {
+        proc_fn fn;
+        uint16_t class;
+        const char *what;
+    } faults[] = {
+        {null_deref, 0x25, "NULL dereference"},
+        {overflow_stack, 0x25, "stack overflow"},
+        {undefined_instruction, 0x00, "undefined instruction"},
+        {misaligned_exclusive, 0x25, "misaligned exclusive"},
+    };
+    for (unsigned i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        uint64_t ref;
+        pid_t pid = spawn_monitored(faults[i].fn, NULL, &ref);
+        TEST_ASSERT(pid, "spawn failed");
+        struct exit_reason why;
+        TEST_ASSERT(wait_down(ref, &why), "%s: no DOWN", faults[i].what);
+        TEST_ASSERT(why.kind == EXIT_FAULT, "%s: reason %s", faults[i].what, exit_kind_name(why.kind));
+        TEST_ASSERT(why.class == faults[i].class, "%s: class %#x, expected %#x", faults[i].what, why.class,
+                    faults[i].class);
+    }
+    /* And the system carries on. */
+    uint64_t ref;
+    TEST_ASSERT(spawn_monitored(quick_exit, NULL, &ref) && wait_down(ref, NULL), "spawn after faults failed");
+    return true;
+}

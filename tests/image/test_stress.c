@@ -1,0 +1,192 @@
+/* Under load: messages between random processes on every core arrive
+ * exactly once and in order per sender; many processes fit. */
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <boot/boot.h>
+#include <mm/page_alloc.h>
+#include <sched/sched.h>
+#include <tests/image/harness.h>
+
+#define WORKERS_PER_CORE 4
+#define MAX_WORKERS (64 * WORKERS_PER_CORE)
+#define SENDS_PER_WORKER 400
+#define WAIT_MS 30000
+
+enum { TAG_DATA = 1, TAG_SENT = 2, TAG_EXPECT = 3, TAG_RESULT = 4, TAG_GO = 5 };
+
+struct stress_msg {
+    uint32_t tag, from, seq, value;
+};
+
+struct stress {
+    pid_t coordinator;
+    pid_t pids[MAX_WORKERS];
+    uint32_t workers;
+};
+
+static struct stress st;
+
+static bool is_tag(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)i;
+    return l == sizeof(struct stress_msg) && ((const struct stress_msg *)d)->tag == (uint32_t)(uintptr_t)ctx;
+}
+
+/* Check one data message against the sender's running sequence. */
+static void account(const struct stress_msg *m, uint32_t *next_seq, uint32_t *received, uint32_t *errors)
+{
+    if (m->from >= st.workers || m->seq != next_seq[m->from])
+        (*errors)++;
+    else
+        next_seq[m->from]++;
+    (*received)++;
+}
+
+static void stress_worker(void *arg)
+{
+    uint32_t me = (uint32_t)(uintptr_t)arg;
+    uint32_t next_seq[MAX_WORKERS] = {0}, sent_to[MAX_WORKERS] = {0};
+    uint32_t received = 0, errors = 0, rng = me * 2654435761u + 1;
+    struct stress_msg m;
+    /* Every peer's pid is known only once the coordinator says go. */
+    receive(is_tag, (void *)TAG_GO, &m, sizeof m, WAIT_MS, NULL);
+    for (uint32_t i = 0; i < SENDS_PER_WORKER; i++) {
+        rng = rng * 1664525u + 1013904223u;
+        uint32_t to = (rng >> 8) % st.workers;
+        struct stress_msg out = {TAG_DATA, me, sent_to[to]++, 0};
+        send(st.pids[to], &out, sizeof out);
+        while (receive(is_tag, (void *)TAG_DATA, &m, sizeof m, 0, NULL) > 0) /* drain as we go */
+            account(&m, next_seq, &received, &errors);
+    }
+    /* Tell the coordinator how many we sent to whom, one message per peer. */
+    for (uint32_t to = 0; to < st.workers; to++) {
+        struct stress_msg out = {TAG_SENT, me, to, sent_to[to]};
+        send(st.coordinator, &out, sizeof out);
+    }
+    receive(is_tag, (void *)TAG_EXPECT, &m, sizeof m, WAIT_MS, NULL);
+    uint32_t expected = m.value;
+    while (received < expected && receive(is_tag, (void *)TAG_DATA, &m, sizeof m, WAIT_MS, NULL) > 0)
+        account(&m, next_seq, &received, &errors);
+    if (receive(is_tag, (void *)TAG_DATA, &m, sizeof m, 0, NULL) > 0)
+        errors++; /* more than was sent to us */
+    struct stress_msg result = {TAG_RESULT, me, received, errors};
+    send(st.coordinator, &result, sizeof result);
+}
+
+IMAGE_TEST(stress, messages_exactly_once_in_order)
+{
+    st.coordinator = self();
+    st.workers = cpus_online_count() * WORKERS_PER_CORE;
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.stack_size = 16384; /* the per-peer tables live on the stack */
+    for (uint32_t i = 0; i < st.workers; i++)
+        st.pids[i] = 0;
+    struct spawn_opts gate = o;
+    for (uint32_t i = 0; i < st.workers; i++) {
+        gate.pin_cpu = -1;
+        st.pids[i] = spawn_opt(stress_worker, (void *)(uintptr_t)i, &gate, NULL);
+        TEST_ASSERT(st.pids[i], "spawn %u: %s", i, spawn_error());
+    }
+    for (uint32_t i = 0; i < st.workers; i++) {
+        struct stress_msg go = {TAG_GO, 0, 0, 0};
+        send(st.pids[i], &go, sizeof go);
+    }
+    uint64_t dropped_before = sched_dropped_sends();
+    static uint32_t expect[MAX_WORKERS];
+    for (uint32_t i = 0; i < st.workers; i++)
+        expect[i] = 0;
+    struct stress_msg m;
+    for (uint32_t n = 0; n < st.workers * st.workers; n++) {
+        TEST_ASSERT(receive(is_tag, (void *)TAG_SENT, &m, sizeof m, WAIT_MS, NULL) > 0, "missing SENT reports");
+        expect[m.seq] += m.value;
+    }
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < st.workers; i++) {
+        struct stress_msg e = {TAG_EXPECT, 0, 0, expect[i]};
+        send(st.pids[i], &e, sizeof e);
+        total += expect[i];
+    }
+    uint64_t got = 0, errors = 0;
+    for (uint32_t n = 0; n < st.workers; n++) {
+        TEST_ASSERT(receive(is_tag, (void *)TAG_RESULT, &m, sizeof m, WAIT_MS, NULL) > 0,
+                    "missing results (%u of %u came; %lu sends dropped in all)", n, st.workers,
+                    (unsigned long)sched_dropped_sends());
+        TEST_ASSERT(m.seq == expect[m.from], "worker %u received %u of %u (%lu sends dropped in all)", m.from, m.seq,
+                    expect[m.from], (unsigned long)sched_dropped_sends());
+        got += m.seq;
+        errors += m.value;
+    }
+    TEST_ASSERT(errors == 0, "%lu messages out of order or unexpected", (unsigned long)errors);
+    TEST_ASSERT(sched_dropped_sends() == dropped_before, "%lu sends to live processes were dropped",
+                (unsigned long)(sched_dropped_sends() - dropped_before));
+    TEST_ASSERT(got == total && total == (uint64_t)st.workers * SENDS_PER_WORKER, "delivered %lu of %lu",
+                (unsigned long)got, (unsigned long)total);
+    kprintf("stress: %u processes, %lu messages, each once and in order per sender\n", st.workers,
+            (unsigned long)total);
+    return true;
+}
+
+/* 100 000 live processes (run with 1 GiB: test=big). */
+#define BIG_COUNT 100000
+
+static uint32_t big_alive;
+
+static void wait_for_stop(void *arg)
+{
+    (void)arg;
+    __atomic_fetch_add(&big_alive, 1, __ATOMIC_RELAXED); /* a count */
+    uint32_t m;
+    receive(NULL, NULL, &m, sizeof m, RECEIVE_FOREVER, NULL);
+    __atomic_fetch_sub(&big_alive, 1, __ATOMIC_RELAXED);
+}
+
+IMAGE_TEST_EXPLICIT(big, hundred_thousand_processes)
+{
+    static pid_t pids[BIG_COUNT];
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.stack_size = 4096;
+    big_alive = 0;
+    uint64_t free_before = page_alloc_free_bytes();
+    for (uint32_t i = 0; i < BIG_COUNT; i++) {
+        pids[i] = spawn_opt(wait_for_stop, NULL, &o, NULL);
+        TEST_ASSERT(pids[i], "spawn %u of %u failed: %s", i, BIG_COUNT, spawn_error());
+        if (i % 1000 == 999)
+            yield(); /* let them start */
+    }
+    uint64_t end = timer_now() + timer_ns_to_ticks(WAIT_MS * 1000000ULL);
+    while (__atomic_load_n(&big_alive, __ATOMIC_RELAXED) < BIG_COUNT && timer_now() < end)
+        sleep_ms(10);
+    uint32_t alive = __atomic_load_n(&big_alive, __ATOMIC_RELAXED);
+    uint64_t used = free_before - page_alloc_free_bytes();
+    kprintf("big: %u processes alive, %lu bytes each (stack, PCB, page tables)\n", alive,
+            (unsigned long)(used / BIG_COUNT));
+    TEST_ASSERT(alive == BIG_COUNT, "only %u of %u are alive", alive, BIG_COUNT);
+    for (uint32_t i = 0; i < BIG_COUNT; i++) {
+        uint32_t stop = 1;
+        send(pids[i], &stop, sizeof stop);
+    }
+    end = timer_now() + timer_ns_to_ticks(WAIT_MS * 1000000ULL);
+    while (__atomic_load_n(&big_alive, __ATOMIC_RELAXED) && timer_now() < end)
+        sleep_ms(10);
+    TEST_ASSERT(big_alive == 0, "%u did not stop", big_alive);
+    return true;
+}
+
+/* When memory runs out, spawn says so and nothing breaks. */
+IMAGE_TEST_EXPLICIT(big, spawn_until_memory_runs_out)
+{
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.stack_size = MAX_STACK_SIZE;
+    uint32_t made = 0;
+    static pid_t pids[200000];
+    while (made < 200000 && (pids[made] = spawn_opt(wait_for_stop, NULL, &o, NULL)))
+        made++;
+    kprintf("big: spawn failed after %u processes: %s\n", made, spawn_error());
+    TEST_ASSERT(made > 0 && made < 200000, "made %u", made);
+    TEST_ASSERT(spawn_error() && spawn_error()[0], "no reason");
+    for (uint32_t i = 0; i < made; i++) {
+        uint32_t stop = 1;
+        send(pids[i], &stop, sizeof stop);
+    }
+    return true;
+}
