@@ -64,7 +64,9 @@ static struct proc *steal(struct sched_core *c)
         uint32_t most = 0;
         for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
             bool near = platform.cpus[cpu_dt_index[cpu]].cluster == my_cluster;
-            if (cpu == me || !cpu_is_online(cpu) || near != (pass == 0))
+            /* Offline cores too: an enqueue that raced with a core going down
+             * may have left work there (hotplug.c). */
+            if (cpu == me || near != (pass == 0))
                 continue;
             uint32_t waiting = READ_ONCE(sched_cores[cpu].rq.movable); /* a hint; checked under lock */
             if (waiting > most)
@@ -90,7 +92,7 @@ static bool any_work_elsewhere(void)
     if (global_mode)
         return false; /* no stealing: the shared queue is checked by the caller */
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
-        if (cpu != this_cpu_id() && cpu_is_online(cpu) && READ_ONCE(sched_cores[cpu].rq.movable) > 0)
+        if (cpu != this_cpu_id() && READ_ONCE(sched_cores[cpu].rq.movable) > 0)
             return true;
     return false;
 }
@@ -477,6 +479,7 @@ void sched_init(void)
     }
     ipi_handler_set(IPI_RESCHEDULE, reschedule_ipi);
     irq_exit_hook = sched_irq_exit;
+    sched_hotplug_init();
     process_fault_hook = sched_process_fault;
     /* Release: the tables above are set up before any core sees sched running. */
     __atomic_store_n(&sched_running, true, __ATOMIC_RELEASE);

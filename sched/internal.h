@@ -142,6 +142,10 @@ void mailbox_close(struct proc *p); /* drop every message; later sends are dropp
 int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why);
 void msg_cache_init(void);
 void timeout_cancel(struct proc *p); /* its receive timeout, from whatever core */
+void timeout_moved(struct timer_event *ev, uint32_t cpu);
+
+/* hotplug.c */
+void sched_hotplug_init(void);
 
 /* links.c */
 void links_on_exit(struct proc *p);

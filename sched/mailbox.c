@@ -203,6 +203,14 @@ static void timeout_fired(void *arg)
     proc_wake(p);
 }
 
+/* A timer event moved to `cpu` (its old core went offline): if it is a
+ * receive timeout, its process must cancel it there from now on. */
+void timeout_moved(struct timer_event *ev, uint32_t cpu)
+{
+    if (ev->fn == timeout_fired)
+        ((struct proc *)ev->arg)->timeout_cpu = cpu;
+}
+
 static void remove_timeout_here(void *arg) { timer_event_remove(&((struct proc *)arg)->timeout); }
 
 /* After this, the timeout neither is queued nor is its callback running. On

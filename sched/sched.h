@@ -63,7 +63,9 @@ bool is_alive(pid_t pid);
 /* Messages: copied into the receiver's mailbox. A send to a dead process is
  * dropped and counted (0 returned, as in Erlang); -1: too big; -2: no memory. */
 #define MSG_MAX 4000
-enum msg_kind { MSG_USER, MSG_EXIT, MSG_DOWN, MSG_IRQ };
+/* MSG_CPU_DOWN: the core a process was pinned to went offline; it now runs
+ * unpinned elsewhere (ref = that core). */
+enum msg_kind { MSG_USER, MSG_EXIT, MSG_DOWN, MSG_IRQ, MSG_CPU_DOWN };
 struct msg_info {
     pid_t from;
     uint16_t kind;             /* enum msg_kind */

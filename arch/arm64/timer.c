@@ -80,6 +80,19 @@ void timer_event_remove(struct timer_event *ev)
     irq_restore(flags);
 }
 
+struct timer_event *timer_events_take_all(void)
+{
+    uint64_t flags = irq_save();
+    struct percpu *cpu = this_cpu();
+    struct timer_event *list = cpu->timer_queue;
+    cpu->timer_queue = NULL;
+    for (struct timer_event *ev = list; ev; ev = ev->next)
+        ev->queued = 0;
+    timer_program(cpu);
+    irq_restore(flags);
+    return list;
+}
+
 static void timer_irq(uint32_t id, void *arg)
 {
     (void)id, (void)arg;

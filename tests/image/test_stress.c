@@ -4,6 +4,7 @@
 #include <arch/timer.h>
 #include <boot/boot.h>
 #include <mm/page_alloc.h>
+#include <psci/psci.h>
 #include <sched/sched.h>
 #include <tests/image/harness.h>
 
@@ -22,6 +23,8 @@ struct stress {
     pid_t coordinator;
     pid_t pids[MAX_WORKERS];
     uint32_t workers;
+    uint32_t sends;      /* per worker */
+    uint32_t pause_every; /* sleep 1 ms every this many sends (0: never) */
 };
 
 static struct stress st;
@@ -50,7 +53,9 @@ static void stress_worker(void *arg)
     struct stress_msg m;
     /* Every peer's pid is known only once the coordinator says go. */
     receive(is_tag, (void *)TAG_GO, &m, sizeof m, WAIT_MS, NULL);
-    for (uint32_t i = 0; i < SENDS_PER_WORKER; i++) {
+    for (uint32_t i = 0; i < st.sends; i++) {
+        if (st.pause_every && i % st.pause_every == st.pause_every - 1)
+            sleep_ms(1); /* spread the load over time (hotplug runs meanwhile) */
         rng = rng * 1664525u + 1013904223u;
         uint32_t to = (rng >> 8) % st.workers;
         struct stress_msg out = {TAG_DATA, me, sent_to[to]++, 0};
@@ -73,8 +78,13 @@ static void stress_worker(void *arg)
     send(st.coordinator, &result, sizeof result);
 }
 
-IMAGE_TEST(stress, messages_exactly_once_in_order)
+/* Run the workers; `meanwhile` runs in the coordinator while they work.
+ * Returns false (with the reason set) if any message was lost, duplicated,
+ * reordered or dropped. */
+static bool stress_run(uint32_t sends, uint32_t pause_every, bool (*meanwhile)(void))
 {
+    st.sends = sends;
+    st.pause_every = pause_every;
     st.coordinator = self();
     st.workers = cpus_online_count() * WORKERS_PER_CORE;
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
@@ -92,6 +102,8 @@ IMAGE_TEST(stress, messages_exactly_once_in_order)
         send(st.pids[i], &go, sizeof go);
     }
     uint64_t dropped_before = sched_dropped_sends();
+    if (meanwhile && !meanwhile())
+        return false;
     static uint32_t expect[MAX_WORKERS];
     for (uint32_t i = 0; i < st.workers; i++)
         expect[i] = 0;
@@ -119,11 +131,36 @@ IMAGE_TEST(stress, messages_exactly_once_in_order)
     TEST_ASSERT(errors == 0, "%lu messages out of order or unexpected", (unsigned long)errors);
     TEST_ASSERT(sched_dropped_sends() == dropped_before, "%lu sends to live processes were dropped",
                 (unsigned long)(sched_dropped_sends() - dropped_before));
-    TEST_ASSERT(got == total && total == (uint64_t)st.workers * SENDS_PER_WORKER, "delivered %lu of %lu",
+    TEST_ASSERT(got == total && total == (uint64_t)st.workers * sends, "delivered %lu of %lu",
                 (unsigned long)got, (unsigned long)total);
     kprintf("stress: %u processes, %lu messages, each once and in order per sender\n", st.workers,
             (unsigned long)total);
     return true;
+}
+
+IMAGE_TEST(stress, messages_exactly_once_in_order) { return stress_run(SENDS_PER_WORKER, 0, NULL); }
+
+/* Take the last core down and up again, HOTPLUG_CYCLES times, while the
+ * message load runs: nothing may be lost. */
+#define HOTPLUG_CYCLES 20
+
+static bool cycle_last_core(void)
+{
+    uint32_t cpu = cpus_possible - 1;
+    for (int i = 0; i < HOTPLUG_CYCLES; i++) {
+        TEST_ASSERT(smp_cpu_down(cpu) == 0, "cycle %d: cpu%u did not go down", i, cpu);
+        sleep_ms(2);
+        TEST_ASSERT(smp_cpu_up(cpu) == 0, "cycle %d: cpu%u did not come back", i, cpu);
+        sleep_ms(2);
+    }
+    return true;
+}
+
+IMAGE_TEST(stress, hotplug_cycles_under_load)
+{
+    if (cpus_possible < 2 || !psci_available())
+        return true; /* nothing to take down (or no way back: spin-table) */
+    return stress_run(4000, 40, cycle_last_core);
 }
 
 /* 100 000 live processes (run with 1 GiB: test=big). */

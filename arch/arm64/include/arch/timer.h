@@ -31,6 +31,8 @@ struct timer_event {
 };
 void timer_event_add(struct timer_event *ev, uint64_t deadline, timer_callback_t fn, void *arg);
 void timer_event_remove(struct timer_event *ev); /* no effect if not queued */
+/* Detach this core's whole queue (a core going offline hands it on). */
+struct timer_event *timer_events_take_all(void);
 
 /* One built-in event per core, for simple one-shot use. */
 void timer_arm_deadline(uint64_t deadline, timer_callback_t fn, void *arg);

@@ -1,0 +1,74 @@
+/*
+ * A core going offline (smp_cpu_down -> cpu_die, on that core, from its idle
+ * loop, already marked offline) hands its work on before PSCI CPU_OFF:
+ * - its queued processes go to the other online cores, round robin; a
+ *   process pinned to it is unpinned, moved, and told (MSG_CPU_DOWN);
+ * - its timer events (receive timeouts of processes that waited here) are
+ *   re-queued on another core, so no timeout is lost.
+ * An enqueue that raced with the offline mark can still land here: other
+ * cores steal from offline queues (core.c), so it is not stranded.
+ */
+#include <boot/boot.h>
+#include <drivers/console.h>
+#include <sched/internal.h>
+#include <sync/xcall.h>
+
+static uint32_t next_online(uint32_t after)
+{
+    for (uint32_t i = 1; i <= cpus_possible; i++) {
+        uint32_t cpu = (after + i) % cpus_possible;
+        if (cpu_is_online(cpu))
+            return cpu;
+    }
+    return 0;
+}
+
+struct moved_timer {
+    struct timer_event *ev;
+    uint32_t cpu;
+};
+
+static void requeue_timer_here(void *arg)
+{
+    struct moved_timer *m = arg;
+    timeout_moved(m->ev, m->cpu);
+    timer_event_add(m->ev, m->ev->deadline, m->ev->fn, m->ev->arg);
+}
+
+static void sched_cpu_down(uint32_t cpu)
+{
+    struct sched_core *c = &sched_cores[cpu];
+    uint32_t to = cpu, moved = 0, unpinned = 0;
+    for (;;) {
+        spin_lock(&c->rq.lock);
+        struct proc *p = rq_pick(&c->rq);
+        spin_unlock(&c->rq.lock);
+        if (!p)
+            break;
+        to = next_online(to);
+        if (p->pinned == (int32_t)cpu) {
+            p->pinned = -1;
+            send_signal(p->pid, 0, MSG_CPU_DOWN, cpu, NULL);
+            unpinned++;
+        }
+        p->core = to;
+        enqueue(p);
+        moved++;
+    }
+    struct timer_event *ev = timer_events_take_all();
+    uint32_t timers = 0;
+    while (ev) {
+        struct timer_event *next = ev->next;
+        if (ev != &c->slice) {
+            struct moved_timer m = {ev, next_online(cpu)};
+            smp_call_function_single(m.cpu, requeue_timer_here, &m, true);
+            timers++;
+        }
+        ev = next;
+    }
+    if (moved || timers)
+        kprintf("sched: cpu%u going down: %u process(es) moved (%u unpinned and told), %u timer(s) moved\n", cpu,
+                moved, unpinned, timers);
+}
+
+void sched_hotplug_init(void) { cpu_down_prepare = sched_cpu_down; }
