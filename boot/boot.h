@@ -19,6 +19,7 @@ uint64_t smp_bringup_ns(void);
 /* Take a secondary offline (PSCI CPU_OFF, from its own idle loop) / back (CPU_ON). */
 int smp_cpu_down(uint32_t cpu);
 int smp_cpu_up(uint32_t cpu);
+bool smp_down_requested(uint32_t cpu); /* the scheduler returns the core to its idle loop */
 /* Set by the scheduler: called on a core that is going down, already offline. */
 extern void (*cpu_down_prepare)(uint32_t cpu);
 void secondary_entry(void);        /* boot/head.S */

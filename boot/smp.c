@@ -95,6 +95,8 @@ static void request_down(void *arg)
     __atomic_store_n(&down_requested[this_cpu_id()], 1, __ATOMIC_RELAXED); /* read after the IRQ returns */
 }
 
+bool smp_down_requested(uint32_t cpu) { return __atomic_load_n(&down_requested[cpu], __ATOMIC_RELAXED); }
+
 int smp_cpu_down(uint32_t cpu)
 {
     if (cpu == 0 || cpu >= cpus_possible || !cpu_is_online(cpu) || !psci_available())

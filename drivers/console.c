@@ -21,6 +21,8 @@ static struct spinlock rx_lock = SPINLOCK_INIT("console-rx");
 static char rx_ring[RX_RING];
 static unsigned rx_head, rx_tail; /* under rx_lock */
 static uint64_t rx_interrupts;    /* under rx_lock */
+static void (*rx_listener)(void *arg);
+static void *rx_listener_arg;
 
 bool console_init(const struct platform_console *c)
 {
@@ -96,7 +98,19 @@ static void console_rx_irq(uint32_t intid, void *arg)
         if (rx_head - rx_tail < RX_RING)
             rx_ring[rx_head++ % RX_RING] = (char)c;
     }
+    void (*listener)(void *) = rx_listener;
+    void *listener_arg = rx_listener_arg;
     spin_unlock(&rx_lock);
+    if (listener)
+        listener(listener_arg); /* e.g. tell the shell process: characters are waiting */
+}
+
+void console_rx_listen(void (*fn)(void *arg), void *arg)
+{
+    uint64_t flags = spin_lock_irqsave(&rx_lock);
+    rx_listener = fn;
+    rx_listener_arg = arg;
+    spin_unlock_irqrestore(&rx_lock, flags);
 }
 
 void console_rx_start(void)

@@ -13,6 +13,8 @@ void console_smp_ready(void);  /* MMU on: from now on output takes the console l
 void console_rx_start(void);   /* route the UART's receive interrupt to us */
 int console_getc(void);        /* -1 if nothing received */
 uint64_t console_rx_interrupts(void); /* receive interrupts taken so far */
+/* Called from the receive interrupt after the characters are in the ring. */
+void console_rx_listen(void (*fn)(void *arg), void *arg);
 void console_write(const char *s, unsigned long n);
 bool console_present(void);
 

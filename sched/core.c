@@ -79,6 +79,7 @@ static struct proc *steal(struct sched_core *c)
         spin_unlock(&victim->rq.lock);
         if (p) {
             c->count.steals++;
+            trace(c, TR_STEAL, p, (uint16_t)(victim - sched_cores));
             return p;
         }
     }
@@ -99,6 +100,8 @@ static bool any_work_elsewhere(void)
 
 static struct proc *pick_next(struct sched_core *c)
 {
+    if (smp_down_requested(this_cpu_id()))
+        return NULL; /* to the idle loop, which takes the core down */
     spin_lock(&c->rq.lock);
     struct proc *p = rq_pick(&c->rq);
     spin_unlock(&c->rq.lock);
@@ -192,7 +195,9 @@ static void take(struct sched_core *c, struct proc *next)
     if (next != &c->idle && next->core != me) {
         next->core = me;
         c->count.migrations++;
+        trace(c, TR_MIGRATE, next, 0);
     }
+    trace(c, TR_SWITCH, next, 0);
     c->current = next;
     c->count.switches++;
     rcu_quiescent_state(); /* a context switch is a quiescent state */
@@ -319,6 +324,7 @@ void yield(void)
 void reduce(uint32_t n)
 {
     struct proc *p = current_proc();
+    this_core()->count.reductions += n; /* statistics: a stale core is harmless */
     p->reductions += n;
     p->reds -= (int32_t)n;
     if (p->reds <= 0)
@@ -365,7 +371,7 @@ static void sched_irq_exit(struct exception_frame *f)
     if (!sched_running || p == &c->idle || (f->spsr & 0xf) != 0x4)
         return; /* idle re-checks by itself; handlers are never preempted */
     bool killed = __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE);
-    if (!killed && !c->need_resched)
+    if (!killed && !c->need_resched && !smp_down_requested(this_cpu_id()))
         return;
     if (rcu_cpus[this_cpu_id()].nesting)
         return; /* an RCU read-side section is not preemptible (the count is per core) */
@@ -375,7 +381,7 @@ static void sched_irq_exit(struct exception_frame *f)
         switch_from_interrupt(c, p, f);
         return;
     }
-    if (!work_waiting(c)) { /* nobody else wants the core: run on */
+    if (!work_waiting(c) && !smp_down_requested(this_cpu_id())) { /* nobody else wants the core: run on */
         start_slice(c, p);
         return;
     }
@@ -388,6 +394,7 @@ static void sched_irq_exit(struct exception_frame *f)
         return;
     }
     c->count.preemptions++;
+    trace(c, TR_PREEMPT, p, 0);
     requeue_runnable(c, p);
     switch_from_interrupt(c, p, f);
 }
@@ -449,10 +456,13 @@ void sched_core_loop(void)
             __atomic_fetch_or(&idle_cores, bit, __ATOMIC_SEQ_CST);
             if (!any_work_elsewhere() && !(global_mode && READ_ONCE(global_rq.total))) {
                 c->count.idle_ticks++;
+                trace(c, TR_IDLE, NULL, 0);
                 /* Report, then sleep, interrupts masked: an RCU kick sent after
                  * the report stays pending and ends the WFI at once. */
                 rcu_quiescent_state();
+                uint64_t t0 = timer_now();
                 cpu_wfi(); /* a pending interrupt ends it even while masked */
+                c->count.idle_time += timer_now() - t0;
             }
             __atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED); /* a hint */
             spin_lock(&c->rq.lock);
@@ -486,6 +496,7 @@ void sched_init(void)
 }
 
 bool sched_global_mode(void) { return global_mode; }
+bool sched_global_queue(void) { return global_mode; }
 
 bool sched_is_running(void) { return __atomic_load_n(&sched_running, __ATOMIC_ACQUIRE); }
 

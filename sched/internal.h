@@ -88,6 +88,17 @@ struct runqueue {
 struct sched_counters {
     uint64_t switches, reductions, steals, migrations, preemptions;
     uint64_t ipi_wakeups, wakeups_no_ipi, idle_ticks, spawns, exits, sends, dropped_sends;
+    uint64_t idle_time; /* counter ticks spent in WFI */
+};
+
+/* The per-core trace ring: the last TRACE_LEN scheduler events. */
+#define TRACE_LEN 256
+enum trace_kind { TR_SWITCH, TR_SPAWN, TR_EXIT, TR_STEAL, TR_MIGRATE, TR_PREEMPT, TR_WAKE, TR_IDLE };
+struct trace_event {
+    uint64_t time;
+    uint32_t pid_index;
+    uint16_t kind;
+    uint16_t arg;
 };
 
 struct sched_core {
@@ -102,6 +113,8 @@ struct sched_core {
     struct msg *free_msgs;   /* this core's cache of message blocks */
     uint32_t free_msg_count;
     struct sched_counters count;
+    uint32_t trace_next;     /* written only by this core, interrupts masked */
+    struct trace_event trace[TRACE_LEN];
 } __attribute__((aligned(CACHE_LINE)));
 
 extern struct sched_core sched_cores[MAX_CPUS];
@@ -143,6 +156,9 @@ int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct 
 void msg_cache_init(void);
 void timeout_cancel(struct proc *p); /* its receive timeout, from whatever core */
 void timeout_moved(struct timer_event *ev, uint32_t cpu);
+
+/* stats.c */
+void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg);
 
 /* hotplug.c */
 void sched_hotplug_init(void);

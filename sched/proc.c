@@ -193,6 +193,9 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
             *monitor_ref = monitor(p->pid);
     }
     pid_t pid = p->pid; /* once queued it may run, end and be reused at once */
+    flags = irq_save();
+    trace(this_core(), TR_SPAWN, p, (uint16_t)p->core);
+    irq_restore(flags);
     enqueue(p);
     return pid;
 }
@@ -213,7 +216,10 @@ void proc_exit_bookkeeping(struct proc *p, struct exit_reason why)
     links_on_exit(p);
     if (p->registered)
         registry_on_exit(p);
+    uint64_t flags = irq_save();
     this_core()->count.exits++;
+    trace(this_core(), TR_EXIT, p, p->reason.kind);
+    irq_restore(flags);
 }
 
 void proc_die(struct proc *p, struct exit_reason why)
@@ -254,4 +260,10 @@ const char *exit_kind_name(uint16_t kind)
 {
     static const char *const names[] = {"normal", "error", "killed", "fault", "noproc", "linked"};
     return kind < sizeof names / sizeof names[0] ? names[kind] : "unknown";
+}
+
+pid_t pid_from_index(uint32_t index)
+{
+    struct proc *p = proc_by_index(index);
+    return p && proc_lookup(READ_ONCE(p->pid)) ? READ_ONCE(p->pid) : 0;
 }

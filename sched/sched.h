@@ -94,9 +94,27 @@ bool register_name(const char *name, pid_t pid);
 pid_t whereis(const char *name); /* 0 if none */
 void unregister_name(const char *name);
 
+/* Interrupts as messages: the process gets MSG_IRQ (info.ref = INTID) each
+ * time `intid` fires; the interrupt stays masked from then until irq_done,
+ * so the process services the device at its own pace. */
+bool irq_give_to_process(uint32_t intid, pid_t pid);
+void irq_done(uint32_t intid);
+/* For a driver that services its device in its own handler (the console)
+ * and only wants a process told: callback(arg) sends MSG_IRQ to pid `arg`. */
+void irq_message_callback(void *pid_as_arg);
+
+/* Seeing it work: counters, the trace ring, the process list. */
+void sched_print_stats(void);
+void sched_print_ps(void);
+void sched_print_trace(uint32_t cpu, uint32_t last);
+uint64_t sched_idle_ticks(uint32_t cpu);  /* counter ticks spent idle so far */
+uint32_t sched_process_count(void);
+pid_t pid_from_index(uint32_t index); /* the live process in that slot, or 0 */
+
 /* The runtime. */
 void sched_init(void);                                /* boot core, once, before any spawn */
 void sched_core_loop(void) __attribute__((noreturn)); /* every core ends up here */
 uint64_t sched_dropped_sends(void);                   /* sends to dead processes, all cores */
+bool sched_global_queue(void);                        /* booted with sched=global */
 
 #endif

@@ -14,7 +14,7 @@ void bench_report(const char *bench, const char *variant, uint64_t value_milli, 
             (unsigned long)(value_milli % 1000), unit);
 }
 
-void bench_run_all(const char *selection)
+uint32_t bench_run_selected(const char *selection)
 {
     uint32_t ran = 0;
     kprintf("bench: counter %lu Hz; under -icount shift=0 one ns is one guest instruction\n",
@@ -29,6 +29,12 @@ void bench_run_all(const char *selection)
     if (!ran)
         kprintf("bench: nothing matches \"%s\"\n", selection);
     kprintf("bench: %u benchmark(s) done\n", ran);
+    return ran;
+}
+
+void bench_run_all(const char *selection)
+{
+    bench_run_selected(selection);
     system_off();
     for (;;)
         cpu_wfi();

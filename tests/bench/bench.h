@@ -23,6 +23,8 @@ struct bench {
 /* One result line. value_milli: the value x 1000 (fixed point: no FP here). */
 void bench_report(const char *bench, const char *variant, uint64_t value_milli, const char *unit);
 
+/* Run the selected benchmarks and return how many ran (the shell's `bench`). */
+uint32_t bench_run_selected(const char *selection);
 /* Run the selected benchmarks, then power off. */
 void bench_run_all(const char *selection) __attribute__((noreturn));
 

@@ -11,7 +11,8 @@
 #     --expect RE    the output must match RE (extended regex), repeatable
 #     --reject RE    the output must not match RE, repeatable
 #     --stop-on RE   end the run (kill QEMU) once RE is seen: for boots that halt
-#     --input TEXT   type TEXT on the serial line two seconds after start
+#     --input TEXT   type TEXT on the serial line two seconds after start, a
+#                    line (ending in a carriage return) every half second
 #     --bios F       start firmware F (e.g. U-Boot) instead of -kernel: the image
 #                    comes off a disk given after --
 #     --serial-index N  the console is the machine's UART N; the ones before it
@@ -77,7 +78,15 @@ if [ -n "$input" ]; then
     fifo=$(mktemp -u) && mkfifo "$fifo"
     qemu-system-aarch64 "${args[@]}" < "$fifo" >> "$log" 2>&1 &
     pid=$!
-    { sleep 2; printf '%s' "$input"; sleep "$timeout"; } > "$fifo" 2>/dev/null &
+    { sleep 2
+      rest=$input
+      while [ -n "$rest" ]; do
+          case $rest in
+              *$'\r'*) printf '%s\r' "${rest%%$'\r'*}"; rest=${rest#*$'\r'}; sleep 0.5 ;;
+              *) printf '%s' "$rest"; rest="" ;;
+          esac
+      done
+      sleep "$timeout"; } > "$fifo" 2>/dev/null &
     feeder=$!
 else
     qemu-system-aarch64 "${args[@]}" < /dev/null >> "$log" 2>&1 &

@@ -1,0 +1,97 @@
+/* Seeing the scheduler work: per-core counters, a trace ring of recent
+ * events per core, and the process list (for the shell's stats, trace, ps). */
+#include <arch/barrier.h>
+#include <drivers/console.h>
+#include <gic/irq.h>
+#include <sched/internal.h>
+
+void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg)
+{
+    struct trace_event *e = &c->trace[c->trace_next++ % TRACE_LEN];
+    e->time = timer_now();
+    e->kind = (uint16_t)kind;
+    e->pid_index = p ? p->index : UINT32_MAX;
+    e->arg = arg;
+}
+
+uint64_t sched_idle_ticks(uint32_t cpu) { return READ_ONCE(sched_cores[cpu].count.idle_time); }
+
+void sched_print_stats(void)
+{
+    kprintf("cpu    switches  reductions  preempts    steals  migrated  spawns   exits     sends   dropped  ipi-wake  "
+            "ipi-in  idle%%\n");
+    uint64_t now = timer_now();
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        const struct sched_counters *n = &sched_cores[cpu].count;
+        uint64_t idle_pct = now ? n->idle_time * 100 / now : 0;
+        uint64_t ipi_in = 0;
+        for (int k = 0; k < IPI_KIND_COUNT; k++)
+            ipi_in += percpu_areas[cpu].ipis_received[k];
+        kprintf("%3u%s %10lu %11lu %9lu %9lu %9lu %7lu %7lu %9lu %9lu %9lu %7lu %5lu\n", cpu,
+                cpu_is_online(cpu) ? " " : "*", (unsigned long)n->switches, (unsigned long)n->reductions,
+                (unsigned long)n->preemptions, (unsigned long)n->steals, (unsigned long)n->migrations,
+                (unsigned long)n->spawns, (unsigned long)n->exits, (unsigned long)n->sends,
+                (unsigned long)n->dropped_sends, (unsigned long)n->ipi_wakeups, (unsigned long)ipi_in,
+                (unsigned long)idle_pct);
+    }
+}
+
+static const char *const state_names[] = {"free", "runnable", "running", "waiting", "exiting"};
+static const char *const prio_names[] = {"max", "high", "normal", "low"};
+
+uint32_t sched_process_count(void)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < MAX_PROC_CHUNKS * PROC_CHUNK; i++) {
+        struct proc *p = proc_by_index(i);
+        if (!p)
+            break;
+        uint8_t st = __atomic_load_n(&p->state, __ATOMIC_RELAXED); /* a snapshot */
+        n += st != PROC_FREE && st != PROC_EXITING;
+    }
+    return n;
+}
+
+void sched_print_ps(void)
+{
+    kprintf("   pid        state     prio   core  pinned  reductions  stack\n");
+    uint32_t shown = 0, total = 0;
+    for (uint32_t i = 0; i < MAX_PROC_CHUNKS * PROC_CHUNK; i++) {
+        struct proc *p = proc_by_index(i);
+        if (!p)
+            break;
+        uint8_t st = __atomic_load_n(&p->state, __ATOMIC_RELAXED); /* a snapshot, racy by design */
+        if (st == PROC_FREE || st == PROC_EXITING)
+            continue;
+        total++;
+        if (shown++ >= 40)
+            continue;
+        kprintf("<%u.%u> %*s %-8s %-6s %4u  %6s  %10lu  %5lu\n", p->index, (unsigned)(p->pid >> 32),
+                p->index < 10 ? 4 : p->index < 100 ? 3 : 2, "", state_names[st], prio_names[p->prio % 4], p->core,
+                p->pinned >= 0 ? "yes" : "-", (unsigned long)p->reductions, (unsigned long)p->stack_mapped);
+    }
+    if (shown > 40)
+        kprintf("... and %u more\n", shown - 40);
+    kprintf("%u process(es)\n", total);
+}
+
+void sched_print_trace(uint32_t cpu, uint32_t last)
+{
+    static const char *const kinds[] = {"switch", "spawn", "exit", "steal", "migrate", "preempt", "wake", "idle"};
+    if (cpu >= cpus_possible)
+        return;
+    struct sched_core *c = &sched_cores[cpu];
+    uint32_t end = READ_ONCE(c->trace_next);
+    uint32_t n = last < TRACE_LEN ? last : TRACE_LEN;
+    if (n > end)
+        n = end;
+    kprintf("trace of cpu%u, last %u event(s):\n", cpu, n);
+    for (uint32_t i = end - n; i != end; i++) {
+        const struct trace_event *e = &c->trace[i % TRACE_LEN];
+        if (e->pid_index == UINT32_MAX)
+            kprintf("  %12lu us  %-8s\n", (unsigned long)(timer_ticks_to_ns(e->time) / 1000), kinds[e->kind % 8]);
+        else
+            kprintf("  %12lu us  %-8s <%u>  %u\n", (unsigned long)(timer_ticks_to_ns(e->time) / 1000),
+                    kinds[e->kind % 8], e->pid_index, e->arg);
+    }
+}
