@@ -1,5 +1,6 @@
 /* sync/'s portable algorithms on the host, under ThreadSanitizer: the same
  * seqlock, RCU and per-CPU counter code as the image, over C11 atomics. */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +20,16 @@ static uint64_t seq_data[SEQ_WORDS];
 static uint32_t seq_writer_done;
 static uint64_t seq_torn, seq_reads;
 
+static uint64_t seq_readers_ready;
+
 static void seq_thread(void *arg)
 {
     (void)arg;
     if (port_cpu_id() == 0) {
+        /* Start writing only once every reader runs: on a loaded host the
+         * writer could otherwise finish before any reader is scheduled. */
+        while (port_load_acquire(&seq_readers_ready) < HOST_THREADS - 1)
+            sched_yield();
         for (uint64_t gen = 1; gen <= SEQ_WRITES; gen++) {
             uint64_t flags = write_seqlock(&sl);
             for (int i = 0; i < SEQ_WORDS; i++)
@@ -33,6 +40,7 @@ static void seq_thread(void *arg)
         return;
     }
     uint64_t torn = 0, reads = 0;
+    __atomic_fetch_add(&seq_readers_ready, 1, __ATOMIC_RELEASE); /* we are reading from now on */
     while (!port_load_acquire(&seq_writer_done)) {
         uint64_t copy[SEQ_WORDS];
         uint32_t s;
