@@ -3,6 +3,7 @@
  * the point of coherency, sev). */
 #include <arch/barrier.h>
 #include <arch/cache.h>
+#include <arch/mmu.h>
 #include <arch/sysreg.h>
 #include <lib/dt/platform.h>
 #include <psci/psci.h>
@@ -11,7 +12,7 @@ static int64_t spin_table_release(uint64_t release_addr, uint64_t entry)
 {
     if (!release_addr)
         return PSCI_INVALID_ADDRESS;
-    uint64_t *slot = (uint64_t *)release_addr;
+    uint64_t *slot = mmu_phys_to_virt(release_addr); /* 0xd8.. on a Pi 4: page 0, via its alias */
     WRITE_ONCE(*slot, entry);
     /* The waiting core polls with its caches off: push the entry to memory;
      * dcache_clean_poc ends in dsb sy, so the store is complete before sev. */

@@ -37,20 +37,33 @@ static struct spinlock balance_lock = SPINLOCK_INIT("balance");
 
 void fp_save_all(void *area);
 
+/* The slice timer is armed lazily: a switch only notes when the new slice
+ * began (slice_start); the event, once queued, stays queued, and when it
+ * fires it either ends the slice or re-arms for what is left of it. So a
+ * switch costs a store, not a timer-queue insert and a timer write. */
 static void slice_expired(void *arg)
 {
     (void)arg;
-    this_core()->need_resched = 1; /* acted on as this interrupt returns */
+    struct sched_core *c = this_core();
+    if (c->current == &c->idle)
+        return; /* idle: the next switch re-arms */
+    uint64_t end = c->slice_start + c->slice_ticks;
+    if (timer_now() >= end)
+        c->need_resched = 1; /* acted on as this interrupt returns */
+    else
+        timer_event_add(&c->slice, end, slice_expired, NULL);
 }
 
-static void start_slice(struct sched_core *c, struct proc *next)
+static void start_slice(struct sched_core *c, struct proc *next, uint64_t now)
 {
-    if (next == &c->idle) {
-        timer_event_remove(&c->slice);
+    if (next == &c->idle)
         return;
-    }
     next->reds = CONTEXT_REDS;
-    timer_event_add(&c->slice, timer_now() + timer_ns_to_ticks(SLICE_NS), slice_expired, NULL);
+    c->slice_start = now;
+    if (!c->slice.queued) {
+        c->slice_ticks = timer_ns_to_ticks(SLICE_NS);
+        timer_event_add(&c->slice, now + c->slice_ticks, slice_expired, NULL);
+    }
 }
 
 /* The nearest busy core, same cluster first: BEAM steals from the others
@@ -197,13 +210,13 @@ static void take(struct sched_core *c, struct proc *next)
         c->count.migrations++;
         trace(c, TR_MIGRATE, next, 0);
     }
-    trace(c, TR_SWITCH, next, 0);
+    uint64_t now = read_sysreg(cntvct_el0); /* no isb: a timestamp for statistics and the slice */
+    trace_at(c, now, TR_SWITCH, next, 0);
     c->current = next;
     c->count.switches++;
     rcu_quiescent_state(); /* a context switch is a quiescent state */
-    start_slice(c, next);
+    start_slice(c, next, now);
     if (!global_mode) {
-        uint64_t now = timer_now();
         if (now >= c->next_balance) {
             c->next_balance = now + timer_ns_to_ticks(BALANCE_PERIOD_NS);
             balance();
@@ -234,9 +247,19 @@ void sched_switch_out(bool requeue)
 {
     struct sched_core *c = this_core();
     struct proc *prev = c->current;
-    if (requeue && prev != &c->idle)
-        requeue_runnable(c, prev);
-    struct proc *next = pick_next(c);
+    struct proc *next = NULL;
+    if (requeue && prev != &c->idle && home_queue(c, prev) == &c->rq && !smp_down_requested(this_cpu_id())) {
+        /* The common yield: back into our own queue and pick, one lock hold. */
+        prev->state = PROC_RUNNABLE;
+        spin_lock(&c->rq.lock);
+        rq_push(&c->rq, prev);
+        next = rq_pick(&c->rq);
+        spin_unlock(&c->rq.lock);
+    } else {
+        if (requeue && prev != &c->idle)
+            requeue_runnable(c, prev);
+        next = pick_next(c);
+    }
     if (!next)
         next = &c->idle;
     if (next == prev) {
@@ -343,7 +366,7 @@ static void switch_from_interrupt(struct sched_core *c, struct proc *prev, struc
         c->prev = prev; /* finished by next's resume path (sched_finish_switch) */
     } else {
         prev->state = PROC_RUNNING;
-        start_slice(c, prev);
+        start_slice(c, prev, timer_now());
     }
     f->x[0] = (uint64_t)&next->ctx;
     f->elr = (uint64_t)ctx_resume;
@@ -370,6 +393,8 @@ static void sched_irq_exit(struct exception_frame *f)
     struct proc *p = c->current;
     if (!sched_running || p == &c->idle || (f->spsr & 0xf) != 0x4)
         return; /* idle re-checks by itself; handlers are never preempted */
+    if (!rcu_cpus[this_cpu_id()].nesting)
+        rcu_quiescent_state(); /* a process outside any read-side section: as a switch */
     bool killed = __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE);
     if (!killed && !c->need_resched && !smp_down_requested(this_cpu_id()))
         return;
@@ -382,7 +407,7 @@ static void sched_irq_exit(struct exception_frame *f)
         return;
     }
     if (!work_waiting(c) && !smp_down_requested(this_cpu_id())) { /* nobody else wants the core: run on */
-        start_slice(c, p);
+        start_slice(c, p, timer_now());
         return;
     }
     if (!save_preempted(p, f)) {
@@ -431,7 +456,8 @@ void sched_core_loop(void)
     c->idle.pinned = (int32_t)this_cpu_id();
     c->current = &c->idle;
     for (;;) {
-        smp_idle_poll(); /* hotplug: may not return */
+        rcu_quiescent_state(); /* the idle loop is outside every read-side section */
+        smp_idle_poll();       /* hotplug: may not return */
         struct proc *next = pick_next(c);
         if (next) {
             take(c, next);

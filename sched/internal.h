@@ -56,7 +56,7 @@ struct proc {
     uint8_t timed_out;
     uint8_t pending_kill;      /* set by another process: die at the next chance */
     uint8_t registered;        /* has a name in the registry */
-    uint32_t timeout_cpu;      /* where `timeout` is queued */
+    uint32_t timeout_cpu;      /* where `timeout` was last armed; NO_TIMEOUT: not since cancelled */
     struct exit_reason kill_reason;
     proc_fn entry;
     void *arg;
@@ -71,6 +71,7 @@ struct proc {
     const char *spawn_error; /* why this process's last spawn failed */
 };
 
+#define NO_TIMEOUT UINT32_MAX
 #define PROC_CHUNK 256     /* PCBs are made in chunks of this many */
 #define MAX_PROC_CHUNKS 4096 /* up to 1M processes */
 
@@ -107,6 +108,7 @@ struct sched_core {
     struct proc *prev;       /* set across a switch: the new side finishes it */
     struct proc idle;        /* this core's idle loop, as a context */
     struct timer_event slice;
+    uint64_t slice_start, slice_ticks; /* when the running process's slice began, and its length */
     uint8_t need_resched;
     uint64_t next_balance;   /* counter value of this core's next balance check */
     struct proc *free_procs; /* this core's free PCBs (stacks still mapped) */
@@ -159,6 +161,7 @@ void timeout_moved(struct timer_event *ev, uint32_t cpu);
 
 /* stats.c */
 void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg);
+void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const struct proc *p, uint16_t arg);
 
 /* hotplug.c */
 void sched_hotplug_init(void);

@@ -220,10 +220,13 @@ static void remove_timeout_here(void *arg) { timer_event_remove(&((struct proc *
  * and it serves our cross-call only after that handler has returned. */
 void timeout_cancel(struct proc *p)
 {
+    if (p->timeout_cpu == NO_TIMEOUT)
+        return; /* never armed, or already cancelled */
     if (p->timeout_cpu == this_cpu_id())
         timer_event_remove(&p->timeout);
     else
         smp_call_function_single(p->timeout_cpu, remove_timeout_here, p, true);
+    p->timeout_cpu = NO_TIMEOUT;
 }
 
 /* Sleep until a message, the timeout or a kill. IRQs off. */

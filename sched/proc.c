@@ -178,6 +178,7 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     p->links = NULL;
     p->reason = (struct exit_reason){0};
     p->timeout.queued = 0;
+    p->timeout_cpu = NO_TIMEOUT;
     /* Release: everything above is visible to whoever sees it alive. */
     __atomic_store_n(&p->state, PROC_RUNNABLE, __ATOMIC_RELEASE);
     uint64_t flags = irq_save();
@@ -211,8 +212,7 @@ void proc_exit_bookkeeping(struct proc *p, struct exit_reason why)
     while (__atomic_load_n(&p->senders, __ATOMIC_ACQUIRE))
         cpu_relax();
     mailbox_close(p);
-    if (p->timeout.queued || p->timeout_cpu != this_cpu_id())
-        timeout_cancel(p);
+    timeout_cancel(p);
     links_on_exit(p);
     if (p->registered)
         registry_on_exit(p);

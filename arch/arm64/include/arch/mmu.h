@@ -16,6 +16,12 @@ int mmu_unmap_page(uint64_t pa);
 void mmu_tables_publish(uint64_t *mair, uint64_t *tcr, uint64_t *ttbr0);
 unsigned mmu_tables_used(void);
 
+/* Physical page 0 is never identity-mapped, so a NULL dereference faults
+ * everywhere (on a Pi 4 it is RAM). What must be reached there (the Pi's
+ * spin-table release slots at 0xd8..0xf0) goes through this alias. */
+#define MMU_PAGE0_ALIAS 0x00007e0000000000UL
+static inline void *mmu_phys_to_virt(uint64_t pa) { return (void *)(pa < 4096 ? MMU_PAGE0_ALIAS + pa : pa); }
+
 /* In boot/head.S: load the translation registers and turn MMU + caches on. */
 void mmu_enable(uint64_t mair, uint64_t tcr, uint64_t ttbr0);
 
