@@ -82,11 +82,12 @@ $(BUILD)/tests/stub.bin: tests/qemu/stub.S | $(SETUP_STAMP)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 $(BUILD)/unit/test_fmt: lib/fmt.c
 $(BUILD)/unit/test_bootargs: lib/bootargs.c
+$(BUILD)/unit/test_runqueue: sched/runqueue.c
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	@gcc -std=gnu11 -Wall -Wextra -Werror -Wno-format -g -fsanitize=address,undefined \
-		-fno-sanitize-recover=all -I. -Itests/unit -o $@ $(filter %.c,$^)
+		-fno-sanitize-recover=all -I. -Iarch/arm64/include -Itests/unit -o $@ $(filter %.c,$^)
 unit-tests: $(UNIT_TESTS)
 	@fail=0; for t in $(UNIT_TESTS); do $$t || fail=1; done; exit $$fail
 
