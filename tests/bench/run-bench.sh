@@ -54,3 +54,37 @@ for v in $(awk '$2 == "locks_contended" {print $3}' "$out" | awk '!seen[$0]++');
     done
     echo "$row"
 done
+
+# --- The scheduler (issue targets in brackets) ---
+$run bench-sched-1core --smp 1 --cpu cortex-a72 --append bench=sched_uncontended --timeout $T \
+    --expect 'benchmark\(s\) done' -- -icount shift=0
+collect bench-sched-1core llsc
+$run bench-sched-2core --smp 2 --cpu cortex-a72 --append bench=sched_uncontended --timeout $T \
+    --expect 'benchmark\(s\) done' -- -icount shift=0
+collect bench-sched-2core llsc2
+for n in $CORES; do
+    for mode in "" "sched=global"; do
+        name=bench-rings-$n${mode:+-global}
+        $run "$name" --smp $n --cpu cortex-a72 --append "bench=sched_rings $mode" --timeout $T \
+            --expect 'benchmark\(s\) done'
+        collect "$name" llsc
+    done
+done
+fig() { awk -v b="$1" -v v="$2" -v a="$3" '$1 == a && $2 == b && $3 == v {print $5}' "$out" | head -1; }
+echo
+echo "Scheduler, one core, -icount shift=0 (guest instructions; memory in bytes)"
+printf '%-26s %10s %8s\n' "" "measured" "target"
+printf '%-26s %10s %8s\n' "yield, per switch" "$(fig sched_uncontended yield-per-switch llsc | cut -d. -f1)" "<= 120"
+printf '%-26s %10s %8s\n' "spawn + exit" "$(fig sched_uncontended spawn+exit llsc | cut -d. -f1)" "<= 600"
+printf '%-26s %10s %8s\n' "round trip, same core" "$(fig sched_uncontended round-trip-same-core llsc | cut -d. -f1)" "<= 500"
+printf '%-26s %10s %8s\n' "round trip, two cores" "$(fig sched_uncontended round-trip-two-cores llsc2 | cut -d. -f1)" ""
+printf '%-26s %10s %8s\n' "ring of 1000, per hop" "$(fig sched_uncontended ring-1000-per-hop llsc | cut -d. -f1)" "<= 250"
+printf '%-26s %10s %8s\n' "memory per idle process" "$(fig sched_uncontended memory-per-idle-process llsc | cut -d. -f1)" ""
+echo
+echo "Independent rings, one per core (hops per ms of guest time, multi-threaded TCG)"
+printf '%-8s %16s %14s\n' "cores" "per-core queues" "sched=global"
+for n in $CORES; do
+    pc=$(awk -v n="$n" '$2 == "sched_rings" && $3 == "per-core-queues" && $4 == n {print $5}' "$out" | cut -d. -f1)
+    gl=$(awk -v n="$n" '$2 == "sched_rings" && $3 == "global-queue" && $4 == n {print $5}' "$out" | cut -d. -f1)
+    printf '%-8s %16s %14s\n' "$n" "$pc" "$gl"
+done
