@@ -4,6 +4,7 @@
 #include <arch/timer.h>
 #include <drivers/console.h>
 #include <string.h>
+#include <sync/xcall.h>
 #include <tests/image/harness.h>
 
 #define EXPECTED "armada-rx"
@@ -25,5 +26,24 @@ IMAGE_TEST_EXPLICIT(console, receive_by_interrupt)
     got[n] = 0;
     TEST_ASSERT(!strcmp(got, EXPECTED), "received \"%s\", expected \"%s\"", got, EXPECTED);
     TEST_ASSERT(console_rx_interrupts() > 0, "characters arrived without a receive interrupt");
+    return true;
+}
+
+/* Every core prints at once; each line must reach the UART whole. The runner
+ * counts the well-formed lines (tests/qemu/matrix.sh): a broken one is lost. */
+#define WHOLE_LINES 25
+
+static void print_lines(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < WHOLE_LINES; i++)
+        kprintf("whole-line: cpu%u xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx end\n", this_cpu_id());
+}
+
+IMAGE_TEST_EXPLICIT(console, lines_stay_whole)
+{
+    smp_call_function_all(print_lines, NULL, false);
+    print_lines(NULL);
+    timer_delay_us(200000); /* the others finish their lines */
     return true;
 }

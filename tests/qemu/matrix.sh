@@ -25,6 +25,15 @@ $run virt-2G             --suite --mem 2G --append test --timeout $T
 # Console input arrives by the UART's receive interrupt.
 $run console-receive --suite --append test=console --input armada-rx --timeout $T
 
+# Entered at EL3 (secure=on, started by the stand-in loader: QEMU's own
+# -kernel path drops to EL1): a clear message, then a halt.
+$run el3-entry --machine virt,secure=on,gic-version=3 --loader-dtb build/dts/qemu-virt-gicv3.dtb --timeout $T \
+    --stop-on 'Halted' --expect 'entered at EL3' --expect 'have the firmware drop to EL2'
+
+# Lines printed by every core at once arrive whole (4 cores x 25 lines).
+$run console-lines-whole --suite --append test=console.lines_stay_whole --timeout $T \
+    --count '^whole-line: cpu[0-9]+ x{40} end$' 100
+
 # The panic path: an unexpected exception on a secondary is reported in full,
 # the other cores are stopped, and test mode powers the machine off.
 $run panic-on-secondary --append test=panic --timeout $T \
@@ -48,5 +57,5 @@ $run dt-phantom-cpus --dtb build/dts/virt-phantom-cpus.dtb --timeout $T \
     --expect 'cpu5: MPIDR 0x5: PSCI CPU_ON failed: INVALID_PARAMETERS \(-2\)' \
     --expect 'smp: 4 of 6 core' --expect '3 passed, 0 failed'
 $run dt-truncated --loader-dtb build/dts/virt-truncated.dtb --timeout $T \
-    --stop-on 'halted|demo:' --expect 'device tree: .*(FDT_ERR_TRUNCATED|damaged)' \
+    --stop-on 'halted|armada shell' --expect 'device tree: .*(FDT_ERR_TRUNCATED|damaged)' \
     --expect 'smp: 2 of 2 core' --reject 'unexpected exception'

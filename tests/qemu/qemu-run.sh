@@ -10,6 +10,7 @@
 #                    (for blobs QEMU itself refuses to load, e.g. truncated ones)
 #     --expect RE    the output must match RE (extended regex), repeatable
 #     --reject RE    the output must not match RE, repeatable
+#     --count RE N   exactly N lines of the output match RE
 #     --stop-on RE   end the run (kill QEMU) once RE is seen: for boots that halt
 #     --input TEXT   type TEXT on the serial line two seconds after start, a
 #                    line (ending in a carriage return) every half second
@@ -28,7 +29,7 @@ name=$1; shift
 machine="virt,gic-version=3"; cpu=cortex-a72; smp=4; mem=512M; append=""; timeout=120
 image=build/armada.img; dtb=""; loader_dtb=""; suite=0; stop_on=""; input=""
 bios=""; serial_index=0; halts=0
-expects=(); rejects=(); extra=()
+expects=(); rejects=(); extra=(); count_re=""; count_n=""
 while [ $# -gt 0 ]; do
     case $1 in
         --machine) machine=$2; shift 2 ;;
@@ -42,6 +43,7 @@ while [ $# -gt 0 ]; do
         --loader-dtb) loader_dtb=$2; shift 2 ;;
         --expect) expects+=("$2"); shift 2 ;;
         --reject) rejects+=("$2"); shift 2 ;;
+        --count) count_re=$2; count_n=$3; shift 3 ;;
         --stop-on) stop_on=$2; shift 2 ;;
         --suite) suite=1; shift ;;
         --input) input=$2; shift 2 ;;
@@ -117,6 +119,10 @@ fi
 for re in "${expects[@]}"; do
     printf '%s\n' "$out" | grep -qE -- "$re" || fail "expected output matching '$re' (log: $log)"
 done
+if [ -n "$count_re" ]; then
+    got=$(printf '%s\n' "$out" | grep -cE -- "$count_re")
+    [ "$got" = "$count_n" ] || fail "$got lines match '$count_re', expected $count_n (log: $log)"
+fi
 for re in "${rejects[@]}"; do
     printf '%s\n' "$out" | grep -qE -- "$re" && fail "unexpected output matching '$re' (log: $log)"
 done
