@@ -208,7 +208,7 @@ static void timeout_fired(void *arg)
 void timeout_moved(struct timer_event *ev, uint32_t cpu)
 {
     if (ev->fn == timeout_fired)
-        ((struct proc *)ev->arg)->timeout_cpu = cpu;
+        WRITE_ONCE(((struct proc *)ev->arg)->timeout_cpu, cpu); /* before the re-queue: see timeout_cancel */
 }
 
 static void remove_timeout_here(void *arg) { timer_event_remove(&((struct proc *)arg)->timeout); }
@@ -220,13 +220,23 @@ static void remove_timeout_here(void *arg) { timer_event_remove(&((struct proc *
  * and it serves our cross-call only after that handler has returned. */
 void timeout_cancel(struct proc *p)
 {
-    if (p->timeout_cpu == NO_TIMEOUT)
-        return; /* never armed, or already cancelled */
-    if (p->timeout_cpu == this_cpu_id())
-        timer_event_remove(&p->timeout);
-    else
-        smp_call_function_single(p->timeout_cpu, remove_timeout_here, p, true);
-    p->timeout_cpu = NO_TIMEOUT;
+    for (;;) {
+        uint32_t cpu = READ_ONCE(p->timeout_cpu);
+        if (cpu == NO_TIMEOUT)
+            return; /* never armed, or already cancelled */
+        if (cpu == this_cpu_id()) {
+            timer_event_remove(&p->timeout);
+            break;
+        }
+        if (smp_call_function_single(cpu, remove_timeout_here, p, true) == 0)
+            break;
+        /* That core is offline: it is handing its timers to another core
+         * (hotplug.c), which sets timeout_cpu before it re-queues the event.
+         * Wait for the new owner, then cancel there; cancelling nowhere would
+         * let the event sit in two cores' lists once we re-arm it. */
+        cpu_relax();
+    }
+    WRITE_ONCE(p->timeout_cpu, NO_TIMEOUT);
 }
 
 /* Sleep until a message, the timeout or a kill. IRQs off. */

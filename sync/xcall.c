@@ -48,18 +48,32 @@ static void queue_call(uint32_t me, uint32_t cpu, xcall_fn fn, void *arg)
     __atomic_fetch_or(&pending[cpu], 1UL << me, __ATOMIC_RELEASE);
 }
 
-static void wait_for(uint32_t me, uint64_t mask)
+/* Returns the cores that ran the call (a core that went offline before
+ * taking it had the request withdrawn). */
+static uint64_t wait_for(uint32_t me, uint64_t mask)
 {
+    uint64_t ran = mask;
     for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
         if (!(mask >> cpu & 1))
             continue;
         /* Acquire: pairs with the target's release; its effects are visible to us. */
-        while (__atomic_load_n(&slots[me][cpu].busy, __ATOMIC_ACQUIRE))
+        while (__atomic_load_n(&slots[me][cpu].busy, __ATOMIC_ACQUIRE)) {
             xcall_run_pending(); /* someone may be waiting on us meanwhile */
+            if (cpu_is_online(cpu))
+                continue;
+            /* It went down (interrupts off for good) and may never look:
+             * withdraw the request if it has not taken it. If it took it,
+             * it runs the call to the end before it goes, so keep waiting. */
+            if (__atomic_fetch_and(&pending[cpu], ~(1UL << me), __ATOMIC_ACQ_REL) & (1UL << me)) {
+                __atomic_store_n(&slots[me][cpu].busy, 0, __ATOMIC_RELEASE); /* the slot is ours again */
+                ran &= ~(1UL << cpu);
+            }
+        }
     }
+    return ran;
 }
 
-void smp_call_function_many(uint64_t mask, xcall_fn fn, void *arg, bool wait)
+uint64_t smp_call_function_many(uint64_t mask, xcall_fn fn, void *arg, bool wait)
 {
     /* Masked while queueing: the caller must not move to another core
      * between choosing its slots (slots[me][*]) and raising the IPIs. The
@@ -78,7 +92,8 @@ void smp_call_function_many(uint64_t mask, xcall_fn fn, void *arg, bool wait)
     }
     irq_restore(flags);
     if (wait)
-        wait_for(me, sent);
+        sent = wait_for(me, sent);
+    return sent;
 }
 
 int smp_call_function_single(uint32_t cpu, xcall_fn fn, void *arg, bool wait)
@@ -91,7 +106,8 @@ int smp_call_function_single(uint32_t cpu, xcall_fn fn, void *arg, bool wait)
         irq_restore(flags);
         return 0;
     }
-    smp_call_function_many(1UL << cpu, fn, arg, wait);
+    if (!smp_call_function_many(1UL << cpu, fn, arg, wait))
+        return -1; /* it went offline before running it */
     return 0;
 }
 

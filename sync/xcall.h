@@ -14,10 +14,13 @@
 typedef void (*xcall_fn)(void *arg);
 
 void xcall_init(void); /* boot core, before secondaries start */
-/* Returns 0, or -1 if `cpu` is not online (nothing is queued then). */
+/* Returns 0, or -1 if `cpu` is not online (or, waiting, went offline before
+ * running the call). */
 int smp_call_function_single(uint32_t cpu, xcall_fn fn, void *arg, bool wait);
-/* Every online core in `mask` (bit n = cpu n) except the caller. */
-void smp_call_function_many(uint64_t mask, xcall_fn fn, void *arg, bool wait);
+/* Every online core in `mask` (bit n = cpu n) except the caller. Returns the
+ * cores it was sent to (with wait: that ran it; one that went offline before
+ * taking the call is left out). */
+uint64_t smp_call_function_many(uint64_t mask, xcall_fn fn, void *arg, bool wait);
 void smp_call_function_all(xcall_fn fn, void *arg, bool wait); /* all others */
 /* Run what is queued for this core (the IPI handler; also used while waiting). */
 void xcall_run_pending(void);

@@ -11,7 +11,7 @@ fi
 # The privileged code never touches FP/SIMD registers: an exception does not
 # save them, they belong to processes. libgcc and libfdt are checked too. The
 # only exceptions are the routines that save and restore a process's FP state.
-fp_allowed='^(ctx_switch|ctx_resume|fp_save_all|proc_resume_preempted)$'
+fp_allowed='^(ctx_switch|ctx_resume|fp_save_all|proc_resume_preempted|fp_state_keeper)$'
 fp=$(${CROSS:-aarch64-linux-gnu-}objdump -d "$elf" | awk -v allowed="$fp_allowed" '
     /^[0-9a-f]+ <.*>:$/ { fn = substr($2, 2, length($2) - 3); next }
     /\s(v[0-9]+\.|q[0-9]+,|[bhsd][0-9]+, )/ { if (fn !~ allowed) print fn ": " $0 }')

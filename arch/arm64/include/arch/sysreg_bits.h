@@ -12,8 +12,10 @@
 #define SPSR_EL1H_DAIF_MASKED 0x3c5
 /* SCTLR_EL1 RES1 bits (11, 20, 22, 23, 28, 29) + nTWI, nTWE: MMU, caches off. */
 #define SCTLR_EL1_MMU_OFF 0x30d50800
-/* M (MMU), C (data cache), SA (SP alignment check), I (instruction cache). */
-#define SCTLR_EL1_MMU_ON_BITS ((1 << 0) | (1 << 2) | (1 << 3) | (1 << 12))
+/* M (MMU), A (alignment check: every image file is built -mstrict-align, so a
+ * misaligned access is a bug and faults, killing just the process that made
+ * it), C (data cache), SA (SP alignment check), I (instruction cache). */
+#define SCTLR_EL1_MMU_ON_BITS ((1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 12))
 #define R_AARCH64_RELATIVE 1027
 
 #endif
