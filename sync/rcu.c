@@ -69,13 +69,20 @@ void rcu_quiescent_state(void)
     if (rcu_cpus[me].nesting) /* inside a read-side section: not quiescent */
         return;
     uint64_t bit = 1ULL << me;
-    /* Acquire: pairs with start_gp_locked's release (see there). */
-    if (!(port_load_acquire(&qs_needed) & bit))
-        return;
-    /* Fully ordered RMW (LDXR/STLXR + DMB ISH, or LDCLRAL): every load of our
-     * finished read-side sections is performed before the report is seen. */
-    if (port_fetch_and64(&qs_needed, ~bit) == bit)
+    /* Ending a grace period may start the next, which counts on us too and
+     * does not kick us (start_gp_locked leaves the caller out): we are still
+     * at a quiescent point, so report for it as well, or we might sleep
+     * without ever reporting and stall it. */
+    for (;;) {
+        /* Acquire: pairs with start_gp_locked's release (see there). */
+        if (!(port_load_acquire(&qs_needed) & bit))
+            return;
+        /* Fully ordered RMW (LDXR/STLXR + DMB ISH, or LDCLRAL): every load of
+         * our finished read-side sections is performed before the report is seen. */
+        if (port_fetch_and64(&qs_needed, ~bit) != bit)
+            return;
         end_gp();
+    }
 }
 
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
