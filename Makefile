@@ -83,6 +83,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/te
 $(BUILD)/unit/test_fmt: lib/fmt.c
 $(BUILD)/unit/test_bootargs: lib/bootargs.c
 $(BUILD)/unit/test_runqueue: sched/runqueue.c
+$(BUILD)/unit/test_policy: sched/policy.c
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h | $(SETUP_STAMP)
 	@mkdir -p $(@D)

@@ -10,6 +10,7 @@
 #include <drivers/console.h>
 #include <gic/irq.h>
 #include <sched/internal.h>
+#include <sched/policy.h>
 #include <string.h>
 #include <sync/rcu.h>
 
@@ -66,37 +67,37 @@ static void start_slice(struct sched_core *c, struct proc *next, uint64_t now)
     }
 }
 
-/* The nearest busy core, same cluster first: BEAM steals from the others
- * round-robin; we prefer the one with most waiting, close by. */
+/* A snapshot of every core's queues, for the policy choices (racy reads:
+ * hints, checked again under the queue lock). */
+static uint32_t snapshot(struct core_view *v)
+{
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        struct sched_core *c = &sched_cores[cpu];
+        v[cpu].movable = READ_ONCE(c->rq.movable);
+        v[cpu].load = v[cpu].movable + (READ_ONCE(c->current) != &c->idle);
+        v[cpu].cluster = platform.cpus[cpu_dt_index[cpu]].cluster;
+        v[cpu].online = cpu_is_online(cpu);
+    }
+    return cpus_possible;
+}
+
+/* An idle core takes the first movable process of the busiest nearby queue
+ * (sched/policy.c); BEAM steals from the others round-robin. */
 static struct proc *steal(struct sched_core *c)
 {
-    uint32_t me = this_cpu_id();
-    uint32_t my_cluster = platform.cpus[cpu_dt_index[me]].cluster;
-    for (int pass = 0; pass < 2; pass++) {
-        struct sched_core *victim = NULL;
-        uint32_t most = 0;
-        for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
-            bool near = platform.cpus[cpu_dt_index[cpu]].cluster == my_cluster;
-            /* Offline cores too: an enqueue that raced with a core going down
-             * may have left work there (hotplug.c). */
-            if (cpu == me || near != (pass == 0))
-                continue;
-            uint32_t waiting = READ_ONCE(sched_cores[cpu].rq.movable); /* a hint; checked under lock */
-            if (waiting > most)
-                most = waiting, victim = &sched_cores[cpu];
-        }
-        if (!victim)
-            continue;
-        spin_lock(&victim->rq.lock);
-        struct proc *p = rq_steal_one(&victim->rq);
-        spin_unlock(&victim->rq.lock);
-        if (p) {
-            c->count.steals++;
-            trace(c, TR_STEAL, p, (uint16_t)(victim - sched_cores));
-            return p;
-        }
+    struct core_view v[MAX_CPUS];
+    int victim = policy_steal_victim(this_cpu_id(), v, snapshot(v));
+    if (victim < 0)
+        return NULL;
+    struct sched_core *from = &sched_cores[victim];
+    spin_lock(&from->rq.lock);
+    struct proc *p = rq_steal_one(&from->rq);
+    spin_unlock(&from->rq.lock);
+    if (p) {
+        c->count.steals++;
+        trace(c, TR_STEAL, p, (uint16_t)victim);
     }
-    return NULL;
+    return p;
 }
 
 /* Is there something another core could give us? (A racy look: a miss is
@@ -148,48 +149,34 @@ static bool work_waiting(struct sched_core *c)
     return READ_ONCE(c->rq.total) || (global_mode && READ_ONCE(global_rq.total));
 }
 
-/* Move processes from queues above the average to the emptiest ones. */
+/* Move processes from queues above the average to the emptiest ones,
+ * nearby first (sched/policy.c). */
 static void balance(void)
 {
     if (!spin_trylock(&balance_lock))
         return; /* one core at a time, as BEAM */
-    uint32_t online = 0, total = 0;
-    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
-        if (!cpu_is_online(cpu))
-            continue;
-        online++;
-        total += READ_ONCE(sched_cores[cpu].rq.movable) + (sched_cores[cpu].current != &sched_cores[cpu].idle);
-    }
-    uint32_t target_load = online ? (total + online - 1) / online : 0;
-    for (uint32_t from = 0; from < cpus_possible; from++) {
-        struct sched_core *src = &sched_cores[from];
-        for (int moves = 0; moves < 8 && cpu_is_online(from); moves++) {
-            uint32_t load = READ_ONCE(src->rq.movable) + (src->current != &src->idle);
-            if (load <= target_load)
+    struct core_view v[MAX_CPUS];
+    uint32_t n = snapshot(v);
+    for (uint32_t from = 0; from < n; from++) {
+        for (int moves = 0; moves < 8 && v[from].online; moves++) {
+            int to = policy_balance_target(from, v, n);
+            if (to < 0)
                 break;
-            uint32_t to = from, least = load;
-            for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
-                struct sched_core *d = &sched_cores[cpu];
-                uint32_t l = READ_ONCE(d->rq.movable) + (d->current != &d->idle);
-                if (cpu_is_online(cpu) && l + 1 < least)
-                    least = l, to = cpu;
-            }
-            if (to == from)
-                break;
+            struct sched_core *src = &sched_cores[from], *dst = &sched_cores[to];
             spin_lock(&src->rq.lock);
             struct proc *p = rq_steal_one(&src->rq);
             spin_unlock(&src->rq.lock);
             if (!p)
                 break;
-            p->core = to; /* migrates when it next runs */
-            struct sched_core *dst = &sched_cores[to];
+            p->core = (uint32_t)to; /* migrates when it next runs */
             spin_lock(&dst->rq.lock);
             rq_push(&dst->rq, p);
             bool sleeping = dst->rq.idle;
             spin_unlock(&dst->rq.lock);
+            v[from].load--, v[from].movable--, v[to].load++, v[to].movable++;
             this_core()->count.migrations++;
-            if (sleeping && to != this_cpu_id())
-                ipi_send(to, IPI_RESCHEDULE);
+            if (sleeping && (uint32_t)to != this_cpu_id())
+                ipi_send((uint32_t)to, IPI_RESCHEDULE);
         }
     }
     spin_unlock(&balance_lock);
