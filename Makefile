@@ -4,7 +4,9 @@
 CROSS ?= aarch64-linux-gnu-
 CC := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
-BUILD := build
+# `make ATOMICS=lse` builds the LSE image beside the default one (sync/sync.mk).
+ATOMICS ?= llsc
+BUILD := $(if $(filter lse,$(ATOMICS)),build/lse,build)
 DEPS := .deps
 LIBFDT_ARM64 := $(DEPS)/libfdt-arm64
 LIBFDT_A := $(LIBFDT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a

@@ -2,7 +2,7 @@
  * The console shell: a process that owns the console's receive interrupt (it
  * gets MSG_IRQ messages when characters arrive), reads a line, and runs a
  * command. Commands look at and steer the runtime: ps, top, cpus, stats,
- * trace, spawn, kill, cpu off|on, bench, test, poweroff.
+ * trace, lockstat, spawn, kill, cpu off|on, bench, test, poweroff.
  */
 #include <apps/apps.h>
 #include <arch/cpu.h>
@@ -12,6 +12,7 @@
 #include <psci/psci.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sync/lockstat.h>
 #include <tests/bench/bench.h>
 #include <tests/image/harness.h>
 
@@ -87,6 +88,12 @@ static void cmd_top(int argc, char **argv)
         kprintf("\033[K%u processes\n", sched_process_count());
         t_before = now;
     }
+}
+
+static void cmd_lockstat(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    lockstat_report();
 }
 
 static void cmd_trace(int argc, char **argv)
@@ -198,6 +205,7 @@ static const struct {
     {"cpus", "cores, MPIDR, cluster, online", cmd_cpus},
     {"stats", "per-core scheduler counters", cmd_stats},
     {"trace", "[cpu] [n]: the last n scheduler events on a core", cmd_trace},
+    {"lockstat", "per named lock: acquisitions, contended, longest wait", cmd_lockstat},
     {"spawn", "<demo>: start a demo process (spinner, ring, ticker)", cmd_spawn},
     {"kill", "<pid|name>: kill a process", cmd_kill},
     {"cpu", "off|on <n>: take a core down or bring it back", cmd_cpu},

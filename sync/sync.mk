@@ -1,15 +1,14 @@
 # sync/: the LSE image, host ThreadSanitizer runs of the portable algorithms,
 # and the lock benchmarks. Included by the top Makefile.
-#   make ATOMICS=lse BUILD=build/lse   an image with LSE atomics (LDADDAL, CASAL, SWPAL)
-#   make lse                           the same, into build/lse/armada.img
+#   make ATOMICS=lse                   an image with LSE atomics (LDADDAL, CASAL, SWPAL)
+#                                      in build/lse/armada.img (`make lse` does the same)
 #   make sync-host-tests               seqlock, RCU, per-CPU counters on the host under TSan
 #   make bench                         lock benchmarks on QEMU (tests/bench/run-bench.sh)
 SYNC_SAVED_GOAL := $(.DEFAULT_GOAL)
 
-ATOMICS ?= llsc
 ifeq ($(ATOMICS),lse)
 ifeq ($(BUILD),build)
-$(error ATOMICS=lse must not overwrite build/armada.img: use `make lse` or `make ATOMICS=lse BUILD=build/lse`)
+$(error ATOMICS=lse must not overwrite build/armada.img: leave BUILD alone, or point it elsewhere)
 endif
 # -march=armv8.1-a (the later -march wins): LSE for our asm and for the
 # compiler's own __atomic builtins, so the whole image is LSE.

@@ -12,11 +12,11 @@ $run sched-100k-processes --suite --mem 1G --append test=big.hundred_thousand_pr
 $run sched-out-of-memory --suite --mem 128M --append test=big.spawn_until_memory_runs_out --timeout $T
 # The console shell under make run's workload: typed commands, one per line.
 $run shell-commands --timeout $T \
-    --input "$(printf 'help\rcpus\rspawn spinner\rkill spinner\rcpu off 3\rcpus\rcpu on 3\rstats\rtop 2\rps\rtrace 1 5\rbogus\rtest smp.boot_core_alive\rpoweroff\r')" \
+    --input "$(printf 'help\rcpus\rspawn spinner\rkill spinner\rcpu off 3\rcpus\rcpu on 3\rstats\rlockstat\rtop 2\rps\rtrace 1 5\rbogus\rtest smp.boot_core_alive\rpoweroff\r')" \
     --expect 'armada shell: type help' --expect 'poweroff +power the machine off' \
     --expect 'spawned spinner as <[0-9]+\.[0-9]+>' --expect 'killed <[0-9]+\.[0-9]+>' \
     --expect 'cpu3 is offline' --expect 'cpu3: offline' --expect '3 of 4 core\(s\) online' --expect 'cpu3 is online' \
     --expect 'switches +reductions' --expect 'cpu3 +[0-9]+% \[' --expect '[0-9]+ process\(es\)' \
-    --expect 'trace of cpu1' --expect 'bogus: unknown command' --expect '^1 passed, 0 failed' --expect 'powering off'
+    --expect 'trace of cpu1' --expect 'runqueue' --expect 'bogus: unknown command' --expect '^1 passed, 0 failed' --expect 'powering off'
 # sched=global: the whole in-image suite with one shared run queue.
 $run sched-global-queue --suite --append "test sched=global" --timeout $T
