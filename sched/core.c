@@ -468,7 +468,6 @@ void sched_core_loop(void)
              * look for work to steal one last time. */
             __atomic_fetch_or(&idle_cores, bit, __ATOMIC_SEQ_CST);
             if (!any_work_elsewhere() && !(global_mode && READ_ONCE(global_rq.total))) {
-                c->count.idle_ticks++;
                 trace(c, TR_IDLE, NULL, 0);
                 /* Report, then sleep, interrupts masked: an RCU kick sent after
                  * the report stays pending and ends the WFI at once. */
@@ -492,7 +491,6 @@ void sched_init(void)
     global_mode = bootargs.sched_global;
     global_rq.lock = (struct spinlock)SPINLOCK_INIT("global-runqueue");
     proc_table_init();
-    msg_cache_init();
     for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
         struct sched_core *c = &sched_cores[cpu];
         c->rq.lock = (struct spinlock)SPINLOCK_INIT("runqueue");
@@ -508,7 +506,6 @@ void sched_init(void)
     __atomic_store_n(&sched_running, true, __ATOMIC_RELEASE);
 }
 
-bool sched_global_mode(void) { return global_mode; }
 bool sched_global_queue(void) { return global_mode; }
 
 bool sched_is_running(void) { return __atomic_load_n(&sched_running, __ATOMIC_ACQUIRE); }

@@ -58,8 +58,6 @@ struct proc {
     uint8_t registered;        /* has a name in the registry */
     uint32_t timeout_cpu;      /* where `timeout` was last armed; NO_TIMEOUT: not since cancelled */
     struct exit_reason kill_reason;
-    proc_fn entry;
-    void *arg;
     uint64_t stack_top, stack_mapped; /* stack [top - mapped, top), guard below */
     struct msg *inbox;                /* senders push here (LIFO, lock-free) */
     struct msg *queue, **queue_tail;  /* the receiver's own FIFO */
@@ -88,7 +86,7 @@ struct runqueue {
 
 struct sched_counters {
     uint64_t switches, reductions, steals, migrations, preemptions;
-    uint64_t ipi_wakeups, wakeups_no_ipi, idle_ticks, spawns, exits, sends, dropped_sends;
+    uint64_t ipi_wakeups, wakeups_no_ipi, spawns, exits, sends, dropped_sends;
     uint64_t idle_time; /* counter ticks spent in WFI */
 };
 
@@ -141,7 +139,6 @@ void proc_kill(struct proc *p, struct exit_reason why);
 
 /* core.c */
 bool sched_is_running(void);
-bool sched_global_mode(void);
 void sched_switch_out(bool requeue); /* current stops running; IRQs off */
 void enqueue(struct proc *p);        /* make p runnable on its core (IPI if idle) */
 void proc_wake(struct proc *p);      /* WAITING -> RUNNABLE, from anywhere */
@@ -155,7 +152,6 @@ struct proc *rq_steal_one(struct runqueue *rq);
 /* mailbox.c */
 void mailbox_close(struct proc *p); /* drop every message; later sends are dropped */
 int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why);
-void msg_cache_init(void);
 void timeout_cancel(struct proc *p); /* its receive timeout, from whatever core */
 void timeout_moved(struct timer_event *ev, uint32_t cpu);
 

@@ -26,8 +26,6 @@ _Static_assert(HEADER + MSG_MAX <= LARGE_BLOCK, "MSG_MAX fits a large block");
 static struct spinlock pool_lock = SPINLOCK_INIT("msg-pool");
 static struct msg *pool_small, *pool_large;
 
-void msg_cache_init(void) {}
-
 static struct msg *take_from_pool(struct msg **pool)
 {
     uint64_t flags = spin_lock_irqsave(&pool_lock);

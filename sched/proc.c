@@ -159,8 +159,6 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     p->ctx.x19_x29[1] = (uint64_t)arg;
     p->ctx.pc = (uint64_t)proc_first_entry;
     p->ctx.sp = p->stack_top;
-    p->entry = fn;
-    p->arg = arg;
     p->prio = (uint8_t)o->prio;
     p->pinned = o->pin_cpu;
     p->core = o->pin_cpu >= 0 ? (uint32_t)o->pin_cpu : this_cpu_id();
