@@ -5,6 +5,7 @@
 #include <arch/timer.h>
 #include <sched/sched.h>
 #include <tests/image/harness.h>
+#include <tests/image/proc_helpers.h>
 
 #define FP_CHECK_ROUNDS 3000000
 
@@ -44,12 +45,6 @@ static void fp_worker(void *arg)
     __atomic_store_n(&job->done, 1, __ATOMIC_RELEASE); /* results before the flag */
 }
 
-static bool is_down(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
-{
-    (void)d, (void)l, (void)ctx;
-    return i->kind == MSG_DOWN;
-}
-
 IMAGE_TEST(sched, preemption_keeps_fp_state)
 {
     static struct fp_job a = {0x1111222233334444UL, 0, 0}, b = {0x5555666677778888UL, 0, 0};
@@ -63,7 +58,7 @@ IMAGE_TEST(sched, preemption_keeps_fp_state)
     spawn_opt(fp_worker, &b, &o, &rb);
     struct msg_info info;
     for (int i = 0; i < 2; i++)
-        TEST_ASSERT(receive(is_down, NULL, NULL, 0, 60000, &info) != RECEIVE_TIMEOUT, "workers did not finish");
+        TEST_ASSERT(receive(msg_is_down, NULL, NULL, 0, 60000, &info) != RECEIVE_TIMEOUT, "workers did not finish");
     TEST_ASSERT(__atomic_load_n(&a.done, __ATOMIC_ACQUIRE) && __atomic_load_n(&b.done, __ATOMIC_ACQUIRE),
                 "a worker died");
     TEST_ASSERT(a.mismatches == 0 && b.mismatches == 0, "FP registers changed under a process: %u and %u checks failed",

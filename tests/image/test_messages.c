@@ -6,31 +6,9 @@
 #include <boot/boot.h>
 #include <gic/irq.h>
 #include <tests/image/harness.h>
+#include <tests/image/proc_helpers.h>
 
 #define WAIT_MS 5000
-
-static bool is_down_ref(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
-{
-    (void)d, (void)l;
-    return i->kind == MSG_DOWN && i->ref == *(uint64_t *)ctx;
-}
-
-static bool wait_down(uint64_t ref, struct exit_reason *why)
-{
-    struct msg_info info;
-    if (receive(is_down_ref, &ref, NULL, 0, WAIT_MS, &info) == RECEIVE_TIMEOUT)
-        return false;
-    if (why)
-        *why = info.reason;
-    return true;
-}
-
-static pid_t spawn_monitored(proc_fn fn, void *arg, uint64_t *ref)
-{
-    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
-    o.monitor = true;
-    return spawn_opt(fn, arg, &o, ref);
-}
 
 static bool is_even(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
 {
@@ -67,7 +45,7 @@ static void quick_exit(void *arg) { (void)arg; }
 IMAGE_TEST(messages, send_to_dead_is_dropped_and_counted)
 {
     uint64_t ref;
-    pid_t pid = spawn_monitored(quick_exit, NULL, &ref);
+    pid_t pid = spawn_monitored(quick_exit, NULL, -1, PRIO_NORMAL, &ref);
     TEST_ASSERT(wait_down(ref, NULL), "no DOWN");
     uint64_t before = sched_dropped_sends();
     uint32_t v = 7;
@@ -151,7 +129,7 @@ IMAGE_TEST(messages, link_cascade_and_trap_exit)
 IMAGE_TEST(messages, monitor_of_dead_and_demonitor)
 {
     uint64_t ref;
-    pid_t pid = spawn_monitored(quick_exit, NULL, &ref);
+    pid_t pid = spawn_monitored(quick_exit, NULL, -1, PRIO_NORMAL, &ref);
     TEST_ASSERT(wait_down(ref, NULL), "no DOWN");
     uint64_t late = monitor(pid);
     struct exit_reason why;
@@ -172,7 +150,7 @@ IMAGE_TEST(messages, registry)
     unregister_name("tester");
     TEST_ASSERT(whereis("tester") == 0, "still registered");
     uint64_t ref;
-    pid_t pid = spawn_monitored(fail_with_42, NULL, &ref);
+    pid_t pid = spawn_monitored(fail_with_42, NULL, -1, PRIO_NORMAL, &ref);
     TEST_ASSERT(register_name("doomed", pid), "register of a live process failed");
     TEST_ASSERT(wait_down(ref, NULL), "no DOWN");
     TEST_ASSERT(whereis("doomed") == 0, "a dead process keeps its name");
@@ -231,7 +209,7 @@ IMAGE_TEST(messages, faults_kill_only_their_process)
     };
     for (unsigned i = 0; i < sizeof faults / sizeof faults[0]; i++) {
         uint64_t ref;
-        pid_t pid = spawn_monitored(faults[i].fn, NULL, &ref);
+        pid_t pid = spawn_monitored(faults[i].fn, NULL, -1, PRIO_NORMAL, &ref);
         TEST_ASSERT(pid, "spawn failed");
         struct exit_reason why;
         TEST_ASSERT(wait_down(ref, &why), "%s: no DOWN", faults[i].what);
@@ -241,7 +219,7 @@ IMAGE_TEST(messages, faults_kill_only_their_process)
     }
     /* And the system carries on. */
     uint64_t ref;
-    TEST_ASSERT(spawn_monitored(quick_exit, NULL, &ref) && wait_down(ref, NULL), "spawn after faults failed");
+    TEST_ASSERT(spawn_monitored(quick_exit, NULL, -1, PRIO_NORMAL, &ref) && wait_down(ref, NULL), "spawn after faults failed");
     return true;
 }
 

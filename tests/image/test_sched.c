@@ -6,34 +6,9 @@
 #include <arch/timer.h>
 #include <sched/sched.h>
 #include <tests/image/harness.h>
+#include <tests/image/proc_helpers.h>
 
 #define WAIT_MS 5000
-
-static bool is_down(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
-{
-    (void)d, (void)l;
-    return i->kind == MSG_DOWN && (!ctx || i->ref == *(uint64_t *)ctx);
-}
-
-/* Wait for the DOWN of monitor `ref`; false on timeout. */
-static bool wait_down(uint64_t ref, struct exit_reason *why)
-{
-    struct msg_info info;
-    if (receive(is_down, &ref, NULL, 0, WAIT_MS, &info) == RECEIVE_TIMEOUT)
-        return false;
-    if (why)
-        *why = info.reason;
-    return true;
-}
-
-static pid_t spawn_monitored(proc_fn fn, void *arg, int pin, enum priority prio, uint64_t *ref)
-{
-    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
-    o.pin_cpu = pin;
-    o.prio = prio;
-    o.monitor = true;
-    return spawn_opt(fn, arg, &o, ref);
-}
 
 static uint32_t other_core(void) { return cpus_possible > 1 ? cpus_possible - 1 : 0; }
 

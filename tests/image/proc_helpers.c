@@ -1,0 +1,27 @@
+/* Helpers the process tests share: see proc_helpers.h. */
+#include <tests/image/proc_helpers.h>
+
+bool msg_is_down(const void *data, uint32_t len, const struct msg_info *info, void *ctx)
+{
+    (void)data, (void)len;
+    return info->kind == MSG_DOWN && (!ctx || info->ref == *(uint64_t *)ctx);
+}
+
+bool wait_down(uint64_t ref, struct exit_reason *why)
+{
+    struct msg_info info;
+    if (receive(msg_is_down, &ref, NULL, 0, DOWN_WAIT_MS, &info) == RECEIVE_TIMEOUT)
+        return false;
+    if (why)
+        *why = info.reason;
+    return true;
+}
+
+pid_t spawn_monitored(proc_fn fn, void *arg, int pin, enum priority prio, uint64_t *ref)
+{
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.pin_cpu = pin;
+    o.prio = prio;
+    o.monitor = true;
+    return spawn_opt(fn, arg, &o, ref);
+}

@@ -1,0 +1,16 @@
+/* Helpers the process tests share: spawn with a monitor, wait for its DOWN. */
+#ifndef ARMADA_TESTS_IMAGE_PROC_HELPERS_H
+#define ARMADA_TESTS_IMAGE_PROC_HELPERS_H
+
+#include <sched/sched.h>
+
+#define DOWN_WAIT_MS 5000
+
+/* Matches MSG_DOWN; ctx: a uint64_t monitor ref to match, or NULL for any. */
+bool msg_is_down(const void *data, uint32_t len, const struct msg_info *info, void *ctx);
+/* Wait up to DOWN_WAIT_MS for the DOWN of monitor `ref`; false on timeout. */
+bool wait_down(uint64_t ref, struct exit_reason *why);
+/* spawn_opt with a monitor; pin -1 for any core. */
+pid_t spawn_monitored(proc_fn fn, void *arg, int pin, enum priority prio, uint64_t *ref);
+
+#endif
