@@ -17,11 +17,15 @@ IMAGE_DIRS := boot arch/arm64 lib lib/dt drivers gic psci sync mm sched apps tes
 SRCS_S := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.S))
 SRCS_C := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.c))
 
+# The compiler's own headers (stddef.h, stdint.h) under -nostdinc. Worked out
+# on first use, inside a recipe: never while make reads this file, because on a
+# fresh machine the cross compiler only exists once tools/setup.sh has run.
+GCC_INCLUDE = $(eval GCC_INCLUDE := $(shell $(CC) -print-file-name=include))$(GCC_INCLUDE)
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc -fno-builtin \
           -fpie -mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
           -fno-stack-protector -fno-omit-frame-pointer \
           -I. -Iarch/arm64/include -Ilib/include -I$(LIBFDT_ARM64)/usr/include \
-          -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) -MMD -MP
+          -MMD -MP
 ASFLAGS := -g -I. -Iarch/arm64/include -D__ASSEMBLER__ -MMD -MP
 LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,notext \
            -Wl,--build-id=none -Wl,-T,boot/armada.lds -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
@@ -43,7 +47,7 @@ $(LIBFDT_A): | $(SETUP_STAMP)
 $(BUILD)/obj/%.o: %.c | $(LIBFDT_A)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -c $< -o $@
+	@$(CC) $(CFLAGS) -isystem $(GCC_INCLUDE) -c $< -o $@
 
 $(BUILD)/obj/%.o: %.S | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)

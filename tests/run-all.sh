@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make test`: every test, each group's PASS/FAIL lines as they come, then one
-# closing line `N passed, N failed` counted over all of them.
+# `make test`: every test, each group's PASS/FAIL/SKIP lines as they come, then
+# one closing line `N passed, N failed, N skipped` counted over all of them.
+# A group that exits non-zero without a FAIL line, or that reports nothing at
+# all, fails; so does a run in which nothing passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build/test-logs
@@ -13,9 +15,12 @@ group() { # NAME COMMAND...: run one group, keep its PASS/FAIL lines
     local log=build/test-logs/group-$name.log
     "$@" > "$log" 2>&1
     local rc=$?
-    grep -E '^(PASS|FAIL) ' "$log" | tee -a "$results"
+    grep -E '^(PASS|FAIL|SKIP) ' "$log" | tee -a "$results"
     if [ $rc != 0 ] && ! grep -q '^FAIL ' "$log"; then
         echo "FAIL $name: exited $rc without a FAIL line (log: $log)" | tee -a "$results"
+        tail -n 15 "$log"
+    elif ! grep -qE '^(PASS|FAIL) ' "$log"; then
+        echo "FAIL $name: reported no result (log: $log)" | tee -a "$results"
         tail -n 15 "$log"
     fi
 }
@@ -33,6 +38,11 @@ done
 
 passed=$(grep -c '^PASS ' "$results")
 failed=$(grep -c '^FAIL ' "$results")
+skipped=$(grep -c '^SKIP ' "$results")
+if [ "$passed" = 0 ]; then
+    echo "FAIL run-all: nothing passed" | tee -a "$results"
+    failed=$((failed + 1))
+fi
 echo
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

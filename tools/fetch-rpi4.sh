@@ -22,10 +22,9 @@ fi
 # raspi-firmware lives in the non-free-firmware component.
 if ! apt-cache show raspi-firmware >/dev/null 2>&1; then
     as_root "add Debian's non-free-firmware component"
-    if ! grep -rqs 'non-free-firmware' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-        echo 'deb http://deb.debian.org/debian bookworm non-free-firmware' \
-            > /etc/apt/sources.list.d/armada-non-free-firmware.list
-    fi
+    # shellcheck source=tools/apt-sources.sh
+    source "$(dirname "$0")/apt-sources.sh"
+    apt_add_source armada-non-free-firmware.list deb bookworm non-free-firmware
     apt_update
 fi
 

@@ -33,10 +33,10 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 echo "setup: installing build and test tools (apt)..."
-if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    echo 'deb http://deb.debian.org/debian bookworm-backports main' \
-        > /etc/apt/sources.list.d/armada-backports.list
-fi
+# Backports from the mirror this machine already uses, unless it has them.
+# shellcheck source=tools/apt-sources.sh
+source "$(dirname "$0")/apt-sources.sh"
+apt_add_source armada-backports.list deb bookworm-backports main
 dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 # Third-party sources on the host may be unreachable; Debian's are what count.
 apt-get update -o Acquire::Retries=3 >/tmp/armada-apt-update.log 2>&1 || \

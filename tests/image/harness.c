@@ -1,4 +1,4 @@
-/* The in-image test runner: one line per test, then `N passed, N failed`. */
+/* The in-image test runner: one line per test, then `N passed, N failed, N skipped`. */
 #include <lib/bootargs.h>
 #include <lib/fmt.h>
 #include <tests/image/harness.h>
@@ -6,6 +6,8 @@
 extern const struct image_test __image_tests_start[], __image_tests_end[];
 
 static char fail_reason[200];
+static char skip_reason[200];
+static bool skipped_now;
 
 void test_fail_reason(const char *fmt, ...)
 {
@@ -15,21 +17,45 @@ void test_fail_reason(const char *fmt, ...)
     va_end(ap);
 }
 
+void test_skip_reason(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fmt_vsnprintf(skip_reason, sizeof skip_reason, fmt, ap);
+    va_end(ap);
+    skipped_now = true;
+}
+
 static bool named_exactly(const char *list, const char *name)
 {
     /* explicit-only tests need their full name or their suite named. */
     return *list && bootargs_selects(list, name);
 }
 
+static bool selected(const struct image_test *t, const char *selection)
+{
+    return t->explicit_only ? named_exactly(selection, t->name) : bootargs_selects(selection, t->name);
+}
+
 int image_tests_run(const char *selection)
 {
-    int passed = 0, failed = 0;
+    int passed = 0, failed = 0, skipped = 0, chosen = 0;
+    for (const struct image_test *t = __image_tests_start; t < __image_tests_end; t++)
+        chosen += selected(t, selection);
+    /* The runner outside compares this with the lines it sees: none may go missing. */
+    kprintf("test: %d selected\n", chosen);
     for (const struct image_test *t = __image_tests_start; t < __image_tests_end; t++) {
-        if (t->explicit_only ? !named_exactly(selection, t->name) : !bootargs_selects(selection, t->name))
+        if (!selected(t, selection))
             continue;
         fail_reason[0] = 0;
+        skip_reason[0] = 0;
+        skipped_now = false;
         kprintf("test: %s ...\n", t->name);
-        if (t->fn()) {
+        bool ok = t->fn();
+        if (ok && skipped_now) {
+            kprintf("SKIP %s: %s\n", t->name, skip_reason);
+            skipped++;
+        } else if (ok) {
             kprintf("PASS %s\n", t->name);
             passed++;
         } else {
@@ -37,8 +63,10 @@ int image_tests_run(const char *selection)
             failed++;
         }
     }
-    if (passed + failed == 0)
-        kprintf("test: nothing matches \"%s\"\n", selection);
-    kprintf("%d passed, %d failed\n", passed, failed);
+    if (chosen == 0) {
+        kprintf("FAIL test: nothing matches \"%s\"\n", selection);
+        failed++;
+    }
+    kprintf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
     return failed;
 }

@@ -1,6 +1,8 @@
 /* In-image tests: `IMAGE_TEST(suite, name) { ... return true; }`. Each runs on
  * the boot core with every core online; `test=suite` or `test=suite.name`
- * selects. A failing test says why with TEST_FAIL. */
+ * selects. A failing test says why with TEST_FAIL; a test that does not apply
+ * to this machine (one core, no PSCI) says why with TEST_SKIP, and is counted
+ * as skipped, never as passed. */
 #ifndef ARMADA_TESTS_IMAGE_HARNESS_H
 #define ARMADA_TESTS_IMAGE_HARNESS_H
 
@@ -31,13 +33,21 @@ void test_fail_reason(const char *fmt, ...) __attribute__((format(printf, 1, 2))
         test_fail_reason(__VA_ARGS__);                                                              \
         return false;                                                                               \
     } while (0)
+void test_skip_reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define TEST_SKIP(...)                                                                              \
+    do {                                                                                            \
+        test_skip_reason(__VA_ARGS__);                                                              \
+        return true;                                                                                \
+    } while (0)
 #define TEST_ASSERT(cond, ...)                                                                      \
     do {                                                                                            \
         if (!(cond))                                                                                \
             TEST_FAIL(__VA_ARGS__);                                                                 \
     } while (0)
 
-/* Run the selected tests; prints `N passed, N failed`; returns failures. */
+/* Run the selected tests: first `test: N selected`, then a PASS, FAIL or SKIP
+ * line for each, then `N passed, N failed, N skipped`; returns the failures
+ * (a selection that holds no test counts as one). */
 int image_tests_run(const char *selection);
 
 #endif

@@ -25,9 +25,9 @@ else
 fi
 
 # Spinlock debug checks: a clear report, then panic (test mode powers off).
-$run sync-debug-recursive --smp 2 --append test=syncdebug.recursive_lock --timeout 60 \
+$run sync-debug-recursive --panic-expected --smp 2 --append test=syncdebug.recursive_lock --timeout 60 \
     --expect 'spinlock: recursive lock of "debug-victim" .* by cpu0, which already holds it' \
     --expect 'panic on cpu0: recursive spin_lock\("debug-victim"\)' --expect 'powering off'
-$run sync-debug-non-owner --smp 2 --append test=syncdebug.unlock_by_non_owner --timeout 60 \
+$run sync-debug-non-owner --panic-expected --smp 2 --append test=syncdebug.unlock_by_non_owner --timeout 60 \
     --expect 'spinlock: unlock of "debug-victim" .* by cpu0, but cpu1 holds it' \
     --expect 'panic on cpu0: spin_unlock\("debug-victim"\) by non-owner cpu0' --expect 'powering off'

@@ -20,15 +20,20 @@
 #                    go to null (raspi4b: 0 = PL011, 1 = mini UART)
 #     --halts        the machine has no power-off (raspi4b: no PSCI): with
 #                    --suite, the image's "halted" line ends the run in its place
-#     --suite        an in-image test run: report every PASS/FAIL line the image
-#                    printed (prefixed NAME/), and require its closing line and
-#                    a power-off before the timeout
+#     --suite        an in-image test run: report every PASS/FAIL/SKIP line the
+#                    image printed (prefixed NAME/), and require its closing line,
+#                    one line for each test the selection holds, at least one
+#                    PASS, and a power-off before the timeout
+#     --panic-expected  the run panics on purpose (the panic tests): otherwise a
+#                    panic or an unexpected exception anywhere in the log fails it
+# Every run must end by itself with QEMU's exit status 0 (a power-off), unless
+# --stop-on ended it; a timeout fails it.
 # Prints PASS/FAIL lines only; the full console log is build/test-logs/NAME.log.
 set -uo pipefail
 name=$1; shift
 machine="virt,gic-version=3"; cpu=cortex-a72; smp=4; mem=512M; append=""; timeout=120
 image=build/armada.img; dtb=""; loader_dtb=""; suite=0; stop_on=""; input=""
-bios=""; serial_index=0; halts=0
+bios=""; serial_index=0; halts=0; panic_expected=0
 expects=(); rejects=(); extra=(); count_re=""; count_n=""
 while [ $# -gt 0 ]; do
     case $1 in
@@ -46,6 +51,7 @@ while [ $# -gt 0 ]; do
         --count) count_re=$2; count_n=$3; shift 3 ;;
         --stop-on) stop_on=$2; shift 2 ;;
         --suite) suite=1; shift ;;
+        --panic-expected) panic_expected=1; shift ;;
         --input) input=$2; shift 2 ;;
         --bios) bios=$2; shift 2 ;;
         --serial-index) serial_index=$2; shift 2 ;;
@@ -112,9 +118,19 @@ secs=$(( $(date +%s) - start ))
 out=$(tr -d '\r' < "$log")
 
 fail() { echo "FAIL $name: $*"; exit 1; }
+report_lines() { printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP) ' | sed -E "s#^(PASS|FAIL|SKIP) #\1 $name/#"; }
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-    [ $suite = 1 ] && printf '%s\n' "$out" | grep -E '^(PASS|FAIL) ' | sed -E "s#^(PASS|FAIL) #\1 $name/#"
+    [ $suite = 1 ] && report_lines
     fail "timed out after ${timeout}s (log: $log, last line: $(printf '%s\n' "$out" | tail -1))"
+fi
+panic_re='panic( on cpu[0-9]+)?:|unexpected exception'
+if [ $panic_expected = 0 ] && printf '%s\n' "$out" | grep -qE "$panic_re"; then
+    [ $suite = 1 ] && report_lines
+    fail "the image panicked: $(printf '%s\n' "$out" | grep -E -m1 "$panic_re") (log: $log)"
+fi
+if [ "$rc" != stopped ] && [ "$rc" != 0 ]; then
+    [ $suite = 1 ] && report_lines
+    fail "QEMU exited with $rc (log: $log)"
 fi
 for re in "${expects[@]}"; do
     printf '%s\n' "$out" | grep -qE -- "$re" || fail "expected output matching '$re' (log: $log)"
@@ -127,17 +143,26 @@ for re in "${rejects[@]}"; do
     printf '%s\n' "$out" | grep -qE -- "$re" && fail "unexpected output matching '$re' (log: $log)"
 done
 if [ $suite = 1 ]; then
-    printf '%s\n' "$out" | grep -E '^(PASS|FAIL) ' | sed -E "s#^(PASS|FAIL) #\1 $name/#"
-    closing=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
-    [ -n "$closing" ] || fail "no closing 'N passed, N failed' line (log: $log)"
-    [ "$(printf '%s\n' "$closing" | cut -d' ' -f3)" = 0 ] || fail "the image reports: $closing (log: $log)"
-    [ "$(printf '%s\n' "$closing" | cut -d' ' -f1)" != 0 ] || fail "ran no test (log: $log)"
-    printf '%s\n' "$out" | grep -qE 'panic|unexpected exception' && fail "the image panicked (log: $log)"
+    report_lines
+    closing=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' | tail -1)
+    [ -n "$closing" ] || fail "no closing 'N passed, N failed, N skipped' line (log: $log)"
+    read -r n_pass _ n_fail _ n_skip _ <<< "$closing"
+    [ "$n_fail" = 0 ] || fail "the image reports: $closing (log: $log)"
+    [ "$n_pass" != 0 ] || fail "no test passed: $closing (log: $log)"
+    selected=$(printf '%s\n' "$out" | sed -nE 's/^test: ([0-9]+) selected$/\1/p' | tail -1)
+    [ -n "$selected" ] || fail "no 'test: N selected' line (log: $log)"
+    lines_pass=$(printf '%s\n' "$out" | grep -cE '^PASS ')
+    lines_fail=$(printf '%s\n' "$out" | grep -cE '^FAIL ')
+    lines_skip=$(printf '%s\n' "$out" | grep -cE '^SKIP ')
+    [ "$lines_pass/$lines_fail/$lines_skip" = "$n_pass/$n_fail/$n_skip" ] ||
+        fail "PASS/FAIL/SKIP lines $lines_pass/$lines_fail/$lines_skip differ from the closing line: $closing (log: $log)"
+    [ $((n_pass + n_fail + n_skip)) = "$selected" ] ||
+        fail "$selected test(s) selected, but the closing line counts $((n_pass + n_fail + n_skip)) (log: $log)"
     if [ $halts = 1 ]; then
         [ "$rc" = stopped ] || fail "QEMU exited with $rc before the image halted (log: $log)"
         echo "PASS $name: booted, $closing, halted (${secs}s)"
     else
-        [ "$rc" = 0 ] || fail "QEMU exited with $rc (log: $log)"
+        [ "$rc" = 0 ] || fail "the run was stopped before the image powered off (log: $log)"
         echo "PASS $name: booted, $closing, powered off (${secs}s)"
     fi
 else
