@@ -20,6 +20,7 @@ uint64_t smp_bringup_ns(void);
 int smp_cpu_down(uint32_t cpu);
 int smp_cpu_up(uint32_t cpu);
 bool smp_down_requested(uint32_t cpu); /* the scheduler returns the core to its idle loop */
+void smp_idle_poll(void);              /* from each idle loop: go down if asked (may not return) */
 /* Set by the scheduler: called on a core that is going down, already offline. */
 extern void (*cpu_down_prepare)(uint32_t cpu);
 void secondary_entry(void);        /* boot/head.S */

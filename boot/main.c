@@ -12,7 +12,7 @@
 #include <arch/cpu.h>
 #include <arch/exception.h>
 #include <arch/mmu.h>
-#include <arch/timer.h>
+#include <drivers/timer.h>
 #include <boot/boot.h>
 #include <drivers/console.h>
 #include <gic/irq.h>
@@ -28,7 +28,6 @@
 struct platform platform;
 struct bootargs bootargs;
 struct boot_handoff boot_handoff;
-struct percpu percpu_areas[MAX_CPUS];
 uint32_t boot_entry_el;
 uint64_t boot_load_address;
 uint32_t cpu_dt_index[MAX_CPUS];
@@ -94,7 +93,7 @@ void boot_main(uint64_t dtb, uint64_t load_address, uint64_t entry_el)
 {
     boot_entry_el = (uint32_t)entry_el;
     boot_load_address = load_address;
-    uint64_t mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+    uint64_t mpidr = arch_this_cpu_mpidr();
     struct phys_range image = {(uint64_t)__image_start, __image_end - __image_start};
     int st = platform_from_dt(&platform, (const void *)dtb, DTB_MAX_SIZE, mpidr, image);
     bool have_console = st != PLATFORM_EBADDTB && console_init(&platform.console);

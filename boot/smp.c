@@ -5,7 +5,7 @@
 #include <arch/boot_handoff.h>
 #include <arch/cache.h>
 #include <arch/cpu.h>
-#include <arch/timer.h>
+#include <drivers/timer.h>
 #include <boot/boot.h>
 #include <drivers/console.h>
 #include <gic/irq.h>
@@ -16,36 +16,9 @@
 
 #define CPU_ONLINE_TIMEOUT_MS 2000 /* generous: TCG on a loaded host is slow */
 
-uint32_t cpus_possible;
-static uint64_t online_mask;       /* bit n: core n finished its setup */
 static uint64_t bringup_ns;
 
-bool cpu_is_online(uint32_t cpu)
-{
-    return cpu < MAX_CPUS && (__atomic_load_n(&online_mask, __ATOMIC_ACQUIRE) >> cpu & 1);
-}
-
-uint32_t cpus_online_count(void)
-{
-    uint64_t mask = __atomic_load_n(&online_mask, __ATOMIC_ACQUIRE);
-    uint32_t n = 0;
-    for (; mask; mask &= mask - 1) /* not __builtin_popcount: libgcc's uses SIMD */
-        n++;
-    return n;
-}
-
-void cpu_mark_online(uint32_t cpu)
-{
-    /* Release: the core's setup (GIC, timer, per-CPU state) is visible before
-     * anyone sees it online and sends it work. */
-    __atomic_fetch_or(&online_mask, 1UL << cpu, __ATOMIC_RELEASE);
-}
-
-void cpu_mark_offline(uint32_t cpu) { __atomic_fetch_and(&online_mask, ~(1UL << cpu), __ATOMIC_RELEASE); }
-
 uint64_t smp_bringup_ns(void) { return bringup_ns; }
-
-static uint64_t online_at[MAX_CPUS];
 
 static const char *method_name(const struct platform_cpu *c)
 {
@@ -67,8 +40,6 @@ static void report_missing(uint32_t cpu, const struct platform_cpu *c)
 }
 
 static uint32_t down_requested[MAX_CPUS];
-bool sched_is_running(void);
-void smp_idle_poll(void);
 
 /* The core, in thread context, leaves: offline first (no new work is sent),
  * then PSCI CPU_OFF, which does not return on success. */
@@ -143,7 +114,6 @@ void secondary_main(uint32_t cpu)
             cpu_wfi();
     }
     timer_init_cpu();
-    online_at[cpu] = timer_now();
     cpu_mark_online(cpu);
     while (!sched_is_running()) {
         rcu_idle_wfi(); /* a quiescent state, then WFI: the boot core's IPI says when the scheduler is up */
@@ -189,7 +159,7 @@ void smp_start_secondaries(void)
         }
         kprintf("cpu%u: MPIDR %#lx (cluster %u), started by %s, online after %lu us\n", cpu,
                 (unsigned long)c->mpidr, c->cluster, method_name(c),
-                (unsigned long)(timer_ticks_to_ns(online_at[cpu] - t) / 1000));
+                (unsigned long)(timer_ticks_to_ns(cpu_online_since(cpu) - t) / 1000));
     }
     bringup_ns = timer_ticks_to_ns(timer_now() - t0);
     kprintf("smp: %u of %u core(s) online; bringing them up took %lu us\n", cpus_online_count(),

@@ -1,15 +1,16 @@
-/* Console: formats into a per-call buffer, then writes it under one lock so
- * lines from different cores never interleave. */
+/* Console: the print sink (lib/print.h) over the UART the DT names. Each
+ * write goes out under one lock, so lines from different cores never
+ * interleave; panic output takes the UART over without the lock. */
 #include <arch/cpu.h>
+#include <arch/timer.h>
 #include <drivers/console.h>
 #include <drivers/uart.h>
-#include <lib/fmt.h>
 #include <gic/irq.h>
 #include <lib/dt/platform.h>
 #include <sync/spinlock.h>
 
 #define RX_RING 256
-#define LINE_MAX 320
+#define TAKEOVER_WAIT_NS (10 * 1000 * 1000ULL) /* a line in progress finishes well within this */
 
 static const struct uart_driver *uart;
 static uintptr_t uart_base;
@@ -24,6 +25,13 @@ static uint64_t rx_interrupts;    /* under rx_lock */
 static void (*rx_listener)(void *arg);
 static void *rx_listener_arg;
 
+static void console_write_takeover(const char *s, unsigned long n);
+static const struct print_sink console_sink = {
+    .write = console_write,
+    .write_unlocked = console_write_unlocked,
+    .write_takeover = console_write_takeover,
+};
+
 bool console_init(const struct platform_console *c)
 {
     if (c->kind == CONSOLE_PL011)
@@ -37,6 +45,7 @@ bool console_init(const struct platform_console *c)
     uart_base = c->base;
     uart_irq = c->irq.intid;
     uart->init(uart_base, c->clock_hz);
+    print_sink_set(&console_sink);
     return true;
 }
 
@@ -66,26 +75,16 @@ void console_write(const char *s, unsigned long n)
     spin_unlock_irqrestore(&console_lock, flags);
 }
 
-int kprintf(const char *fmt, ...)
+/* Panic time: let a line another core is writing finish (bounded: its
+ * holder may be stopped for good), then write without ever taking the lock. */
+static void console_write_takeover(const char *s, unsigned long n)
 {
-    char line[LINE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = fmt_vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    console_write(line, n < (int)sizeof line ? (unsigned long)n : sizeof line - 1);
-    return n;
-}
-
-int kprintf_unlocked(const char *fmt, ...)
-{
-    char line[LINE_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = fmt_vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    console_write_unlocked(line, n < (int)sizeof line ? (unsigned long)n : sizeof line - 1);
-    return n;
+    if (locking && spin_is_locked(&console_lock) && !spin_is_held_by_me(&console_lock)) {
+        uint64_t until = timer_now() + timer_ns_to_ticks(TAKEOVER_WAIT_NS);
+        while (spin_is_locked(&console_lock) && timer_now() < until)
+            cpu_relax();
+    }
+    console_write_unlocked(s, n);
 }
 
 static void console_rx_irq(uint32_t intid, void *arg)

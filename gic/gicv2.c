@@ -11,7 +11,7 @@
  */
 #include <arch/barrier.h>
 #include <arch/cpu.h>
-#include <drivers/console.h>
+#include <lib/print.h>
 #include <gic/irq.h>
 #include <lib/dt/platform.h>
 

@@ -5,7 +5,7 @@
 #include <arch/barrier.h>
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
-#include <drivers/console.h>
+#include <lib/print.h>
 #include <gic/irq.h>
 #include <lib/dt/platform.h>
 
@@ -59,13 +59,14 @@ static bool wait_clear(uintptr_t reg, uint32_t bits, const char *what)
 
 static uint64_t affinity_route(uint64_t mpidr)
 {
-    return (mpidr & 0xffffff) | ((mpidr >> 32 & 0xff) << 32); /* Aff3 moves to [39:32] */
+    return mpidr & MPIDR_AFF_MASK; /* GICD_IROUTER holds the affinity fields where MPIDR does */
 }
 
 /* Find the redistributor whose GICR_TYPER affinity is this MPIDR. */
 static uintptr_t find_redistributor(uint64_t mpidr)
 {
-    uint64_t want = (mpidr & 0xffffff) | ((mpidr >> 32 & 0xff) << 24);
+    /* GICR_TYPER[63:32] packs them as Aff3.Aff2.Aff1.Aff0. */
+    uint64_t want = (mpidr & MPIDR_AFF0_2_MASK) | ((mpidr >> MPIDR_AFF3_SHIFT & MPIDR_AFF_FIELD_MASK) << 24);
     for (uint32_t r = 0; r < plat->gic.redist_count; r++) {
         uintptr_t frame = plat->gic.redist[r].base;
         uintptr_t end = frame + plat->gic.redist[r].size;
@@ -92,8 +93,8 @@ static int gicv3_init_global(const struct platform *p)
     if (!wait_clear(dist + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP"))
         return -1;
     spi_count = ((rd32(dist + GICD_TYPER) & 0x1f) + 1) * 32;
-    if (spi_count > 1020)
-        spi_count = 1020;
+    if (spi_count > INTID_SPURIOUS_MIN)
+        spi_count = INTID_SPURIOUS_MIN;
     for (uint32_t i = 32; i < spi_count; i += 32) {
         wr32(dist + GICD_ICENABLER + i / 8, ~0U);
         wr32(dist + GICD_ICPENDR + i / 8, ~0U);
@@ -109,7 +110,7 @@ static int gicv3_init_global(const struct platform *p)
 
 static int gicv3_init_cpu(uint32_t cpu)
 {
-    uint64_t mpidr = read_sysreg(mpidr_el1) & 0xff00ffffffUL;
+    uint64_t mpidr = arch_this_cpu_mpidr();
     uintptr_t rd = find_redistributor(mpidr);
     if (!rd) {
         kprintf("gicv3: cpu%u (MPIDR %#lx): no redistributor in any DT region\n", cpu, mpidr);
@@ -157,7 +158,7 @@ static void gicv3_enable(uint32_t intid, uint32_t target_cpu)
         wr32(redist[this_cpu_id()] + GICR_SGI_ISENABLER0, bit);
         return;
     }
-    wr64(dist + GICD_IROUTER + 8 * intid, affinity_route(percpu_areas[target_cpu].mpidr));
+    wr64(dist + GICD_IROUTER + 8 * intid, affinity_route(arch_cpu_mpidr(target_cpu)));
     wr32(dist + GICD_ISENABLER + 4 * (intid / 32), bit);
 }
 
@@ -174,7 +175,7 @@ static void gicv3_disable(uint32_t intid)
  * Aff1 [23:16], INTID [27:24], Aff2 [39:32], IRM [40], RS [47:44], Aff3 [55:48]. */
 static void gicv3_send_sgi(uint32_t sgi, uint32_t cpu)
 {
-    uint64_t mpidr = percpu_areas[cpu].mpidr;
+    uint64_t mpidr = arch_cpu_mpidr(cpu);
     uint64_t aff0 = mpidr & 0xff;
     uint64_t v = (1UL << (aff0 % 16)) | ((mpidr >> 8 & 0xff) << 16) | ((uint64_t)sgi << 24) |
                  ((mpidr >> 16 & 0xff) << 32) | ((aff0 / 16) << 44) | ((mpidr >> 32 & 0xff) << 48);

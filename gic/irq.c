@@ -1,11 +1,10 @@
 /* Backend choice, the handler table and IPI dispatch. */
 #include <arch/barrier.h>
 #include <arch/cpu.h>
-#include <drivers/console.h>
+#include <lib/print.h>
 #include <gic/irq.h>
 #include <lib/dt/platform.h>
 
-#define MAX_INTID 1020
 
 struct irq_slot {
     irq_handler_t fn;
@@ -15,9 +14,10 @@ struct irq_slot {
 static const struct irq_backend *backend;
 /* Written at init by the boot core before other cores start (their start is
  * ordered after by the PSCI call / spin-table release, which follows a dsb). */
-static struct irq_slot handlers[MAX_INTID];
+static struct irq_slot handlers[INTID_SPURIOUS_MIN];
 static void (*ipi_handlers[IPI_KIND_COUNT])(void);
 uint64_t ipi_sent[IPI_KIND_COUNT];
+struct irq_cpu_stats irq_cpu_stats[MAX_CPUS];
 
 int irq_init_global(const struct platform *p)
 {
@@ -46,7 +46,7 @@ void irq_describe(void)
 
 void irq_handler_set(uint32_t intid, irq_handler_t fn, void *arg)
 {
-    if (intid >= MAX_INTID)
+    if (intid >= INTID_SPURIOUS_MIN)
         return;
     handlers[intid].arg = arg;
     WRITE_ONCE(handlers[intid].fn, fn);
@@ -60,7 +60,7 @@ void irq_enable_on(uint32_t intid, uint32_t cpu)
 }
 bool irq_raise(uint32_t intid)
 {
-    if (!backend || intid < 32 || intid >= MAX_INTID)
+    if (!backend || intid < 32 || intid >= INTID_SPURIOUS_MIN)
         return false;
     backend->set_pending(intid);
     return true;
@@ -88,15 +88,16 @@ void ipi_broadcast(enum ipi_kind kind)
 void irq_dispatch(struct exception_frame *frame)
 {
     (void)frame;
-    struct percpu *cpu = this_cpu();
+    uint32_t me = this_cpu_id();
+    struct irq_cpu_stats *st = &irq_cpu_stats[me];
     for (;;) {
         uint32_t raw;
         uint32_t intid = backend->ack(&raw);
         if (intid >= INTID_SPURIOUS_MIN)
             return;
-        cpu->irqs++;
+        st->irqs++;
         if (intid < IPI_KIND_COUNT) {
-            cpu->ipis_received[intid]++;
+            st->ipis_received[intid]++;
             backend->eoi(raw); /* SGIs: EOI first so a new one can be raised meanwhile */
             if (ipi_handlers[intid])
                 ipi_handlers[intid]();
@@ -106,7 +107,7 @@ void irq_dispatch(struct exception_frame *frame)
         if (fn)
             fn(intid, handlers[intid].arg);
         else
-            kprintf("irq: cpu%u: unexpected interrupt %u (no handler)\n", cpu->cpu_id, intid);
+            kprintf("irq: cpu%u: unexpected interrupt %u (no handler)\n", me, intid);
         backend->eoi(raw);
     }
 }

@@ -6,8 +6,13 @@
 #ifndef ARMADA_GIC_IRQ_H
 #define ARMADA_GIC_IRQ_H
 
+#include <arch/cpu.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+/* INTIDs 1020..1023 are special (1023: no interrupt pending); every real one
+ * is below, so this also sizes the handler table. */
+#define INTID_SPURIOUS_MIN 1020
 
 struct platform;
 struct exception_frame;
@@ -50,12 +55,19 @@ void ipi_send(uint32_t cpu, enum ipi_kind kind);
 void ipi_broadcast(enum ipi_kind kind);         /* every online core but this one */
 extern uint64_t ipi_sent[IPI_KIND_COUNT];       /* totals, for the boot log and tests */
 
+/* Each core's interrupt counts, written only by that core (its interrupt
+ * handler); others read them racily (statistics, tests). */
+struct irq_cpu_stats {
+    uint64_t irqs;                          /* all interrupts taken */
+    uint64_t ipis_received[IPI_KIND_COUNT]; /* per kind */
+} __attribute__((aligned(CACHE_LINE)));
+extern struct irq_cpu_stats irq_cpu_stats[MAX_CPUS];
+
 /* Called from the exception vectors. */
 void irq_dispatch(struct exception_frame *frame);
 
 /* Backends. */
 extern const struct irq_backend gicv3_backend;
 extern const struct irq_backend gicv2_backend;
-#define INTID_SPURIOUS_MIN 1020
 
 #endif

@@ -1,6 +1,6 @@
 /* PSCI through hvc or smc, as /psci's `method` says (never guessed from the EL). */
 #include <arch/sysreg.h>
-#include <drivers/console.h>
+#include <lib/print.h>
 #include <lib/dt/platform.h>
 #include <psci/psci.h>
 

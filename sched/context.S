@@ -13,22 +13,17 @@
  * (or the scheduler's caller) turns them back on.
  */
 #include <arch/asm.h>
-#include <arch/exception_frame.h>
-
-#define CTX_SP 96
-#define CTX_D8 104
-#define FP_AREA FRAME_SIZE               /* q0-q31 after the integer frame */
-#define PREEMPT_FRAME_SIZE (FRAME_SIZE + 512 + 16)
+#include <sched/context.h>
 
     .text
 /* ctx_switch(prev, next): save our callee-saved state into prev, load next's. */
 FUNCTION(ctx_switch)
-    stp x19, x20, [x0, #0]
-    stp x21, x22, [x0, #16]
-    stp x23, x24, [x0, #32]
-    stp x25, x26, [x0, #48]
-    stp x27, x28, [x0, #64]
-    stp x29, x30, [x0, #80]             /* x30 lands in ctx.pc */
+    stp x19, x20, [x0, #CTX_X19]
+    stp x21, x22, [x0, #CTX_X19 + 16]
+    stp x23, x24, [x0, #CTX_X19 + 32]
+    stp x25, x26, [x0, #CTX_X19 + 48]
+    stp x27, x28, [x0, #CTX_X19 + 64]
+    stp x29, x30, [x0, #CTX_X29]        /* x30 lands in ctx.pc */
     mov x9, sp
     str x9, [x0, #CTX_SP]
     stp d8, d9, [x0, #CTX_D8]           /* AAPCS64: d8-d15 are callee-saved */
@@ -39,12 +34,12 @@ FUNCTION(ctx_switch)
     /* fall through */
 /* ctx_resume: x0 = context to load. */
 FUNCTION(ctx_resume)
-    ldp x19, x20, [x0, #0]
-    ldp x21, x22, [x0, #16]
-    ldp x23, x24, [x0, #32]
-    ldp x25, x26, [x0, #48]
-    ldp x27, x28, [x0, #64]
-    ldp x29, x30, [x0, #80]
+    ldp x19, x20, [x0, #CTX_X19]
+    ldp x21, x22, [x0, #CTX_X19 + 16]
+    ldp x23, x24, [x0, #CTX_X19 + 32]
+    ldp x25, x26, [x0, #CTX_X19 + 48]
+    ldp x27, x28, [x0, #CTX_X19 + 64]
+    ldp x29, x30, [x0, #CTX_X29]
     ldr x9, [x0, #CTX_SP]
     mov sp, x9
     ldp d8, d9, [x0, #CTX_D8]
@@ -85,7 +80,7 @@ FUNCTION(fp_save_all)
     stp q30, q31, [x0, #480]
     mrs x1, fpsr
     mrs x2, fpcr
-    add x0, x0, #512
+    add x0, x0, #FP_Q_BYTES
     stp x1, x2, [x0]
     ret
 END_FUNCTION(fp_save_all)
@@ -94,7 +89,7 @@ END_FUNCTION(fp_save_all)
  * to where the process was interrupted, with its own PSTATE. */
 FUNCTION(proc_resume_preempted)
     bl sched_finish_switch
-    add x0, sp, #FP_AREA
+    add x0, sp, #PREEMPT_FP_AREA
     ldp q0, q1, [x0, #0]
     ldp q2, q3, [x0, #32]
     ldp q4, q5, [x0, #64]
@@ -111,7 +106,7 @@ FUNCTION(proc_resume_preempted)
     ldp q26, q27, [x0, #416]
     ldp q28, q29, [x0, #448]
     ldp q30, q31, [x0, #480]
-    add x0, x0, #512
+    add x0, x0, #FP_Q_BYTES
     ldp x1, x2, [x0]
     msr fpsr, x1
     msr fpcr, x2

@@ -17,7 +17,6 @@
 /* A process that never reaches a reduction point is preempted by its core's
  * timer after this long: long enough that reductions decide almost always. */
 #define SLICE_NS (2 * 1000 * 1000)
-#define PREEMPT_FRAME_SIZE (FRAME_SIZE + 512 + 16)
 #define SPSR_EL1T_MASKED 0x3c4 /* EL1 on SP_EL0, D/A/I/F masked */
 #define STACK_MARGIN 512       /* room below a pushed frame for the resume path's C call */
 
@@ -36,7 +35,6 @@ static bool global_mode;
 static struct runqueue global_rq;
 static struct spinlock balance_lock = SPINLOCK_INIT("balance");
 
-void fp_save_all(void *area);
 
 /* The slice timer is armed lazily: a switch only notes when the new slice
  * began (slice_start); the event, once queued, stays queued, and when it
@@ -367,7 +365,7 @@ static bool save_preempted(struct proc *p, struct exception_frame *f)
     if (frame_at - STACK_MARGIN < p->stack_top - p->stack_mapped)
         return false; /* no room: its stack is nearly full */
     memcpy((void *)frame_at, f, FRAME_SIZE);
-    fp_save_all((void *)(frame_at + FRAME_SIZE));
+    fp_save_all((void *)(frame_at + PREEMPT_FP_AREA));
     p->ctx.sp = frame_at;
     p->ctx.pc = (uint64_t)proc_resume_preempted;
     return true;

@@ -4,25 +4,26 @@
 #define ARMADA_SCHED_INTERNAL_H
 
 #include <arch/cpu.h>
-#include <arch/timer.h>
+#include <drivers/timer.h>
+#include <sched/context.h>
 #include <sched/sched.h>
 #include <stddef.h>
 #include <sync/spinlock.h>
 
 /* Saved by ctx_switch: the callee-saved registers, the return address, the
- * stack, and the callee-saved FP registers d8-d15. Offsets: sched/context.S. */
+ * stack, and the callee-saved FP registers d8-d15. Offsets: sched/context.h. */
 struct proc_ctx {
     uint64_t x19_x29[11];
     uint64_t pc; /* x30: where ctx_switch returns to */
     uint64_t sp;
     uint64_t d8_d15[8];
 };
-#define CTX_PC 88
-#define CTX_SP 96
-#define CTX_D8 104
+_Static_assert(offsetof(struct proc_ctx, x19_x29) == CTX_X19, "context.S layout");
+_Static_assert(offsetof(struct proc_ctx, x19_x29[10]) == CTX_X29, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, pc) == CTX_PC, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, sp) == CTX_SP, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, d8_d15) == CTX_D8, "context.S layout");
+_Static_assert(sizeof(struct proc_ctx) == CTX_SIZE, "context.S layout");
 
 enum proc_state {
     PROC_FREE,     /* slot unused */
@@ -126,6 +127,7 @@ void ctx_switch(struct proc_ctx *prev, struct proc_ctx *next);
 void ctx_resume(void);     /* eret target: x0 = ctx to load, then ret */
 void proc_first_entry(void);
 void proc_resume_preempted(void);
+void fp_save_all(void *area); /* q0-q31, FPSR, FPCR: FP_AREA_SIZE bytes */
 
 /* proc.c */
 struct proc *proc_lookup(pid_t pid); /* NULL unless alive (state != FREE/EXITING) */
@@ -138,7 +140,6 @@ void proc_exit_bookkeeping(struct proc *p, struct exit_reason why);
 void proc_kill(struct proc *p, struct exit_reason why);
 
 /* core.c */
-bool sched_is_running(void);
 void sched_switch_out(bool requeue); /* current stops running; IRQs off */
 void enqueue(struct proc *p);        /* make p runnable on its core (IPI if idle) */
 void proc_wake(struct proc *p);      /* WAITING -> RUNNABLE, from anywhere */
@@ -165,8 +166,5 @@ void sched_hotplug_init(void);
 /* links.c */
 void links_on_exit(struct proc *p);
 void registry_on_exit(struct proc *p);
-
-/* boot/smp.c: the idle loop's hotplug check (a core asked to go down). */
-void smp_idle_poll(void);
 
 #endif

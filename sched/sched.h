@@ -2,6 +2,13 @@
  * Armada's processes: Erlang-style, reduction-scheduled, on per-core run
  * queues. A process is a C function with its own stack (guard page below);
  * processes share no memory by contract and talk by copied messages.
+ *
+ * This is the whole public runtime API (docs/design.md). Naming contract:
+ * what a process calls about itself or other processes carries Erlang's
+ * name for it, unprefixed (spawn, self, send, receive, link, monitor,
+ * register_name/whereis, ...), with a `_opt` variant taking options; what
+ * the layers around the runtime call to run or inspect it starts with
+ * `sched_`; interrupts handed to processes start with `irq_`.
  */
 #ifndef ARMADA_SCHED_SCHED_H
 #define ARMADA_SCHED_SCHED_H
@@ -114,6 +121,7 @@ pid_t pid_from_index(uint32_t index); /* the live process in that slot, or 0 */
 /* The runtime. */
 void sched_init(void);                                /* boot core, once, before any spawn */
 void sched_core_loop(void) __attribute__((noreturn)); /* every core ends up here */
+bool sched_is_running(void);                          /* sched_init has finished */
 uint64_t sched_dropped_sends(void);                   /* sends to dead processes, all cores */
 bool sched_global_queue(void);                        /* booted with sched=global */
 

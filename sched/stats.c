@@ -31,7 +31,7 @@ void sched_print_stats(void)
         uint64_t idle_pct = now ? n->idle_time * 100 / now : 0;
         uint64_t ipi_in = 0;
         for (int k = 0; k < IPI_KIND_COUNT; k++)
-            ipi_in += percpu_areas[cpu].ipis_received[k];
+            ipi_in += irq_cpu_stats[cpu].ipis_received[k];
         kprintf("%3u%s %10lu %11lu %9lu %9lu %9lu %7lu %7lu %9lu %9lu %9lu %7lu %5lu\n", cpu,
                 cpu_is_online(cpu) ? " " : "*", (unsigned long)n->switches, (unsigned long)n->reductions,
                 (unsigned long)n->preemptions, (unsigned long)n->steals, (unsigned long)n->migrations,

@@ -1,7 +1,7 @@
 /* Lock statistics: the report list and the table. See lockstat.h. */
 #include <arch/atomic.h>
 #include <arch/timer.h>
-#include <drivers/console.h>
+#include <lib/print.h>
 #include <sync/lockstat.h>
 
 static uint64_t registered_head; /* struct lockstat *, as an integer for the atomics */

@@ -4,7 +4,7 @@
 #include <arch/cpu.h>
 #include <arch/exception.h>
 #include <arch/timer.h>
-#include <drivers/console.h>
+#include <lib/print.h>
 #include <sync/spinlock.h>
 
 #define TICKET_ONE 0x10000u /* +1 in the `next` half */

@@ -4,7 +4,7 @@
 #include <arch/atomic.h>
 #include <arch/atomics_check.h>
 #include <arch/sysreg.h>
-#include <drivers/console.h>
+#include <lib/print.h>
 
 #define ID_AA64ISAR0_ATOMIC_SHIFT 20
 #define ID_AA64ISAR0_ATOMIC_MASK 0xfUL

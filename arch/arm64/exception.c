@@ -4,7 +4,7 @@
 #include <arch/exception.h>
 #include <arch/exception_frame.h>
 #include <arch/timer.h>
-#include <drivers/console.h>
+#include <lib/print.h>
 #include <lib/fmt.h>
 #include <gic/irq.h>
 #include <psci/psci.h>
@@ -77,7 +77,7 @@ void exception_report(const struct exception_frame *f, const char *what)
     for (int i = 0; i < 31 && n < (int)sizeof buf; i++)
         n += fmt_snprintf(buf + n, sizeof buf - n, "%s x%-2d 0x%016lx%s", i % 4 ? "" : "   ", i,
                           (unsigned long)f->x[i], i % 4 == 3 || i == 30 ? "\n" : "");
-    console_write(buf, n < (int)sizeof buf ? (unsigned long)n : sizeof buf - 1);
+    print_write(buf, n < (int)sizeof buf ? (unsigned long)n : sizeof buf - 1);
 }
 
 void cpu_stop_self(void)

@@ -5,7 +5,7 @@
 #include "dt_internal.h"
 
 /* MPIDR affinity fields; bits 31 (RES1), 30 (U) and 24 (MT) are not affinity. */
-#define MPIDR_AFF_MASK 0xff00ffffffULL
+#include "mpidr.h"
 
 const char *cpu_enable_method_name(enum cpu_enable_method m)
 {

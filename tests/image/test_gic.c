@@ -55,7 +55,7 @@ IMAGE_TEST(gic, spi_reaches_its_target_only)
 IMAGE_TEST(gic, sgi_to_self)
 {
     uint32_t me = this_cpu_id();
-    uint64_t *count = &this_cpu()->ipis_received[IPI_RESCHEDULE];
+    uint64_t *count = &irq_cpu_stats[this_cpu_id()].ipis_received[IPI_RESCHEDULE];
     uint64_t before = READ_ONCE(*count);
     ipi_send(me, IPI_RESCHEDULE);
     uint64_t end = timer_now() + timer_ns_to_ticks(DELIVERY_TIMEOUT_MS * 1000000ULL);

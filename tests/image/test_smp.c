@@ -60,7 +60,7 @@ static void send_to_each_in_turn(void *arg)
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
         if (cpu == me || !cpu_is_online(cpu))
             continue;
-        uint64_t *count = &percpu_areas[cpu].ipis_received[IPI_RESCHEDULE];
+        uint64_t *count = &irq_cpu_stats[cpu].ipis_received[IPI_RESCHEDULE];
         uint64_t before = READ_ONCE(*count);
         ipi_send(cpu, IPI_RESCHEDULE);
         uint64_t end = timer_now() + timer_ns_to_ticks(DELIVERY_TIMEOUT_MS * 1000000ULL);

@@ -2,7 +2,7 @@
  * not much late. */
 #include <arch/barrier.h>
 #include <arch/cpu.h>
-#include <arch/timer.h>
+#include <drivers/timer.h>
 #include <boot/boot.h>
 #include <sync/xcall.h>
 #include <tests/image/harness.h>

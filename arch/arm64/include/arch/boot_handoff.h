@@ -15,9 +15,6 @@
 #define HANDOFF_PERCPU (HANDOFF_EXC_STACK_TOP + 8 * HANDOFF_MAX_CPUS)
 #define HANDOFF_SIZE (HANDOFF_PERCPU + 8 * HANDOFF_MAX_CPUS)
 
-/* MPIDR affinity bits (Aff3 | Aff2 | Aff1 | Aff0): MT and U bits masked off. */
-#define MPIDR_AFF_MASK 0xff00ffffffUL
-
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 struct boot_handoff {

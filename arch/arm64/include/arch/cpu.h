@@ -1,5 +1,7 @@
-/* The per-CPU area, reached through tpidr_el1: one cache-line aligned
- * struct per core. Layers add their per-core state here. */
+/* CPU identity: the per-CPU area (reached through tpidr_el1, one
+ * cache-line-aligned struct per core, arch's fields only: every other layer
+ * keeps its own per-core data, indexed by this_cpu_id()), each core's MPIDR,
+ * and which cores are online. arch/arm64/cpu.c. */
 #ifndef ARMADA_ARCH_CPU_H
 #define ARMADA_ARCH_CPU_H
 
@@ -7,12 +9,11 @@
 #include <stdint.h>
 
 #include <arch/sysreg.h>
+#include <arch/sysreg_bits.h>
 
 #define MAX_CPUS 64
 #define CACHE_LINE 64
 
-struct exception_frame;
-struct timer_event;
 typedef void (*timer_callback_t)(void *arg);
 
 struct percpu {
@@ -24,10 +25,6 @@ struct percpu {
      * is reported in full, then execution resumes after the faulting instruction. */
     uint32_t fault_skip;
     uint32_t faults_recovered;
-    struct timer_event *timer_queue; /* this core's pending timer events, earliest first */
-    uint64_t timer_fired;            /* count of timer events handled */
-    uint64_t ipis_received[4];       /* per kind */
-    uint64_t irqs;                   /* all interrupts taken */
 } __attribute__((aligned(CACHE_LINE)));
 
 extern struct percpu percpu_areas[MAX_CPUS];
@@ -35,11 +32,19 @@ extern struct percpu percpu_areas[MAX_CPUS];
 static inline struct percpu *this_cpu(void) { return (struct percpu *)read_sysreg(tpidr_el1); }
 static inline uint32_t this_cpu_id(void) { return this_cpu()->cpu_id; }
 
-/* Cores that finished secondary_main's setup, and how many exist. */
+/* Logical core `cpu`'s MPIDR affinity (as the DT gave it). */
+static inline uint64_t arch_cpu_mpidr(uint32_t cpu) { return percpu_areas[cpu].mpidr; }
+/* This core's, read from the register (also before its per-CPU area is set). */
+static inline uint64_t arch_this_cpu_mpidr(void) { return read_sysreg(mpidr_el1) & MPIDR_AFF_MASK; }
+
+/* How many logical cores exist (set once at boot), and which of them have
+ * finished their setup and take work. */
 extern uint32_t cpus_possible;
 bool cpu_is_online(uint32_t cpu);
 uint32_t cpus_online_count(void);
-void cpu_mark_online(uint32_t cpu);
+uint64_t cpus_online_mask(void);
+void cpu_mark_online(uint32_t cpu);  /* also notes when (cpu_online_since) */
 void cpu_mark_offline(uint32_t cpu);
+uint64_t cpu_online_since(uint32_t cpu); /* counter ticks at its last cpu_mark_online */
 
 #endif

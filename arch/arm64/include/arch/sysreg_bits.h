@@ -2,6 +2,8 @@
 #ifndef ARMADA_ARCH_SYSREG_BITS_H
 #define ARMADA_ARCH_SYSREG_BITS_H
 
+#include <lib/dt/mpidr.h> /* MPIDR_AFF_MASK */
+
 #define CPACR_FPEN_NO_TRAP (3 << 20)
 #define HCR_EL2_RW (1 << 31)
 #define CNTHCTL_EL1PCTEN_EL1PCEN 3
