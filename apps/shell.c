@@ -2,7 +2,8 @@
  * The console shell: a process that owns the console's receive interrupt (it
  * gets MSG_IRQ messages when characters arrive), reads a line, and runs a
  * command. Commands look at and steer the runtime: ps, top, cpus, stats,
- * trace, lockstat, spawn, kill, cpu off|on, bench, test, poweroff.
+ * trace, lockstat, spawn, kill, cpu off|on, poweroff, and any other layer's
+ * (SHELL_COMMAND, apps/apps.h: bench and test come from tests/).
  */
 #include <apps/apps.h>
 #include <arch/cpu.h>
@@ -13,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sync/lockstat.h>
-#include <tests/bench/bench.h>
-#include <tests/image/harness.h>
 
 #define LINE_MAX_LEN 120
 #define MAX_ARGS 4
@@ -156,38 +155,6 @@ static void cmd_cpu(int argc, char **argv)
         kprintf("cpu%u is %s\n", cpu, on ? "online" : "offline");
 }
 
-static void cmd_bench(int argc, char **argv)
-{
-    bench_run_selected(argc > 1 ? argv[1] : "");
-}
-
-static char test_selection[LINE_MAX_LEN];
-
-static void run_tests(void *arg)
-{
-    (void)arg;
-    image_tests_run(test_selection);
-}
-
-/* The suites expect the boot core (as at boot): run them there, and wait. */
-static void cmd_test(int argc, char **argv)
-{
-    strlcpy(test_selection, argc > 1 ? argv[1] : "", sizeof test_selection);
-    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
-    o.pin_cpu = 0;
-    o.prio = PRIO_HIGH;
-    o.stack_size = 32 * 1024;
-    o.monitor = true;
-    uint64_t ref;
-    if (!spawn_opt(run_tests, NULL, &o, &ref)) {
-        kprintf("test: cannot start: %s\n", spawn_error());
-        return;
-    }
-    struct msg_info info;
-    while (receive(NULL, NULL, NULL, 0, RECEIVE_FOREVER, &info) >= 0 && !(info.kind == MSG_DOWN && info.ref == ref))
-        ; /* console input meanwhile is kept in the console's ring */
-}
-
 static void cmd_poweroff(int argc, char **argv)
 {
     (void)argc, (void)argv;
@@ -195,10 +162,7 @@ static void cmd_poweroff(int argc, char **argv)
     system_off();
 }
 
-static const struct {
-    const char *name, *help;
-    void (*fn)(int argc, char **argv);
-} commands[] = {
+static const struct shell_command commands[] = {
     {"help", "this list", cmd_help},
     {"ps", "processes", cmd_ps},
     {"top", "per-core load, redrawn every second [N times]", cmd_top},
@@ -209,17 +173,31 @@ static const struct {
     {"spawn", "<demo>: start a demo process (spinner, ring, ticker)", cmd_spawn},
     {"kill", "<pid|name>: kill a process", cmd_kill},
     {"cpu", "off|on <n>: take a core down or bring it back", cmd_cpu},
-    {"bench", "[name,...]: run benchmarks", cmd_bench},
-    {"test", "[suite,...]: run in-image tests", cmd_test},
     {"poweroff", "power the machine off", cmd_poweroff},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+/* Registered by other layers (SHELL_COMMAND): the linker gathers them. */
+extern const struct shell_command __shell_commands_start[], __shell_commands_end[];
 
 static void cmd_help(int argc, char **argv)
 {
     (void)argc, (void)argv;
     for (unsigned i = 0; i < COMMAND_COUNT; i++)
         kprintf("  %-9s %s\n", commands[i].name, commands[i].help);
+    for (const struct shell_command *c = __shell_commands_start; c < __shell_commands_end; c++)
+        kprintf("  %-9s %s\n", c->name, c->help);
+}
+
+static const struct shell_command *find_command(const char *name)
+{
+    for (unsigned i = 0; i < COMMAND_COUNT; i++)
+        if (!strcmp(name, commands[i].name))
+            return &commands[i];
+    for (const struct shell_command *c = __shell_commands_start; c < __shell_commands_end; c++)
+        if (!strcmp(name, c->name))
+            return c;
+    return NULL;
 }
 
 static void run_line(char *line)
@@ -237,13 +215,11 @@ static void run_line(char *line)
     }
     if (!argc)
         return;
-    for (unsigned i = 0; i < COMMAND_COUNT; i++) {
-        if (!strcmp(argv[0], commands[i].name)) {
-            commands[i].fn(argc, argv);
-            return;
-        }
-    }
-    kprintf("%s: unknown command (try help)\n", argv[0]);
+    const struct shell_command *c = find_command(argv[0]);
+    if (c)
+        c->fn(argc, argv);
+    else
+        kprintf("%s: unknown command (try help)\n", argv[0]);
 }
 
 void shell_main(void *arg)

@@ -1,8 +1,11 @@
 /* What boot/ offers the rest: the platform as read from the DT, the boot
- * facts, and the core bring-up. */
+ * facts, and the core bring-up. boot/ enters, relocates, switches EL, turns
+ * the MMU on and starts cores; what runs then is the layer above's, given
+ * with BOOT_ENTRY. */
 #ifndef ARMADA_BOOT_BOOT_H
 #define ARMADA_BOOT_BOOT_H
 
+#include <boot/boot_handoff.h>
 #include <lib/bootargs.h>
 #include <lib/dt/platform.h>
 #include <stdint.h>
@@ -25,7 +28,12 @@ void smp_idle_poll(void);              /* from each idle loop: go down if asked 
 extern void (*cpu_down_prepare)(uint32_t cpu);
 void secondary_entry(void);        /* boot/head.S */
 
-/* boot/run.c: what to do once every core is up. */
-void boot_run(void) __attribute__((noreturn));
+/* The functions boot/head.S calls once a core's MMU is on and its stacks and
+ * per-CPU area are set (struct boot_entry, boot/boot_handoff.h). Exactly one
+ * in the image (the linker checks); boot/ finds it through the linker
+ * (boot/armada.lds), so it names no symbol above it. */
+#define BOOT_ENTRY(boot_core_fn, secondary_fn)                                                      \
+    static const struct boot_entry boot_entry_given                                                 \
+        __attribute__((used, section(".boot_entry"), aligned(8))) = {boot_core_fn, secondary_fn}
 
 #endif

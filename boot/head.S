@@ -11,14 +11,16 @@
  *   3. mmu_enable() with the tables the boot core built.
  *   4. SP_EL1 = the core's exception stack, SP_EL0 = its thread stack
  *      (SPSel=0: a thread-stack overflow faults onto a good stack),
- *      tpidr_el1 = its per-CPU area; then C.
+ *      tpidr_el1 = its per-CPU area; then the entry function the layer
+ *      above gave (BOOT_ENTRY in init/: boot/ names nothing above it).
  *
  * Linux arm64 boot protocol: x0 = physical address of the DTB, MMU off,
  * D-cache off, image cleaned to the point of coherency by the loader.
  */
 #include <arch/asm.h>
-#include <arch/boot_handoff.h>
+#include <arch/page.h>
 #include <arch/sysreg_bits.h>
+#include <boot/boot_handoff.h>
 
     .section .head.text, "ax"
     .global _start
@@ -100,10 +102,13 @@ enter_c:
     msr tpidr_el1, x2
     msr spsel, #0                       /* run on SP_EL0 from now on */
     isb
+    adr_l x1, __boot_entry              /* the layer above's (BOOT_ENTRY, boot/boot.h) */
     cbz x0, 1f
-    bl secondary_main
+    ldr x1, [x1, #BOOT_ENTRY_SECONDARY]
+    blr x1                              /* x0 = logical id */
     b .
-1:  bl boot_core_main
+1:  ldr x1, [x1, #BOOT_ENTRY_BOOT_CORE]
+    blr x1
     b .
 
 /* Bring the core to EL1h with interrupts masked. Clobbers x0, x1 only. */
@@ -168,30 +173,10 @@ relocate:
     b 1b
 3:  ret
 
-/* mmu_enable(mair, tcr, ttbr0): turn on the MMU and caches on this core.
- * Identity mapping, so the next instruction fetch is at the same address. */
-FUNCTION(mmu_enable)
-    msr mair_el1, x0
-    msr tcr_el1, x1
-    msr ttbr0_el1, x2
-    isb                                 /* translation registers before the TLB flush */
-    tlbi vmalle1                        /* no stale entries from before reset */
-    dsb nsh                             /* the flush completes before the MMU turns on */
-    mrs x0, sctlr_el1
-    ldr x1, =SCTLR_EL1_MMU_ON_BITS
-    orr x0, x0, x1
-    msr sctlr_el1, x0
-    isb                                 /* fetch from here on through the MMU */
-    ic iallu                            /* drop instructions fetched with the MMU off */
-    dsb nsh
-    isb
-    ret
-END_FUNCTION(mmu_enable)
-
     .section .bss
-    .balign 4096
+    .balign PAGE_SIZE
     .global boot_stack_guard, boot_stack_top
 boot_stack_guard:
-    .space 4096                         /* unmapped: a boot-stack overflow faults */
+    .space PAGE_SIZE                    /* unmapped: a boot-stack overflow faults */
     .space 16384
 boot_stack_top:

@@ -1,29 +1,25 @@
 /*
- * The boot core's path from the loader to a running system.
- * boot_main() runs with the MMU off (boot/head.S, step 2): read the DT,
- * bring up the console, lay out stacks and page tables, turn the MMU on.
- * boot_core_main() runs with it on: interrupts, timer, other cores, then
- * whatever the boot arguments ask for.
+ * The boot core's path from the loader to the MMU: boot_main() runs with the
+ * MMU off (boot/head.S, step 2): read the DT, bring up the console, lay out
+ * stacks and page tables, turn the MMU on. Then head.S calls the entry the
+ * layer above gave (BOOT_ENTRY: init/main.c), which runs the rest.
  */
-#include <arch/atomics_check.h>
 #include <arch/barrier.h>
-#include <arch/boot_handoff.h>
 #include <arch/cache.h>
 #include <arch/cpu.h>
 #include <arch/exception.h>
 #include <arch/mmu.h>
-#include <drivers/timer.h>
 #include <boot/boot.h>
+#include <boot/boot_handoff.h>
 #include <drivers/console.h>
-#include <gic/irq.h>
 #include <mm/page_alloc.h>
-#include <psci/psci.h>
 #include <string.h>
-#include <sync/xcall.h>
 
 #define DTB_MAX_SIZE (2UL << 20) /* the arm64 boot protocol's limit */
 #define THREAD_STACK_PAGES 4     /* 16 KiB, with an unmapped guard page below */
 #define EXC_STACK_PAGES 2        /* 8 KiB, likewise */
+
+_Static_assert(HANDOFF_MAX_CPUS == MAX_CPUS, "one handoff slot per logical core");
 
 struct platform platform;
 struct bootargs bootargs;
@@ -153,62 +149,4 @@ void boot_main(uint64_t dtb, uint64_t load_address, uint64_t entry_el)
         dcache_invalidate_poc((void *)(percpu_areas[cpu].stack_base - PAGE_SIZE),
                               (THREAD_STACK_PAGES + 1) * PAGE_SIZE);
     mmu_enable(boot_handoff.mair, boot_handoff.tcr, boot_handoff.ttbr0);
-}
-
-void exception_stop_ipi_install(void);
-
-static void print_boot_log(void)
-{
-    const struct platform *p = &platform;
-    kprintf("model: %s\n", p->model[0] ? p->model : "(none)");
-    uint64_t ram = 0;
-    for (uint32_t i = 0; i < p->mem_bank_count; i++) {
-        ram += p->mem_banks[i].size;
-        kprintf("memory: %#lx-%#lx (%lu MiB)\n", (unsigned long)p->mem_banks[i].base,
-                (unsigned long)(p->mem_banks[i].base + p->mem_banks[i].size),
-                (unsigned long)(p->mem_banks[i].size >> 20));
-    }
-    kprintf("memory: %lu MiB total, %lu MiB usable in %u range(s), %u reserved range(s)\n",
-            (unsigned long)(ram >> 20), (unsigned long)(page_alloc_total_bytes() >> 20), p->usable_count,
-            p->reserved_count);
-    irq_describe();
-    if (psci_available()) {
-        uint32_t v = psci_version();
-        kprintf("psci: version %u.%u via %s (%s)\n", v >> 16, v & 0xffff, psci_conduit_name(),
-                p->psci_compatible);
-    } else {
-        kprintf("psci: none in the device tree\n");
-    }
-    uint64_t f = timer_frequency();
-    kprintf("timer: %lu.%03lu MHz, virtual timer PPI INTID %u\n", (unsigned long)(f / 1000000),
-            (unsigned long)(f / 1000 % 1000), timer_intid());
-    kprintf("console: %s at %#lx, receive INTID %u\n", p->console.path, (unsigned long)p->console.base,
-            p->console.irq.intid);
-    if (p->bootargs[0])
-        kprintf("bootargs: %s\n", p->bootargs);
-    for (uint32_t i = 0; i < bootargs.unknown_count; i++)
-        kprintf("bootargs: unknown word \"%s\" ignored\n", bootargs.unknown[i]);
-}
-
-void boot_core_main(void)
-{
-    atomics_check_cpu(0); /* an LSE image stops here on a core without LSE */
-    console_smp_ready();
-    page_alloc_smp_ready();
-    psci_init(&platform);
-    exception_stop_ipi_install();
-    xcall_init();
-    if (irq_init_global(&platform) || irq_init_cpu(0))
-        panic("no interrupt controller: cannot run");
-    if (timer_init_global(&platform))
-        panic("no timer: cannot run");
-    timer_init_cpu();
-    console_rx_start();
-    cpu_mark_online(0);
-    irq_enable_local();
-    print_boot_log();
-    kprintf("cpu0: MPIDR %#lx, boot core, EL%u -> EL%u\n", (unsigned long)percpu_areas[0].mpidr,
-            boot_entry_el, current_el());
-    smp_start_secondaries();
-    boot_run();
 }

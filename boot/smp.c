@@ -1,17 +1,14 @@
 /* Bringing up the secondaries: each started by its DT enable-method, then
  * waited for with a timeout; a core that fails is reported, the rest go on. */
-#include <arch/atomics_check.h>
 #include <arch/barrier.h>
-#include <arch/boot_handoff.h>
 #include <arch/cache.h>
 #include <arch/cpu.h>
 #include <drivers/timer.h>
 #include <boot/boot.h>
+#include <boot/boot_handoff.h>
 #include <drivers/console.h>
 #include <gic/irq.h>
 #include <psci/psci.h>
-#include <sched/sched.h>
-#include <sync/rcu.h>
 #include <sync/xcall.h>
 
 #define CPU_ONLINE_TIMEOUT_MS 2000 /* generous: TCG on a loaded host is slow */
@@ -103,23 +100,6 @@ int smp_cpu_up(uint32_t cpu)
         return -1;
     }
     return 0;
-}
-
-void secondary_main(uint32_t cpu)
-{
-    atomics_check_cpu(cpu); /* an LSE image stops here on a core without LSE */
-    if (irq_init_cpu(cpu)) {
-        kprintf("cpu%u: interrupt controller setup failed; parking this core\n", cpu);
-        for (;;)
-            cpu_wfi();
-    }
-    timer_init_cpu();
-    cpu_mark_online(cpu);
-    while (!sched_is_running()) {
-        rcu_idle_wfi(); /* a quiescent state, then WFI: the boot core's IPI says when the scheduler is up */
-        smp_idle_poll();
-    }
-    sched_core_loop();
 }
 
 /* From each core's idle loop: leave if asked to (smp_cpu_down). IRQs off. */

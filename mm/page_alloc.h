@@ -3,9 +3,8 @@
 #ifndef ARMADA_MM_PAGE_ALLOC_H
 #define ARMADA_MM_PAGE_ALLOC_H
 
+#include <arch/page.h>
 #include <stdint.h>
-
-#define PAGE_SIZE 4096UL
 
 struct platform;
 

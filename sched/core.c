@@ -6,6 +6,7 @@
 #include <arch/barrier.h>
 #include <arch/exception.h>
 #include <arch/exception_frame.h>
+#include <arch/page.h>
 #include <boot/boot.h>
 #include <drivers/console.h>
 #include <gic/irq.h>
@@ -17,7 +18,6 @@
 /* A process that never reaches a reduction point is preempted by its core's
  * timer after this long: long enough that reductions decide almost always. */
 #define SLICE_NS (2 * 1000 * 1000)
-#define SPSR_EL1T_MASKED 0x3c4 /* EL1 on SP_EL0, D/A/I/F masked */
 #define STACK_MARGIN 512       /* room below a pushed frame for the resume path's C call */
 
 /* Run queue balancing, BEAM's check_balance: every so often one core (the
@@ -355,7 +355,7 @@ static void switch_from_interrupt(struct sched_core *c, struct proc *prev, struc
     }
     f->x[0] = (uint64_t)&next->ctx;
     f->elr = (uint64_t)ctx_resume;
-    f->spsr = SPSR_EL1T_MASKED;
+    f->spsr = SPSR_EL1T_DAIF_MASKED;
 }
 
 /* Push the interrupted process's whole state onto its own stack. */
@@ -372,11 +372,11 @@ static bool save_preempted(struct proc *p, struct exception_frame *f)
 }
 
 /* End of every interrupt taken from thread context. */
-static void sched_irq_exit(struct exception_frame *f)
+static inline void sched_irq_exit(struct exception_frame *f)
 {
     struct sched_core *c = this_core();
     struct proc *p = c->current;
-    if (!sched_running || p == &c->idle || (f->spsr & 0xf) != 0x4)
+    if (!sched_running || p == &c->idle || (f->spsr & SPSR_MODE_MASK) != SPSR_MODE_EL1T)
         return; /* idle re-checks by itself; handlers are never preempted */
     if (!rcu_cpus[this_cpu_id()].nesting)
         rcu_quiescent_state(); /* a process outside any read-side section: as a switch */
@@ -409,15 +409,23 @@ static void sched_irq_exit(struct exception_frame *f)
     switch_from_interrupt(c, p, f);
 }
 
+/* The exception layer's interrupt hook once processes run: dispatch the
+ * interrupt (direct call), then maybe switch. */
+static void sched_irq_entry(struct exception_frame *f)
+{
+    irq_dispatch(f);
+    sched_irq_exit(f);
+}
+
 /* A synchronous exception in a process kills that process only. */
 static bool sched_process_fault(struct exception_frame *f)
 {
     struct sched_core *c = this_core();
     struct proc *p = c->current;
-    if (!sched_running || p == &c->idle || (f->spsr & 0xf) != 0x4)
+    if (!sched_running || p == &c->idle || (f->spsr & SPSR_MODE_MASK) != SPSR_MODE_EL1T)
         return false; /* the kernel itself faulted: that is a panic */
-    struct exit_reason why = {.kind = EXIT_FAULT, .class = (uint16_t)(f->esr >> 26), .value = f->far, .pc = f->elr};
-    bool overflow = f->far < p->stack_top - p->stack_mapped && f->far >= p->stack_top - MAX_STACK_SIZE - 2 * 4096;
+    struct exit_reason why = {.kind = EXIT_FAULT, .class = (uint16_t)esr_class(f->esr), .value = f->far, .pc = f->elr};
+    bool overflow = f->far < p->stack_top - p->stack_mapped && f->far >= p->stack_top - MAX_STACK_SIZE - 2 * PAGE_SIZE;
     kprintf("sched: pid %lu killed by %s%s at pc %#lx, address %#lx (cpu%u)\n", (unsigned long)(uint32_t)p->pid,
             esr_class_name(why.class), overflow ? " (stack overflow into its guard page)" : "",
             (unsigned long)f->elr, (unsigned long)f->far, this_cpu_id());
@@ -497,9 +505,9 @@ void sched_init(void)
         c->current = &c->idle; /* until the core enters sched_core_loop */
     }
     ipi_handler_set(IPI_RESCHEDULE, reschedule_ipi);
-    irq_exit_hook = sched_irq_exit;
+    exception_hooks.irq = sched_irq_entry;
     sched_hotplug_init();
-    process_fault_hook = sched_process_fault;
+    exception_hooks.process_fault = sched_process_fault;
     /* Release: the tables above are set up before any core sees sched running. */
     __atomic_store_n(&sched_running, true, __ATOMIC_RELEASE);
 }

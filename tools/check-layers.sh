@@ -14,7 +14,13 @@ if [ ! -d "$obj" ]; then
     echo "FAIL layers: no objects under $obj (run make first)"
     exit 1
 fi
-objs=$(find "$obj" -name '*.o' | sort)
+# Only objects whose source is still in the tree: a deleted file's stale
+# object is not linked (the Makefile takes the sources it finds).
+objs=$(find "$obj" -name '*.o' | sort | while read -r o; do
+    src=${o#"$obj"/}
+    src=${src%.o}
+    if [ -e "$src.c" ] || [ -e "$src.S" ]; then echo "$o"; fi
+done)
 if [ -z "$objs" ]; then
     echo "FAIL layers: no objects under $obj"
     exit 1

@@ -4,14 +4,13 @@
 #include <arch/exception.h>
 #include <arch/exception_frame.h>
 #include <arch/timer.h>
-#include <lib/print.h>
 #include <lib/fmt.h>
-#include <gic/irq.h>
-#include <psci/psci.h>
+#include <lib/print.h>
+
+#define STOP_WAIT_NS (100 * 1000 * 1000ULL) /* for the other cores to take IPI_STOP */
 
 int panic_poweroff;
-void (*irq_exit_hook)(struct exception_frame *f);
-bool (*process_fault_hook)(struct exception_frame *f);
+struct exception_hooks exception_hooks;
 uint32_t cpus_stopped;
 static uint32_t panicking; /* first core to panic wins; others just stop */
 
@@ -47,7 +46,7 @@ const char *esr_class_name(uint32_t ec)
 
 static const char *abort_kind(uint32_t iss)
 {
-    uint32_t fsc = iss & 0x3f;
+    uint32_t fsc = iss & ESR_ISS_FSC_MASK;
     if (fsc >= 0x04 && fsc <= 0x07) return "translation fault";
     if (fsc >= 0x08 && fsc <= 0x0b) return "access flag fault";
     if (fsc >= 0x0c && fsc <= 0x0f) return "permission fault";
@@ -59,13 +58,13 @@ static const char *abort_kind(uint32_t iss)
 
 void exception_report(const struct exception_frame *f, const char *what)
 {
-    uint32_t ec = (f->esr >> 26) & 0x3f;
-    uint32_t iss = f->esr & 0x1ffffff;
+    uint32_t ec = esr_class(f->esr);
+    uint32_t iss = f->esr & ESR_ISS_MASK;
     struct percpu *cpu = this_cpu();
     char detail[64] = "";
     if (ec == 0x24 || ec == 0x25 || ec == 0x20 || ec == 0x21)
         fmt_snprintf(detail, sizeof detail, ", %s%s", abort_kind(iss),
-                     (ec == 0x24 || ec == 0x25) ? ((iss & (1 << 6)) ? " on write" : " on read") : "");
+                     (ec == 0x24 || ec == 0x25) ? ((iss & ESR_ISS_WNR) ? " on write" : " on read") : "");
     /* Build the whole report first: one console write, so it stays in one piece. */
     char buf[1400];
     int n = fmt_snprintf(buf, sizeof buf,
@@ -88,26 +87,23 @@ void cpu_stop_self(void)
         cpu_wfi();
 }
 
-static void stop_ipi(void) { cpu_stop_self(); }
-
-void exception_stop_ipi_install(void) { ipi_handler_set(IPI_STOP, stop_ipi); }
-
 static void stop_everything(void)
 {
     irq_disable_local();
     if (__atomic_exchange_n(&panicking, 1, __ATOMIC_ACQ_REL)) /* someone else is panicking */
         cpu_stop_self();
-    if (cpus_online_count() > 1) {
-        ipi_broadcast(IPI_STOP);
-        uint64_t until = timer_now() + timer_ns_to_ticks(100 * 1000 * 1000ULL);
+    print_panic_mode(); /* a stopped core may hold the console lock */
+    if (cpus_online_count() > 1 && exception_hooks.stop_others) {
+        exception_hooks.stop_others();
+        uint64_t until = timer_now() + timer_ns_to_ticks(STOP_WAIT_NS);
         while (__atomic_load_n(&cpus_stopped, __ATOMIC_ACQUIRE) + 1 < cpus_online_count() &&
                timer_now() < until)
             cpu_relax();
         kprintf("panic: stopped %u other core(s)\n", __atomic_load_n(&cpus_stopped, __ATOMIC_ACQUIRE));
     }
-    if (panic_poweroff) {
+    if (panic_poweroff && exception_hooks.halt) {
         kprintf("panic: powering off (test mode)\n");
-        system_off();
+        exception_hooks.halt();
     }
     kprintf("panic: system halted\n");
     for (;;)
@@ -121,6 +117,7 @@ void panic(const char *fmt, ...)
     va_start(ap, fmt);
     fmt_vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
+    print_panic_mode(); /* from here on output takes the console over */
     kprintf("\n*** panic on cpu%u: %s\n", this_cpu_id(), line);
     stop_everything();
     __builtin_unreachable();
@@ -136,10 +133,11 @@ static void exception_sync(struct exception_frame *f, uint64_t kind)
         cpu->faults_recovered++;
         return;
     }
-    if (kind == EXC_SYNC_SP0 && process_fault_hook && process_fault_hook(f))
+    if (kind == EXC_SYNC_SP0 && exception_hooks.process_fault && exception_hooks.process_fault(f))
         return; /* a process died of it; the frame now resumes another */
     /* SP0: thread context. SPx: an interrupt or exception handler was running
      * (cross-calls run there too). */
+    print_panic_mode(); /* fatal: the report must get out */
     exception_report(f, kind == EXC_SYNC_SP0 ? "unexpected exception" : "unexpected exception (handler context)");
     stop_everything();
 }
@@ -150,6 +148,7 @@ static void exception_unexpected(struct exception_frame *f, uint64_t kind)
     char what[64];
     fmt_snprintf(what, sizeof what, "unexpected %s (vector group %lu)", names[kind % 4],
                  (unsigned long)(kind / 4));
+    print_panic_mode(); /* fatal: the report must get out */
     exception_report(f, what);
     stop_everything();
 }
@@ -163,9 +162,7 @@ void exception_entry(struct exception_frame *f, uint64_t kind)
         exception_sync(f, kind);
         break;
     case EXC_IRQ_SP0:
-        irq_dispatch(f);
-        if (irq_exit_hook)
-            irq_exit_hook(f);
+        exception_hooks.irq(f); /* set before interrupts are first unmasked */
         break;
     default:
         exception_unexpected(f, kind);

@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define PAGE_SIZE 4096UL
 #define ENTRIES 512
 #define POOL_TABLES 128
 

@@ -2,6 +2,7 @@
 #ifndef ARMADA_ARCH_EXCEPTION_H
 #define ARMADA_ARCH_EXCEPTION_H
 
+#include <arch/sysreg_bits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -17,10 +18,25 @@ extern int panic_poweroff;
 extern uint32_t cpus_stopped;
 void cpu_stop_self(void) __attribute__((noreturn));
 
-/* Set by the layer that runs processes (sched/): called at the end of every
- * interrupt, and for a synchronous exception in thread context (true: it was
- * a process's, and the frame now resumes something else). */
-extern void (*irq_exit_hook)(struct exception_frame *f);
-extern bool (*process_fault_hook)(struct exception_frame *f);
+/* ESR_ELx's fields: the exception class and its syndrome. */
+static inline uint32_t esr_class(uint64_t esr) { return (uint32_t)(esr >> ESR_EC_SHIFT & ESR_EC_MASK); }
+
+/* What the exception layer asks of the layers above it: each set once at
+ * init, before the event it serves can happen; NULL until then. */
+struct exception_hooks {
+    /* An interrupt from thread context: dispatch it. Set by the interrupt
+     * layer's wiring (init/), then by sched_init to the scheduler's entry,
+     * which dispatches and then may switch processes: one indirect call per
+     * interrupt either way. */
+    void (*irq)(struct exception_frame *f);
+    /* A synchronous exception in thread context: true if it was a process's
+     * and the frame now resumes something else (sched/). */
+    bool (*process_fault)(struct exception_frame *f);
+    /* Panic: ask every other online core to stop (an IPI; init/ wires it). */
+    void (*stop_others)(void);
+    /* Panic in test mode: power the machine off (psci/, wired by init/). */
+    void (*halt)(void);
+};
+extern struct exception_hooks exception_hooks;
 
 #endif

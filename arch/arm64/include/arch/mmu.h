@@ -2,6 +2,7 @@
 #ifndef ARMADA_ARCH_MMU_H
 #define ARMADA_ARCH_MMU_H
 
+#include <arch/page.h>
 #include <stdint.h>
 
 enum mmu_attr { MMU_NORMAL, MMU_DEVICE };
@@ -20,9 +21,9 @@ unsigned mmu_tables_used(void);
  * everywhere (on a Pi 4 it is RAM). What must be reached there (the Pi's
  * spin-table release slots at 0xd8..0xf0) goes through this alias. */
 #define MMU_PAGE0_ALIAS 0x00007e0000000000UL
-static inline void *mmu_phys_to_virt(uint64_t pa) { return (void *)(pa < 4096 ? MMU_PAGE0_ALIAS + pa : pa); }
+static inline void *mmu_phys_to_virt(uint64_t pa) { return (void *)(pa < PAGE_SIZE ? MMU_PAGE0_ALIAS + pa : pa); }
 
-/* In boot/head.S: load the translation registers and turn MMU + caches on. */
+/* arch/arm64/mmu_enable.S: load the translation registers and turn MMU + caches on. */
 void mmu_enable(uint64_t mair, uint64_t tcr, uint64_t ttbr0);
 
 #endif

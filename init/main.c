@@ -1,0 +1,110 @@
+/*
+ * The top of the boot sequence: what runs on each core once boot/ has turned
+ * its MMU on and set its stacks (boot/head.S calls these, through the
+ * BOOT_ENTRY below). The boot core brings up interrupts, the timer and the
+ * console's receive side, wires the hooks the lower layers ask for
+ * (docs/design.md), starts the other cores, then runs what the boot
+ * arguments ask for (init/run.c). Each other core sets up its own interrupt
+ * interface and timer, then waits for the scheduler.
+ */
+#include <arch/atomics_check.h>
+#include <arch/cpu.h>
+#include <arch/exception.h>
+#include <boot/boot.h>
+#include <boot/boot_handoff.h>
+#include <drivers/console.h>
+#include <drivers/timer.h>
+#include <gic/irq.h>
+#include <init/init.h>
+#include <mm/page_alloc.h>
+#include <psci/psci.h>
+#include <sched/sched.h>
+#include <sync/rcu.h>
+#include <sync/xcall.h>
+
+static void stop_other_cores(void) { ipi_broadcast(IPI_STOP); }
+
+/* The hooks the exception layer asks for; sched_init later takes over `irq`
+ * and sets `process_fault`. */
+static void wire_exception_hooks(void)
+{
+    ipi_handler_set(IPI_STOP, cpu_stop_self);
+    exception_hooks.stop_others = stop_other_cores;
+    exception_hooks.halt = system_off;
+    exception_hooks.irq = irq_dispatch; /* before any core unmasks interrupts */
+}
+
+static void print_boot_log(void)
+{
+    const struct platform *p = &platform;
+    kprintf("model: %s\n", p->model[0] ? p->model : "(none)");
+    uint64_t ram = 0;
+    for (uint32_t i = 0; i < p->mem_bank_count; i++) {
+        ram += p->mem_banks[i].size;
+        kprintf("memory: %#lx-%#lx (%lu MiB)\n", (unsigned long)p->mem_banks[i].base,
+                (unsigned long)(p->mem_banks[i].base + p->mem_banks[i].size),
+                (unsigned long)(p->mem_banks[i].size >> 20));
+    }
+    kprintf("memory: %lu MiB total, %lu MiB usable in %u range(s), %u reserved range(s)\n",
+            (unsigned long)(ram >> 20), (unsigned long)(page_alloc_total_bytes() >> 20), p->usable_count,
+            p->reserved_count);
+    irq_describe();
+    if (psci_available()) {
+        uint32_t v = psci_version();
+        kprintf("psci: version %u.%u via %s (%s)\n", v >> 16, v & 0xffff, psci_conduit_name(),
+                p->psci_compatible);
+    } else {
+        kprintf("psci: none in the device tree\n");
+    }
+    uint64_t f = timer_frequency();
+    kprintf("timer: %lu.%03lu MHz, virtual timer PPI INTID %u\n", (unsigned long)(f / 1000000),
+            (unsigned long)(f / 1000 % 1000), timer_intid());
+    kprintf("console: %s at %#lx, receive INTID %u\n", p->console.path, (unsigned long)p->console.base,
+            p->console.irq.intid);
+    if (p->bootargs[0])
+        kprintf("bootargs: %s\n", p->bootargs);
+    for (uint32_t i = 0; i < bootargs.unknown_count; i++)
+        kprintf("bootargs: unknown word \"%s\" ignored\n", bootargs.unknown[i]);
+}
+
+static void init_boot_core(void)
+{
+    atomics_check_cpu(0); /* an LSE image stops here on a core without LSE */
+    console_smp_ready();
+    page_alloc_smp_ready();
+    psci_init(&platform);
+    wire_exception_hooks();
+    xcall_init();
+    if (irq_init_global(&platform) || irq_init_cpu(0))
+        panic("no interrupt controller: cannot run");
+    if (timer_init_global(&platform))
+        panic("no timer: cannot run");
+    timer_init_cpu();
+    console_rx_start();
+    cpu_mark_online(0);
+    irq_enable_local();
+    print_boot_log();
+    kprintf("cpu0: MPIDR %#lx, boot core, EL%u -> EL%u\n", (unsigned long)arch_cpu_mpidr(0), boot_entry_el,
+            current_el());
+    smp_start_secondaries();
+    init_run();
+}
+
+static void init_secondary(uint32_t cpu)
+{
+    atomics_check_cpu(cpu); /* an LSE image stops here on a core without LSE */
+    if (irq_init_cpu(cpu)) {
+        kprintf("cpu%u: interrupt controller setup failed; parking this core\n", cpu);
+        for (;;)
+            cpu_wfi();
+    }
+    timer_init_cpu();
+    cpu_mark_online(cpu);
+    while (!sched_is_running()) {
+        rcu_idle_wfi(); /* a quiescent state, then WFI: the boot core's IPI says when the scheduler is up */
+        smp_idle_poll();
+    }
+    sched_core_loop();
+}
+
+BOOT_ENTRY(init_boot_core, init_secondary);
