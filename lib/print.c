@@ -6,7 +6,6 @@ static const struct print_sink *sink;
 static bool panicking; /* set once by print_panic_mode; read by every print */
 
 void print_sink_set(const struct print_sink *s) { __atomic_store_n(&sink, s, __ATOMIC_RELEASE); } /* the sink's setup before its use */
-bool print_has_sink(void) { return __atomic_load_n(&sink, __ATOMIC_ACQUIRE) != NULL; }               /* pairs with print_sink_set */
 void print_panic_mode(void) { __atomic_store_n(&panicking, true, __ATOMIC_RELAXED); } /* a mode switch, orders nothing */
 
 void print_write(const char *s, unsigned long n)

@@ -22,7 +22,6 @@ struct print_sink {
 };
 
 void print_sink_set(const struct print_sink *sink); /* the console driver, at init */
-bool print_has_sink(void);
 
 /* From now on every print takes the output over (panic: another core may
  * hold the console lock and be stopped with it). Never undone. */

@@ -505,7 +505,7 @@ void sched_init(void)
         c->current = &c->idle; /* until the core enters sched_core_loop */
     }
     ipi_handler_set(IPI_RESCHEDULE, reschedule_ipi);
-    exception_hooks.irq = sched_irq_entry;
+    __atomic_store_n(&exception_hooks.irq, sched_irq_entry, __ATOMIC_RELAXED); /* see exception_entry */
     sched_hotplug_init();
     exception_hooks.process_fault = sched_process_fault;
     /* Release: the tables above are set up before any core sees sched running. */
