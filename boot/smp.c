@@ -42,7 +42,8 @@ static uint32_t down_requested[MAX_CPUS];
  * then PSCI CPU_OFF, which does not return on success. */
 void (*cpu_down_prepare)(uint32_t cpu);
 
-static void cpu_die(uint32_t cpu)
+/* Out of line: the idle loop polls for it on every pass (smp_idle_poll). */
+static void __attribute__((noinline, cold)) cpu_die(uint32_t cpu)
 {
     irq_disable_local();
     timer_cancel();

@@ -88,7 +88,11 @@ void ipi_broadcast(enum ipi_kind kind)
 void irq_dispatch(struct exception_frame *frame)
 {
     (void)frame;
-    uint32_t me = this_cpu_id();
+    irq_dispatch_on(this_cpu_id());
+}
+
+void irq_dispatch_on(uint32_t me)
+{
     struct irq_cpu_stats *st = &irq_cpu_stats[me];
     for (;;) {
         uint32_t raw;

@@ -63,8 +63,10 @@ struct irq_cpu_stats {
 } __attribute__((aligned(CACHE_LINE)));
 extern struct irq_cpu_stats irq_cpu_stats[MAX_CPUS];
 
-/* Called from the exception vectors. */
+/* Take and handle every pending interrupt (the exception layer's irq hook).
+ * irq_dispatch_on: the same, for a caller that has this_cpu_id() at hand. */
 void irq_dispatch(struct exception_frame *frame);
+void irq_dispatch_on(uint32_t this_cpu);
 
 /* Backends. */
 extern const struct irq_backend gicv3_backend;

@@ -24,14 +24,15 @@
 
 static void stop_other_cores(void) { ipi_broadcast(IPI_STOP); }
 
-/* The hooks the exception layer asks for; sched_init later takes over `irq`
- * and sets `process_fault`. */
+/* The hooks the exception layer asks for, all set here before any core
+ * unmasks interrupts or is started (the start orders them for the others). */
 static void wire_exception_hooks(void)
 {
     ipi_handler_set(IPI_STOP, cpu_stop_self);
+    exception_hooks.irq = sched_irq_entry;         /* gic's dispatch, then the scheduler's */
+    exception_hooks.process_fault = sched_process_fault;
     exception_hooks.stop_others = stop_other_cores;
     exception_hooks.halt = system_off;
-    exception_hooks.irq = irq_dispatch; /* before any core unmasks interrupts */
 }
 
 static void print_boot_log(void)

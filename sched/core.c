@@ -372,18 +372,18 @@ static bool save_preempted(struct proc *p, struct exception_frame *f)
 }
 
 /* End of every interrupt taken from thread context. */
-static inline void sched_irq_exit(struct exception_frame *f)
+static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
 {
-    struct sched_core *c = this_core();
+    struct sched_core *c = &sched_cores[me];
     struct proc *p = c->current;
     if (!sched_running || p == &c->idle || (f->spsr & SPSR_MODE_MASK) != SPSR_MODE_EL1T)
         return; /* idle re-checks by itself; handlers are never preempted */
-    if (!rcu_cpus[this_cpu_id()].nesting)
+    if (!rcu_cpus[me].nesting)
         rcu_quiescent_state(); /* a process outside any read-side section: as a switch */
     bool killed = __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE);
-    if (!killed && !c->need_resched && !smp_down_requested(this_cpu_id()))
+    if (!killed && !c->need_resched && !smp_down_requested(me))
         return;
-    if (rcu_cpus[this_cpu_id()].nesting)
+    if (rcu_cpus[me].nesting)
         return; /* an RCU read-side section is not preemptible (the count is per core) */
     c->need_resched = 0;
     if (killed) {
@@ -391,7 +391,7 @@ static inline void sched_irq_exit(struct exception_frame *f)
         switch_from_interrupt(c, p, f);
         return;
     }
-    if (!work_waiting(c) && !smp_down_requested(this_cpu_id())) { /* nobody else wants the core: run on */
+    if (!work_waiting(c) && !smp_down_requested(me)) { /* nobody else wants the core: run on */
         start_slice(c, p, timer_now());
         return;
     }
@@ -409,16 +409,18 @@ static inline void sched_irq_exit(struct exception_frame *f)
     switch_from_interrupt(c, p, f);
 }
 
-/* The exception layer's interrupt hook once processes run: dispatch the
- * interrupt (direct call), then maybe switch. */
-static void sched_irq_entry(struct exception_frame *f)
+/* The exception layer's interrupt hook (init/ installs it before any core
+ * unmasks interrupts): dispatch the interrupt (a direct call), then, once
+ * processes run, maybe switch. */
+void sched_irq_entry(struct exception_frame *f)
 {
-    irq_dispatch(f);
-    sched_irq_exit(f);
+    uint32_t me = this_cpu_id(); /* interrupts stay masked: we stay on this core */
+    irq_dispatch_on(me);
+    sched_irq_exit(f, me);
 }
 
 /* A synchronous exception in a process kills that process only. */
-static bool sched_process_fault(struct exception_frame *f)
+bool sched_process_fault(struct exception_frame *f)
 {
     struct sched_core *c = this_core();
     struct proc *p = c->current;
@@ -505,9 +507,7 @@ void sched_init(void)
         c->current = &c->idle; /* until the core enters sched_core_loop */
     }
     ipi_handler_set(IPI_RESCHEDULE, reschedule_ipi);
-    __atomic_store_n(&exception_hooks.irq, sched_irq_entry, __ATOMIC_RELAXED); /* see exception_entry */
     sched_hotplug_init();
-    exception_hooks.process_fault = sched_process_fault;
     /* Release: the tables above are set up before any core sees sched running. */
     __atomic_store_n(&sched_running, true, __ATOMIC_RELEASE);
 }

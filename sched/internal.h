@@ -74,7 +74,7 @@ struct proc {
 #define PROC_CHUNK 256     /* PCBs are made in chunks of this many */
 #define MAX_PROC_CHUNKS 4096 /* up to 1M processes */
 
-/* Per-core scheduler state (Per-CPU by default: DESIGN.md). */
+/* Per-core scheduler state (per-CPU by default: docs/design.md). */
 struct runqueue {
     struct spinlock lock;
     struct proc *head[PRIO_COUNT], *tail[PRIO_COUNT];

@@ -122,6 +122,12 @@ pid_t pid_from_index(uint32_t index); /* the live process in that slot, or 0 */
 void sched_init(void);                                /* boot core, once, before any spawn */
 void sched_core_loop(void) __attribute__((noreturn)); /* every core ends up here */
 bool sched_is_running(void);                          /* sched_init has finished */
+/* The exception layer's hooks (arch/exception.h), installed by init/ before
+ * interrupts are first unmasked; both do nothing for processes until
+ * sched_init has run. */
+struct exception_frame;
+void sched_irq_entry(struct exception_frame *f);
+bool sched_process_fault(struct exception_frame *f);
 uint64_t sched_dropped_sends(void);                   /* sends to dead processes, all cores */
 bool sched_global_queue(void);                        /* booted with sched=global */
 

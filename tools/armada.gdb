@@ -4,5 +4,5 @@ set architecture aarch64
 target remote localhost:1234
 symbol-file
 add-symbol-file build/armada.elf -o 0x40200000
-break boot_core_main
-echo Armada: stopped at reset. 'continue' runs to boot_core_main (MMU on).\n
+break init_boot_core
+echo Armada: stopped at reset. 'continue' runs to init_boot_core (MMU on).\n

@@ -162,9 +162,7 @@ void exception_entry(struct exception_frame *f, uint64_t kind)
         exception_sync(f, kind);
         break;
     case EXC_IRQ_SP0:
-        /* Set before interrupts are first unmasked. Relaxed: sched_init swaps
-         * it once, and either handler is right for this interrupt. */
-        __atomic_load_n(&exception_hooks.irq, __ATOMIC_RELAXED)(f);
+        exception_hooks.irq(f); /* set once, before any core unmasks interrupts */
         break;
     default:
         exception_unexpected(f, kind);

@@ -5,9 +5,6 @@
 #include <lib/dt/platform.h>
 #include <lib/print.h>
 
-#define CNTV_CTL_ENABLE 1
-#define CNTV_CTL_IMASK 2
-
 static uint64_t frequency;
 
 uint64_t timer_now(void)
@@ -19,19 +16,6 @@ uint64_t timer_now(void)
 uint64_t timer_frequency(void) { return frequency; }
 uint64_t timer_ns_to_ticks(uint64_t ns) { return ns / 1000 * frequency / 1000000 + ns % 1000 * frequency / 1000000000; }
 uint64_t timer_ticks_to_ns(uint64_t ticks) { return ticks / frequency * 1000000000 + ticks % frequency * 1000000000 / frequency; }
-
-void arch_timer_set(uint64_t deadline)
-{
-    write_sysreg(cntv_cval_el0, deadline);
-    write_sysreg(cntv_ctl_el0, CNTV_CTL_ENABLE);
-    isb(); /* the new compare value/control take effect before we go on */
-}
-
-void arch_timer_mask(void)
-{
-    write_sysreg(cntv_ctl_el0, CNTV_CTL_IMASK);
-    isb(); /* masked before we go on */
-}
 
 int arch_timer_init(const struct platform *p)
 {

@@ -1,4 +1,4 @@
-/* lib/bootargs.c: the boot-argument words of DESIGN.md's test interface. */
+/* lib/bootargs.c: the boot-argument words of the test interface (docs/design.md). */
 #include <lib/bootargs.h>
 #include <string.h>
 

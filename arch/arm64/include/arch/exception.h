@@ -21,16 +21,15 @@ void cpu_stop_self(void) __attribute__((noreturn));
 /* ESR_ELx's fields: the exception class and its syndrome. */
 static inline uint32_t esr_class(uint64_t esr) { return (uint32_t)(esr >> ESR_EC_SHIFT & ESR_EC_MASK); }
 
-/* What the exception layer asks of the layers above it: each set once at
- * init, before the event it serves can happen; NULL until then. */
+/* What the exception layer asks of the layers above it: all set once by
+ * init/ (init/main.c), before any core unmasks interrupts or is started (so
+ * plain loads see them); NULL until then. */
 struct exception_hooks {
-    /* An interrupt from thread context: dispatch it. Set by the interrupt
-     * layer's wiring (init/), then by sched_init to the scheduler's entry,
-     * which dispatches and then may switch processes: one indirect call per
-     * interrupt either way. */
+    /* An interrupt from thread context: dispatch it (gic), then maybe switch
+     * processes (sched_irq_entry). One indirect call per interrupt. */
     void (*irq)(struct exception_frame *f);
     /* A synchronous exception in thread context: true if it was a process's
-     * and the frame now resumes something else (sched/). */
+     * and the frame now resumes something else (sched_process_fault). */
     bool (*process_fault)(struct exception_frame *f);
     /* Panic: ask every other online core to stop (an IPI; init/ wires it). */
     void (*stop_others)(void);

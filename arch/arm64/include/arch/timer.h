@@ -7,7 +7,9 @@
 
 #include <stdint.h>
 
+#include <arch/barrier.h>
 #include <arch/cpu.h> /* this_cpu_id(), for the many callers that time per core */
+#include <arch/sysreg.h>
 
 struct platform;
 
@@ -19,8 +21,20 @@ uint64_t timer_ns_to_ticks(uint64_t ns);
 uint64_t timer_ticks_to_ns(uint64_t ticks);
 void timer_delay_us(uint64_t us);
 
-/* This core's virtual timer: fire at counter `deadline`, or stay quiet. */
-void arch_timer_set(uint64_t deadline);
-void arch_timer_mask(void);
+/* This core's virtual timer: fire at counter `deadline`, or stay quiet.
+ * Inline: the timer-event driver programs it on every queue change. */
+#define CNTV_CTL_ENABLE 1
+#define CNTV_CTL_IMASK 2
+static inline void arch_timer_set(uint64_t deadline)
+{
+    write_sysreg(cntv_cval_el0, deadline);
+    write_sysreg(cntv_ctl_el0, CNTV_CTL_ENABLE);
+    isb(); /* the new compare value/control take effect before we go on */
+}
+static inline void arch_timer_mask(void)
+{
+    write_sysreg(cntv_ctl_el0, CNTV_CTL_IMASK);
+    isb(); /* masked before we go on */
+}
 
 #endif
