@@ -3,10 +3,10 @@
 #include <arch/barrier.h>
 #include <arch/cache.h>
 #include <arch/cpu.h>
-#include <drivers/timer.h>
 #include <boot/boot.h>
 #include <boot/boot_handoff.h>
 #include <drivers/console.h>
+#include <drivers/timer.h>
 #include <gic/irq.h>
 #include <psci/psci.h>
 #include <sync/xcall.h>

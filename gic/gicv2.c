@@ -11,9 +11,9 @@
  */
 #include <arch/barrier.h>
 #include <arch/cpu.h>
-#include <lib/print.h>
 #include <gic/irq.h>
 #include <lib/dt/platform.h>
+#include <lib/print.h>
 
 #define GICD_CTLR 0x000
 #define GICD_TYPER 0x004

@@ -5,9 +5,9 @@
 #include <arch/barrier.h>
 #include <arch/cpu.h>
 #include <arch/sysreg.h>
-#include <lib/print.h>
 #include <gic/irq.h>
 #include <lib/dt/platform.h>
+#include <lib/print.h>
 
 #define GICD_CTLR 0x0000
 #define GICD_TYPER 0x0004

@@ -1,9 +1,9 @@
 /* Backend choice, the handler table and IPI dispatch. */
 #include <arch/barrier.h>
 #include <arch/cpu.h>
-#include <lib/print.h>
 #include <gic/irq.h>
 #include <lib/dt/platform.h>
+#include <lib/print.h>
 
 
 struct irq_slot {

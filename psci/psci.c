@@ -1,7 +1,7 @@
 /* PSCI through hvc or smc, as /psci's `method` says (never guessed from the EL). */
 #include <arch/sysreg.h>
-#include <lib/print.h>
 #include <lib/dt/platform.h>
+#include <lib/print.h>
 #include <psci/psci.h>
 
 static enum psci_conduit conduit = PSCI_CONDUIT_NONE;

@@ -2,8 +2,8 @@
  * not much late. */
 #include <arch/barrier.h>
 #include <arch/cpu.h>
-#include <drivers/timer.h>
 #include <boot/boot.h>
+#include <drivers/timer.h>
 #include <sync/xcall.h>
 #include <tests/image/harness.h>
 
