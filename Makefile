@@ -32,7 +32,7 @@ LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,n
 
 OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all setup clean distclean run test debug fuzz unit-tests dtbs
+.PHONY: all setup clean distclean run test debug fuzz unit-tests dtbs fresh-check
 all: $(BUILD)/armada.img
 
 $(SETUP_STAMP): tools/setup.sh
@@ -122,8 +122,14 @@ test: $(BUILD)/armada.img $(DTBS) $(BUILD)/tests/stub.bin
 	@bash tests/run-all.sh
 
 
+# The README's two commands in fresh minbase bookworm chroots (takes 15-25 min).
+fresh-check:
+	@bash tools/fresh-check.sh
+
+# --one-file-system: a chroot of fresh-check's that is still mounted keeps its
+# bind mounts of /dev and /sys out of reach.
 clean:
-	rm -rf $(BUILD)
+	rm -rf --one-file-system $(BUILD)
 
 distclean: clean
 	rm -rf $(DEPS)
