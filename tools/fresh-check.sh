@@ -31,17 +31,6 @@ mirror=$(apt_debian_mirror)
     say "note: uncommitted changes are NOT checked: the chroots get HEAD ($(git rev-parse --short HEAD))"
 mkdir -p "$work/apt-archives"
 
-# The base system, made once and kept as a tarball: minbase + make + git.
-base=$work/base-bookworm-minbase.tar
-if [ ! -s "$base" ]; then
-    say "debootstrap --variant=minbase --include=make,git bookworm from $mirror"
-    tmp=$work/base.tmp; safe_rm "$tmp"
-    debootstrap --variant=minbase --include=make,git bookworm "$tmp" "$mirror" > "$work/debootstrap.log" 2>&1 ||
-        { echo "FAIL fresh-check/debootstrap: see $work/debootstrap.log"; tail -5 "$work/debootstrap.log"; exit 1; }
-    tar -C "$tmp" -cf "$base.new" . && mv "$base.new" "$base"
-    safe_rm "$tmp"
-fi
-
 mounted=()
 unmount_all() {
     local i
@@ -58,6 +47,17 @@ safe_rm() {
     fi
     rm -rf --one-file-system "$1"
 }
+
+# The base system, made once and kept as a tarball: minbase + make + git.
+base=$work/base-bookworm-minbase.tar
+if [ ! -s "$base" ]; then
+    say "debootstrap --variant=minbase --include=make,git bookworm from $mirror"
+    tmp=$work/base.tmp; safe_rm "$tmp"
+    debootstrap --variant=minbase --include=make,git bookworm "$tmp" "$mirror" > "$work/debootstrap.log" 2>&1 ||
+        { echo "FAIL fresh-check/debootstrap: see $work/debootstrap.log"; tail -5 "$work/debootstrap.log"; exit 1; }
+    tar -C "$tmp" -cf "$base.new" . && mv "$base.new" "$base"
+    safe_rm "$tmp"
+fi
 
 new_chroot() { # DIR: a fresh copy of the base, this machine's Debian sources, the tree
     local dir=$1
