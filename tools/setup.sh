@@ -4,12 +4,14 @@
 # the packages to install by hand.
 set -euo pipefail
 
-need_cmds=(aarch64-linux-gnu-gcc qemu-system-aarch64 dtc clang mkimage
-           gdb-multiarch mcopy mkfs.vfat sfdisk gnuplot)
+need_cmds=(gcc aarch64-linux-gnu-gcc qemu-system-aarch64 dtc clang mkimage
+           gdb-multiarch mcopy mkfs.vfat sfdisk gnuplot pkill)
 need_files=(/usr/include/libfdt.h /usr/lib/x86_64-linux-gnu/libfdt.a
             /usr/lib/u-boot/qemu_arm64/u-boot.bin)
 
-packages="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
+# gcc and libc6-dev: the host tests; procps: pkill in the QEMU runner. A
+# minimal Debian (debootstrap --variant=minbase) has neither.
+packages="gcc libc6-dev procps gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
   libfdt-dev clang llvm u-boot-qemu u-boot-tools gdb-multiarch
   mtools dosfstools fdisk gnuplot-nox"
 backports_packages="qemu-system-arm"
