@@ -13,12 +13,14 @@ need_files=(/usr/include/libfdt.h /usr/lib/x86_64-linux-gnu/libfdt.a
 # minimal Debian (debootstrap --variant=minbase) has neither.
 packages="gcc libc6-dev procps gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
   libfdt-dev clang llvm u-boot-qemu u-boot-tools gdb-multiarch
-  mtools dosfstools fdisk gnuplot-nox"
+  mtools dosfstools fdisk gnuplot-nox libclang-rt-dev"
 backports_packages="qemu-system-arm"
 
 missing=0
 for c in "${need_cmds[@]}"; do command -v "$c" >/dev/null 2>&1 || missing=1; done
 for f in "${need_files[@]}"; do [ -e "$f" ] || missing=1; done
+# libFuzzer's runtime (make fuzz-smoke): not a dependency of clang itself.
+compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null || missing=1
 qemu_major() { qemu-system-aarch64 --version | sed -n 's/.*version \([0-9]*\).*/\1/p'; }
 if command -v qemu-system-aarch64 >/dev/null 2>&1 && [ "$(qemu_major)" -lt 9 ]; then missing=1; fi
 [ "$missing" = 0 ] && exit 0
