@@ -32,7 +32,7 @@ LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,n
 
 OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all setup clean distclean run test debug fuzz unit-tests dtbs fresh-check
+.PHONY: all setup clean distclean run test debug fuzz fuzz-boot unit-tests dtbs fresh-check
 all: $(BUILD)/armada.img
 
 $(SETUP_STAMP): tools/setup.sh
@@ -77,6 +77,19 @@ $(BUILD)/tools/dtb-cut: tools/dtb-cut.c | $(SETUP_STAMP)
 
 $(BUILD)/dts/virt-truncated.dtb: $(BUILD)/dts/virt-truncated-src.dtb $(BUILD)/tools/dtb-cut
 	@$(BUILD)/tools/dtb-cut $< $@ /cpus/cpu@2
+
+# Damaged trees for booting the image on (tests/qemu/dtboot.sh); it reads each
+# with lib/dt, under ASan, to know what the image must report.
+$(BUILD)/tools/dt-mutate: tools/dt-mutate.c $(wildcard lib/dt/*.c lib/dt/*.h) | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	@gcc -std=gnu11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined -Ilib/dt -o $@ \
+		tools/dt-mutate.c $(wildcard lib/dt/*.c) -lfdt
+
+# make fuzz-boot: FUZZ_BOOT_COUNT random damaged trees booted, all cores busy.
+FUZZ_BOOT_COUNT ?= 1000
+FUZZ_BOOT_FIRST ?= 1
+fuzz-boot: $(BUILD)/armada.img $(BUILD)/tools/dt-mutate $(BUILD)/dts/virt-mutate-base.dtb $(BUILD)/tests/stub.bin
+	@DTBOOT_JOBS=$$(nproc) bash tests/qemu/dtboot.sh random $(FUZZ_BOOT_COUNT) $(FUZZ_BOOT_FIRST)
 
 # The stand-in loader for tests that hand over a blob QEMU would refuse.
 $(BUILD)/tests/stub.bin: tests/qemu/stub.S | $(SETUP_STAMP)

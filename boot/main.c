@@ -118,6 +118,11 @@ void boot_main(uint64_t dtb, uint64_t load_address, uint64_t entry_el)
                 "armada: firmware fills it in; a loader that passes a tree on unchanged must too. Halted.\n");
         halt_forever();
     }
+    if (platform.image_outside_ram) {
+        kprintf("armada: the device tree's /memory does not hold this image: it describes another\n"
+                "armada: machine, and none of the RAM it names can be trusted. Halted.\n");
+        halt_forever();
+    }
     page_alloc_init(&platform);
     cpus_possible = assign_logical_ids();
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
@@ -191,6 +196,16 @@ static void print_boot_log(void)
         kprintf("bootargs: unknown word \"%s\" ignored\n", bootargs.unknown[i]);
 }
 
+/* The tree lacks what Armada cannot run without (said above by the reader):
+ * a clear stop, not a panic. A test run powers off so that it ends. */
+static void stop_boot(const char *why)
+{
+    kprintf("armada: %s: cannot run. %s\n", why, panic_poweroff ? "Powering off (test mode)." : "Halted.");
+    if (panic_poweroff)
+        system_off();
+    halt_forever();
+}
+
 void boot_core_main(void)
 {
     atomics_check_cpu(0); /* an LSE image stops here on a core without LSE */
@@ -200,9 +215,9 @@ void boot_core_main(void)
     exception_stop_ipi_install();
     xcall_init();
     if (irq_init_global(&platform) || irq_init_cpu(0))
-        panic("no interrupt controller: cannot run");
+        stop_boot("no usable interrupt controller in the device tree");
     if (timer_init_global(&platform))
-        panic("no timer: cannot run");
+        stop_boot("no usable timer in the device tree");
     timer_init_cpu();
     console_rx_start();
     cpu_mark_online(0);

@@ -70,6 +70,7 @@ struct platform {
     uint32_t reserved_count;                /* /reserved-memory, /memreserve/, plus added ones */
     struct phys_range reserved[PLATFORM_MAX_RESERVED];
     uint32_t usable_count;                  /* mem_banks minus reserved, sorted, page aligned */
+    bool image_outside_ram;                 /* /memory banks exist but none holds the image */
     struct phys_range usable[PLATFORM_MAX_MEM];
 
     uint32_t cpu_count;                     /* cpus with device_type "cpu", status okay */
