@@ -13,7 +13,7 @@ LIBFDT_A := $(LIBFDT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a
 SETUP_STAMP := $(DEPS)/setup.stamp
 
 # The image is every source in these directories: the tree is the architecture.
-IMAGE_DIRS := boot arch/arm64 lib lib/dt drivers gic psci sync mm sched apps tests/image tests/litmus tests/bench
+IMAGE_DIRS := boot arch/arm64 lib lib/dt drivers net gic psci sync mm sched apps tests/image tests/litmus tests/bench
 SRCS_S := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.S))
 SRCS_C := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.c))
 
@@ -35,6 +35,9 @@ OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 .PHONY: all setup clean distclean run test debug fuzz unit-tests dtbs fresh-check
 all: $(BUILD)/armada.img
 
+include net/lwip.mk
+OBJS += $(LWIP_OBJS)
+
 $(SETUP_STAMP): tools/setup.sh
 	@bash tools/setup.sh
 	@mkdir -p $(DEPS) && touch $@
@@ -44,10 +47,10 @@ setup: $(SETUP_STAMP)
 $(LIBFDT_A): | $(SETUP_STAMP)
 	@bash tools/fetch-libfdt-arm64.sh $(LIBFDT_ARM64)
 
-$(BUILD)/obj/%.o: %.c | $(LIBFDT_A)
+$(BUILD)/obj/%.o: %.c | $(LIBFDT_A) $(LWIP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -isystem $(GCC_INCLUDE) -c $< -o $@
+	@$(CC) $(CFLAGS) $(LWIP_CFLAGS) -isystem $(GCC_INCLUDE) -c $< -o $@
 
 $(BUILD)/obj/%.o: %.S | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)

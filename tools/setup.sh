@@ -5,13 +5,13 @@
 set -euo pipefail
 
 need_cmds=(aarch64-linux-gnu-gcc qemu-system-aarch64 dtc clang mkimage
-           gdb-multiarch mcopy mkfs.vfat sfdisk gnuplot)
+           gdb-multiarch mcopy mkfs.vfat sfdisk gnuplot dpkg-source)
 need_files=(/usr/include/libfdt.h /usr/lib/x86_64-linux-gnu/libfdt.a
             /usr/lib/u-boot/qemu_arm64/u-boot.bin)
 
 packages="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
   libfdt-dev clang llvm u-boot-qemu u-boot-tools gdb-multiarch
-  mtools dosfstools fdisk gnuplot-nox"
+  mtools dosfstools fdisk gnuplot-nox dpkg-dev"
 backports_packages="qemu-system-arm"
 
 missing=0
@@ -37,6 +37,8 @@ echo "setup: installing build and test tools (apt)..."
 # shellcheck source=tools/apt-sources.sh
 source "$(dirname "$0")/apt-sources.sh"
 apt_add_source armada-backports.list deb bookworm-backports main
+# lwIP's source package (tools/fetch-lwip.sh): apt-get source needs deb-src.
+apt_add_source armada-deb-src.list deb-src bookworm main
 dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 # Third-party sources on the host may be unreachable; Debian's are what count.
 apt-get update -o Acquire::Retries=3 >/tmp/armada-apt-update.log 2>&1 || \
