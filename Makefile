@@ -93,6 +93,7 @@ $(BUILD)/unit/test_fmt: lib/fmt.c
 $(BUILD)/unit/test_bootargs: lib/bootargs.c
 $(BUILD)/unit/test_runqueue: sched/runqueue.c
 $(BUILD)/unit/test_policy: sched/policy.c
+$(BUILD)/unit/test_virtqueue: drivers/virtqueue.c
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h | $(SETUP_STAMP)
 	@mkdir -p $(@D)
