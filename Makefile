@@ -32,7 +32,7 @@ LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,n
 
 OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all setup clean distclean run test debug fuzz unit-tests dtbs fresh-check
+.PHONY: all setup clean distclean run run-net test debug fuzz unit-tests dtbs fresh-check
 all: $(BUILD)/armada.img
 
 include net/lwip.mk
@@ -114,6 +114,14 @@ RUN_APPEND ?=
 # The demo on QEMU virt: boot log, then IPIs between the cores. Quit: Ctrl-A X.
 run: $(BUILD)/armada.img
 	$(QEMU_VIRT) -nographic $(if $(RUN_APPEND),-append "$(RUN_APPEND)")
+
+# The network: virtio-net on QEMU's user network, the TCP echo service on
+# NET_PORT forwarded from 127.0.0.1 only (try: nc 127.0.0.1 7777). Ctrl-A X.
+NET_PORT ?= 7777
+run-net: $(BUILD)/armada.img
+	qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -smp 4 -m 512M -kernel $(BUILD)/armada.img \
+		-netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(NET_PORT)-:$(NET_PORT) -device virtio-net-device,netdev=n0 \
+		-nographic -append "echo=$(NET_PORT) $(RUN_APPEND)"
 
 # QEMU halted with a gdb stub on :1234, and gdb-multiarch attached with symbols.
 debug: $(BUILD)/armada.img

@@ -122,5 +122,10 @@ uint32_t virtio_net_intid(void) { return dev.intid; }
 uint32_t virtio_net_version(void) { return dev.version; }
 const struct virtio_net_stats *virtio_net_stats(void) { return &stats; }
 uint32_t virtio_net_rx_posted(void) { return (uint32_t)(rxq.size - virtqueue_free(&rxq)); }
-uint32_t virtio_net_tx_free(void) { return virtqueue_free(&txq); }
+uint32_t virtio_net_tx_free(void)
+{
+    if (ready)
+        reclaim_tx(); /* sent frames are reclaimed lazily: count what is really in flight */
+    return virtqueue_free(&txq);
+}
 uint32_t virtio_net_queue_size(void) { return rxq.size; }

@@ -30,6 +30,7 @@
 #define LWIP_STATS_DISPLAY 0
 #define MEM_STATS 1
 #define MEMP_STATS 1
+#define MIB2_STATS 1 /* counts TCP retransmissions */
 #define LWIP_SINGLE_NETIF 0
 
 /* Memory: lwIP's own heap and pools, static arrays in the image's .bss. */
