@@ -6,6 +6,7 @@
 #include <boot/boot.h>
 #include <drivers/console.h>
 #include <gic/irq.h>
+#include <net/net.h>
 #include <psci/psci.h>
 #include <arch/exception.h>
 #include <sched/sched.h>
@@ -18,6 +19,9 @@
 static void init_main(void *arg)
 {
     (void)arg;
+    /* The network, when there is a NIC (make run-net, tests/qemu/matrix-net.sh). */
+    if (net_start() && bootargs.echo_port && !echo_start(bootargs.echo_port, bootargs.echo_quit))
+        kprintf("armada: cannot start the echo service: %s\n", spawn_error());
     if (bootargs.test) {
         image_tests_run(bootargs.test_list);
         system_off();
