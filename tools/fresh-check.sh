@@ -158,9 +158,11 @@ step_test() {
         echo "PASS fresh-check/make-test: $last ($(( $(date +%s) - start ))s)"
     else
         [ "$rc" = 124 ] && last="timed out after ${test_timeout}s; $last"
-        echo "FAIL fresh-check/make-test: exit $rc, last line: $last (log: $log)"; failures=$((failures + 1))
+        echo "FAIL fresh-check/make-test: exit $rc, last line: $last (log: $log; runs: $work/test-logs/)"; failures=$((failures + 1))
         grep -E '^FAIL ' "$log" | head -20 || true
     fi
+    # The per-run console logs outlive the chroot, for whoever reads the verdict.
+    rm -rf "$work/test-logs" && cp -a "$dir/root/armada/build/test-logs" "$work/test-logs" 2>/dev/null || true
     unmount_all
     [ -n "${FRESH_KEEP:-}" ] || safe_rm "$dir"
 }
