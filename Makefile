@@ -13,7 +13,7 @@ LIBFDT_A := $(LIBFDT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a
 SETUP_STAMP := $(DEPS)/setup.stamp
 
 # The image is every source in these directories: the tree is the architecture.
-IMAGE_DIRS := boot arch/arm64 lib lib/dt drivers gic psci sync mm sched apps init tests/image tests/litmus tests/bench
+IMAGE_DIRS := boot arch/arm64 lib lib/dt drivers gic psci sync mm sched net apps init tests/image tests/litmus tests/bench
 SRCS_S := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.S))
 SRCS_C := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.c))
 
@@ -32,8 +32,11 @@ LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,n
 
 OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all setup clean distclean run test debug fuzz unit-tests dtbs
+.PHONY: all setup clean distclean run run-net test debug fuzz fuzz-boot unit-tests dtbs fresh-check
 all: $(BUILD)/armada.img
+
+include net/lwip.mk
+OBJS += $(LWIP_OBJS)
 
 $(SETUP_STAMP): tools/setup.sh
 	@bash tools/setup.sh
@@ -44,10 +47,10 @@ setup: $(SETUP_STAMP)
 $(LIBFDT_A): | $(SETUP_STAMP)
 	@bash tools/fetch-libfdt-arm64.sh $(LIBFDT_ARM64)
 
-$(BUILD)/obj/%.o: %.c | $(LIBFDT_A)
+$(BUILD)/obj/%.o: %.c | $(LIBFDT_A) $(LWIP_STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -isystem $(GCC_INCLUDE) -c $< -o $@
+	@$(CC) $(CFLAGS) $(LWIP_CFLAGS) -isystem $(GCC_INCLUDE) -c $< -o $@
 
 $(BUILD)/obj/%.o: %.S | $(SETUP_STAMP)
 	@mkdir -p $(dir $@)
@@ -78,6 +81,19 @@ $(BUILD)/tools/dtb-cut: tools/dtb-cut.c | $(SETUP_STAMP)
 $(BUILD)/dts/virt-truncated.dtb: $(BUILD)/dts/virt-truncated-src.dtb $(BUILD)/tools/dtb-cut
 	@$(BUILD)/tools/dtb-cut $< $@ /cpus/cpu@2
 
+# Damaged trees for booting the image on (tests/qemu/dtboot.sh); it reads each
+# with lib/dt, under ASan, to know what the image must report.
+$(BUILD)/tools/dt-mutate: tools/dt-mutate.c $(wildcard lib/dt/*.c lib/dt/*.h) | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	@gcc -std=gnu11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined -Ilib/dt -o $@ \
+		tools/dt-mutate.c $(wildcard lib/dt/*.c) -lfdt
+
+# make fuzz-boot: FUZZ_BOOT_COUNT random damaged trees booted, all cores busy.
+FUZZ_BOOT_COUNT ?= 1000
+FUZZ_BOOT_FIRST ?= 1
+fuzz-boot: $(BUILD)/armada.img $(BUILD)/tools/dt-mutate $(BUILD)/dts/virt-mutate-base.dtb $(BUILD)/tests/stub.bin
+	@DTBOOT_JOBS=$$(nproc) bash tests/qemu/dtboot.sh random $(FUZZ_BOOT_COUNT) $(FUZZ_BOOT_FIRST)
+
 # The stand-in loader for tests that hand over a blob QEMU would refuse.
 $(BUILD)/tests/stub.bin: tests/qemu/stub.S | $(SETUP_STAMP)
 	@mkdir -p $(@D)
@@ -90,6 +106,7 @@ $(BUILD)/unit/test_fmt: lib/fmt.c
 $(BUILD)/unit/test_bootargs: lib/bootargs.c
 $(BUILD)/unit/test_runqueue: sched/runqueue.c
 $(BUILD)/unit/test_policy: sched/policy.c
+$(BUILD)/unit/test_virtqueue: drivers/virtqueue.c
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h | $(SETUP_STAMP)
 	@mkdir -p $(@D)
@@ -111,6 +128,14 @@ RUN_APPEND ?=
 run: $(BUILD)/armada.img
 	$(QEMU_VIRT) -nographic $(if $(RUN_APPEND),-append "$(RUN_APPEND)")
 
+# The network: virtio-net on QEMU's user network, the TCP echo service on
+# NET_PORT forwarded from 127.0.0.1 only (try: nc 127.0.0.1 7777). Ctrl-A X.
+NET_PORT ?= 7777
+run-net: $(BUILD)/armada.img
+	qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -smp 4 -m 512M -kernel $(BUILD)/armada.img \
+		-netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(NET_PORT)-:$(NET_PORT) -device virtio-net-device,netdev=n0 \
+		-nographic -append "echo=$(NET_PORT) $(RUN_APPEND)"
+
 # QEMU halted with a gdb stub on :1234, and gdb-multiarch attached with symbols.
 debug: $(BUILD)/armada.img
 	@echo "QEMU waits for gdb on localhost:1234 (log: $(BUILD)/debug-console.log)"
@@ -122,8 +147,14 @@ test: $(BUILD)/armada.img $(DTBS) $(BUILD)/tests/stub.bin
 	@bash tests/run-all.sh
 
 
+# The README's two commands in fresh minbase bookworm chroots (takes 15-25 min).
+fresh-check:
+	@bash tools/fresh-check.sh
+
+# --one-file-system: a chroot of fresh-check's that is still mounted keeps its
+# bind mounts of /dev and /sys out of reach.
 clean:
-	rm -rf $(BUILD)
+	rm -rf --one-file-system $(BUILD)
 
 distclean: clean
 	rm -rf $(DEPS)

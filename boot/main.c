@@ -113,6 +113,11 @@ void boot_main(uint64_t dtb, uint64_t load_address, uint64_t entry_el)
                 "armada: firmware fills it in; a loader that passes a tree on unchanged must too. Halted.\n");
         halt_forever();
     }
+    if (platform.image_outside_ram) {
+        kprintf("armada: the device tree's /memory does not hold this image: it describes another\n"
+                "armada: machine, and none of the RAM it names can be trusted. Halted.\n");
+        halt_forever();
+    }
     page_alloc_init(&platform);
     cpus_possible = assign_logical_ids();
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {

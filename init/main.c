@@ -68,6 +68,17 @@ static void print_boot_log(void)
         kprintf("bootargs: unknown word \"%s\" ignored\n", bootargs.unknown[i]);
 }
 
+/* The tree lacks what Armada cannot run without (said above by the reader):
+ * a clear stop, not a panic. A test run powers off so that it ends. */
+static void stop_boot(const char *why)
+{
+    kprintf("armada: %s: cannot run. %s\n", why, panic_poweroff ? "Powering off (test mode)." : "Halted.");
+    if (panic_poweroff)
+        system_off();
+    for (;;)
+        cpu_wfe();
+}
+
 static void init_boot_core(void)
 {
     atomics_check_cpu(0); /* an LSE image stops here on a core without LSE */
@@ -77,9 +88,9 @@ static void init_boot_core(void)
     wire_exception_hooks();
     xcall_init();
     if (irq_init_global(&platform) || irq_init_cpu(0))
-        panic("no interrupt controller: cannot run");
+        stop_boot("no usable interrupt controller in the device tree");
     if (timer_init_global(&platform))
-        panic("no timer: cannot run");
+        stop_boot("no usable timer in the device tree");
     timer_init_cpu();
     console_rx_start();
     cpu_mark_online(0);

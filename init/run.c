@@ -7,6 +7,7 @@
 #include <init/init.h>
 #include <init/run.h>
 #include <lib/print.h>
+#include <net/net.h>
 #include <sched/sched.h>
 
 /* Registered with RUN_MODE: the linker gathers them, in order (boot/armada.lds). */
@@ -16,6 +17,9 @@ extern const struct run_mode __run_modes_start[], __run_modes_end[];
 static void init_main(void *arg)
 {
     (void)arg;
+    /* The network, when there is a NIC (make run-net, tests/qemu/matrix-net.sh). */
+    if (net_start() && bootargs.echo_port && !echo_start(bootargs.echo_port, bootargs.echo_quit))
+        kprintf("armada: cannot start the echo service: %s\n", spawn_error());
     for (const struct run_mode *m = __run_modes_start; m < __run_modes_end; m++)
         if (m->wanted(&bootargs))
             m->run(&bootargs);

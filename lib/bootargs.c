@@ -13,6 +13,74 @@ static void copy_word(char *dst, unsigned cap, const char *src, unsigned n)
 
 static bool word_is(const char *w, unsigned n, const char *key) { return strlen(key) == n && !memcmp(w, key, n); }
 
+bool bootargs_parse_ipv4(const char *s, unsigned n, uint32_t *out)
+{
+    uint32_t addr = 0;
+    unsigned i = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part && (i >= n || s[i++] != '.'))
+            return false;
+        unsigned v = 0, digits = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 4) {
+            v = v * 10 + (unsigned)(s[i++] - '0');
+            digits++;
+        }
+        if (!digits || v > 255)
+            return false;
+        addr = addr << 8 | v;
+    }
+    if (i != n)
+        return false;
+    *out = addr;
+    return true;
+}
+
+static bool parse_number(const char *val, unsigned vlen, uint64_t max, uint64_t *out)
+{
+    char tmp[24];
+    char *end;
+    if (!vlen || vlen >= sizeof tmp)
+        return false;
+    copy_word(tmp, sizeof tmp, val, vlen);
+    uint64_t v = strtoul(tmp, &end, 10);
+    if (*end || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* ip=A.B.C.D or ip=A.B.C.D/N */
+static bool parse_ip(struct bootargs *b, const char *val, unsigned vlen)
+{
+    const char *slash = memchr(val, '/', vlen);
+    unsigned alen = slash ? (unsigned)(slash - val) : vlen;
+    uint64_t prefix = 24;
+    uint32_t addr;
+    if (!bootargs_parse_ipv4(val, alen, &addr) || addr == 0)
+        return false;
+    if (slash && (!parse_number(slash + 1, vlen - alen - 1, 32, &prefix) || prefix == 0))
+        return false;
+    b->net_ip = addr;
+    b->net_prefix = (uint8_t)prefix;
+    return true;
+}
+
+static bool parse_net_word(struct bootargs *b, const char *w, unsigned klen, const char *val, unsigned vlen)
+{
+    uint64_t v;
+    if (word_is(w, klen, "ip"))
+        return parse_ip(b, val, vlen);
+    if (word_is(w, klen, "gw"))
+        return bootargs_parse_ipv4(val, vlen, &b->net_gw);
+    if (word_is(w, klen, "dhcp") && word_is(val, vlen, "off"))
+        return (b->net_dhcp_off = true);
+    if (word_is(w, klen, "echo") && parse_number(val, vlen, 65535, &v) && v)
+        return (b->echo_port = (uint16_t)v) != 0;
+    if (word_is(w, klen, "echo.quit") && parse_number(val, vlen, UINT32_MAX, &v))
+        return (b->echo_quit = (uint32_t)v), true;
+    return false;
+}
+
 static void parse_word(struct bootargs *b, const char *w, unsigned n)
 {
     const char *eq = memchr(w, '=', n);
@@ -34,6 +102,8 @@ static void parse_word(struct bootargs *b, const char *w, unsigned n)
         b->iters = strtoul(tmp, NULL, 0);
     } else if (word_is(w, n, "sched=global")) {
         b->sched_global = true;
+    } else if (eq && parse_net_word(b, w, klen, val, vlen)) {
+        /* taken */
     } else if (b->unknown_count < BOOTARGS_MAX_UNKNOWN) {
         copy_word(b->unknown[b->unknown_count++], sizeof b->unknown[0], w, n);
     }

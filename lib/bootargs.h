@@ -1,6 +1,9 @@
 /* Boot arguments from /chosen/bootargs (QEMU -append, U-Boot bootargs, the
  * Pi's cmdline.txt). Words: test, test=A,B  bench, bench=A,B  litmus,
- * litmus=A,B  iters=N  sched=global  demo. Unknown words are kept for a report. */
+ * litmus=A,B  iters=N  sched=global  demo. Unknown words are kept for a report.
+ * Network (net/): ip=A.B.C.D/N gw=A.B.C.D  the static address, used when DHCP
+ * does not answer (or at once with dhcp=off); echo=PORT starts the TCP echo
+ * service; echo.quit=N powers off once N echo connections have closed. */
 #ifndef ARMADA_BOOTARGS_H
 #define ARMADA_BOOTARGS_H
 
@@ -16,6 +19,11 @@ struct bootargs {
     char bench_list[BOOTARGS_LIST];
     char litmus_list[BOOTARGS_LIST];
     uint64_t iters;                   /* 0 = default */
+    uint32_t net_ip, net_gw;          /* host byte order; 0 = not given */
+    uint8_t net_prefix;               /* ip=.../N: N (24 if left out) */
+    bool net_dhcp_off;
+    uint16_t echo_port;               /* 0 = no echo service */
+    uint32_t echo_quit;               /* 0 = run on */
     uint32_t unknown_count;
     char unknown[BOOTARGS_MAX_UNKNOWN][32];
 };
@@ -23,6 +31,8 @@ struct bootargs {
 void bootargs_parse(struct bootargs *b, const char *cmdline);
 /* Does comma-separated `list` select `name`? "" selects everything; an entry
  * selects a name equal to it or starting with it followed by '.' (a suite). */
+/* "A.B.C.D" (exactly n characters) to a host-order address; false if malformed. */
+bool bootargs_parse_ipv4(const char *s, unsigned n, uint32_t *out);
 bool bootargs_selects(const char *list, const char *name);
 
 #endif

@@ -18,12 +18,19 @@ table=tools/layers.txt
 check() {
     local obj=$1 root=$2
     # Only objects whose source is still there: a deleted file's stale object
-    # is not linked (the Makefile takes the sources it finds).
+    # is not linked (the Makefile takes the sources it finds). The source is
+    # the first prerequisite in the object's .d file (third-party code, such
+    # as lwIP's under .deps/, is built from outside the tree), else the same
+    # path with .c or .S.
     local objs
     objs=$(find "$obj" -name '*.o' | sort | while read -r o; do
         src=${o#"$obj"/}
         src=${src%.o}
-        if [ -e "$root/$src.c" ] || [ -e "$root/$src.S" ]; then echo "$o"; fi
+        dep=
+        [ -f "${o%.o}.d" ] && dep=$(sed -n '1{s/^[^:]*: *//; s/[ \\].*//; p}' "${o%.o}.d")
+        if { [ -n "$dep" ] && [ -e "$root/$dep" ]; } || [ -e "$root/$src.c" ] || [ -e "$root/$src.S" ]; then
+            echo "$o"
+        fi
     done)
     if [ -z "$objs" ]; then
         echo "no objects under $obj"

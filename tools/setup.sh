@@ -4,19 +4,24 @@
 # the packages to install by hand.
 set -euo pipefail
 
-need_cmds=(aarch64-linux-gnu-gcc qemu-system-aarch64 dtc clang mkimage
-           gdb-multiarch mcopy mkfs.vfat sfdisk gnuplot)
+need_cmds=(gcc aarch64-linux-gnu-gcc qemu-system-aarch64 dtc clang mkimage
+           gdb-multiarch mcopy mkfs.vfat sfdisk gnuplot pkill dpkg-source python3)
 need_files=(/usr/include/libfdt.h /usr/lib/x86_64-linux-gnu/libfdt.a
             /usr/lib/u-boot/qemu_arm64/u-boot.bin)
 
-packages="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
+# gcc and libc6-dev: the host tests; procps: pkill in the QEMU runner;
+# python3: the network tests' host client; dpkg-dev: dpkg-source for lwIP.
+# A minimal Debian (debootstrap --variant=minbase) has none of them.
+packages="gcc libc6-dev procps gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
   libfdt-dev clang llvm u-boot-qemu u-boot-tools gdb-multiarch
-  mtools dosfstools fdisk gnuplot-nox"
+  mtools dosfstools fdisk gnuplot-nox libclang-rt-dev dpkg-dev python3"
 backports_packages="qemu-system-arm"
 
 missing=0
 for c in "${need_cmds[@]}"; do command -v "$c" >/dev/null 2>&1 || missing=1; done
 for f in "${need_files[@]}"; do [ -e "$f" ] || missing=1; done
+# libFuzzer's runtime (make fuzz-smoke): not a dependency of clang itself.
+compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null || missing=1
 qemu_major() { qemu-system-aarch64 --version | sed -n 's/.*version \([0-9]*\).*/\1/p'; }
 if command -v qemu-system-aarch64 >/dev/null 2>&1 && [ "$(qemu_major)" -lt 9 ]; then missing=1; fi
 [ "$missing" = 0 ] && exit 0
@@ -37,6 +42,8 @@ echo "setup: installing build and test tools (apt)..."
 # shellcheck source=tools/apt-sources.sh
 source "$(dirname "$0")/apt-sources.sh"
 apt_add_source armada-backports.list deb bookworm-backports main
+# lwIP's source package (tools/fetch-lwip.sh): apt-get source needs deb-src.
+apt_add_source armada-deb-src.list deb-src bookworm main
 dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
 # Third-party sources on the host may be unreachable; Debian's are what count.
 apt-get update -o Acquire::Retries=3 >/tmp/armada-apt-update.log 2>&1 || \

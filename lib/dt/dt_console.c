@@ -1,5 +1,8 @@
 /* The console UART named by /chosen/stdout-path: an alias ("serial1:115200n8")
- * or a full path ("/pl011@9000000:115200"), options after ':' ignored. */
+ * or a full path ("/pl011@9000000:115200"), options after ':' ignored. A tree
+ * whose stdout-path is missing or names nothing still gets a console: the first
+ * enabled UART we drive, said in the boot log, so a damaged /chosen is reported
+ * instead of leaving the machine silent. */
 #include <string.h>
 
 #include "dt_internal.h"
@@ -47,29 +50,63 @@ static uint32_t uart_clock(const void *fdt, int node)
     return hz;
 }
 
-void dt_read_console(struct dt_ctx *c)
+static const char *const driven_uarts[] = {"arm,pl011", "brcm,bcm2835-aux-uart"};
+
+/* The first enabled UART we have a driver for, or -1. */
+static int first_driven_uart(const void *fdt)
+{
+    for (size_t i = 0; i < sizeof driven_uarts / sizeof driven_uarts[0]; i++)
+        for (int node = fdt_node_offset_by_compatible(fdt, -1, driven_uarts[i]); node >= 0;
+             node = fdt_node_offset_by_compatible(fdt, node, driven_uarts[i]))
+            if (dt_is_okay(fdt, node))
+                return node;
+    return -1;
+}
+
+/* stdout-path's node, or -1 after saying why there is none. */
+static int stdout_node(struct dt_ctx *c)
 {
     const void *fdt = c->fdt;
-    struct platform_console *con = &c->p->console;
     int chosen = fdt_path_offset(fdt, "/chosen");
     const char *path = chosen >= 0 ? dt_get_string(fdt, chosen, "stdout-path") : NULL;
 
     if (!path && chosen >= 0)
         path = dt_get_string(fdt, chosen, "linux,stdout-path");
     if (!path) {
-        dt_error(c->p, "no /chosen/stdout-path: no console");
-        return;
+        dt_error(c->p, chosen < 0 ? "no /chosen node: no stdout-path" : "no /chosen/stdout-path");
+        return -1;
     }
     const char *colon = strchr(path, ':');
     size_t n = colon ? (size_t)(colon - path) : strlen(path);
     int node = resolve_stdout_path(fdt, path, n);
-    if (node < 0) {
+    if (node < 0)
         console_problem(c, "/chosen/stdout-path \"", path, n, "\" names no node");
-        return;
-    }
+    return node;
+}
 
-    if (fdt_get_path(fdt, node, con->path, sizeof(con->path)) < 0)
-        dt_copy_string(con->path, sizeof(con->path), path, n);
+void dt_read_console(struct dt_ctx *c)
+{
+    const void *fdt = c->fdt;
+    struct platform_console *con = &c->p->console;
+    int node = stdout_node(c);
+
+    if (node < 0) {
+        node = first_driven_uart(fdt);
+        if (node < 0) {
+            dt_error(c->p, "no UART we drive (arm,pl011 / brcm,bcm2835-aux-uart): no console");
+            return;
+        }
+        /* Its name only: libfdt 1.6.1's fdt_get_path writes outside its buffer
+         * on some damaged trees (found by test_dt_corrupt), and this is one. */
+        int len;
+        const char *name = fdt_get_name(fdt, node, &len);
+        con->path[0] = '/';
+        dt_copy_string(con->path + 1, sizeof(con->path) - 1, name && len > 0 ? name : "?",
+                       name && len > 0 ? (size_t)len : 1);
+        console_problem(c, "console: using ", con->path, sizeof(con->path), ", the first UART we drive");
+    } else if (fdt_get_path(fdt, node, con->path, sizeof(con->path)) < 0) {
+        dt_copy_string(con->path, sizeof(con->path), "?", 1);
+    }
     if (dt_is_compatible(fdt, node, "arm,pl011")) {
         con->kind = CONSOLE_PL011;
     } else if (dt_is_compatible(fdt, node, "brcm,bcm2835-aux-uart")) {

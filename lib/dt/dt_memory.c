@@ -128,9 +128,31 @@ static void compute_usable(struct dt_ctx *c)
     p->usable_count = (uint32_t)phys_ranges_page_align(p->usable, n);
 }
 
+/* A tree whose RAM leaves out the very image that is running describes some
+ * other machine: nothing it calls RAM can be trusted. */
+static void check_image_inside(struct dt_ctx *c, struct phys_range image)
+{
+    struct platform *p = c->p;
+    if (p->mem_bank_count == 0 || image.size == 0)
+        return;
+    for (uint32_t i = 0; i < p->mem_bank_count; i++) {
+        const struct phys_range *b = &p->mem_banks[i];
+        if (image.base >= b->base && image.base - b->base <= b->size && image.size <= b->size - (image.base - b->base))
+            return;
+    }
+    p->image_outside_ram = true;
+    struct dt_msg m;
+    dt_msg_begin(&m);
+    dt_msg_str(&m, "the image at ");
+    dt_msg_hex(&m, image.base);
+    dt_msg_str(&m, " is not inside any /memory bank");
+    dt_report(p, &m);
+}
+
 void dt_read_memory(struct dt_ctx *c, struct phys_range image)
 {
     read_banks(c);
+    check_image_inside(c, image);
     read_memreserve(c);
     read_reserved_memory(c);
     add_reserved(c, image.base, image.size, "the image");

@@ -14,6 +14,7 @@
 #define PLATFORM_MAX_GICR 8      /* GICv3 redistributor regions */
 #define PLATFORM_MAX_ERRORS 8    /* problems remembered for the boot log */
 #define PLATFORM_MAX_BOOTARGS 512
+#define PLATFORM_MAX_VIRTIO 32    /* virtio-mmio transports (QEMU virt has 32) */
 
 struct phys_range {
     uint64_t base;
@@ -61,6 +62,11 @@ struct platform_console {
     char path[64];                          /* node path, for the boot log */
 };
 
+struct platform_virtio {                    /* one virtio,mmio transport */
+    uint64_t base, size;                    /* CPU address after `ranges` */
+    struct platform_irq irq;                /* intid 0 = none */
+};
+
 struct platform {
     char model[64];
     uint64_t dtb_base, dtb_size;
@@ -70,6 +76,7 @@ struct platform {
     uint32_t reserved_count;                /* /reserved-memory, /memreserve/, plus added ones */
     struct phys_range reserved[PLATFORM_MAX_RESERVED];
     uint32_t usable_count;                  /* mem_banks minus reserved, sorted, page aligned */
+    bool image_outside_ram;                 /* /memory banks exist but none holds the image */
     struct phys_range usable[PLATFORM_MAX_MEM];
 
     uint32_t cpu_count;                     /* cpus with device_type "cpu", status okay */
@@ -83,6 +90,8 @@ struct platform {
     struct platform_gic gic;
     struct platform_timer timer;
     struct platform_console console;
+    uint32_t virtio_count;                  /* in DT order, usable ones only */
+    struct platform_virtio virtio[PLATFORM_MAX_VIRTIO];
     char bootargs[PLATFORM_MAX_BOOTARGS];   /* /chosen/bootargs, "" if none */
 
     uint32_t error_count;                   /* problems found; each a complete sentence */

@@ -112,8 +112,11 @@ static bool missing_gic_and_dangling_stdout_alias(void)
     CHECK_EQ(p.gic.version, GIC_NONE);
     CHECK(has_error(&p, "device tree: no interrupt controller node (arm,gic-v3 / arm,gic-400)"));
     CHECK(has_error(&p, "device tree: /chosen/stdout-path \"serial9\" names no node"));
-    CHECK_EQ(p.error_count, 2);
-    CHECK_EQ(p.console.kind, CONSOLE_NONE);
+    /* The console falls back to the only UART there is, and says so. */
+    CHECK(has_error(&p, "device tree: console: using /uart@1000, the first UART we drive"));
+    CHECK_EQ(p.error_count, 3);
+    CHECK_EQ(p.console.kind, CONSOLE_PL011);
+    CHECK_EQ(p.console.base, 0x1000);
     CHECK(p.timer.present);
     CHECK_EQ(p.timer.virt.intid, 0);
     CHECK(p.psci_present);

@@ -65,6 +65,28 @@ static bool virt_timer_ppis(void)
     return true;
 }
 
+/* QEMU virt: 32 virtio-mmio transports of 0x200 bytes from 0xa000000, on
+ * SPIs 16..47; the reader keeps them all (the driver probes each). */
+static bool virt_virtio_mmio_transports(void)
+{
+    int rc;
+    void *blob = test_parse("virt-gicv3", &p, 0, virt_image, &rc);
+    CHECK(blob);
+    blob_free(blob);
+    CHECK_EQ(p.virtio_count, 32);
+    uint64_t seen = 0;
+    for (uint32_t i = 0; i < p.virtio_count; i++) {
+        uint64_t slot = (p.virtio[i].base - 0xa000000) / 0x200;
+        CHECK_EQ(p.virtio[i].size, 0x200);
+        CHECK_EQ((p.virtio[i].base - 0xa000000) % 0x200, 0);
+        CHECK(slot < 32);
+        CHECK_EQ(p.virtio[i].irq.intid, 32 + 16 + slot);
+        seen |= 1ull << slot;
+    }
+    CHECK_EQ(seen, 0xffffffffull);
+    return true;
+}
+
 static bool virt_console_is_pl011_spi1(void)
 {
     int rc;
@@ -200,6 +222,7 @@ int main(int argc, char **argv)
     RUN(virt_gicv3_distributor_and_redistributor);
     RUN(virt_timer_ppis);
     RUN(virt_console_is_pl011_spi1);
+    RUN(virt_virtio_mmio_transports);
     RUN(virt_usable_memory_excludes_image_and_dtb);
     RUN(virt_gicv2_has_cpu_interface);
     RUN(virt_clusters_from_cpu_map);

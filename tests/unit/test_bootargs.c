@@ -20,6 +20,28 @@ static void bootargs_test_words(void)
     CHECK(!b.test && !b.bench && !b.litmus && b.unknown_count == 0, "empty");
 }
 
+static void bootargs_network_words(void)
+{
+    struct bootargs b;
+    bootargs_parse(&b, "ip=10.0.2.15/24 gw=10.0.2.2 echo=7777 echo.quit=1000");
+    CHECK(b.net_ip == 0x0a00020f && b.net_prefix == 24, "ip %#x/%u", b.net_ip, b.net_prefix);
+    CHECK(b.net_gw == 0x0a000202, "gw %#x", b.net_gw);
+    CHECK(b.echo_port == 7777 && b.echo_quit == 1000 && !b.net_dhcp_off, "echo %u quit %u", b.echo_port, b.echo_quit);
+    CHECK(b.unknown_count == 0, "%u unknown", b.unknown_count);
+    bootargs_parse(&b, "ip=192.168.1.200 dhcp=off");
+    CHECK(b.net_ip == 0xc0a801c8 && b.net_prefix == 24 && b.net_dhcp_off, "ip %#x/%u", b.net_ip, b.net_prefix);
+    /* Malformed: kept as unknown words (the boot log reports them), nothing set. */
+    const char *bad[] = {"ip=10.0.2", "ip=10.0.2.256/24", "ip=10.0.2.15/33", "ip=10.0.2.15/", "ip=1.2.3.4.5",
+                         "gw=10.0.2.x", "echo=70000", "echo=0", "ip=0.0.0.0", "ip=10.0.2.15/0"};
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        bootargs_parse(&b, bad[i]);
+        CHECK(b.unknown_count == 1 && !b.net_ip && !b.net_gw && !b.echo_port, "%s accepted", bad[i]);
+    }
+    uint32_t a;
+    CHECK(bootargs_parse_ipv4("255.255.255.255", 15, &a) && a == 0xffffffff, "broadcast");
+    CHECK(!bootargs_parse_ipv4("1.2.3.4", 6, &a), "length honoured");
+}
+
 static void bootargs_unknown_words_are_bounded(void)
 {
     struct bootargs b;
@@ -45,6 +67,7 @@ static void bootargs_selection_matches_suites_and_names(void)
 int main(void)
 {
     RUN(bootargs_test_words);
+    RUN(bootargs_network_words);
     RUN(bootargs_unknown_words_are_bounded);
     RUN(bootargs_selection_matches_suites_and_names);
     return unit_failed_cases != 0;
