@@ -14,8 +14,6 @@
 #define MAX_CPUS 64
 #define CACHE_LINE 64
 
-typedef void (*timer_callback_t)(void *arg);
-
 struct percpu {
     uint32_t cpu_id;                 /* logical id 0..N-1 */
     uint64_t mpidr;                  /* affinity bits */
