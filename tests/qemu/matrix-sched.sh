@@ -11,7 +11,7 @@ $run sched-100k-processes --suite --mem 1G --append test=big.hundred_thousand_pr
 # Spawning until memory is gone: spawn says why, nothing crashes.
 $run sched-out-of-memory --suite --mem 128M --append test=big.spawn_until_memory_runs_out --timeout $T
 # The console shell under make run's workload: typed commands, one per line.
-$run shell-commands --timeout $T \
+$run shell-commands --timeout $T --prompt '> ' \
     --input "$(printf 'help\rcpus\rspawn spinner\rkill spinner\rcpu off 3\rcpus\rcpu on 3\rstats\rlockstat\rtop 2\rps\rtrace 1 5\rbogus\rtest smp.boot_core_alive\rpoweroff\r')" \
     --expect 'armada shell: type help' --expect 'poweroff +power the machine off' \
     --expect 'spawned spinner as <[0-9]+\.[0-9]+>' --expect 'killed <[0-9]+\.[0-9]+>' \

@@ -14,6 +14,9 @@
 #     --stop-on RE   end the run (kill QEMU) once RE is seen: for boots that halt
 #     --input TEXT   type TEXT on the serial line two seconds after start, a
 #                    line (ending in a carriage return) every half second
+#     --prompt RE    with --input: type each line only once the console shows
+#                    one more line starting with RE (the shell's "> "), so a
+#                    slow machine gets each command after the last one is done
 #     --bios F       start firmware F (e.g. U-Boot) instead of -kernel: the image
 #                    comes off a disk given after --
 #     --serial-index N  the console is the machine's UART N; the ones before it
@@ -33,7 +36,7 @@ set -uo pipefail
 name=$1; shift
 machine="virt,gic-version=3"; cpu=cortex-a72; smp=4; mem=512M; append=""; timeout=120
 image=build/armada.img; dtb=""; loader_dtb=""; suite=0; stop_on=""; input=""
-bios=""; serial_index=0; halts=0; panic_expected=0
+bios=""; serial_index=0; halts=0; panic_expected=0; prompt=""
 expects=(); rejects=(); extra=(); count_re=""; count_n=""
 while [ $# -gt 0 ]; do
     case $1 in
@@ -53,6 +56,7 @@ while [ $# -gt 0 ]; do
         --suite) suite=1; shift ;;
         --panic-expected) panic_expected=1; shift ;;
         --input) input=$2; shift 2 ;;
+        --prompt) prompt=$2; shift 2 ;;
         --bios) bios=$2; shift 2 ;;
         --serial-index) serial_index=$2; shift 2 ;;
         --halts) halts=1; stop_on=${stop_on:-'no way to power off.*halted'}; shift ;;
@@ -86,11 +90,16 @@ if [ -n "$input" ]; then
     fifo=$(mktemp -u) && mkfifo "$fifo"
     qemu-system-aarch64 "${args[@]}" < "$fifo" >> "$log" 2>&1 &
     pid=$!
+    prompts() { tr -d '\r' < "$log" | grep -cE -- "^($prompt)"; }
     { sleep 2
-      rest=$input
+      rest=$input; typed=0
       while [ -n "$rest" ]; do
+          if [ -n "$prompt" ]; then # wait for the prompt that follows the last line typed
+              until [ "$(prompts)" -gt "$typed" ]; do sleep 0.2; done
+          fi
           case $rest in
-              *$'\r'*) printf '%s\r' "${rest%%$'\r'*}"; rest=${rest#*$'\r'}; sleep 0.5 ;;
+              *$'\r'*) printf '%s\r' "${rest%%$'\r'*}"; rest=${rest#*$'\r'}
+                        typed=$((typed + 1)); [ -n "$prompt" ] || sleep 0.5 ;;
               *) printf '%s' "$rest"; rest="" ;;
           esac
       done
