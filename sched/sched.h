@@ -108,6 +108,7 @@ void sched_print_stats(void);
 void sched_print_ps(void);
 void sched_print_trace(uint32_t cpu, uint32_t last);
 uint64_t sched_idle_ticks(uint32_t cpu);  /* counter ticks spent idle so far */
+uint64_t sched_preemptions(uint32_t cpu); /* processes switched out by the slice timer so far */
 uint32_t sched_process_count(void);
 pid_t pid_from_index(uint32_t index); /* the live process in that slot, or 0 */
 
