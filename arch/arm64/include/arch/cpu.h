@@ -24,6 +24,7 @@ struct percpu {
      * is reported in full, then execution resumes after the faulting instruction. */
     uint32_t fault_skip;
     uint32_t faults_recovered;
+    uint64_t skipped_esr, skipped_far, skipped_elr; /* the last exception fault_skip survived */
     struct timer_event *timer_queue; /* this core's pending timer events, earliest first */
     uint64_t timer_fired;            /* count of timer events handled */
     uint64_t ipis_received[4];       /* per kind */
