@@ -21,7 +21,8 @@ enum exit_kind {
     EXIT_NORMAL, /* returned, or exit_normal() */
     EXIT_ERROR,  /* proc_exit(code): value = code */
     EXIT_KILLED, /* kill(): cannot be trapped */
-    EXIT_FAULT,  /* a synchronous exception: class = ESR EC, value = fault address, pc */
+    EXIT_FAULT,  /* a synchronous exception: class = ESR EC, value = fault address (0 where the
+                    class has none, e.g. an undefined instruction), pc */
     EXIT_NOPROC, /* the linked/monitored process did not exist */
     EXIT_LINKED, /* an exit signal from a linked process: value = its pid */
 };
