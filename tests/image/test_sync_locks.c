@@ -271,10 +271,10 @@ IMAGE_TEST(sync, ticket_fairness_bounded)
 
 /* The check has teeth: a test-and-set lock, its tickets only the order of
  * arrival, under a schedule it allows (a waiter slow to retry, as a
- * descheduled vCPU is): cpu0 takes the lock, cpu1 arrives and waits, cpu0
- * releases and takes it again n times before cpu1's exchange comes round.
+ * descheduled vCPU is): cpu0 takes the lock, then cpu1 arrives and waits,
+ * cpu0 releases and takes it again n times before cpu1's exchange comes round.
  * The gate stands for cpu1's slowness, so the run is deterministic. */
-static uint32_t tas_word, tas_arrivals, tas_gate;
+static uint32_t tas_word, tas_arrivals, tas_gate, tas_held;
 
 static uint16_t tas_acquire(void)
 {
@@ -293,6 +293,8 @@ static void unfair_schedule(void *arg)
 {
     uint32_t n = *(uint32_t *)arg;
     if (this_cpu_id() == 1) {
+        while (!load_acquire(&tas_held)) /* acquire: pairs with cpu0's release once it holds the lock */
+            cpu_relax();
         uint16_t mine = tas_acquire();
         log_service(mine);
         tas_release();
@@ -301,6 +303,7 @@ static void unfair_schedule(void *arg)
     if (this_cpu_id() != 0)
         return;
     uint16_t first = tas_acquire();
+    store_release(&tas_held, 1); /* release: our arrival (ticket 0) comes before cpu1's */
     while (load_acquire(&tas_arrivals) < 2) /* acquire: cpu1's arrival (a full RMW) is done */
         cpu_relax();
     log_service(first);
@@ -318,7 +321,7 @@ IMAGE_TEST(sync, fairness_check_rejects_test_and_set)
     uint32_t n = cpus_online_count();
     if (n < 2)
         TEST_SKIP("one core: no waiter to overtake");
-    tas_word = tas_arrivals = tas_gate = 0;
+    tas_word = tas_arrivals = tas_gate = tas_held = 0;
     services = 0;
     TEST_ASSERT(run_on_every_core(unfair_schedule, &n, RUN_TIMEOUT_MS), "cores did not finish");
     TEST_ASSERT(services == n + 2, "%u services of %u", services, n + 2);
