@@ -426,11 +426,15 @@ bool sched_process_fault(struct exception_frame *f)
     struct proc *p = c->current;
     if (!sched_running || p == &c->idle || (f->spsr & SPSR_MODE_MASK) != SPSR_MODE_EL1T)
         return false; /* the kernel itself faulted: that is a panic */
-    struct exit_reason why = {.kind = EXIT_FAULT, .class = (uint16_t)esr_class(f->esr), .value = f->far, .pc = f->elr};
-    bool overflow = f->far < p->stack_top - p->stack_mapped && f->far >= p->stack_top - MAX_STACK_SIZE - 2 * PAGE_SIZE;
+    uint16_t class = (uint16_t)esr_class(f->esr);
+    /* FAR holds the address only for aborts and watchpoints; otherwise it is stale. */
+    bool far_valid = (class >= 0x20 && class <= 0x25) || class == 0x34 || class == 0x35;
+    struct exit_reason why = {.kind = EXIT_FAULT, .class = class, .value = far_valid ? f->far : 0, .pc = f->elr};
+    bool overflow = far_valid && f->far < p->stack_top - p->stack_mapped &&
+                    f->far >= p->stack_top - MAX_STACK_SIZE - 2 * PAGE_SIZE;
     kprintf("sched: pid %lu killed by %s%s at pc %#lx, address %#lx (cpu%u)\n", (unsigned long)(uint32_t)p->pid,
             esr_class_name(why.class), overflow ? " (stack overflow into its guard page)" : "",
-            (unsigned long)f->elr, (unsigned long)f->far, this_cpu_id());
+            (unsigned long)f->elr, (unsigned long)why.value, this_cpu_id());
     proc_exit_bookkeeping(p, why);
     switch_from_interrupt(c, p, f);
     return true;

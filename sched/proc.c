@@ -4,7 +4,8 @@
  * Each index owns a slot of virtual address space for its stack, away from
  * the identity map: pages are mapped as the stack needs them and the rest of
  * the slot below stays unmapped, a guard that costs no memory. Freed PCBs,
- * stacks still mapped, wait in the freeing core's list for the next spawn.
+ * stacks still mapped, wait in the freeing core's list for the next spawn;
+ * when memory runs out, a spawn gathers every core's (proc_alloc).
  */
 #include <arch/barrier.h>
 #include <arch/mmu.h>
@@ -13,10 +14,24 @@
 #include <mm/page_alloc.h>
 #include <sched/internal.h>
 #include <string.h>
+#include <sync/xcall.h>
 
 #define STACK_VA_BASE 0x00007f0000000000UL /* far above any RAM the identity map covers */
 #define STACK_SLOT (64 * 1024UL)           /* MAX_STACK_SIZE + at least one guard page */
 _Static_assert(MAX_STACK_SIZE + PAGE_SIZE <= STACK_SLOT, "a stack slot keeps a guard page");
+
+/* Pages never come back (mm/page_alloc.c is a bump allocator): PCBs and
+ * stacks leave this much to messages, so a system that spawned until memory
+ * ran out can still pass them (a reserve, checked racily: concurrent spawns
+ * may dip into it by a stack or two). */
+#define PROC_MEMORY_RESERVE (256 * 1024UL)
+
+static uint64_t proc_pages(uint64_t count)
+{
+    if (page_alloc_free_bytes() < count * PAGE_SIZE + PROC_MEMORY_RESERVE)
+        return 0;
+    return page_alloc(count);
+}
 
 static struct proc *chunks[MAX_PROC_CHUNKS];
 static uint32_t next_fresh;          /* indices handed out so far (atomic) */
@@ -57,7 +72,7 @@ static struct proc *fresh_proc(const char **err)
         uint64_t flags = spin_lock_irqsave(&chunk_lock);
         if (!chunks[n]) {
             uint64_t pages = (PROC_CHUNK * sizeof(struct proc) + PAGE_SIZE - 1) / PAGE_SIZE;
-            struct proc *chunk = (struct proc *)page_alloc(pages); /* zeroed */
+            struct proc *chunk = (struct proc *)proc_pages(pages); /* zeroed */
             /* Release: the zeroed chunk is visible before its pointer. */
             if (chunk)
                 __atomic_store_n(&chunks[n], chunk, __ATOMIC_RELEASE);
@@ -79,7 +94,7 @@ static struct proc *fresh_proc(const char **err)
 static bool stack_grow(struct proc *p, uint64_t bytes)
 {
     uint64_t pages = (bytes - p->stack_mapped) / PAGE_SIZE;
-    uint64_t phys = page_alloc(pages);
+    uint64_t phys = proc_pages(pages);
     if (!phys)
         return false;
     uint64_t flags = spin_lock_irqsave(&map_lock);
@@ -103,7 +118,52 @@ static void free_list_push(struct proc *p)
     irq_restore(flags);
 }
 
-static struct proc *proc_alloc(uint64_t stack_bytes, const char **err)
+/* Free PCBs the cores gave up when memory ran out (under spare_lock): a core
+ * that cannot make a new process takes them, rather than leave them stranded
+ * in the lists of the cores where their processes happened to end. */
+static struct proc *spare_procs;
+static struct spinlock spare_lock = SPINLOCK_INIT("proc-spares");
+
+/* On each core, by cross-call (interrupts masked, as its free list needs). */
+static void give_up_free_list(void *arg)
+{
+    (void)arg;
+    struct sched_core *c = this_core();
+    struct proc *list = c->free_procs, *tail = list;
+    if (!list)
+        return;
+    c->free_procs = NULL;
+    while (tail->rq_next)
+        tail = tail->rq_next;
+    spin_lock(&spare_lock);
+    tail->rq_next = spare_procs;
+    spare_procs = list;
+    spin_unlock(&spare_lock);
+}
+
+static struct proc *spare_pop(void)
+{
+    uint64_t flags = spin_lock_irqsave(&spare_lock);
+    struct proc *p = spare_procs;
+    if (p)
+        spare_procs = p->rq_next;
+    spin_unlock_irqrestore(&spare_lock, flags);
+    return p;
+}
+
+/* A spare whose stack is big enough or can grow; the others go to our list. */
+static struct proc *spare_fitting(uint64_t stack_bytes)
+{
+    struct proc *p;
+    while ((p = spare_pop())) {
+        if (p->stack_mapped >= stack_bytes || stack_grow(p, stack_bytes))
+            return p;
+        free_list_push(p);
+    }
+    return NULL;
+}
+
+static struct proc *local_free_pop(void)
 {
     uint64_t flags = irq_save();
     struct sched_core *c = this_core();
@@ -111,14 +171,31 @@ static struct proc *proc_alloc(uint64_t stack_bytes, const char **err)
     if (p)
         c->free_procs = p->rq_next;
     irq_restore(flags);
-    if (!p && !(p = fresh_proc(err)))
-        return NULL;
-    if (p->stack_mapped < stack_bytes && !stack_grow(p, stack_bytes)) {
-        free_list_push(p);
-        *err = "out of memory for its stack";
-        return NULL;
-    }
     return p;
+}
+
+static struct proc *proc_alloc(uint64_t stack_bytes, const char **err)
+{
+    struct proc *p = local_free_pop();
+    if (!p)
+        p = spare_pop();
+    if (!p)
+        p = fresh_proc(err);
+    if (p && (p->stack_mapped >= stack_bytes || stack_grow(p, stack_bytes)))
+        return p;
+    if (p)
+        free_list_push(p);
+    /* Out of memory: every core's free PCBs to the spares, ours too, then
+     * one of them. */
+    smp_call_function_all(give_up_free_list, NULL, true);
+    uint64_t flags = irq_save();
+    give_up_free_list(NULL);
+    irq_restore(flags);
+    if ((p = spare_fitting(stack_bytes)))
+        return p;
+    if (!*err)
+        *err = "out of memory for its stack";
+    return NULL;
 }
 
 void proc_release(struct proc *p)

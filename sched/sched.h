@@ -28,7 +28,8 @@ enum exit_kind {
     EXIT_NORMAL, /* returned, or exit_normal() */
     EXIT_ERROR,  /* proc_exit(code): value = code */
     EXIT_KILLED, /* kill(): cannot be trapped */
-    EXIT_FAULT,  /* a synchronous exception: class = ESR EC, value = fault address, pc */
+    EXIT_FAULT,  /* a synchronous exception: class = ESR EC, value = fault address (0 where the
+                    class has none, e.g. an undefined instruction), pc */
     EXIT_NOPROC, /* the linked/monitored process did not exist */
     EXIT_LINKED, /* an exit signal from a linked process: value = its pid */
 };
@@ -115,6 +116,7 @@ void sched_print_stats(void);
 void sched_print_ps(void);
 void sched_print_trace(uint32_t cpu, uint32_t last);
 uint64_t sched_idle_ticks(uint32_t cpu);  /* counter ticks spent idle so far */
+uint64_t sched_preemptions(uint32_t cpu); /* processes switched out by the slice timer so far */
 uint32_t sched_process_count(void);
 pid_t pid_from_index(uint32_t index); /* the live process in that slot, or 0 */
 

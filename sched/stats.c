@@ -21,6 +21,8 @@ void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const s
 
 uint64_t sched_idle_ticks(uint32_t cpu) { return READ_ONCE(sched_cores[cpu].count.idle_time); }
 
+uint64_t sched_preemptions(uint32_t cpu) { return READ_ONCE(sched_cores[cpu].count.preemptions); }
+
 void sched_print_stats(void)
 {
     kprintf("cpu    switches  reductions  preempts    steals  migrated  spawns   exits     sends   dropped  ipi-wake  "

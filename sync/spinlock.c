@@ -60,7 +60,7 @@ static inline uint32_t take_ticket(struct spinlock *lock)
 #endif
 }
 
-void spin_lock(struct spinlock *lock)
+uint16_t spin_lock_ticket(struct spinlock *lock)
 {
     uint32_t me = this_cpu_id();
     /* Only the holder writes its own id here: reading ours means we hold it. */
@@ -91,7 +91,10 @@ void spin_lock(struct spinlock *lock)
     if (ahead > lock->max_ahead)
         lock->max_ahead = ahead; /* the holder's write */
     lockstat_acquired(&lock->stat, waited != 0, waited);
+    return (uint16_t)ticket;
 }
+
+void spin_lock(struct spinlock *lock) { (void)spin_lock_ticket(lock); }
 
 /* No recursion check: trying a lock we hold fails, it cannot deadlock. */
 bool spin_trylock(struct spinlock *lock)

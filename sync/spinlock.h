@@ -42,6 +42,9 @@ struct spinlock {
 
 void spin_lock_init(struct spinlock *lock, const char *name);
 void spin_lock(struct spinlock *lock);
+/* spin_lock, returning the ticket it drew (the fairness test checks the
+ * order of service against it). */
+uint16_t spin_lock_ticket(struct spinlock *lock);
 bool spin_trylock(struct spinlock *lock);
 void spin_unlock(struct spinlock *lock);
 bool spin_is_locked(const struct spinlock *lock);

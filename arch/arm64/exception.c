@@ -128,6 +128,9 @@ static void exception_sync(struct exception_frame *f, uint64_t kind)
     struct percpu *cpu = this_cpu();
     if (cpu->fault_skip) { /* a test asked to survive this one */
         exception_report(f, "expected exception");
+        cpu->skipped_esr = f->esr;
+        cpu->skipped_far = f->far;
+        cpu->skipped_elr = f->elr;
         f->elr += 4; /* resume after the faulting instruction */
         cpu->fault_skip = 0;
         cpu->faults_recovered++;

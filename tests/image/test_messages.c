@@ -157,33 +157,48 @@ IMAGE_TEST(messages, registry)
     return true;
 }
 
-/* Each kind of fault kills its process only, with the fault in the reason. */
+/* Each kind of fault kills its process only, with the fault in the reason:
+ * the class, the address (FAR) and the faulting instruction (pc). Each
+ * faulting process stores, before it faults, the address of its faulting
+ * instruction (ADR) and what it will touch; the test reads them after the
+ * DOWN, which the exit path sends after those stores (a send is fully
+ * ordered). */
 static uint64_t null_address; /* 0, through memory: the compiler cannot see it */
+static uint64_t fault_pc, fault_far, fault_sp0;
 
 static void null_deref(void *arg)
 {
     (void)arg;
-    volatile uint64_t *p = (volatile uint64_t *)READ_ONCE(null_address); /* volatile: the load must happen */
-    (void)*p;
+    uint64_t v, p = READ_ONCE(null_address);
+    fault_far = p;
+    __asm__ volatile("adr x9, 1f\n str x9, %[pc]\n"
+                     "1: ldr %[v], [%[p]]\n"
+                     : [pc] "=m"(fault_pc), [v] "=r"(v)
+                     : [p] "r"(p)
+                     : "x9", "memory");
 }
 
-static uint64_t recurse(uint64_t n)
-{
-    volatile uint64_t pad[64]; /* volatile: each frame really uses its stack */
-    pad[n % 64] = n;
-    return n ? recurse(n - 1) + pad[n % 64] : 0;
-}
-
+/* 512-byte frames pushed until one lands in the guard page below the stack. */
 static void overflow_stack(void *arg)
 {
     (void)arg;
-    recurse(1000000);
+    __asm__ volatile("mov x10, sp\n str x10, %[sp0]\n adr x9, 2f\n str x9, %[pc]\n"
+                     "1: sub sp, sp, #512\n"
+                     "2: str xzr, [sp]\n"
+                     "   b 1b\n"
+                     : [pc] "=m"(fault_pc), [sp0] "=m"(fault_sp0)
+                     :
+                     : "x9", "x10", "memory");
 }
 
 static void undefined_instruction(void *arg)
 {
     (void)arg;
-    __asm__ volatile("udf #0");
+    __asm__ volatile("adr x9, 1f\n str x9, %[pc]\n"
+                     "1: udf #0\n"
+                     : [pc] "=m"(fault_pc)
+                     :
+                     : "x9", "memory");
 }
 
 static void misaligned_load(void *arg)
@@ -191,32 +206,114 @@ static void misaligned_load(void *arg)
     (void)arg;
     static uint64_t words[2];
     uint32_t v;
+    fault_far = (uint64_t)(uintptr_t)((uint8_t *)words + 1);
     /* SCTLR_EL1.A is set: a misaligned access faults on every core. */
-    __asm__ volatile("ldr %w0, [%1]" : "=r"(v) : "r"((uint8_t *)words + 1) : "memory");
+    __asm__ volatile("adr x9, 1f\n str x9, %[pc]\n"
+                     "1: ldr %w[v], [%[p]]\n"
+                     : [pc] "=m"(fault_pc), [v] "=r"(v)
+                     : [p] "r"(fault_far)
+                     : "x9", "memory");
 }
+
+/* The bystander shares the faulting processes' core: it counts its loops
+ * and answers each ping with value + 1; value 0 ends it. */
+struct ping {
+    pid_t from;
+    uint32_t value;
+};
+static uint64_t bystander_loops;
+
+static void bystander(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        struct ping m;
+        int n = receive(NULL, NULL, &m, sizeof m, 1, NULL);
+        __atomic_fetch_add(&bystander_loops, 1, __ATOMIC_RELAXED); /* a count */
+        if (n != (int)sizeof m)
+            continue;
+        if (!m.value)
+            return;
+        uint32_t answer = m.value + 1;
+        send(m.from, &answer, sizeof answer);
+    }
+}
+
+static bool is_from(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)d;
+    return i->kind == MSG_USER && l == 4 && i->from == *(pid_t *)ctx;
+}
+
+/* The bystander ran on since `loops_before` and answers a ping now. */
+static bool bystander_lives(pid_t by, uint64_t loops_before, uint32_t value, const char *after)
+{
+    struct ping m = {self(), value};
+    TEST_ASSERT(send(by, &m, sizeof m) == 0, "after %s: send to the bystander failed", after);
+    uint32_t answer = 0;
+    TEST_ASSERT(receive(is_from, &by, &answer, sizeof answer, WAIT_MS, NULL) == 4,
+                "after %s: the bystander did not answer", after);
+    TEST_ASSERT(answer == value + 1, "after %s: the bystander answered %u to %u", after, answer, value);
+    uint64_t loops = __atomic_load_n(&bystander_loops, __ATOMIC_RELAXED);
+    TEST_ASSERT(loops > loops_before, "after %s: the bystander stopped looping (%lu)", after, (unsigned long)loops);
+    return true;
+}
+
+enum far_check { FAR_EXACT, FAR_IN_GUARD, FAR_NONE /* ESR class 0 sets no FAR: the reason says 0 */ };
 
 IMAGE_TEST(messages, faults_kill_only_their_process)
 {
     static const struct {
         proc_fn fn;
         uint16_t class;
+        enum far_check far;
         const char *what;
     } faults[] = {
-        {null_deref, 0x25, "NULL dereference"},
-        {overflow_stack, 0x25, "stack overflow"},
-        {undefined_instruction, 0x00, "undefined instruction"},
-        {misaligned_load, 0x25, "misaligned access"},
+        {null_deref, 0x25, FAR_EXACT, "NULL dereference"},
+        {overflow_stack, 0x25, FAR_IN_GUARD, "stack overflow"},
+        {undefined_instruction, 0x00, FAR_NONE, "undefined instruction"},
+        {misaligned_load, 0x25, FAR_EXACT, "misaligned access"},
     };
+    int core = (int)(cpus_possible > 1 ? cpus_possible - 1 : 0);
+    uint64_t by_ref;
+    bystander_loops = 0;
+    pid_t by = spawn_monitored(bystander, NULL, core, PRIO_NORMAL, &by_ref);
+    TEST_ASSERT(by, "bystander spawn failed");
+    if (!bystander_lives(by, 0, 1, "start"))
+        return false; /* it gave the reason */
     for (unsigned i = 0; i < sizeof faults / sizeof faults[0]; i++) {
-        uint64_t ref;
-        pid_t pid = spawn_monitored(faults[i].fn, NULL, -1, PRIO_NORMAL, &ref);
+        fault_pc = fault_far = fault_sp0 = 0;
+        uint64_t ref, loops = __atomic_load_n(&bystander_loops, __ATOMIC_RELAXED);
+        pid_t pid = spawn_monitored(faults[i].fn, NULL, core, PRIO_NORMAL, &ref);
         TEST_ASSERT(pid, "spawn failed");
         struct exit_reason why;
         TEST_ASSERT(wait_down(ref, &why), "%s: no DOWN", faults[i].what);
         TEST_ASSERT(why.kind == EXIT_FAULT, "%s: reason %s", faults[i].what, exit_kind_name(why.kind));
         TEST_ASSERT(why.class == faults[i].class, "%s: class %#x, expected %#x", faults[i].what, why.class,
                     faults[i].class);
+        TEST_ASSERT(fault_pc && why.pc == fault_pc, "%s: pc %#lx, the faulting instruction is at %#lx",
+                    faults[i].what, (unsigned long)why.pc, (unsigned long)fault_pc);
+        if (faults[i].far == FAR_EXACT)
+            TEST_ASSERT(why.value == fault_far, "%s: address %#lx, the access was to %#lx", faults[i].what,
+                        (unsigned long)why.value, (unsigned long)fault_far);
+        if (faults[i].far == FAR_NONE)
+            TEST_ASSERT(why.value == 0, "%s: address %#lx given for a fault with none", faults[i].what,
+                        (unsigned long)why.value);
+        if (faults[i].far == FAR_IN_GUARD) {
+            /* The first frame below the stack's lowest page: within 512 bytes under a page boundary. */
+            uint64_t below = fault_sp0 - why.value;
+            TEST_ASSERT(why.value < fault_sp0 && below % 512 == 0 && below <= DEFAULT_STACK_SIZE + 512 &&
+                            (why.value & 4095) >= 4096 - 512,
+                        "%s: address %#lx is not the first frame below the stack (started at sp %#lx)",
+                        faults[i].what, (unsigned long)why.value, (unsigned long)fault_sp0);
+        }
+        if (!bystander_lives(by, loops, 10 + i, faults[i].what))
+            return false;
     }
+    struct ping stop = {self(), 0};
+    send(by, &stop, sizeof stop);
+    struct exit_reason why;
+    TEST_ASSERT(wait_down(by_ref, &why) && why.kind == EXIT_NORMAL, "the bystander did not end normally");
     /* And the system carries on. */
     uint64_t ref;
     TEST_ASSERT(spawn_monitored(quick_exit, NULL, -1, PRIO_NORMAL, &ref) && wait_down(ref, NULL), "spawn after faults failed");

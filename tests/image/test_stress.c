@@ -7,6 +7,7 @@
 #include <psci/psci.h>
 #include <sched/sched.h>
 #include <tests/image/harness.h>
+#include <tests/image/proc_helpers.h>
 
 #define WORKERS_PER_CORE 4
 #define MAX_WORKERS (64 * WORKERS_PER_CORE)
@@ -211,21 +212,79 @@ IMAGE_TEST_EXPLICIT(big, hundred_thousand_processes)
     return true;
 }
 
-/* When memory runs out, spawn says so and nothing breaks. */
+/* When memory runs out, spawn says so and nothing breaks: once what was
+ * spawned has ended, spawning works again (as many as before, the memory is
+ * reused) and a fresh process answers a message. */
+#define OOM_MAX 200000
+
+static void echo_once(void *arg)
+{
+    pid_t parent = *(pid_t *)arg;
+    uint32_t v;
+    if (receive(NULL, NULL, &v, sizeof v, WAIT_MS, NULL) == 4) {
+        v++;
+        send(parent, &v, sizeof v);
+    }
+}
+
+static bool is_user(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)d, (void)l, (void)ctx;
+    return i->kind == MSG_USER;
+}
+
+/* Kill pids[0..n) and wait until none is alive; false on timeout. (Not by
+ * message: with memory gone, a send has no block to copy into.) */
+static bool kill_all(const pid_t *pids, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        kill(pids[i]);
+    uint64_t end = timer_now() + timer_ns_to_ticks(WAIT_MS * 1000000ULL);
+    for (uint32_t i = 0; i < n; i++)
+        while (is_alive(pids[i]))
+            if (timer_now() > end)
+                return false;
+            else
+                sleep_ms(1);
+    return true;
+}
+
 IMAGE_TEST_EXPLICIT(big, spawn_until_memory_runs_out)
 {
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
     o.stack_size = MAX_STACK_SIZE;
     uint32_t made = 0;
-    static pid_t pids[200000];
-    while (made < 200000 && (pids[made] = spawn_opt(wait_for_stop, NULL, &o, NULL)))
+    static pid_t pids[OOM_MAX];
+    while (made < OOM_MAX && (pids[made] = spawn_opt(wait_for_stop, NULL, &o, NULL)))
         made++;
     kprintf("big: spawn failed after %u processes: %s\n", made, spawn_error());
-    TEST_ASSERT(made > 0 && made < 200000, "made %u", made);
+    TEST_ASSERT(made > 0 && made < OOM_MAX, "made %u", made);
     TEST_ASSERT(spawn_error() && spawn_error()[0], "no reason");
-    for (uint32_t i = 0; i < made; i++) {
-        uint32_t stop = 1;
-        send(pids[i], &stop, sizeof stop);
-    }
+    TEST_ASSERT(kill_all(pids, made), "the %u processes did not all end", made);
+    /* The same again: their memory must come back for new processes. */
+    uint32_t again = 0;
+    while (again < made && (pids[again] = spawn_opt(wait_for_stop, NULL, &o, NULL)))
+        again++;
+    kprintf("big: after they ended, %u of %u spawned again%s%s\n", again, made, again < made ? ": " : "",
+            again < made ? spawn_error() : "");
+    TEST_ASSERT(again == made, "after %u processes ended, only %u could be spawned again: %s", made, again,
+                spawn_error());
+    TEST_ASSERT(kill_all(pids, again), "the %u respawned processes did not all end", again);
+    /* A fresh process answers. */
+    static pid_t me;
+    me = self();
+    uint64_t ref;
+    struct spawn_opts fresh = SPAWN_OPTS_DEFAULT;
+    fresh.monitor = true;
+    pid_t echo = spawn_opt(echo_once, &me, &fresh, &ref);
+    TEST_ASSERT(echo, "spawn after memory ran out failed: %s", spawn_error());
+    uint32_t v = 41, answer = 0;
+    TEST_ASSERT(send(echo, &v, sizeof v) == 0, "send failed");
+    TEST_ASSERT(receive(is_user, NULL, &answer, sizeof answer, WAIT_MS, NULL) == 4 && answer == 42,
+                "no answer (%u) from a fresh process", answer);
+    struct msg_info info;
+    TEST_ASSERT(receive(msg_is_down, &ref, NULL, 0, WAIT_MS, &info) != RECEIVE_TIMEOUT &&
+                    info.reason.kind == EXIT_NORMAL,
+                "the fresh process did not end normally");
     return true;
 }

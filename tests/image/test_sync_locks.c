@@ -1,7 +1,9 @@
 /* Locks on every core: a shared counter guarded by each lock kind is exact
- * after N cores x M increments; the ticket lock hands over in order; lockstat
- * counts what happened. */
+ * after N cores x M increments; the ticket lock serves in the order tickets
+ * were drawn, and a test-and-set lock fails that check; lockstat counts what
+ * happened. */
 #include <stddef.h>
+#include <string.h>
 
 #include <arch/atomic.h>
 #include <arch/cpu.h>
@@ -143,38 +145,192 @@ IMAGE_TEST(sync, rwlock_readers_see_whole_writes)
     return true;
 }
 
-/* Fairness: the ticket lock serves tickets strictly in order (each holder
- * finds owner = the previous holder's + 1), and a new ticket never finds more
- * than (cores - 1) ahead of it: so no core waits more than cores - 1
- * handovers, however the host schedules the vCPUs. */
-#define FAIRNESS_ROUNDS 1000
-static uint32_t order_breaks, served;
-static uint16_t last_served;
+/* Fairness, checked from the outside: each acquisition logs, inside the
+ * critical section, the ticket its lock call drew and its core, so the log is
+ * the order of service. A FIFO lock serves the tickets in the order drawn,
+ * and no waiter is overtaken (served after a ticket drawn later than its own)
+ * more than cores - 1 times. A test-and-set lock, where whoever's exchange
+ * lands first wins, does neither (fairness_check_rejects_test_and_set). */
+#define FAIRNESS_LOG 8192 /* acquisitions logged per run: 1000 rounds on up to 8 cores */
+#define FAIRNESS_ROUNDS_MAX 1000
+
+struct fair_lock {
+    const char *name;
+    uint16_t (*acquire)(void); /* returns the ticket it drew */
+    void (*release)(void);
+};
+
+struct service {
+    uint16_t ticket;
+    uint16_t cpu;
+};
+
+static struct service service_log[FAIRNESS_LOG];
+static uint32_t services;         /* guarded by the lock under test */
+static uint32_t fairness_rounds;
+static const struct fair_lock *fair_lock_under_test;
+
+static void log_service(uint16_t ticket)
+{
+    if (services < FAIRNESS_LOG)
+        service_log[services] = (struct service){ticket, (uint16_t)this_cpu_id()};
+    services++;
+}
 
 static void fairness(void *arg)
 {
     (void)arg;
-    for (uint32_t i = 0; i < FAIRNESS_ROUNDS; i++) {
-        spin_lock(&ticket);
-        uint16_t mine = ticket.owner; /* the ticket being served is ours */
-        if (served++ && mine != (uint16_t)(last_served + 1))
-            order_breaks++;
-        last_served = mine;
-        spin_unlock(&ticket);
+    const struct fair_lock *l = fair_lock_under_test;
+    for (uint32_t i = 0; i < fairness_rounds; i++) {
+        uint16_t mine = l->acquire();
+        log_service(mine);
+        l->release();
     }
 }
+
+struct fairness_verdict {
+    uint32_t bad_tickets;     /* drawn twice, or outside the range handed out */
+    uint32_t out_of_order;    /* handovers to other than the next ticket */
+    uint32_t first_break;     /* service index of the first of them */
+    uint32_t worst_overtaken; /* most later tickets served ahead of one waiter */
+    uint32_t worst_cpu;
+};
+
+/* served[]: a Fenwick tree over ticket ranks, counting the ranks served so far. */
+static uint16_t served_tree[FAIRNESS_LOG + 1];
+
+static uint32_t served_below(uint32_t rank)
+{
+    uint32_t n = 0;
+    for (uint32_t i = rank; i; i -= i & -i)
+        n += served_tree[i];
+    return n;
+}
+
+static void mark_served(uint32_t rank, uint32_t count)
+{
+    for (uint32_t i = rank + 1; i <= count; i += i & -i)
+        served_tree[i]++;
+}
+
+/* Judge a log of `count` services whose tickets were drawn from `base` on. */
+static struct fairness_verdict judge_fairness(const struct service *log, uint32_t count, uint16_t base)
+{
+    struct fairness_verdict v = {0, 0, 0, 0, 0};
+    memset(served_tree, 0, sizeof served_tree);
+    uint32_t served = 0, prev = UINT32_MAX;
+    for (uint32_t k = 0; k < count; k++) {
+        uint32_t rank = (uint16_t)(log[k].ticket - base);
+        if (rank >= count || served_below(rank + 1) != served_below(rank)) {
+            v.bad_tickets++;
+            continue;
+        }
+        if (rank != prev + 1 && !v.out_of_order++)
+            v.first_break = k;
+        prev = rank;
+        uint32_t overtaken = served - served_below(rank); /* served before it, drawn after it */
+        if (overtaken > v.worst_overtaken) {
+            v.worst_overtaken = overtaken;
+            v.worst_cpu = log[k].cpu;
+        }
+        mark_served(rank, count);
+        served++;
+    }
+    return v;
+}
+
+static void fairness_report(const char *name, const struct fairness_verdict *v, uint32_t n)
+{
+    kprintf("sync: %s: %u services on %u cores: %u out of ticket order, a waiter overtaken at most %u times "
+            "(cpu%u), %u bad tickets\n",
+            name, services, n, v->out_of_order, v->worst_overtaken, v->worst_cpu, v->bad_tickets);
+}
+
+static uint16_t ticket_acquire(void) { return spin_lock_ticket(&ticket); }
+static void ticket_release(void) { spin_unlock(&ticket); }
+static const struct fair_lock ticket_lock_kind = {"ticket lock", ticket_acquire, ticket_release};
 
 IMAGE_TEST(sync, ticket_fairness_bounded)
 {
     uint32_t n = cpus_online_count();
-    order_breaks = served = 0;
-    ticket.max_ahead = 0;
+    fairness_rounds = FAIRNESS_LOG / n < FAIRNESS_ROUNDS_MAX ? FAIRNESS_LOG / n : FAIRNESS_ROUNDS_MAX;
+    fair_lock_under_test = &ticket_lock_kind;
+    services = 0;
+    uint16_t base = ticket.next; /* the lock is free: the first ticket the run draws */
     TEST_ASSERT(run_on_every_core(fairness, NULL, RUN_TIMEOUT_MS), "cores did not finish");
-    kprintf("sync: ticket lock: longest queue ahead of a new ticket %u with %u cores; %u handovers\n",
-            ticket.max_ahead, n, served);
-    TEST_ASSERT(served == n * FAIRNESS_ROUNDS, "%u handovers", served);
-    TEST_ASSERT(order_breaks == 0, "%u handovers out of ticket order", order_breaks);
-    TEST_ASSERT(ticket.max_ahead <= n - 1, "a ticket found %u ahead with %u cores", ticket.max_ahead, n);
+    TEST_ASSERT(services == n * fairness_rounds, "%u services of %u", services, n * fairness_rounds);
+    struct fairness_verdict v = judge_fairness(service_log, services, base);
+    fairness_report(ticket_lock_kind.name, &v, n);
+    TEST_ASSERT(v.bad_tickets == 0, "%u tickets drawn twice or out of range", v.bad_tickets);
+    TEST_ASSERT(v.out_of_order == 0, "%u handovers out of ticket order, the first at service %u (ticket %u)",
+                v.out_of_order, v.first_break, service_log[v.first_break].ticket);
+    TEST_ASSERT(v.worst_overtaken <= n - 1, "cpu%u was overtaken %u times while waiting (%u cores)", v.worst_cpu,
+                v.worst_overtaken, n);
+    return true;
+}
+
+/* The check has teeth: a test-and-set lock, its tickets only the order of
+ * arrival, under a schedule it allows (a waiter slow to retry, as a
+ * descheduled vCPU is): cpu0 takes the lock, then cpu1 arrives and waits,
+ * cpu0 releases and takes it again n times before cpu1's exchange comes round.
+ * The gate stands for cpu1's slowness, so the run is deterministic. */
+static uint32_t tas_word, tas_arrivals, tas_gate, tas_held;
+
+static uint16_t tas_acquire(void)
+{
+    uint16_t ticket = (uint16_t)atomic32_fetch_add(&tas_arrivals, 1); /* fully ordered: arrival before trying */
+    if (this_cpu_id() == 1)
+        while (!load_acquire(&tas_gate)) /* acquire: pairs with cpu0's release of the gate */
+            cpu_relax();
+    while (atomic32_xchg_acquire(&tas_word, 1)) /* acquire: the section after taking it */
+        cpu_relax();
+    return ticket;
+}
+
+static void tas_release(void) { store_release(&tas_word, 0); /* release: the section before the lock is free */ }
+
+static void unfair_schedule(void *arg)
+{
+    uint32_t n = *(uint32_t *)arg;
+    if (this_cpu_id() == 1) {
+        while (!load_acquire(&tas_held)) /* acquire: pairs with cpu0's release once it holds the lock */
+            cpu_relax();
+        uint16_t mine = tas_acquire();
+        log_service(mine);
+        tas_release();
+        return;
+    }
+    if (this_cpu_id() != 0)
+        return;
+    uint16_t first = tas_acquire();
+    store_release(&tas_held, 1); /* release: our arrival (ticket 0) comes before cpu1's */
+    while (load_acquire(&tas_arrivals) < 2) /* acquire: cpu1's arrival (a full RMW) is done */
+        cpu_relax();
+    log_service(first);
+    tas_release();
+    for (uint32_t i = 0; i < n; i++) {
+        uint16_t again = tas_acquire();
+        log_service(again);
+        tas_release();
+    }
+    store_release(&tas_gate, 1); /* release: our services are logged before cpu1 logs its own */
+}
+
+IMAGE_TEST(sync, fairness_check_rejects_test_and_set)
+{
+    uint32_t n = cpus_online_count();
+    if (n < 2)
+        TEST_SKIP("one core: no waiter to overtake");
+    tas_word = tas_arrivals = tas_gate = tas_held = 0;
+    services = 0;
+    TEST_ASSERT(run_on_every_core(unfair_schedule, &n, RUN_TIMEOUT_MS), "cores did not finish");
+    TEST_ASSERT(services == n + 2, "%u services of %u", services, n + 2);
+    struct fairness_verdict v = judge_fairness(service_log, services, 0);
+    fairness_report("test-and-set lock", &v, n);
+    TEST_ASSERT(v.bad_tickets == 0, "%u bad tickets in a scripted run", v.bad_tickets);
+    TEST_ASSERT(v.out_of_order > 0, "the check saw an overtaking test-and-set lock serve in ticket order");
+    TEST_ASSERT(v.worst_overtaken == n && v.worst_cpu == 1,
+                "the check saw cpu%u overtaken %u times; cpu1 was, %u times", v.worst_cpu, v.worst_overtaken, n);
     return true;
 }
 

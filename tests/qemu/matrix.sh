@@ -21,6 +21,10 @@ $run virt-cortex-a53     --suite --cpu cortex-a53 --append test --timeout $T
 $run virt-cpu-max        --suite --cpu max --append test --timeout $T
 $run virt-128M           --suite --mem 128M --append test --timeout $T
 $run virt-2G             --suite --mem 2G --append test --timeout $T
+# Where time is exact (-icount shift=0: one instruction is one ns of virtual
+# time), a deadline fires within microseconds on every core (test=icount is
+# named-only: without -icount it cannot hold).
+$run virt-icount-timer   --suite --append test=timer,icount --timeout $T -- -icount shift=0
 
 # Console input arrives by the UART's receive interrupt.
 $run console-receive --suite --append test=console --input armada-rx --timeout $T

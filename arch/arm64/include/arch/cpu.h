@@ -23,6 +23,7 @@ struct percpu {
      * is reported in full, then execution resumes after the faulting instruction. */
     uint32_t fault_skip;
     uint32_t faults_recovered;
+    uint64_t skipped_esr, skipped_far, skipped_elr; /* the last exception fault_skip survived */
 } __attribute__((aligned(CACHE_LINE)));
 
 extern struct percpu percpu_areas[MAX_CPUS];
