@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The scheduler's QEMU runs beyond the main matrix (which runs every suite,
-# sched and messages included): memory limits and the shared-queue mode.
+# sched and messages included): memory limits, exact slices under -icount,
+# the shell, and the shared-queue mode.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 run=tests/qemu/qemu-run.sh
@@ -18,5 +19,9 @@ $run shell-commands --timeout $T \
     --expect 'cpu3 is offline' --expect 'cpu3: offline' --expect '3 of 4 core\(s\) online' --expect 'cpu3 is online' \
     --expect 'switches +reductions' --expect 'cpu3 +[0-9]+% \[' --expect '[0-9]+ process\(es\)' \
     --expect 'trace of cpu1' --expect 'runqueue' --expect 'bogus: unknown command' --expect '^1 passed, 0 failed, 0 skipped$' --expect 'powering off'
+# Slices exactly, under -icount shift=0 (one instruction per ns: no host in
+# the timing): CONTEXT_REDS reductions a turn, 2 ms for code without
+# reduction points.
+$run sched-slices-icount --suite --smp 2 --append test=icount --timeout $T -- -icount shift=0
 # sched=global: the whole in-image suite with one shared run queue.
 $run sched-global-queue --suite --append "test sched=global" --timeout $T
