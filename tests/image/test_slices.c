@@ -144,8 +144,9 @@ static bool spinner_turns(bool exact)
     if (exact)
         TEST_ASSERT(on_time == 2 * TURNS, "turns of %lu to %lu us, expected %u to %u", (unsigned long)shortest,
                     (unsigned long)longest, low, high);
-    else /* a descheduled vCPU splits or stretches some turns (a third of them on a loaded 2-core host) */
-        TEST_ASSERT(on_time * 4 >= 2 * TURNS, "only %u of %u turns took %u-%u us (shortest %lu, longest %lu)", on_time,
+    else /* a descheduled vCPU splits or stretches turns: two thirds of them on a 2-core host at load 60;
+          * a slice off by a tenth leaves none in range */
+        TEST_ASSERT(on_time * 6 >= 2 * TURNS, "only %u of %u turns took %u-%u us (shortest %lu, longest %lu)", on_time,
                     2 * TURNS, low, high, (unsigned long)shortest, (unsigned long)longest);
     return true;
 }
