@@ -31,6 +31,16 @@ static uint64_t reschedule_ipis_taken_except(uint32_t except)
     return n;
 }
 
+/* Quiet: every other online core sleeps, so every IPI sent to one before
+ * has been taken. (Nothing else runs in these tests to send more.) */
+static bool all_others_sleep(uint32_t me)
+{
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        if (cpu != me && cpu_is_online(cpu) && !sched_core_sleeping(cpu))
+            return false;
+    return true;
+}
+
 static bool another_core_sleeps(uint32_t me)
 {
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
@@ -62,6 +72,9 @@ static void busy_spawner(void *arg)
     pid_t test = *(pid_t *)arg;
     uint32_t me = this_cpu_id();
     struct sched_counters *n = &sched_cores[me].count;
+    uint64_t quiet = deadline_in_ms(WAIT_MS);
+    while (!all_others_sleep(me) && timer_now() < quiet)
+        cpu_relax();
     uint64_t wakeups = n->ipi_wakeups, no_ipi = n->wakeups_no_ipi, taken = reschedule_ipis_taken_except(me);
     struct spawner_report r = {.bad_round = ROUNDS};
     for (uint32_t i = 0; i < ROUNDS; i++) {
@@ -109,11 +122,13 @@ IMAGE_TEST(sched, busy_core_wakes_an_idle_one)
 }
 
 /* --- no IPI for an awake core, exactly one for a sleeping one --- */
-static uint32_t keep_busy_stop;
+static uint32_t keep_busy_stop, keep_busy_running;
 
 static void keep_busy(void *arg)
 {
     (void)arg;
+    /* Relaxed: a flag the test polls; it orders nothing else. */
+    __atomic_store_n(&keep_busy_running, 1, __ATOMIC_RELAXED);
     /* Acquire: pairs with the test's release. */
     while (!__atomic_load_n(&keep_busy_stop, __ATOMIC_ACQUIRE))
         reduce(10);
@@ -176,7 +191,11 @@ IMAGE_TEST(sched, ipi_only_to_a_sleeping_core)
     pid_t echo = spawn_monitored(echo_forever, NULL, (int)target, PRIO_NORMAL, &echo_ref);
     TEST_ASSERT(echo, "spawn: %s", spawn_error());
     __atomic_store_n(&keep_busy_stop, 0, __ATOMIC_RELAXED);
+    __atomic_store_n(&keep_busy_running, 0, __ATOMIC_RELAXED);
     TEST_ASSERT(spawn_monitored(keep_busy, NULL, (int)target, PRIO_NORMAL, &busy_ref), "spawn: %s", spawn_error());
+    uint64_t end = deadline_in_ms(WAIT_MS);
+    while (!__atomic_load_n(&keep_busy_running, __ATOMIC_RELAXED) && timer_now() < end)
+        cpu_relax(); /* once it runs, the IPI its spawn sent has been taken */
     struct wake_counts awake, asleep;
     bool ok = ping_rounds(echo, target, false, &awake);
     /* Release: pairs with keep_busy's acquire. */
