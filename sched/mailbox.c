@@ -227,11 +227,14 @@ void timeout_cancel(struct proc *p)
         uint32_t cpu = __atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE);
         if (cpu == NO_TIMEOUT)
             return; /* never armed, already cancelled, or fired */
-        if (cpu == this_cpu_id()) {
+        /* Masked: preempted and moved between the check and the removal,
+         * we would remove it from another core's queue, where it is not. */
+        uint64_t flags = irq_save();
+        bool here = cpu == this_cpu_id();
+        if (here)
             timer_event_remove(&p->timeout);
-            break;
-        }
-        if (smp_call_function_single(cpu, remove_timeout_here, p, true) == 0)
+        irq_restore(flags);
+        if (here || smp_call_function_single(cpu, remove_timeout_here, p, true) == 0)
             break;
         /* That core is offline, and the event had not fired (that would
          * have said NO_TIMEOUT): it is handing its timers to another core
