@@ -240,8 +240,10 @@ void timeout_cancel(struct proc *p)
          * have said NO_TIMEOUT): it is handing its timers to another core
          * (hotplug.c), which sets timeout_cpu before it re-queues the event.
          * Wait for the new owner, then cancel there; cancelling nowhere would
-         * let the event sit in two cores' lists once we re-arm it. */
-        cpu_relax();
+         * let the event sit in two cores' lists once we re-arm it. The move
+         * is a cross-call, perhaps to us, and we may have interrupts masked
+         * (dying in proc_die): serve it while we wait. */
+        xcall_run_pending();
     }
     WRITE_ONCE(p->timeout_cpu, NO_TIMEOUT);
 }
