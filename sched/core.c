@@ -518,6 +518,9 @@ void sched_init(void)
 
 bool sched_global_queue(void) { return global_mode; }
 
+/* Relaxed: a snapshot of the hint, as wake_an_idle_core reads it. */
+bool sched_core_sleeping(uint32_t cpu) { return __atomic_load_n(&idle_cores, __ATOMIC_RELAXED) >> cpu & 1; }
+
 bool sched_is_running(void) { return __atomic_load_n(&sched_running, __ATOMIC_ACQUIRE); }
 
 pid_t self(void) { return current_proc()->pid; }

@@ -2,7 +2,8 @@
  * A core going offline (smp_cpu_down -> cpu_die, on that core, from its idle
  * loop, already marked offline) hands its work on before PSCI CPU_OFF:
  * - its queued processes go to the other online cores, round robin; a
- *   process pinned to it is unpinned, moved, and told (MSG_CPU_DOWN);
+ *   process pinned to it, queued or waiting, is unpinned, moved, and told
+ *   (MSG_CPU_DOWN);
  * - its timer events (receive timeouts of processes that waited here) are
  *   re-queued on another core, so no timeout is lost.
  * An enqueue that raced with the offline mark can still land here: other
@@ -53,6 +54,30 @@ static void sched_cpu_down(uint32_t cpu)
         }
         p->core = to;
         enqueue(p);
+        moved++;
+    }
+    /* Pinned processes not in the queue: waiting for a message or sleeping.
+     * Wake each as a message would, by winning WAITING -> RUNNABLE: that
+     * makes it ours (in no queue, so its pin may change), then unpin, tell
+     * and queue it elsewhere. (One woken by another core while this one was
+     * going offline runs there already, still pinned here, until it waits
+     * again: such a window is left alone.) */
+    for (uint32_t i = 0;; i++) {
+        struct proc *p = proc_by_index(i);
+        if (!p)
+            break;
+        uint8_t waiting = PROC_WAITING;
+        /* Acq_rel, as proc_wake: one waker wins; what p did before it waited is visible here. */
+        if (READ_ONCE(p->pinned) != (int32_t)cpu ||
+            !__atomic_compare_exchange_n(&p->state, &waiting, PROC_RUNNABLE, false, __ATOMIC_ACQ_REL,
+                                         __ATOMIC_RELAXED))
+            continue;
+        to = next_online(to);
+        p->pinned = -1;
+        p->core = to;
+        send_signal(p->pid, 0, MSG_CPU_DOWN, cpu, NULL);
+        enqueue(p);
+        unpinned++;
         moved++;
     }
     struct timer_event *ev = timer_events_take_all();

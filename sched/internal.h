@@ -144,6 +144,7 @@ void sched_switch_out(bool requeue); /* current stops running; IRQs off */
 void enqueue(struct proc *p);        /* make p runnable on its core (IPI if idle) */
 void proc_wake(struct proc *p);      /* WAITING -> RUNNABLE, from anywhere */
 void sched_finish_switch(void);
+bool sched_core_sleeping(uint32_t cpu); /* its idle bit is set: a wakeup for it sends an IPI (tests) */
 
 /* runqueue.c */
 void rq_push(struct runqueue *rq, struct proc *p);

@@ -199,6 +199,10 @@ static void timeout_fired(void *arg)
     struct proc *p = arg;
     p->timed_out = 1;
     proc_wake(p);
+    /* Release: the stores above come before a canceller that sees the event
+     * done (timeout_cancel); it may then re-arm at once. Also what tells it
+     * so when this core has since gone offline. */
+    __atomic_store_n(&p->timeout_cpu, NO_TIMEOUT, __ATOMIC_RELEASE);
 }
 
 /* A timer event moved to `cpu` (its old core went offline): if it is a
@@ -219,20 +223,27 @@ static void remove_timeout_here(void *arg) { timer_event_remove(&((struct proc *
 void timeout_cancel(struct proc *p)
 {
     for (;;) {
-        uint32_t cpu = READ_ONCE(p->timeout_cpu);
+        /* Acquire: pairs with timeout_fired's release. */
+        uint32_t cpu = __atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE);
         if (cpu == NO_TIMEOUT)
-            return; /* never armed, or already cancelled */
-        if (cpu == this_cpu_id()) {
+            return; /* never armed, already cancelled, or fired */
+        /* Masked: preempted and moved between the check and the removal,
+         * we would remove it from another core's queue, where it is not. */
+        uint64_t flags = irq_save();
+        bool here = cpu == this_cpu_id();
+        if (here)
             timer_event_remove(&p->timeout);
+        irq_restore(flags);
+        if (here || smp_call_function_single(cpu, remove_timeout_here, p, true) == 0)
             break;
-        }
-        if (smp_call_function_single(cpu, remove_timeout_here, p, true) == 0)
-            break;
-        /* That core is offline: it is handing its timers to another core
+        /* That core is offline, and the event had not fired (that would
+         * have said NO_TIMEOUT): it is handing its timers to another core
          * (hotplug.c), which sets timeout_cpu before it re-queues the event.
          * Wait for the new owner, then cancel there; cancelling nowhere would
-         * let the event sit in two cores' lists once we re-arm it. */
-        cpu_relax();
+         * let the event sit in two cores' lists once we re-arm it. The move
+         * is a cross-call, perhaps to us, and we may have interrupts masked
+         * (dying in proc_die): serve it while we wait. */
+        xcall_run_pending();
     }
     WRITE_ONCE(p->timeout_cpu, NO_TIMEOUT);
 }

@@ -98,15 +98,25 @@ uint64_t smp_call_function_many(uint64_t mask, xcall_fn fn, void *arg, bool wait
 
 int smp_call_function_single(uint32_t cpu, xcall_fn fn, void *arg, bool wait)
 {
-    if (cpu >= MAX_CPUS || !cpu_is_online(cpu))
+    if (cpu >= MAX_CPUS)
         return -1;
-    if (cpu == this_cpu_id()) {
-        uint64_t flags = irq_save();
+    /* Masked from the check to the queueing: a process preempted and moved
+     * in between would run fn on the wrong core, or queue it to itself. */
+    uint64_t flags = irq_save();
+    uint32_t me = this_cpu_id();
+    if (!cpu_is_online(cpu)) {
+        irq_restore(flags);
+        return -1;
+    }
+    if (cpu == me) {
         fn(arg);
         irq_restore(flags);
         return 0;
     }
-    if (!smp_call_function_many(1UL << cpu, fn, arg, wait))
+    queue_call(me, cpu, fn, arg);
+    ipi_send(cpu, IPI_CALL_FUNCTION); /* its dsb orders the queueing before the SGI */
+    irq_restore(flags);
+    if (wait && !wait_for(me, 1UL << cpu))
         return -1; /* it went offline before running it */
     return 0;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The scheduler's QEMU runs beyond the main matrix (which runs every suite,
-# sched and messages included): memory limits and the shared-queue mode.
+# sched and messages included): memory limits, exact slices under -icount,
+# the shell, and the shared-queue mode.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 run=tests/qemu/qemu-run.sh
@@ -10,13 +11,20 @@ T=${QEMU_TIMEOUT:-300}
 $run sched-100k-processes --suite --mem 1G --append test=big.hundred_thousand_processes --timeout $T
 # Spawning until memory is gone: spawn says why, nothing crashes.
 $run sched-out-of-memory --suite --mem 128M --append test=big.spawn_until_memory_runs_out --timeout $T
-# The console shell under make run's workload: typed commands, one per line.
+# The console shell under make run's workload: typed commands, one per line
+# (spawn ring and ticker, kill ticker twice: the second finds no such name).
 $run shell-commands --timeout $T --prompt '> ' \
-    --input "$(printf 'help\rcpus\rspawn spinner\rkill spinner\rcpu off 3\rcpus\rcpu on 3\rstats\rlockstat\rtop 2\rps\rtrace 1 5\rbogus\rtest smp.boot_core_alive\rpoweroff\r')" \
+    --input "$(printf 'help\rcpus\rspawn spinner\rkill spinner\rcpu off 3\rcpus\rcpu on 3\rstats\rlockstat\rtop 2\rps\rspawn ring\rspawn ticker\rps\rkill ticker\rkill ticker\rps\rtrace 1 5\rbogus\rtest smp.boot_core_alive\rpoweroff\r')" \
     --expect 'armada shell: type help' --expect 'poweroff +power the machine off' \
     --expect 'spawned spinner as <[0-9]+\.[0-9]+>' --expect 'killed <[0-9]+\.[0-9]+>' \
     --expect 'cpu3 is offline' --expect 'cpu3: offline' --expect '3 of 4 core\(s\) online' --expect 'cpu3 is online' \
     --expect 'switches +reductions' --expect 'cpu3 +[0-9]+% \[' --expect '[0-9]+ process\(es\)' \
     --expect 'trace of cpu1' --expect 'runqueue' --expect 'bogus: unknown command' --expect '^1 passed, 0 failed, 0 skipped$' --expect 'powering off'
+# What those commands printed: stats rows, trace events, ps counts (see the script).
+bash tests/qemu/check-shell-log.sh shell-commands 4
+# Slices exactly, under -icount shift=0 (one instruction per ns: no host in
+# the timing): CONTEXT_REDS reductions a turn, 2 ms for code without
+# reduction points.
+$run sched-slices-icount --suite --smp 2 --append test=icount --timeout $T -- -icount shift=0
 # sched=global: the whole in-image suite with one shared run queue.
 $run sched-global-queue --suite --append "test sched=global" --timeout $T

@@ -1,0 +1,160 @@
+/* Slices: a process gets exactly CONTEXT_REDS reductions per slice, and one
+ * that never reaches a reduction point is preempted after 2 ms (SLICE_NS).
+ * Two processes share one core; each keeps its own count of what it got in
+ * each of its turns. Preemption may stop a process between any two
+ * instructions, so the only shared step is one atomic exchange.
+ * Under plain TCG the host's scheduling disturbs wall-clock time, so the
+ * sched.* tests allow what that explains (a turn cut or hidden by a timer
+ * preemption; turns stretched or split by a descheduled vCPU); the icount.*
+ * tests, run under QEMU -icount shift=0 (one instruction per ns,
+ * repeatable), allow nothing. */
+#include <arch/barrier.h>
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <sched/internal.h> /* the core's preemption counter */
+#include <tests/image/harness.h>
+#include <tests/image/proc_helpers.h>
+
+#define SLICE_US 2000          /* SLICE_NS in sched/core.c */
+#define SWITCH_US 50           /* under -icount a turn loses at most this to the switch (a few thousand instructions) */
+#define TCG_SLACK_US 200       /* plain TCG: interrupts arrive late by host timer slack; a turn this far off is on time */
+#define GAP_US 200             /* a jump in time this long: another process had the core */
+#define TURNS 24               /* recorded per process */
+
+static uint32_t core_for_pair(void) { return cpus_possible - 1; }
+
+/* Neither process of a pair starts counting alone. One core: relaxed
+ * atomics, to keep the compiler from caching the flags across switches. */
+static uint32_t pair_started[2], pair_done;
+
+static void pair_gate(uint32_t me, bool may_yield)
+{
+    __atomic_store_n(&pair_started[me], 1, __ATOMIC_RELAXED);
+    while (!__atomic_load_n(&pair_started[!me], __ATOMIC_RELAXED))
+        if (may_yield)
+            yield();
+}
+
+static void pair_reset(void) { pair_started[0] = pair_started[1] = pair_done = 0; }
+
+/* --- CONTEXT_REDS per slice --- */
+static uint32_t slice_owner;
+static uint32_t reds_got[2][TURNS];
+static bool preempted_in[2][TURNS]; /* the core preempted someone while this turn lasted */
+
+static void count_reductions(void *arg)
+{
+    uint32_t me = (uint32_t)(uintptr_t)arg, n = 0, turns = 0;
+    const uint64_t *preemptions = &sched_cores[this_cpu_id()].count.preemptions; /* pinned: our core's */
+    uint64_t at_start = 0;
+    bool counting = false;
+    pair_gate(me, true); /* its last yield leaves a fresh slice */
+    while (__atomic_load_n(&pair_done, __ATOMIC_RELAXED) < 2) {
+        /* One exchange: taking the core over and seeing it changed hands
+         * cannot be told apart by a preemption in between. */
+        if (__atomic_exchange_n(&slice_owner, me + 1, __ATOMIC_RELAXED) != me + 1) {
+            uint64_t now = READ_ONCE(*preemptions); /* bumped by this core's interrupts only */
+            if (counting && turns < TURNS) {
+                preempted_in[me][turns] = now != at_start;
+                reds_got[me][turns++] = n;
+                if (turns == TURNS)
+                    __atomic_fetch_add(&pair_done, 1, __ATOMIC_RELAXED);
+            }
+            n = 0, counting = true, at_start = now;
+        }
+        n++;
+        reduce(1);
+    }
+}
+
+static bool reductions_per_slice(bool exact)
+{
+    uint32_t cpu = core_for_pair();
+    pair_reset();
+    slice_owner = 0;
+    uint64_t preempted = READ_ONCE(sched_cores[cpu].count.preemptions);
+    uint64_t refs[2];
+    for (uint32_t i = 0; i < 2; i++)
+        TEST_ASSERT(spawn_monitored(count_reductions, (void *)(uintptr_t)i, (int)cpu, PRIO_NORMAL, &refs[i]), "spawn");
+    TEST_ASSERT(wait_down(refs[0], NULL) && wait_down(refs[1], NULL), "the counters did not finish");
+    preempted = READ_ONCE(sched_cores[cpu].count.preemptions) - preempted;
+    uint32_t irregular = 0, unexplained = 0, most = 0;
+    for (uint32_t i = 0; i < 2; i++) {
+        for (uint32_t k = 0; k < TURNS; k++) {
+            irregular += reds_got[i][k] != CONTEXT_REDS;
+            unexplained += reds_got[i][k] != CONTEXT_REDS && !preempted_in[i][k];
+            most = reds_got[i][k] > most ? reds_got[i][k] : most;
+        }
+    }
+    kprintf("sched: %u turns on cpu%u: %u of exactly %u reductions (most %u); %lu timer preemption(s)\n", 2 * TURNS,
+            cpu, 2 * TURNS - irregular, CONTEXT_REDS, most, (unsigned long)preempted);
+    if (exact)
+        TEST_ASSERT(irregular == 0 && preempted == 0, "%u turn(s) not of %u reductions (most %u), %lu preemption(s)",
+                    irregular, CONTEXT_REDS, most, (unsigned long)preempted);
+    else /* a preemption cuts a turn short, or (before the other looked) hides the other's turn in this one */
+        TEST_ASSERT(unexplained == 0, "%u turn(s) not of %u reductions (most %u) with no preemption meanwhile",
+                    unexplained, CONTEXT_REDS, most);
+    return true;
+}
+
+IMAGE_TEST(sched, context_reds_per_slice) { return reductions_per_slice(false); }
+IMAGE_TEST_EXPLICIT(icount, context_reds_per_slice_exactly) { return reductions_per_slice(true); }
+
+/* --- 2 ms for code without reduction points --- */
+static uint64_t turn_ticks[2][TURNS];
+
+/* A turn: from the first look at the clock after a gap to the last before
+ * the next one. Only its own clock readings: nothing a preemption can split. */
+static void spin_and_time(void *arg)
+{
+    uint32_t me = (uint32_t)(uintptr_t)arg, turns = 0;
+    pair_gate(me, false); /* no yield: the timer alone hands the core over */
+    uint64_t gap = timer_ns_to_ticks(GAP_US * 1000ULL), first = 0, last = timer_now();
+    bool in_turn = false; /* the turn under way when the gate opened is not a whole one */
+    while (__atomic_load_n(&pair_done, __ATOMIC_RELAXED) < 2) {
+        uint64_t now = timer_now();
+        if (now - last > gap) {
+            if (in_turn && turns < TURNS) {
+                turn_ticks[me][turns++] = last - first;
+                if (turns == TURNS)
+                    __atomic_fetch_add(&pair_done, 1, __ATOMIC_RELAXED);
+            }
+            first = now, in_turn = true;
+        }
+        last = now;
+    }
+}
+
+static bool spinner_turns(bool exact)
+{
+    uint32_t cpu = core_for_pair();
+    pair_reset();
+    uint64_t refs[2];
+    for (uint32_t i = 0; i < 2; i++)
+        TEST_ASSERT(spawn_monitored(spin_and_time, (void *)(uintptr_t)i, (int)cpu, PRIO_NORMAL, &refs[i]), "spawn");
+    TEST_ASSERT(wait_down(refs[0], NULL) && wait_down(refs[1], NULL), "the spinners did not finish");
+    uint32_t low = SLICE_US - (exact ? SWITCH_US : TCG_SLACK_US / 2), high = SLICE_US + (exact ? 0 : TCG_SLACK_US);
+    uint32_t on_time = 0;
+    uint64_t shortest = UINT64_MAX, longest = 0;
+    for (uint32_t i = 0; i < 2; i++) {
+        for (uint32_t k = 0; k < TURNS; k++) {
+            uint64_t us = timer_ticks_to_ns(turn_ticks[i][k]) / 1000;
+            shortest = us < shortest ? us : shortest;
+            longest = us > longest ? us : longest;
+            on_time += us >= low && us <= high;
+        }
+    }
+    kprintf("sched: %u spinner turns on cpu%u: %u of %u-%u us, shortest %lu us, longest %lu us\n", 2 * TURNS, cpu,
+            on_time, low, high, (unsigned long)shortest, (unsigned long)longest);
+    if (exact)
+        TEST_ASSERT(on_time == 2 * TURNS, "turns of %lu to %lu us, expected %u to %u", (unsigned long)shortest,
+                    (unsigned long)longest, low, high);
+    else /* a descheduled vCPU splits or stretches turns: two thirds of them on a 2-core host at load 60;
+          * a slice off by a tenth leaves none in range */
+        TEST_ASSERT(on_time * 6 >= 2 * TURNS, "only %u of %u turns took %u-%u us (shortest %lu, longest %lu)", on_time,
+                    2 * TURNS, low, high, (unsigned long)shortest, (unsigned long)longest);
+    return true;
+}
+
+IMAGE_TEST(sched, spinner_slice_is_2ms) { return spinner_turns(false); }
+IMAGE_TEST_EXPLICIT(icount, spinner_slice_is_2ms_exactly) { return spinner_turns(true); }
