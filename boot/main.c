@@ -14,6 +14,7 @@
 #include <arch/mmu.h>
 #include <arch/timer.h>
 #include <boot/boot.h>
+#include <drivers/bcm2835_pm.h>
 #include <drivers/console.h>
 #include <gic/irq.h>
 #include <mm/page_alloc.h>
@@ -79,6 +80,7 @@ static bool build_page_tables(void)
     for (uint32_t i = 0; i < platform.gic.redist_count; i++)
         err |= map_device(platform.gic.redist[i].base, platform.gic.redist[i].size);
     err |= map_device(platform.console.base, platform.console.size ? platform.console.size : PAGE_SIZE);
+    err |= map_device(platform.pm_watchdog.base, platform.pm_watchdog.size);
     err |= mmu_unmap_page(0); /* NULL faults, even where page 0 is RAM */
     err |= mmu_map_va(MMU_PAGE0_ALIAS, 0, PAGE_SIZE, MMU_NORMAL);
     err |= mmu_unmap_page((uint64_t)boot_stack_guard);
@@ -185,6 +187,7 @@ static void print_boot_log(void)
     } else {
         kprintf("psci: none in the device tree\n");
     }
+    system_off_describe();
     uint64_t f = timer_frequency();
     kprintf("timer: %lu.%03lu MHz, virtual timer PPI INTID %u\n", (unsigned long)(f / 1000000),
             (unsigned long)(f / 1000 % 1000), timer_intid());
@@ -212,6 +215,7 @@ void boot_core_main(void)
     console_smp_ready();
     page_alloc_smp_ready();
     psci_init(&platform);
+    bcm2835_pm_init(&platform.pm_watchdog);
     exception_stop_ipi_install();
     xcall_init();
     if (irq_init_global(&platform) || irq_init_cpu(0))

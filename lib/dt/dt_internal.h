@@ -63,6 +63,7 @@ void dt_read_gic(struct dt_ctx *c);
 void dt_read_timer(struct dt_ctx *c);
 void dt_read_console(struct dt_ctx *c);
 void dt_read_virtio(struct dt_ctx *c);
+void dt_read_pm_watchdog(struct dt_ctx *c);
 
 /* dt_gic.c: decode a node's `interrupts` entry against the GIC we found */
 bool dt_gic_irq(const struct dt_ctx *c, int node, int index, struct platform_irq *out);
