@@ -74,6 +74,7 @@ static bool build_page_tables(void)
     for (uint32_t i = 0; i < platform.gic.redist_count; i++)
         err |= map_device(platform.gic.redist[i].base, platform.gic.redist[i].size);
     err |= map_device(platform.console.base, platform.console.size ? platform.console.size : PAGE_SIZE);
+    err |= map_device(platform.pm_watchdog.base, platform.pm_watchdog.size);
     err |= mmu_unmap_page(0); /* NULL faults, even where page 0 is RAM */
     err |= mmu_map_va(MMU_PAGE0_ALIAS, 0, PAGE_SIZE, MMU_NORMAL);
     err |= mmu_unmap_page((uint64_t)boot_stack_guard);

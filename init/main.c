@@ -17,6 +17,7 @@
 #include <gic/irq.h>
 #include <init/init.h>
 #include <mm/page_alloc.h>
+#include <psci/bcm2835_pm.h>
 #include <psci/psci.h>
 #include <sched/sched.h>
 #include <sync/rcu.h>
@@ -57,6 +58,7 @@ static void print_boot_log(void)
     } else {
         kprintf("psci: none in the device tree\n");
     }
+    system_off_describe();
     uint64_t f = timer_frequency();
     kprintf("timer: %lu.%03lu MHz, virtual timer PPI INTID %u\n", (unsigned long)(f / 1000000),
             (unsigned long)(f / 1000 % 1000), timer_intid());
@@ -85,6 +87,7 @@ static void init_boot_core(void)
     console_smp_ready();
     page_alloc_smp_ready();
     psci_init(&platform);
+    bcm2835_pm_init(&platform.pm_watchdog);
     wire_exception_hooks();
     xcall_init();
     if (irq_init_global(&platform) || irq_init_cpu(0))

@@ -2,6 +2,7 @@
 #include <arch/sysreg.h>
 #include <lib/dt/platform.h>
 #include <lib/print.h>
+#include <psci/bcm2835_pm.h>
 #include <psci/psci.h>
 
 static enum psci_conduit conduit = PSCI_CONDUIT_NONE;
@@ -63,15 +64,33 @@ int64_t psci_affinity_info(uint64_t mpidr) { return psci_call(PSCI_AFFINITY_INFO
 void psci_system_off(void) { psci_call(PSCI_SYSTEM_OFF, 0, 0, 0); }
 void psci_system_reset(void) { psci_call(PSCI_SYSTEM_RESET, 0, 0, 0); }
 
+void system_off_describe(void)
+{
+    const struct platform_pm_watchdog *pm = bcm2835_pm();
+
+    if (psci_available())
+        kprintf("power-off: PSCI SYSTEM_OFF via %s\n", psci_conduit_name());
+    else if (pm)
+        kprintf("power-off: BCM2835 PM watchdog %s at %#lx (reset into the halt partition)\n", pm->path,
+                (unsigned long)pm->base);
+    else
+        kprintf("power-off: none (no PSCI, no PM watchdog): powering off halts\n");
+}
+
+/* PSCI when the DT has it; else a Pi's power-management watchdog. */
 void system_off(void)
 {
     if (psci_available()) {
         psci_system_off();
         kprintf_unlocked("psci: SYSTEM_OFF returned; trying SYSTEM_RESET\n");
         psci_system_reset();
-        kprintf_unlocked("psci: SYSTEM_RESET returned too\n");
+        kprintf_unlocked("psci: SYSTEM_RESET returned too; halted\n");
+    } else if (bcm2835_pm()) {
+        bcm2835_pm_power_off();
+        kprintf_unlocked("bcm2835-pm: the watchdog reset did not come; halted\n");
+    } else {
+        kprintf_unlocked("armada: no way to power off (no PSCI, no PM watchdog); halted\n");
     }
-    kprintf_unlocked("armada: no way to power off (no PSCI); halted\n");
     irq_disable_local();
     for (;;)
         cpu_wfi();

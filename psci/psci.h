@@ -49,7 +49,9 @@ struct platform_cpu;
  * a negative PSCI code (an enable-method we cannot use -> PSCI_NOT_SUPPORTED). */
 int64_t cpu_start(const struct platform_cpu *c, uint32_t cpu, uint64_t entry);
 
-/* Power off (or reset if that is all there is); if neither works, park. */
+/* Power off: PSCI SYSTEM_OFF (SYSTEM_RESET if that returns), else the Pi's
+ * power-management watchdog; if nothing works, say so and park. */
 void system_off(void) __attribute__((noreturn));
+void system_off_describe(void); /* the boot log's "power-off:" line */
 
 #endif

@@ -89,24 +89,18 @@ void dt_read_console(struct dt_ctx *c)
     const void *fdt = c->fdt;
     struct platform_console *con = &c->p->console;
     int node = stdout_node(c);
+    bool fallback = node < 0;
 
-    if (node < 0) {
+    if (fallback) {
         node = first_driven_uart(fdt);
         if (node < 0) {
             dt_error(c->p, "no UART we drive (arm,pl011 / brcm,bcm2835-aux-uart): no console");
             return;
         }
-        /* Its name only: libfdt 1.6.1's fdt_get_path writes outside its buffer
-         * on some damaged trees (found by test_dt_corrupt), and this is one. */
-        int len;
-        const char *name = fdt_get_name(fdt, node, &len);
-        con->path[0] = '/';
-        dt_copy_string(con->path + 1, sizeof(con->path) - 1, name && len > 0 ? name : "?",
-                       name && len > 0 ? (size_t)len : 1);
-        console_problem(c, "console: using ", con->path, sizeof(con->path), ", the first UART we drive");
-    } else if (fdt_get_path(fdt, node, con->path, sizeof(con->path)) < 0) {
-        dt_copy_string(con->path, sizeof(con->path), "?", 1);
     }
+    dt_node_path(fdt, node, con->path, sizeof(con->path));
+    if (fallback)
+        console_problem(c, "console: using ", con->path, sizeof(con->path), ", the first UART we drive");
     if (dt_is_compatible(fdt, node, "arm,pl011")) {
         con->kind = CONSOLE_PL011;
     } else if (dt_is_compatible(fdt, node, "brcm,bcm2835-aux-uart")) {

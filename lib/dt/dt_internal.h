@@ -36,6 +36,7 @@ int dt_find_compatible(const void *fdt, const char *const *compats);
 bool dt_reg_raw(const void *fdt, int node, int index, uint64_t *addr, uint64_t *size);
 bool dt_reg(const void *fdt, int node, int index, uint64_t *addr, uint64_t *size);
 void dt_copy_string(char *dst, size_t dst_size, const char *src, size_t src_len);
+void dt_node_path(const void *fdt, int node, char *buf, size_t size);
 
 /* dt_msg.c: error sentences without stdio */
 struct dt_msg {
@@ -62,6 +63,7 @@ void dt_read_gic(struct dt_ctx *c);
 void dt_read_timer(struct dt_ctx *c);
 void dt_read_console(struct dt_ctx *c);
 void dt_read_virtio(struct dt_ctx *c);
+void dt_read_pm_watchdog(struct dt_ctx *c);
 
 /* dt_gic.c: decode a node's `interrupts` entry against the GIC we found */
 bool dt_gic_irq(const struct dt_ctx *c, int node, int index, struct platform_irq *out);

@@ -138,3 +138,34 @@ void dt_copy_string(char *dst, size_t dst_size, const char *src, size_t src_len)
         memcpy(dst, src, n);
     dst[n] = '\0';
 }
+
+/* The node's full path ("/soc/serial@7e201000"), cut to fit `size`. Built
+ * from checked names instead of fdt_get_path, which on a damaged blob can
+ * step back before the start of its buffer and write there (libfdt 1.6.1,
+ * found by the byte-flip tests). */
+void dt_node_path(const void *fdt, int node, char *buf, size_t size)
+{
+    int chain[DT_MAX_DEPTH], n = 0;
+
+    if (size == 0)
+        return;
+    for (int at = node; at > 0 && n < DT_MAX_DEPTH; at = fdt_parent_offset(fdt, at))
+        chain[n++] = at;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = n - 1; i >= 0; i--) {
+        int name_len;
+        const char *name = fdt_get_name(fdt, chain[i], &name_len);
+        if (!name || name_len < 0) {
+            name = "?";
+            name_len = 1;
+        }
+        if (len + 1 < size)
+            buf[len++] = '/';
+        for (int k = 0; k < name_len && name[k] && len + 1 < size; k++)
+            buf[len++] = name[k];
+        buf[len] = '\0';
+    }
+    if (n == 0 && size > 1)
+        buf[0] = '/', buf[1] = '\0';
+}

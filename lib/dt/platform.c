@@ -114,6 +114,7 @@ int platform_from_dt(struct platform *p, const void *fdt, size_t blob_limit, uin
     dt_read_timer(&c);
     dt_read_console(&c);
     dt_read_virtio(&c);
+    dt_read_pm_watchdog(&c);
 
     for (uint32_t i = 0; i < p->cpu_count; i++)
         if (p->cpus[i].method == CPU_ENABLE_PSCI && !p->psci_present) {

@@ -67,6 +67,12 @@ struct platform_virtio {                    /* one virtio,mmio transport */
     struct platform_irq irq;                /* intid 0 = none */
 };
 
+struct platform_pm_watchdog {               /* BCM2835/BCM2711 power management: reset, power-off */
+    bool present;
+    uint64_t base, size;                    /* its "pm" registers, CPU address after `ranges` */
+    char path[64];                          /* node path, for the boot log */
+};
+
 struct platform {
     char model[64];
     uint64_t dtb_base, dtb_size;
@@ -92,6 +98,7 @@ struct platform {
     struct platform_console console;
     uint32_t virtio_count;                  /* in DT order, usable ones only */
     struct platform_virtio virtio[PLATFORM_MAX_VIRTIO];
+    struct platform_pm_watchdog pm_watchdog;
     char bootargs[PLATFORM_MAX_BOOTARGS];   /* /chosen/bootargs, "" if none */
 
     uint32_t error_count;                   /* problems found; each a complete sentence */

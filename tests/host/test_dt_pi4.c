@@ -66,6 +66,21 @@ static bool pi4_console_is_mini_uart_via_alias(void)
     return true;
 }
 
+/* Linux's binding: three reg entries, the PM registers first, behind /soc ranges. */
+static bool pi4_pm_watchdog_for_power_off(void)
+{
+    int rc;
+    void *blob = test_parse("pi4-like", &p, 0, pi_image, &rc);
+    CHECK(blob);
+    blob_free(blob);
+    CHECK_EQ(rc, PLATFORM_OK);
+    CHECK(p.pm_watchdog.present);
+    CHECK_EQ(p.pm_watchdog.base, 0xfe100000);
+    CHECK_EQ(p.pm_watchdog.size, 0x114);
+    CHECK_STR(p.pm_watchdog.path, "/soc/watchdog@7e100000");
+    return true;
+}
+
 /* DTB placed at 0x2000000; its 0x1000.. bytes round out to whole pages. */
 static bool pi4_usable_memory_carved_exactly(void)
 {
@@ -138,6 +153,7 @@ int main(int argc, char **argv)
     RUN(pi4_spin_table_cpus);
     RUN(pi4_gic400_behind_soc_ranges);
     RUN(pi4_console_is_mini_uart_via_alias);
+    RUN(pi4_pm_watchdog_for_power_off);
     RUN(pi4_usable_memory_carved_exactly);
     RUN(pi4_translate_nested_buses);
     return test_summary();

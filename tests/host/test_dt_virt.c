@@ -101,6 +101,7 @@ static bool virt_console_is_pl011_spi1(void)
     CHECK_EQ(p.console.clock_hz, 24000000);
     CHECK_STR(p.console.path, "/pl011@9000000");
     CHECK_STR(p.bootargs, "");
+    CHECK(!p.pm_watchdog.present); /* virt powers off by PSCI only */
     return true;
 }
 

@@ -22,10 +22,14 @@ $run virt-gicv2-8cpu --suite --machine virt,gic-version=2 --smp 8 --append test=
     --expect 'smp: 8 of 8 core'
 
 # QEMU raspi4b: entry at EL2, 4 x A72, GIC-400, spin-table (QEMU writes the
-# stubs at 0xd8..), no PSCI, so a test run ends halted instead of powered off.
-rpi4=(--machine raspi4b --cpu cortex-a72 --smp 4 --mem 2G --halts --timeout $T)
+# stubs at 0xd8..), no PSCI. A run powers off through the PM watchdog (reset
+# into the halt partition), which QEMU's model turns into a shutdown: QEMU
+# exits 0. No -no-reboot, on purpose: with it a plain reset would exit 0 too;
+# without it a reset reboots the image and the run times out.
+rpi4=(--machine raspi4b --cpu cortex-a72 --smp 4 --mem 2G --timeout $T)
 rpi4_expect=(--expect 'entered at EL2' --expect 'gic: GICv2, GICD 0xff841000, GICC 0xff842000'
-             --expect 'cpu3: MPIDR 0x3 .*started by spin-table' --expect 'smp: 4 of 4 core')
+             --expect 'cpu3: MPIDR 0x3 .*started by spin-table' --expect 'smp: 4 of 4 core'
+             --expect 'power-off: BCM2835 PM watchdog /soc/watchdog@7e100000 at 0xfe100000')
 # (a) Armada's own tree; its console is the PL011, QEMU's first UART.
 $run rpi4-armada-dtb --suite "${rpi4[@]}" "${rpi4_expect[@]}" --dtb build/dts/rpi4.dtb --append test \
     --expect 'console: /soc/serial@7e201000 at 0xfe201000'

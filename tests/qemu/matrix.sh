@@ -10,11 +10,11 @@ T=${QEMU_TIMEOUT:-180}
 # clusters of 4), EL2 entry (smc conduit), three CPU models, 128 MiB and 2 GiB.
 $run virt-gicv3-1cpu     --suite --smp 1 --append test --timeout $T
 $run virt-gicv3-2cpu     --suite --smp 2 --append test --timeout $T
-$run virt-gicv3-4cpu     --suite --smp 4 --append test --timeout $T
+$run virt-gicv3-4cpu     --suite --smp 4 --append test --timeout $T --expect 'power-off: PSCI SYSTEM_OFF via hvc'
 $run virt-gicv3-8cpu-2cl --suite --smp 8,clusters=2,cores=4 --append test --timeout $T
 # 18 cores: Aff1 != 0 from cpu16 on (virt packs 16 per cluster under GICv3);
 # the suites that route by affinity. (sync runs 1-8 cores: matrix-sync.sh.)
-$run virt-gicv3-18cpu    --suite --smp 18 --cpu cortex-a53 --append test=smp,timer,psci,exception,sched --timeout $T
+$run virt-gicv3-18cpu    --suite --smp 18 --cpu cortex-a53 --append test=smp,timer,psci,exception,sched,gic,messages,stress --timeout $T
 $run virt-el2-smc        --suite --machine virt,gic-version=3,virtualization=on --append test --timeout $T \
     --expect 'entered at EL2' --expect 'via smc'
 $run virt-cortex-a53     --suite --cpu cortex-a53 --append test --timeout $T
@@ -47,9 +47,11 @@ $run panic-on-secondary --panic-expected --append test=panic --timeout $T \
 
 # Device trees that lack what a full boot needs: the boot core still comes up
 # and says why.
-$run dt-no-psci --loader-dtb build/dts/virt-no-psci.dtb --timeout $T --stop-on 'halted' \
+# (No PSCI and no PM watchdog either: the one board here with no power-off,
+# so its suite run ends halted, --halts.)
+$run dt-no-psci --suite --halts --loader-dtb build/dts/virt-no-psci.dtb --timeout $T \
     --expect 'no /psci' --expect 'cpu1: .*PSCI CPU_ON failed: NOT_SUPPORTED' \
-    --expect '^1 passed, 0 failed, 0 skipped$' --expect 'no way to power off'
+    --expect 'power-off: none' --expect '^1 passed, 0 failed, 0 skipped$' --expect 'no way to power off'
 # (cpu2's method is unknown: every test but the all-cores one must still pass.)
 $run dt-unknown-enable-method --suite --dtb build/dts/virt-unknown-method.dtb --append test=smp.boot_core_alive,smp.sgi_every_pair,smp.call_function_all_wait,smp.concurrent_cross_calls,timer,exception --timeout $T \
     --expect 'cpu@2.* unknown enable-method "acme,teleport"' \

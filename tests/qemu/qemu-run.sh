@@ -21,7 +21,7 @@
 #                    comes off a disk given after --
 #     --serial-index N  the console is the machine's UART N; the ones before it
 #                    go to null (raspi4b: 0 = PL011, 1 = mini UART)
-#     --halts        the machine has no power-off (raspi4b: no PSCI): with
+#     --halts        the machine has no power-off (no PSCI, no PM watchdog): with
 #                    --suite, the image's "halted" line ends the run in its place
 #     --suite        an in-image test run: report every PASS/FAIL/SKIP line the
 #                    image printed (prefixed NAME/), and require its closing line,
