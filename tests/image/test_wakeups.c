@@ -116,8 +116,12 @@ IMAGE_TEST(sched, busy_core_wakes_an_idle_one)
     TEST_ASSERT(r.ipi_wakeups == ROUNDS && r.wakeups_no_ipi == 0,
                 "%u spawns on a busy core with idle ones about: %lu IPI wakeups, %lu without (expected %u, 0)", ROUNDS,
                 (unsigned long)r.ipi_wakeups, (unsigned long)r.wakeups_no_ipi, ROUNDS);
-    TEST_ASSERT(r.ipis_taken_elsewhere == ROUNDS, "idle cores took %lu reschedule IPIs, expected %u",
-                (unsigned long)r.ipis_taken_elsewhere, ROUNDS);
+    /* Sent exactly ROUNDS (above); taken at most that many and at least one. Not
+     * exactly: a reschedule SGI still pending on a core whose vCPU the host has
+     * not run yet, when another core already took the newcomer, merges with the
+     * next one sent there (the GIC keeps one pending state per SGI). */
+    TEST_ASSERT(r.ipis_taken_elsewhere >= 1 && r.ipis_taken_elsewhere <= ROUNDS,
+                "idle cores took %lu reschedule IPIs, expected 1 to %u", (unsigned long)r.ipis_taken_elsewhere, ROUNDS);
     return true;
 }
 
