@@ -334,8 +334,12 @@ void reduce(uint32_t n)
     struct proc *p = current_proc();
     this_core()->count.reductions += n; /* statistics: a stale core is harmless */
     p->reductions += n;
-    p->reds -= (int32_t)n;
-    if (p->reds <= 0)
+    /* One atomic step (relaxed: it orders nothing). A plain load and store
+     * preempted in between would write what was left of the old slice over
+     * the fresh budget start_slice gave the new one, cutting it short. The
+     * check reads again: after a preemption the budget is a new one. */
+    __atomic_fetch_sub(&p->reds, (int32_t)n, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&p->reds, __ATOMIC_RELAXED) <= 0)
         yield();
 }
 
