@@ -2,9 +2,11 @@
  * The console shell: a process that owns the console's receive interrupt (it
  * gets MSG_IRQ messages when characters arrive), reads a line, and runs a
  * command. Commands look at and steer the runtime: ps, top, cpus, stats,
- * trace, lockstat, spawn, kill, cpu off|on, bench, test, poweroff.
+ * trace, lockstat, spawn, kill, cpu off|on, bench, test, net, ping, nc,
+ * poweroff.
  */
 #include <apps/apps.h>
+#include <apps/shell_net.h>
 #include <arch/cpu.h>
 #include <arch/timer.h>
 #include <boot/boot.h>
@@ -211,6 +213,9 @@ static const struct {
     {"cpu", "off|on <n>: take a core down or bring it back", cmd_cpu},
     {"bench", "[name,...]: run benchmarks", cmd_bench},
     {"test", "[suite,...]: run in-image tests", cmd_test},
+    {"net", "the network interface: address, packets, drops, retransmissions", cmd_net},
+    {"ping", "<ip> [count]: ICMP echo, replies with their times", cmd_ping},
+    {"nc", "<ip> <port> [bytes]: connect, send bytes, check they come back", cmd_nc},
     {"poweroff", "power the machine off", cmd_poweroff},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
