@@ -2,10 +2,11 @@
  * The console shell: a process that owns the console's receive interrupt (it
  * gets MSG_IRQ messages when characters arrive), reads a line, and runs a
  * command. Commands look at and steer the runtime: ps, top, cpus, stats,
- * trace, lockstat, spawn, kill, cpu off|on, poweroff, and any other layer's
- * (SHELL_COMMAND, apps/apps.h: bench and test come from tests/).
+ * trace, lockstat, spawn, kill, cpu off|on, net, ping, nc, poweroff, and any
+ * other layer's (SHELL_COMMAND, apps/apps.h: bench and test come from tests/).
  */
 #include <apps/apps.h>
+#include <apps/shell_net.h>
 #include <arch/cpu.h>
 #include <arch/timer.h>
 #include <boot/boot.h>
@@ -173,6 +174,9 @@ static const struct shell_command commands[] = {
     {"spawn", "<demo>: start a demo process (spinner, ring, ticker)", cmd_spawn},
     {"kill", "<pid|name>: kill a process", cmd_kill},
     {"cpu", "off|on <n>: take a core down or bring it back", cmd_cpu},
+    {"net", "the network interface: address, packets, drops, retransmissions", cmd_net},
+    {"ping", "<ip> [count]: ICMP echo, replies with their times", cmd_ping},
+    {"nc", "<ip> <port> [bytes]: connect, send bytes, check they come back", cmd_nc},
     {"poweroff", "power the machine off", cmd_poweroff},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

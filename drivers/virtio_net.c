@@ -97,6 +97,9 @@ uint32_t virtio_net_service(virtio_net_deliver_fn deliver, void *ctx, uint32_t b
     stats.interrupts++;
     virtio_mmio_ack_interrupt(&dev);
     reclaim_tx();
+    uint16_t posted = (uint16_t)(rxq.size - virtqueue_free(&rxq));
+    if (posted && virtqueue_used_pending(&rxq) == posted)
+        stats.rx_ring_full++;
     uint32_t n = 0, len;
     uint64_t slot;
     while (n < budget && virtqueue_get_used(&rxq, &len, &slot)) {

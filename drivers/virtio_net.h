@@ -14,6 +14,8 @@ struct virtio_net_stats {
     uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
     uint64_t rx_dropped; /* frames the stack had no room for */
     uint64_t tx_ring_full; /* sends refused: every transmit buffer in flight */
+    uint64_t rx_ring_full; /* services that found every receive buffer filled: the
+                              device had nowhere to put what came next */
     uint64_t interrupts;
 };
 

@@ -54,6 +54,12 @@ int virtqueue_add(struct virtqueue *vq, const struct virtqueue_buf *bufs, uint16
     return head;
 }
 
+uint16_t virtqueue_used_pending(const struct virtqueue *vq)
+{
+    /* Acquire, as in virtqueue_get_used: the entries counted are complete. */
+    return (uint16_t)(__atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) - vq->last_used);
+}
+
 bool virtqueue_get_used(struct virtqueue *vq, uint32_t *len, uint64_t *cookie)
 {
     /* Acquire: the device wrote the used element (and the buffer) before it

@@ -66,5 +66,7 @@ int virtqueue_add(struct virtqueue *vq, const struct virtqueue_buf *bufs, uint16
  * *len (bytes written by the device) and *cookie. False if none. */
 bool virtqueue_get_used(struct virtqueue *vq, uint32_t *len, uint64_t *cookie);
 static inline uint16_t virtqueue_free(const struct virtqueue *vq) { return vq->free_count; }
+/* Chains the device has given back that virtqueue_get_used has not taken yet. */
+uint16_t virtqueue_used_pending(const struct virtqueue *vq);
 
 #endif

@@ -1,28 +1,57 @@
 /* The TCP echo service: a listener process that gives each connection to a
  * process of its own, which sends back every byte it gets. With quit_after,
  * it powers the machine off once that many connections have ended, after
- * checking that the stack's resources came back to their idle level. */
+ * checking that the stack's resources came back to their idle level, and
+ * says how the connections ended and on which cores their processes ran. */
+#include <arch/cpu.h>
 #include <drivers/console.h>
 #include <net/net.h>
 #include <psci/psci.h>
 
 static uint16_t echo_port;
 static uint32_t echo_quit;
+static pid_t echo_listener; /* set before the first handler is spawned */
+
+#define ECHO_DONE (0x4543u << 16) /* handler -> listener: how it ended, where it ran */
+struct echo_done {
+    uint32_t type;
+    int32_t why; /* NET_CLOSED_*, or 1: closed without MSG_TCP_CLOSED */
+    uint64_t cores; /* bit n: ran on core n */
+};
 
 static void echo_conn(void *arg)
 {
     uint32_t conn = (uint32_t)(uintptr_t)arg;
     _Static_assert(sizeof(struct net_msg) < 4096, "one message on the stack");
     struct net_msg m;
-    while (net_receive(&m, RECEIVE_FOREVER) >= 0) {
-        if (m.type == MSG_TCP_DATA && m.conn == conn) {
-            if (net_send(conn, m.data, m.len) < 0)
-                break;
+    struct echo_done done = {ECHO_DONE, 1, 0};
+    bool send_failed = false;
+    while (net_receive(&m, send_failed ? 2000 : RECEIVE_FOREVER) >= 0) {
+        done.cores |= 1ull << this_cpu_id();
+        if (m.type == MSG_TCP_DATA && m.conn == conn && !send_failed) {
+            /* A failed send means the connection is gone: its MSG_TCP_CLOSED follows. */
+            send_failed = net_send(conn, m.data, m.len) < 0;
         } else if (m.type == MSG_TCP_CLOSED && m.conn == conn) {
+            done.why = m.status;
             break;
         }
     }
     net_close(conn);
+    send(echo_listener, &done, sizeof done);
+}
+
+static bool is_done(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)ctx;
+    return i->kind == MSG_USER && l == sizeof(struct echo_done) && ((const struct echo_done *)d)->type == ECHO_DONE;
+}
+
+static uint32_t closed[4]; /* by peer, reset, error, without MSG_TCP_CLOSED */
+static uint64_t cores_used;
+static void count_done(const struct echo_done *d)
+{
+    closed[d->why == NET_CLOSED_BY_PEER ? 0 : d->why == NET_CLOSED_RESET ? 1 : d->why == NET_CLOSED_ERROR ? 2 : 3]++;
+    cores_used |= d->cores;
 }
 
 static void print_resources(const char *when, const struct net_info *i)
@@ -42,6 +71,7 @@ static bool at_baseline(const struct net_info *now, const struct net_info *base)
 static void echo_main(void *arg)
 {
     (void)arg;
+    echo_listener = self();
     int listener = net_listen(echo_port);
     if (listener < 0) {
         kprintf("echo: cannot listen on port %u (%d)\n", echo_port, listener);
@@ -67,6 +97,8 @@ static void echo_main(void *arg)
             else
                 net_close(m.conn);
             accepted++;
+        } else if (is_done(&m, (uint32_t)n, &info, NULL)) {
+            count_done((const struct echo_done *)&m);
         } else if (info.kind == MSG_DOWN) {
             ended++;
             if (echo_quit && ended == echo_quit)
@@ -76,9 +108,19 @@ static void echo_main(void *arg)
     /* Closing connections linger a little in lwIP (LAST_ACK): give them 5 s. */
     for (int tries = 0; tries < 50 && net_get_info(&now) && !at_baseline(&now, &base); tries++)
         sleep_ms(100);
+    struct echo_done d;
+    while (receive(is_done, NULL, &d, sizeof d, 0, NULL) >= 0) /* the last handlers' reports */
+        count_done(&d);
     kprintf("echo: %u connections accepted, %u ended\n", accepted, ended);
+    kprintf("echo: closed by peer %u, reset %u, error %u, other %u\n", closed[0], closed[1], closed[2], closed[3]);
+    kprintf("echo: handlers ran on cores");
+    for (uint32_t c = 0; c < 64; c++)
+        if (cores_used & (1ull << c))
+            kprintf(" %u", c);
+    kprintf(" (%u of %u)\n", (uint32_t)__builtin_popcountll(cores_used), cpus_online_count());
     print_resources(at_baseline(&now, &base) ? "back to idle" : "LEAK", &now);
-    kprintf("echo: retransmissions %lu, drops %lu\n", (unsigned long)now.tcp_rexmit, (unsigned long)now.rx_dropped);
+    kprintf("echo: retransmissions %lu, drops: driver %lu, udp %lu; rx ring full %lu\n", (unsigned long)now.tcp_rexmit,
+            (unsigned long)now.rx_dropped, (unsigned long)now.udp_drop, (unsigned long)now.rx_ring_full);
     system_off();
 }
 

@@ -100,10 +100,11 @@ void netproc_fill_info(struct net_info *i)
     i->rx_packets = s->rx_packets, i->tx_packets = s->tx_packets;
     i->rx_bytes = s->rx_bytes, i->tx_bytes = s->tx_bytes;
     i->rx_dropped = s->rx_dropped + lwip_stats.link.drop, i->tx_ring_full = s->tx_ring_full;
+    i->rx_ring_full = s->rx_ring_full;
     i->interrupts = s->interrupts;
     i->tcp_xmit = lwip_stats.tcp.xmit, i->tcp_recv = lwip_stats.tcp.recv;
     i->tcp_rexmit = lwip_stats.mib2.tcpretranssegs, i->tcp_drop = lwip_stats.tcp.drop;
-    i->ip_drop = lwip_stats.ip.drop;
+    i->ip_drop = lwip_stats.ip.drop, i->udp_drop = lwip_stats.udp.drop;
     i->conns = netconn_table_used();
     i->tcp_pcbs = lwip_stats.memp[MEMP_TCP_PCB]->used;
     i->tcp_segs = lwip_stats.memp[MEMP_TCP_SEG]->used;

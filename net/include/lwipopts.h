@@ -2,7 +2,7 @@
  *
  * NO_SYS=1: lwIP's raw API, driven by one process (net/netproc.c) that owns
  * the NIC's interrupt, runs the timers and is the only code that ever calls
- * into lwIP. Other processes talk to it by copied messages (net/tcp_api.h),
+ * into lwIP. Other processes talk to it by copied messages (net/net.h),
  * so lwIP needs no locks, no semaphores, no threads: its core is single
  * threaded by design, and Armada's processes are single threaded too. */
 #ifndef ARMADA_LWIPOPTS_H

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: the lock benchmarks on QEMU virt (GICv3), LL/SC (build/armada.img
-# on Cortex-A72) and LSE (build/lse/armada.img on -cpu max), as one table.
+# on Cortex-A72) and LSE (build/lse/armada.img on -cpu max), as one table; then
+# the scheduler's, and the network's (tests/bench/net-bench.sh).
 #  - uncontended cost, one core, under -icount shift=0: ns = guest instructions;
 #  - contended throughput on 1, 2, 4 and 8 cores (MTTCG, wall clock of the guest).
 # Raw logs: build/test-logs/bench-*.log. Not a test: prints no PASS/FAIL.
@@ -88,3 +89,6 @@ for n in $CORES; do
     gl=$(awk -v n="$n" '$2 == "sched_rings" && $3 == "global-queue" && $4 == n {print $5}' "$out" | cut -d. -f1)
     printf '%-8s %16s %14s\n' "$n" "$pc" "$gl"
 done
+
+# --- The network: TCP echo throughput and latency, socat on the host as the reference ---
+bash tests/bench/net-bench.sh

@@ -61,8 +61,11 @@ static void descriptors_are_reused_after_completion(void)
     uint32_t len;
     uint64_t cookie;
     CHECK(!virtqueue_get_used(&vq, &len, &cookie), "used before the device did anything");
-    for (int i = 0; i < 5; i++) {
+    CHECK(virtqueue_used_pending(&vq) == 0, "pending %u before the device did anything", virtqueue_used_pending(&vq));
+    for (int i = 0; i < 5; i++)
         CHECK(device_complete_one(&dev, 7 + i) == 3, "chain %d length", i);
+    CHECK(virtqueue_used_pending(&vq) == 5, "pending %u with all five used", virtqueue_used_pending(&vq));
+    for (int i = 0; i < 5; i++) {
         CHECK(virtqueue_get_used(&vq, &len, &cookie), "chain %d not returned", i);
         CHECK(cookie == (uint64_t)(100 + i) && len == (uint32_t)(7 + i), "chain %d: cookie %lu len %u", i, cookie, len);
     }
@@ -102,6 +105,8 @@ static void indices_wrap_around(void)
         }
         int took = device_complete_one(&dev, (uint32_t)(next_done & 0xffff));
         CHECK(took == (int)(1 + next_done % 3), "chain %lu has %d descriptors", next_done, took);
+        /* One used, not taken: across the index wrap too. */
+        CHECK(virtqueue_used_pending(&vq) == 1, "pending %u at chain %lu", virtqueue_used_pending(&vq), next_done);
         uint32_t len;
         uint64_t cookie;
         if (!virtqueue_get_used(&vq, &len, &cookie)) {
