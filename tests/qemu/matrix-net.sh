@@ -47,7 +47,7 @@ net_run() {
 }
 
 net_run net-echo-1mib-smp4 4 1 "bulk 1048576"
-net_run net-echo-1mib-smp2 2 1 "bulk 1048576"
+net_run net-echo-10mib-smp2 2 1 "bulk 10485760"
 net_run net-echo-modern-smp4 4 1 "bulk 1048576" -global virtio-mmio.force-legacy=false
 net_run net-echo-10mib-smp4 4 1 "bulk 10485760"
 net_run net-short-connections 4 1000 "short 1000"
