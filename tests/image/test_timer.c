@@ -77,10 +77,14 @@ static void count_witness(void *arg)
     witness_calls++;
 }
 
-static bool wait_for_witness(struct timer_event *w, uint64_t at)
+static void add_witness(struct timer_event *w, uint64_t at)
 {
     witness_calls = 0;
     timer_event_add(w, at, count_witness, NULL);
+}
+
+static bool wait_for_witness(uint64_t at)
+{
     uint64_t give_up = at + ms_ticks(TEST_BUSY_HOST_MS);
     while (!READ_ONCE(witness_calls) && timer_now() < give_up)
         cpu_relax();
@@ -88,19 +92,28 @@ static bool wait_for_witness(struct timer_event *w, uint64_t at)
     return true;
 }
 
+/* Each arm-and-cancel (or arm-and-witness) runs with interrupts masked: a
+ * vCPU descheduled for longer than the 2 ms between them would otherwise
+ * see the deadline pass, and fire, before the cancel. */
 IMAGE_TEST(timer, cancel_stops_deadline)
 {
     static struct timer_event witness;
     oneshot_calls = 0;
+    uint64_t flags = irq_save();
     uint64_t now = timer_now();
     timer_arm_deadline(now + ms_ticks(2), count_oneshot, NULL);
     timer_cancel();
-    if (!wait_for_witness(&witness, now + ms_ticks(3)))
+    add_witness(&witness, now + ms_ticks(3));
+    irq_restore(flags);
+    if (!wait_for_witness(now + ms_ticks(3)))
         return false;
     TEST_ASSERT(READ_ONCE(oneshot_calls) == 0, "a cancelled deadline fired");
+    flags = irq_save();
     now = timer_now();
     timer_arm_deadline(now + ms_ticks(2), count_oneshot, NULL);
-    if (!wait_for_witness(&witness, now + ms_ticks(3)))
+    add_witness(&witness, now + ms_ticks(3));
+    irq_restore(flags);
+    if (!wait_for_witness(now + ms_ticks(3)))
         return false;
     TEST_ASSERT(READ_ONCE(oneshot_calls) == 1, "an armed deadline fired %u times", oneshot_calls);
     return true;
@@ -117,10 +130,13 @@ IMAGE_TEST(timer, events_fire_in_deadline_order)
 {
     static struct timer_event ev[3];
     fired_count = 0;
+    /* Masked: a descheduled vCPU must not see the first deadlines pass before the last is added. */
+    uint64_t flags = irq_save();
     uint64_t now = timer_now(), ms = ms_ticks(1);
     timer_event_add(&ev[0], now + 3 * ms, record_order, (void *)3);
     timer_event_add(&ev[1], now + 1 * ms, record_order, (void *)1);
     timer_event_add(&ev[2], now + 2 * ms, record_order, (void *)2);
+    irq_restore(flags);
     uint64_t give_up = now + 3 * ms + ms_ticks(TEST_BUSY_HOST_MS);
     while (READ_ONCE(fired_count) < 3 && timer_now() < give_up)
         cpu_relax();
