@@ -17,6 +17,7 @@ struct echo_done {
     uint32_t type;
     int32_t why; /* NET_CLOSED_*, or 1: closed without MSG_TCP_CLOSED */
     uint64_t cores; /* bit n: ran on core n */
+    uint32_t send_failed; /* net_send failed while the connection was open: the rest was not echoed */
 };
 
 static void echo_conn(void *arg)
@@ -24,7 +25,7 @@ static void echo_conn(void *arg)
     uint32_t conn = (uint32_t)(uintptr_t)arg;
     _Static_assert(sizeof(struct net_msg) < 4096, "one message on the stack");
     struct net_msg m;
-    struct echo_done done = {ECHO_DONE, 1, 0};
+    struct echo_done done = {ECHO_DONE, 1, 0, 0};
     bool send_failed = false;
     while (net_receive(&m, send_failed ? 2000 : RECEIVE_FOREVER) >= 0) {
         done.cores |= 1ull << this_cpu_id();
@@ -37,6 +38,7 @@ static void echo_conn(void *arg)
         }
     }
     net_close(conn);
+    done.send_failed = send_failed;
     send(echo_listener, &done, sizeof done);
 }
 
@@ -48,8 +50,10 @@ static bool is_done(const void *d, uint32_t l, const struct msg_info *i, void *c
 
 static uint32_t closed[4]; /* by peer, reset, error, without MSG_TCP_CLOSED */
 static uint64_t cores_used;
+static uint32_t sends_failed;
 static void count_done(const struct echo_done *d)
 {
+    sends_failed += d->send_failed;
     closed[d->why == NET_CLOSED_BY_PEER ? 0 : d->why == NET_CLOSED_RESET ? 1 : d->why == NET_CLOSED_ERROR ? 2 : 3]++;
     cores_used |= d->cores;
 }
@@ -112,7 +116,8 @@ static void echo_main(void *arg)
     while (receive(is_done, NULL, &d, sizeof d, 0, NULL) >= 0) /* the last handlers' reports */
         count_done(&d);
     kprintf("echo: %u connections accepted, %u ended\n", accepted, ended);
-    kprintf("echo: closed by peer %u, reset %u, error %u, other %u\n", closed[0], closed[1], closed[2], closed[3]);
+    kprintf("echo: closed by peer %u, reset %u, error %u, other %u; a send failed in %u\n", closed[0], closed[1],
+            closed[2], closed[3], sends_failed);
     kprintf("echo: handlers ran on cores");
     for (uint32_t c = 0; c < 64; c++)
         if (cores_used & (1ull << c))
