@@ -94,10 +94,9 @@ static const char *const kinds[] = {
 #define KIND_COUNT (sizeof kinds / sizeof kinds[0])
 
 /* Returns the number of bytes of the result to write (truncations cut it). */
-static size_t mutate(void *fdt, size_t cap, const char *kind, uint32_t seed)
+static size_t mutate(void *fdt, const char *kind, uint32_t seed)
 {
     size_t total = fdt_totalsize(fdt);
-    (void)cap;
     if (!strncmp(kind, "truncate-", 9)) {
         size_t pct = strtoul(kind + 9, NULL, 10);
         return total * pct / 100;
@@ -234,7 +233,7 @@ int main(int argc, char **argv)
     size_t cap = fdt_totalsize(src) + SLACK;
     uint8_t *fdt = calloc(1, cap + 8);
     ok(fdt_open_into(src, fdt, (int)cap), "open_into");
-    size_t out_len = mutate(fdt, cap, kind, seed);
+    size_t out_len = mutate(fdt, kind, seed);
     if (strncmp(kind, "truncate-", 9) && strcmp(kind, "flip-struct")) {
         ok(fdt_pack(fdt), "pack");
         out_len = fdt_totalsize(fdt);
