@@ -160,25 +160,30 @@ static struct wake_counts wake_counts_now(uint32_t target)
     return (struct wake_counts){n->ipi_wakeups, n->wakeups_no_ipi, reschedule_ipis_taken(target)};
 }
 
-/* ROUNDS pings, each sent once the echo waits (so each one wakes it) and,
- * if `asleep`, once its core sleeps; false with the reason on a timeout. */
+/* Pings, each sent once the echo waits (so each one wakes it) and, if
+ * `asleep`, once its core sleeps; false with the reason on a timeout.
+ * Awake: ROUNDS pings. Asleep: until ROUNDS of them were IPI wakeups, at
+ * most 2 * ROUNDS tries: the target can wake on its own (a timer event)
+ * between the test seeing it asleep and the send, and then that wakeup
+ * rightly needs no IPI; such a ping is counted as a retry, not a round. */
 static bool ping_rounds(pid_t echo, uint32_t target, bool asleep, struct wake_counts *delta)
 {
     struct proc *p = proc_lookup(echo);
     TEST_ASSERT(p, "the echo process is gone");
     struct wake_counts before = wake_counts_now(target);
-    for (uint32_t i = 0; i < ROUNDS; i++) {
+    uint32_t done = 0;
+    for (uint32_t i = 0; done < ROUNDS && i < 2 * ROUNDS; i++) {
         uint64_t end = deadline_in_ms(WAIT_MS);
         while ((__atomic_load_n(&p->state, __ATOMIC_RELAXED) != PROC_WAITING ||
                 (asleep && !sched_core_sleeping(target))) &&
                timer_now() < end)
             cpu_relax();
-        TEST_ASSERT(timer_now() < end, "round %u: the echo never waited%s", i,
-                    asleep ? " on a sleeping core" : "");
+        TEST_ASSERT(timer_now() < end, "ping %u: the echo never waited%s", i, asleep ? " on a sleeping core" : "");
         uint32_t v = i, back = ~0u;
         send(echo, &v, sizeof v);
         TEST_ASSERT(receive(NULL, NULL, &back, sizeof back, WAIT_MS, NULL) == sizeof back && back == i,
-                    "round %u: no echo", i);
+                    "ping %u: no echo", i);
+        done = asleep ? (uint32_t)(wake_counts_now(target).ipi_wakeups - before.ipi_wakeups) : i + 1;
     }
     struct wake_counts after = wake_counts_now(target);
     *delta = (struct wake_counts){after.ipi_wakeups - before.ipi_wakeups, after.wakeups_no_ipi - before.wakeups_no_ipi,
@@ -215,10 +220,12 @@ IMAGE_TEST(sched, ipi_only_to_a_sleeping_core)
                 target, (unsigned long)awake.ipi_wakeups, (unsigned long)awake.ipis_taken);
     TEST_ASSERT(awake.wakeups_no_ipi == ROUNDS, "%u wakeups for an awake core, %lu counted as without an IPI", ROUNDS,
                 (unsigned long)awake.wakeups_no_ipi);
-    TEST_ASSERT(asleep.ipi_wakeups == ROUNDS && asleep.wakeups_no_ipi == 0,
-                "%u wakeups for a sleeping cpu%u: %lu with an IPI, %lu without (expected %u, 0)", ROUNDS, target,
-                (unsigned long)asleep.ipi_wakeups, (unsigned long)asleep.wakeups_no_ipi, ROUNDS);
-    TEST_ASSERT(asleep.ipis_taken == ROUNDS, "a sleeping cpu%u took %lu reschedule IPIs for %u wakeups", target,
-                (unsigned long)asleep.ipis_taken, ROUNDS);
+    /* Every ping to a sleeping core must wake it with exactly one IPI; a few
+     * may find it woken by itself first (no IPI, retried), not most. */
+    TEST_ASSERT(asleep.ipi_wakeups == ROUNDS && asleep.wakeups_no_ipi < ROUNDS,
+                "wakeups for a sleeping cpu%u: %lu with an IPI, %lu without (expected %u with, under %u without)",
+                target, (unsigned long)asleep.ipi_wakeups, (unsigned long)asleep.wakeups_no_ipi, ROUNDS, ROUNDS);
+    TEST_ASSERT(asleep.ipis_taken == asleep.ipi_wakeups, "a sleeping cpu%u took %lu reschedule IPIs for %lu IPI wakeups",
+                target, (unsigned long)asleep.ipis_taken, (unsigned long)asleep.ipi_wakeups);
     return true;
 }
