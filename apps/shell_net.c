@@ -57,8 +57,9 @@ void cmd_net(int argc, char **argv)
     kprintf("  drops: driver %lu, ip %lu, tcp %lu, udp %lu; rx ring full %lu, tx ring full %lu\n",
             (unsigned long)i.rx_dropped, (unsigned long)i.ip_drop, (unsigned long)i.tcp_drop,
             (unsigned long)i.udp_drop, (unsigned long)i.rx_ring_full, (unsigned long)i.tx_ring_full);
-    kprintf("  tcp segments in %lu out %lu, retransmissions %lu; connections %u\n", (unsigned long)i.tcp_recv,
-            (unsigned long)i.tcp_xmit, (unsigned long)i.tcp_rexmit, i.conns);
+    kprintf("  tcp segments in %lu out %lu, retransmissions %lu, resets sent %lu; connections %u\n",
+            (unsigned long)i.tcp_recv, (unsigned long)i.tcp_xmit, (unsigned long)i.tcp_rexmit,
+            (unsigned long)i.tcp_resets_sent, i.conns);
 }
 
 static void print_ms(const char *label, uint32_t us) { kprintf("%s%u.%03u", label, us / 1000, us % 1000); }

@@ -126,6 +126,8 @@ static void echo_main(void *arg)
     print_resources(at_baseline(&now, &base) ? "back to idle" : "LEAK", &now);
     kprintf("echo: retransmissions %lu, drops: driver %lu, udp %lu; rx ring full %lu\n", (unsigned long)now.tcp_rexmit,
             (unsigned long)now.rx_dropped, (unsigned long)now.udp_drop, (unsigned long)now.rx_ring_full);
+    kprintf("echo: resets sent %lu; closes deferred %u, aborted %u\n", (unsigned long)now.tcp_resets_sent,
+            now.closes_deferred, now.closes_aborted);
     system_off();
 }
 

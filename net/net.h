@@ -59,6 +59,9 @@ struct net_info {
     uint32_t virtio_version;
     uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes, rx_dropped, rx_ring_full, tx_ring_full, interrupts;
     uint64_t tcp_xmit, tcp_recv, tcp_rexmit, tcp_drop, ip_drop, udp_drop;
+    uint64_t tcp_resets_sent;  /* each one ends a connection, and what it had queued */
+    uint32_t closes_deferred;  /* tcp_close() found no memory for the FIN: retried */
+    uint32_t closes_aborted;   /* ... and gave up: a reset */
     /* resources that must come back to their idle level (leak checks) */
     uint32_t conns, tcp_pcbs, tcp_segs, pbufs_pool, pbufs_ref, mem_used;
     uint32_t rx_posted, tx_free, queue_size;

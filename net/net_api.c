@@ -17,24 +17,39 @@ static bool is_wanted(const void *d, uint32_t l, const struct msg_info *i, void 
     return i->kind == MSG_USER && l >= NET_MSG_HEADER && m->type == w->type && (w->any_conn || m->conn == w->conn);
 }
 
+/* A request to the network process. send() fails here only for want of
+ * memory for the message (or with the network process gone): a moment later
+ * there may be some, and a caller must not take a full moment for a closed
+ * connection, so try for up to a second. */
+static bool to_net(const void *req, uint32_t len)
+{
+    for (int tries = 0; tries < 100; tries++) {
+        pid_t net = net_pid();
+        if (!net)
+            return false;
+        if (send(net, req, len) == 0)
+            return true;
+        sleep_ms(10);
+    }
+    return false;
+}
+
 /* A request with data, built in the caller's *r. */
 static bool request_in(struct net_msg *r, uint32_t type, uint32_t conn, uint32_t addr, uint16_t port,
                        int32_t status, const void *data, uint32_t len)
 {
-    pid_t net = net_pid();
-    if (!net || len > NET_DATA_MAX)
+    if (len > NET_DATA_MAX)
         return false;
     r->type = type, r->conn = conn, r->addr = addr, r->port = port, r->status = status, r->len = (uint16_t)len;
     if (len)
         memcpy(r->data, data, len);
-    return send(net, r, NET_MSG_HEADER + len) == 0;
+    return to_net(r, NET_MSG_HEADER + len);
 }
 
 static bool request(uint32_t type, uint32_t conn, uint32_t addr, uint16_t port, int32_t status)
 {
-    pid_t net = net_pid();
     struct net_msg_header h = {.type = type, .conn = conn, .status = status, .addr = addr, .port = port};
-    return net && send(net, &h, sizeof h) == 0;
+    return to_net(&h, sizeof h);
 }
 
 static int await(uint32_t type, uint32_t conn, bool any_conn, struct net_msg *m, uint64_t timeout_ms)

@@ -64,6 +64,7 @@ static void conn_free(struct conn *c)
             tcp_recv(c->pcb, NULL);
             tcp_sent(c->pcb, NULL);
             tcp_err(c->pcb, NULL);
+            tcp_poll(c->pcb, NULL, 0);
         } else {
             tcp_accept(c->pcb, NULL);
         }
@@ -80,14 +81,43 @@ static void conn_free(struct conn *c)
     used_count--;
 }
 
+/* tcp_close() fails only for want of memory for the FIN (lwIP says: try
+ * again later). An abort there would be a reset that throws away what the
+ * connection still has queued, so a detached pcb retries from lwIP's poll
+ * timer, its try count in the callback argument, and resets only at the end. */
+#define CLOSE_TRIES 20 /* polls of 1 s */
+static uint32_t closes_deferred, closes_aborted;
+
+void netconn_close_counts(uint32_t *deferred, uint32_t *aborted)
+{
+    *deferred = closes_deferred, *aborted = closes_aborted;
+}
+
+static err_t retry_close(void *arg, struct tcp_pcb *pcb)
+{
+    uintptr_t tries = (uintptr_t)arg;
+    if (tcp_close(pcb) == ERR_OK)
+        return ERR_OK;
+    if (tries >= CLOSE_TRIES) {
+        closes_aborted++;
+        tcp_abort(pcb);
+        return ERR_ABRT;
+    }
+    tcp_arg(pcb, (void *)(tries + 1));
+    return ERR_OK;
+}
+
 static void close_pcb(struct conn *c)
 {
     if (!c->pcb)
         return;
     struct tcp_pcb *pcb = c->pcb;
     conn_free(c); /* detaches the callbacks first */
-    if (tcp_close(pcb) != ERR_OK)
-        tcp_abort(pcb);
+    if (tcp_close(pcb) != ERR_OK) {
+        closes_deferred++;
+        tcp_arg(pcb, (void *)1);
+        tcp_poll(pcb, retry_close, 2);
+    }
 }
 
 static void tell_closed(struct conn *c, int32_t why)
@@ -145,14 +175,27 @@ static bool try_send(struct conn *c, const void *data, uint16_t len)
     return true;
 }
 
-static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+static void retry_waiting_send(struct conn *c)
 {
-    struct conn *c = arg;
-    (void)pcb, (void)len;
     if (c && c->send_waiter && try_send(c, c->send_buf, c->send_len)) {
         event(c->send_waiter, MSG_TCP_SENT, conn_id(c), c->send_len, 0, 0);
         c->send_waiter = 0;
     }
+}
+
+static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
+{
+    (void)pcb, (void)len;
+    retry_waiting_send(arg);
+    return ERR_OK;
+}
+
+/* Also from the poll timer: a tcp_write() that failed for want of memory
+ * with nothing in flight would otherwise wait for an ACK that never comes. */
+static err_t on_poll(void *arg, struct tcp_pcb *pcb)
+{
+    (void)pcb;
+    retry_waiting_send(arg);
     return ERR_OK;
 }
 
@@ -173,6 +216,7 @@ static void attach(struct conn *c, struct tcp_pcb *pcb)
     tcp_recv(pcb, on_recv);
     tcp_sent(pcb, on_sent);
     tcp_err(pcb, on_err);
+    tcp_poll(pcb, on_poll, 2); /* every 1 s */
     tcp_nagle_disable(pcb);
 }
 

@@ -105,6 +105,8 @@ void netproc_fill_info(struct net_info *i)
     i->tcp_xmit = lwip_stats.tcp.xmit, i->tcp_recv = lwip_stats.tcp.recv;
     i->tcp_rexmit = lwip_stats.mib2.tcpretranssegs, i->tcp_drop = lwip_stats.tcp.drop;
     i->ip_drop = lwip_stats.ip.drop, i->udp_drop = lwip_stats.udp.drop;
+    i->tcp_resets_sent = lwip_stats.mib2.tcpoutrsts;
+    netconn_close_counts(&i->closes_deferred, &i->closes_aborted);
     i->conns = netconn_table_used();
     i->tcp_pcbs = lwip_stats.memp[MEMP_TCP_PCB]->used;
     i->tcp_segs = lwip_stats.memp[MEMP_TCP_SEG]->used;

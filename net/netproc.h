@@ -8,6 +8,7 @@
 
 void netconn_table_init(void);
 uint32_t netconn_table_used(void);
+void netconn_close_counts(uint32_t *deferred, uint32_t *aborted);
 void netconn_request(const struct net_msg *m, uint32_t len, pid_t from); /* one net.h request */
 void netconn_owner_down(uint64_t monitor_ref);
 void ping_init(void);
