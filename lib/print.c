@@ -28,24 +28,29 @@ void print_write_unlocked(const char *s, unsigned long n)
 
 static unsigned long clipped(int n) { return n < PRINT_LINE_MAX ? (unsigned long)n : PRINT_LINE_MAX - 1; }
 
-int kprintf(const char *fmt, ...)
+/* Format one line on the stack and hand it to a writer. */
+static int print_line(void (*write)(const char *, unsigned long), const char *fmt, va_list ap)
 {
     char line[PRINT_LINE_MAX];
+    int n = fmt_vsnprintf(line, sizeof line, fmt, ap);
+    write(line, clipped(n));
+    return n;
+}
+
+int kprintf(const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    int n = fmt_vsnprintf(line, sizeof line, fmt, ap);
+    int n = print_line(print_write, fmt, ap);
     va_end(ap);
-    print_write(line, clipped(n));
     return n;
 }
 
 int kprintf_unlocked(const char *fmt, ...)
 {
-    char line[PRINT_LINE_MAX];
     va_list ap;
     va_start(ap, fmt);
-    int n = fmt_vsnprintf(line, sizeof line, fmt, ap);
+    int n = print_line(print_write_unlocked, fmt, ap);
     va_end(ap);
-    print_write_unlocked(line, clipped(n));
     return n;
 }

@@ -21,6 +21,19 @@ port, mode = int(sys.argv[1]), sys.argv[2]
 args = [int(a) for a in sys.argv[3:]]
 
 
+def read_to_end(s, got=None, echo=False):
+    """Everything s receives until the peer closes, appended to got (which
+    keeps what came if an error ends it); sent back as it comes if echo."""
+    got = bytearray() if got is None else got
+    while True:
+        b = s.recv(65536)
+        if not b:
+            return got
+        got += b
+        if echo:
+            s.sendall(b)
+
+
 def echo_once(data, timeout):
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     try:
@@ -33,12 +46,7 @@ def echo_once(data, timeout):
                 err.append(e)
         t = threading.Thread(target=tx)
         t.start()
-        got = bytearray()
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            got += b
+        got = read_to_end(s)
         t.join(timeout)
         if err:
             raise err[0]
@@ -160,12 +168,7 @@ def main():
         s.settimeout(20)
         got = bytearray()
         try:
-            while True:
-                b = s.recv(65536)
-                if not b:
-                    break
-                got += b
-                s.sendall(b)
+            read_to_end(s, got, echo=True)
         except OSError as e:
             print(f"connection: {e}")
         s.close()
