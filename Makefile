@@ -57,9 +57,23 @@ $(BUILD)/obj/%.o: %.S | $(SETUP_STAMP)
 	@echo "  AS      $<"
 	@$(CC) $(ASFLAGS) -c $< -o $@
 
-$(BUILD)/armada.elf: $(OBJS) $(LIBFDT_A) boot/armada.lds
+# Two links: the first gives the functions' addresses, tools/gen-ksyms.sh
+# turns them into the .ksyms table, the second links it in. .ksyms comes last
+# (boot/armada.lds), so every function keeps its address: checked.
+$(BUILD)/armada.pass1.elf: $(OBJS) $(LIBFDT_A) boot/armada.lds
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) $(OBJS) $(LIBFDT_A) -lgcc -o $@
+
+$(BUILD)/ksyms.o: $(BUILD)/armada.pass1.elf tools/gen-ksyms.sh
+	@bash tools/gen-ksyms.sh $< > $(BUILD)/ksyms.S
+	@$(CC) $(ASFLAGS) -c $(BUILD)/ksyms.S -o $@
+
+$(BUILD)/armada.elf: $(BUILD)/armada.pass1.elf $(BUILD)/ksyms.o
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) $(OBJS) $(BUILD)/ksyms.o $(LIBFDT_A) -lgcc -o $@
+	@bash tools/gen-ksyms.sh $@ > $(BUILD)/ksyms.final.S
+	@cmp -s $(BUILD)/ksyms.final.S $(BUILD)/ksyms.S || \
+	    { echo "ksyms: a function moved between the two links" >&2; rm -f $@; exit 1; }
 	@bash tools/check-image.sh $@
 
 $(BUILD)/armada.img: $(BUILD)/armada.elf

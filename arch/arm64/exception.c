@@ -5,6 +5,7 @@
 #include <arch/exception_frame.h>
 #include <arch/timer.h>
 #include <lib/fmt.h>
+#include <lib/ksyms.h>
 #include <lib/print.h>
 
 #define STOP_WAIT_NS (100 * 1000 * 1000ULL) /* for the other cores to take IPI_STOP */
@@ -56,6 +57,16 @@ static const char *abort_kind(uint32_t iss)
     return "other fault";
 }
 
+/* "function+0xOFF" for a code address, or "?" outside the image's functions. */
+static void code_name(uint64_t addr, char *buf, unsigned long size)
+{
+    struct ksym k;
+    if (ksym_lookup(addr, &k))
+        fmt_snprintf(buf, size, "%s+%#lx", k.name, (unsigned long)k.offset);
+    else
+        fmt_snprintf(buf, size, "?");
+}
+
 void exception_report(const struct exception_frame *f, const char *what)
 {
     uint32_t ec = esr_class(f->esr);
@@ -73,6 +84,10 @@ void exception_report(const struct exception_frame *f, const char *what)
                          what, cpu ? cpu->cpu_id : 0, current_el(), (unsigned long)f->esr, ec,
                          esr_class_name(ec), detail, (unsigned long)f->elr, (unsigned long)f->far,
                          (unsigned long)f->spsr, (unsigned long)f->sp);
+    char pc_in[96], lr_in[96];
+    code_name(f->elr, pc_in, sizeof pc_in);
+    code_name(f->x[30], lr_in, sizeof lr_in);
+    n += fmt_snprintf(buf + n, sizeof buf - n, "    pc in %s, lr in %s\n", pc_in, lr_in);
     for (int i = 0; i < 31 && n < (int)sizeof buf; i++)
         n += fmt_snprintf(buf + n, sizeof buf - n, "%s x%-2d 0x%016lx%s", i % 4 ? "" : "   ", i,
                           (unsigned long)f->x[i], i % 4 == 3 || i == 30 ? "\n" : "");

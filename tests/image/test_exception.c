@@ -5,6 +5,8 @@
 #include <boot/boot.h>
 #include <mm/page_alloc.h>
 #include <sync/xcall.h>
+#include <lib/ksyms.h>
+#include <string.h>
 #include <tests/image/harness.h>
 
 /* Where each core's load of its own guard page was, and what it read: the
@@ -71,6 +73,23 @@ static void unexpected_fault(void *arg)
     (void)arg;
     volatile uint64_t *guard = (uint64_t *)(this_cpu()->stack_base - PAGE_SIZE); /* volatile: must load */
     (void)*guard;
+}
+
+/* The image names its own functions (lib/ksyms.c, the table from the
+ * second link): what the exception report's "pc in" line relies on. */
+IMAGE_TEST(exception, image_names_its_functions)
+{
+    TEST_ASSERT(ksym_count() > 100, "the image's function table holds %u entries", ksym_count());
+    struct ksym k;
+    uintptr_t fn = (uintptr_t)unexpected_fault;
+    TEST_ASSERT(ksym_lookup(fn, &k) && strcmp(k.name, "unexpected_fault") == 0 && k.offset == 0,
+                "%#lx is not named unexpected_fault+0", (unsigned long)fn);
+    TEST_ASSERT(ksym_lookup(fn + 4, &k) && strcmp(k.name, "unexpected_fault") == 0 && k.offset == 4,
+                "%#lx is not named unexpected_fault+0x4", (unsigned long)(fn + 4));
+    TEST_ASSERT(ksym_lookup((uintptr_t)ksym_lookup, &k) && strcmp(k.name, "ksym_lookup") == 0,
+                "ksym_lookup is not named by itself");
+    TEST_ASSERT(!ksym_lookup((uintptr_t)guard_load_pc, &k), "data (guard_load_pc) named as code: %s", k.name);
+    return true;
 }
 
 /* Ends the run: selected only by name (test=panic). */

@@ -43,7 +43,7 @@ $run console-lines-whole --suite --append test=console.lines_stay_whole --timeou
 $run panic-on-secondary --panic-expected --append test=panic --timeout $T \
     --expect 'unexpected exception.*, cpu[1-9] at EL1: ESR 0x96' \
     --expect 'data abort \(same EL\), translation fault on read' \
-    --expect 'x0 +0x' --expect 'panic: stopped 3 other core' --expect 'powering off'
+    --expect 'pc in unexpected_fault\+0x[0-9a-f]+, lr in [a-z_]+\+0x' --expect 'x0 +0x' --expect 'panic: stopped 3 other core' --expect 'powering off'
 
 # Device trees that lack what a full boot needs: the boot core still comes up
 # and says why.
