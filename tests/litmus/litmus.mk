@@ -4,6 +4,7 @@
 #                      the host, then one table: build/litmus.{txt,md,csv} + chart
 #   make litmus-model  the ARMv8 and x86-TSO verdicts of every test, computed
 #                      (tests/litmus/model/), each with its witness or cycle
+#   make litmus-graphs those drawn into build/litmus/graphs/ (make litmus does too)
 #   LITMUS_ITERS=N  LITMUS_HOST_ITERS=N  LITMUS_TESTS=MP,SB  to change the run.
 # The image side is tests/litmus/*.c, compiled into the image (IMAGE_DIRS).
 
@@ -21,7 +22,7 @@ LITMUS_HDRS := $(wildcard tests/litmus/*.h tests/litmus/*.def) lib/bootargs.h
 LITMUS_MODEL := $(LITMUS_BUILD)/litmus-model
 LITMUS_MODEL_SRCS := $(wildcard tests/litmus/model/*.c) lib/bootargs.c
 
-.PHONY: litmus litmus-host litmus-host-bin litmus-model litmus-model-bin
+.PHONY: litmus litmus-host litmus-host-bin litmus-model litmus-model-bin litmus-graphs
 
 $(LITMUS_HOST): tests/litmus/host/main.c $(LITMUS_SHARED) $(LITMUS_HDRS)
 	@mkdir -p $(@D)
@@ -42,10 +43,13 @@ litmus-model-bin: $(LITMUS_MODEL)
 litmus-model: $(LITMUS_MODEL)
 	@$(LITMUS_MODEL) $(LITMUS_TESTS)
 
+litmus-graphs: $(LITMUS_MODEL) | $(SETUP_STAMP)
+	@bash tools/litmus-graphs.sh $(if $(LITMUS_TESTS),--tests $(LITMUS_TESTS))
+
 litmus-host: $(LITMUS_HOST)
 	@$(LITMUS_HOST) iters=$(LITMUS_HOST_ITERS) $(if $(LITMUS_TESTS),litmus=$(LITMUS_TESTS))
 
-litmus: $(BUILD)/armada.img $(LITMUS_HOST)
+litmus: $(BUILD)/armada.img $(LITMUS_HOST) $(LITMUS_MODEL)
 	@bash tools/litmus-report.sh --iters $(LITMUS_ITERS) --host-iters $(LITMUS_HOST_ITERS) \
 		$(if $(LITMUS_TESTS),--tests $(LITMUS_TESTS))
 

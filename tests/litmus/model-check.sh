@@ -4,7 +4,8 @@
 #    (the literature's, a second opinion) and catalogue.def's published ones;
 #  - each clause of each model is needed: judged without it (--drop), some
 #    verdict must change, so a model missing a relation cannot pass;
-#  - the reasons it prints are the known ones for two classic shapes.
+#  - the reasons it prints are the known ones for two classic shapes, and
+#    tools/litmus-graphs.sh draws them (Graphviz dot).
 # PASS/FAIL lines; exit 1 on any FAIL.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,6 +42,18 @@ if [ "$got" = "$want" ]; then
     echo "PASS litmus-model-witness: SB.plain's TSO witness reads both initial values"
 else
     echo "FAIL litmus-model-witness: SB.plain: got '$got', want '$want'"
+    bad=1
+fi
+
+mkdir -p build/test-logs
+graphs=build/test-logs/litmus-graphs
+rm -rf "$graphs"
+if bash tools/litmus-graphs.sh --tests MP.wmb+addr,SB.plain --out "$graphs" 2> "$graphs.log" &&
+    grep -q 'dob:addr' "$graphs/MP.wmb+addr.arm.svg" && grep -q 'allowed (a witness)' "$graphs/SB.plain.x86.svg" &&
+    [ "$(ls "$graphs"/*.svg | wc -l)" = 4 ]; then
+    echo "PASS litmus-graphs: MP.wmb+addr's forbidding cycle and SB's witness drawn, 4 SVGs"
+else
+    echo "FAIL litmus-graphs: tools/litmus-graphs.sh did not draw the 4 graphs (log: $graphs.log)"
     bad=1
 fi
 exit $bad

@@ -118,6 +118,15 @@ static bool used_loc(const struct model_exec *x, int l)
     return false;
 }
 
+/* Is a -> b an edge of the forbidding cycle (drawn once, as the cycle's)? */
+static bool on_cycle(const struct model_verdict *v, int a, int b)
+{
+    for (int i = 0; i < v->cycle_len; i++)
+        if (v->cycle[i] == a && v->cycle[(i + 1) % v->cycle_len] == b)
+            return true;
+    return false;
+}
+
 static void dot_edge(FILE *f, int a, int b, const char *label, const char *attrs)
 {
     fprintf(f, "  e%d -> e%d [label=\"%s\" %s];\n", a, b, label, attrs);
@@ -147,11 +156,6 @@ int model_write_dot(const char *dir, const struct model_test *t, enum model_arch
             t->variant, model_arch_name(arch), outcome, v->verdict == ALLOW ? "allowed (a witness)" : "forbidden, ",
             v->verdict == FORBID ? v->axiom : "", v->verdict == FORBID ? " cycle:\\n" : "", summary);
     fprintf(f, "  node [shape=box fontname=\"Courier\" fontsize=11]; edge [fontname=\"Helvetica\" fontsize=9];\n");
-    fprintf(f, "  subgraph cluster_init { label=\"initial\"; style=dotted;\n");
-    for (int l = 0; l < LITMUS_LOCS; l++)
-        if (used_loc(x, l))
-            fprintf(f, "    e%d [label=\"%s=0\" shape=plaintext];\n", l, loc_names[l]);
-    fprintf(f, "  }\n");
     for (int th = 0; th < (int)t->threads; th++) {
         fprintf(f, "  subgraph cluster_t%d { label=\"T%d\";\n", th, th);
         for (int e = LITMUS_LOCS; e < x->n; e++)
@@ -161,6 +165,11 @@ int model_write_dot(const char *dir, const struct model_test *t, enum model_arch
             }
         fprintf(f, "  }\n");
     }
+    fprintf(f, "  subgraph cluster_init { label=\"initial\"; style=dotted;\n");
+    for (int l = 0; l < LITMUS_LOCS; l++)
+        if (used_loc(x, l))
+            fprintf(f, "    e%d [label=\"%s=0\" shape=plaintext];\n", l, loc_names[l]);
+    fprintf(f, "  }\n");
     for (int a = LITMUS_LOCS; a < x->n; a++) /* po: each event to its next */
         for (int b = a + 1; b < x->n; b++)
             if (rel_has(&x->po, a, b)) {
@@ -168,11 +177,12 @@ int model_write_dot(const char *dir, const struct model_test *t, enum model_arch
                 break;
             }
     for (int r = LITMUS_LOCS; r < x->n; r++)
-        if (x->ev[r].kind == EV_R)
+        if (x->ev[r].kind == EV_R && !on_cycle(v, x->rf[r], r))
             dot_edge(f, x->rf[r], r, "rf", "color=red fontcolor=red constraint=false");
     for (int a = LITMUS_LOCS; a < x->n; a++) /* co between the test's own writes */
         for (int b = LITMUS_LOCS; b < x->n; b++)
-            if (rel_has(&x->co, a, b) && __builtin_popcountll(x->co.row[a]) == __builtin_popcountll(x->co.row[b]) + 1)
+            if (rel_has(&x->co, a, b) && __builtin_popcountll(x->co.row[a]) == __builtin_popcountll(x->co.row[b]) + 1 &&
+                !on_cycle(v, a, b))
                 dot_edge(f, a, b, "co", "color=blue fontcolor=blue constraint=false");
     for (int i = 0; i < v->cycle_len; i++)
         dot_edge(f, v->cycle[i], v->cycle[(i + 1) % v->cycle_len], v->label[i],
