@@ -184,6 +184,12 @@ int model_write_dot(const char *dir, const struct model_test *t, enum model_arch
             if (rel_has(&x->co, a, b) && __builtin_popcountll(x->co.row[a]) == __builtin_popcountll(x->co.row[b]) + 1 &&
                 !on_cycle(v, a, b))
                 dot_edge(f, a, b, "co", "color=blue fontcolor=blue constraint=false");
+    for (int r = LITMUS_LOCS; r < x->n; r++) /* fr: a read to the write just after the one it read */
+        for (int w = LITMUS_LOCS; x->ev[r].kind == EV_R && w < x->n; w++)
+            if (rel_has(&x->co, x->rf[r], w) &&
+                __builtin_popcountll(x->co.row[w]) + 1 == __builtin_popcountll(x->co.row[x->rf[r]]) &&
+                !on_cycle(v, r, w))
+                dot_edge(f, r, w, "fr", "color=purple fontcolor=purple style=dashed constraint=false");
     for (int i = 0; i < v->cycle_len; i++)
         dot_edge(f, v->cycle[i], v->cycle[(i + 1) % v->cycle_len], v->label[i],
                  "color=darkorange fontcolor=darkorange penwidth=2.5 constraint=false");
