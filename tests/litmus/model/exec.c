@@ -12,6 +12,8 @@ static int add_event(struct model_exec *x, struct model_event e)
     int i = x->n++;
     x->ev[i] = e;
     uint64_t bit = 1ULL << i;
+    if (e.rmw)
+        x->atomics |= bit;
     if (e.kind == EV_R)
         x->reads |= bit;
     else if (e.kind == EV_W)
@@ -40,7 +42,7 @@ static int build(const struct model_test *t, enum model_arch arch, struct model_
         int first = x->n;
         uint64_t ctrl_from = 0; /* reads a branch before here depends on */
         for (const struct model_op *op = t->ops[th]; op->op != OP_END; op++) {
-            if (x->n + 1 >= MODEL_MAX_EVENTS) {
+            if (x->n + 2 >= MODEL_MAX_EVENTS) {
                 snprintf(err, errlen, "more than %d events", MODEL_MAX_EVENTS);
                 return -1;
             }
@@ -64,6 +66,17 @@ static int build(const struct model_test *t, enum model_arch arch, struct model_
                 }
                 if (op->dep == DEP_CTRL)
                     ctrl_from |= 1ULL << src;
+            }
+            if (op->op == OP_SWP) { /* the read, then (below) the write */
+                e.kind = EV_R, e.rmw = true;
+                int r = add_event(x, e);
+                for (int a = first; a < r; a++)
+                    rel_add(&x->po, a, r);
+                for (int c = 0; c < r; c++)
+                    if (ctrl_from >> c & 1)
+                        rel_add(&x->ctrl, c, r);
+                e.kind = EV_W;
+                rel_add(&x->rmw, r, r + 1);
             }
             int i = add_event(x, e);
             if (op->dep == DEP_ADDR)
@@ -116,6 +129,24 @@ static void union_of(const struct model_axiom *ax, struct relation *all, int n)
         rel_union(all, &ax->clause[c].rel, n);
 }
 
+/* Both models' atomic axiom, `empty rmw & (fre ; coe)`: no write of another
+ * thread comes between a SWP's read and its write. Returns 3 with the cycle
+ * read -fre-> that write -coe-> the SWP's write (-rmw^-1-> the read) in
+ * cycle[], or 0. */
+static int atomicity_cycle(const struct model_exec *x, int *cycle)
+{
+    if (model_clause_dropped("atomic"))
+        return 0;
+    for (int r = 0; r < x->n; r++)
+        for (int w = 0; w < x->n; w++)
+            for (int mid = 0; rel_has(&x->rmw, r, w) && mid < x->n; mid++)
+                if (x->ev[mid].thread != x->ev[r].thread && rel_has(&x->fr, r, mid) && rel_has(&x->co, mid, w)) {
+                    cycle[0] = r, cycle[1] = mid, cycle[2] = w;
+                    return 3;
+                }
+    return 0;
+}
+
 /* One complete candidate: derive fr, then judge it if it has the outcome. */
 static void judge_candidate(struct search *s, struct model_exec *x)
 {
@@ -125,12 +156,23 @@ static void judge_candidate(struct search *s, struct model_exec *x)
     if (!has_outcome(s->t, x))
         return;
     struct model_verdict *v = s->v;
+    int cycle[MODEL_MAX_EVENTS];
+    if (atomicity_cycle(x, cycle)) {
+        if (v->candidates++ == 0) {
+            static const char *const labels[] = {"fre", "coe", "rmw^-1"};
+            v->exec = *x;
+            v->axiom = "atomic";
+            v->cycle_len = 3;
+            for (int i = 0; i < 3; i++)
+                v->cycle[i] = cycle[i], v->label[i] = labels[i];
+        }
+        return;
+    }
     struct model_axiom axioms[MODEL_MAX_AXIOMS];
     int count = model_axioms(s->arch, x, axioms);
     for (int a = 0; a < count; a++) {
         struct relation all;
         union_of(&axioms[a], &all, x->n);
-        int cycle[MODEL_MAX_EVENTS];
         int len = rel_shortest_cycle(&all, x->n, cycle);
         if (!len)
             continue;

@@ -19,7 +19,7 @@
 
 enum model_loc { MODEL_LOC_x, MODEL_LOC_y, MODEL_LOC_z };
 enum model_reg { MODEL_REG_r0, MODEL_REG_r1, MODEL_REG_r2, MODEL_REG_r3 };
-enum model_opcode { OP_END, OP_ST, OP_LD, OP_FENCE };
+enum model_opcode { OP_END, OP_ST, OP_LD, OP_FENCE, OP_SWP };
 enum model_order { ORDER_PLAIN, ORDER_RELEASE, ORDER_ACQUIRE };
 enum model_fence { FENCE_NONE, FENCE_MB, FENCE_LOCKMB, FENCE_WMB, FENCE_RMB };
 enum model_dep { DEP_NONE, DEP_ADDR, DEP_DATA, DEP_CTRL };
@@ -62,6 +62,7 @@ struct model_event {
     enum model_reg reg;
     enum model_order order;
     enum model_fence fence;
+    bool rmw; /* the read or the write of an atomic read-modify-write (SWP) */
 };
 
 /* A test as events with its static relations, and one candidate execution
@@ -69,8 +70,8 @@ struct model_event {
 struct model_exec {
     int n;
     struct model_event ev[MODEL_MAX_EVENTS];
-    uint64_t reads, writes, fences, memory; /* event sets */
-    struct relation po, po_loc, addr, data, ctrl;
+    uint64_t reads, writes, fences, memory, atomics; /* event sets */
+    struct relation po, po_loc, addr, data, ctrl, rmw; /* rmw: a SWP's read to its write */
     int rf[MODEL_MAX_EVENTS]; /* for each read, the write it reads from */
     struct relation rf_rel, co, fr;
 };

@@ -15,6 +15,7 @@
 #undef LD_ADDR
 #undef ST_DATA
 #undef ST_CTRL
+#undef SWP
 
 #define ST(l, v) {.op = OP_ST, .loc = MODEL_LOC_##l, .val = (v)},
 #define LD(r, l) {.op = OP_LD, .loc = MODEL_LOC_##l, .reg = MODEL_REG_##r},
@@ -31,3 +32,5 @@
 /* The branch orders this store and everything after it in the thread. */
 #define ST_CTRL(l, v, d)                                                                           \
     {.op = OP_ST, .loc = MODEL_LOC_##l, .val = (v), .dep = DEP_CTRL, .dep_reg = MODEL_REG_##d},
+/* A read and a write of one location, atomic (rmw); LOCKed on x86. */
+#define SWP(r, l, v) {.op = OP_SWP, .loc = MODEL_LOC_##l, .reg = MODEL_REG_##r, .val = (v)},

@@ -28,7 +28,10 @@ static void event_text(const struct model_exec *x, enum model_arch arch, int e, 
         snprintf(buf, len, "%c:T%d %s", letter, ev->thread, fence_name(arch, ev->fence));
         return;
     }
-    const char *order = ev->order == ORDER_RELEASE ? ".rel" : ev->order == ORDER_ACQUIRE ? ".acq" : "";
+    const char *order = ev->rmw                      ? ".swp"
+                        : ev->order == ORDER_RELEASE ? ".rel"
+                        : ev->order == ORDER_ACQUIRE ? ".acq"
+                                                     : "";
     snprintf(buf, len, "%c:T%d %c%s %s=%llu", letter, ev->thread, ev->kind == EV_R ? 'R' : 'W', order,
              loc_names[ev->loc], (unsigned long long)ev->val);
 }
@@ -184,6 +187,10 @@ int model_write_dot(const char *dir, const struct model_test *t, enum model_arch
             if (rel_has(&x->co, a, b) && __builtin_popcountll(x->co.row[a]) == __builtin_popcountll(x->co.row[b]) + 1 &&
                 !on_cycle(v, a, b))
                 dot_edge(f, a, b, "co", "color=blue fontcolor=blue constraint=false");
+    for (int a = LITMUS_LOCS; a < x->n; a++)
+        for (int b = LITMUS_LOCS; b < x->n; b++)
+            if (rel_has(&x->rmw, a, b) && !on_cycle(v, a, b))
+                dot_edge(f, a, b, "rmw", "style=bold color=black constraint=false");
     for (int r = LITMUS_LOCS; r < x->n; r++) /* fr: a read to the write just after the one it read */
         for (int w = LITMUS_LOCS; x->ev[r].kind == EV_R && w < x->n; w++)
             if (rel_has(&x->co, x->rf[r], w) &&

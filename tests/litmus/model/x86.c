@@ -5,16 +5,18 @@
  * dependencies order nothing more than po already does. Two axioms:
  *   sc-per-location:  acyclic po-loc | rf | co | fr
  *   tso:              acyclic ghb, ghb = WW(po) | RM(po) | mfence | implied | rfe | fr | co
- * `implied`: a LOCKed instruction orders every earlier and later access; the
+ * `implied` = WR(po) with a LOCKed end (the cat's MA(poWR) | AM(poWR)): a
+ * LOCKed instruction (XCHG of SWP) orders every earlier and later access; the
  * LOCK OR [rsp],0 of LOCKMB does so on a location no other thread touches,
  * so it acts as the fence po;[LOCK];po between the test's accesses.
+ * atomic:           empty rmw & (fre ; coe)  (exec.c)
  */
 #include <stddef.h>
 
 #include <tests/litmus/model/clause.h>
 
 static const char *const x86_clauses[] = {
-    "po-loc", "rf", "co", "fr",                                 /* sc-per-location */
+    "po-loc", "rf", "co", "fr", "atomic",                       /* sc-per-location, atomic */
     "ppo:WW(po)", "ppo:RM(po)", "mfence", "implied", "rfe", "ghb:fr", "ghb:co", /* tso */
     NULL};
 
@@ -43,6 +45,12 @@ int model_x86_axioms(const struct model_exec *x, struct model_axiom *axioms)
     rel_across_fences(&r, x, is_mfence);
     clause_add(ax, "mfence", &r);
     rel_across_fences(&r, x, is_locked);
+    struct relation locked_end = x->po;
+    rel_restrict(&locked_end, x->writes, x->reads, n);
+    for (int a = 0; a < n; a++)
+        if (!(x->atomics >> a & 1))
+            locked_end.row[a] &= x->atomics; /* a non-atomic write: only to an atomic read */
+    rel_union(&r, &locked_end, n);
     clause_add(ax, "implied", &r);
     rel_internal(&r, x, &x->rf_rel, false);
     clause_add(ax, "rfe", &r);
