@@ -12,19 +12,30 @@
 
 #include <tests/litmus/model/clause.h>
 
+/* One group a line: internal; observed-by; dependency-, atomic- and barrier-ordered-before. */
+// clang-format off
 static const char *const arm_clauses[] = {
-    "po-loc", "rf", "co", "fr",                                       /* internal */
-    "obs:rfe", "obs:coe", "obs:fre",                                  /* observed-by */
-    "dob:addr", "dob:data", "dob:ctrl;[W]", "dob:addr;po;[W]",        /* dependency-ordered-before */
-    "dob:(ctrl|data);coi", "dob:(addr|data);rfi",
-    "atomic", "aob:rmw", "aob:[range(rmw)];rfi;[A]",                  /* atomic-ordered-before */
-    "bob:po;[dmb.full];po", "bob:[L];po;[A]", "bob:[R];po;[dmb.ld];po", /* barrier-ordered-before */
-    "bob:[A];po", "bob:[W];po;[dmb.st];po;[W]", "bob:po;[L]", "bob:po;[L];coi",
+    "po-loc", "rf", "co", "fr",
+    "obs:rfe", "obs:coe", "obs:fre",
+    "dob:addr", "dob:data", "dob:ctrl;[W]", "dob:addr;po;[W]", "dob:(ctrl|data);coi", "dob:(addr|data);rfi",
+    "atomic", "aob:rmw", "aob:[range(rmw)];rfi;[A]",
+    "bob:po;[dmb.full];po", "bob:[L];po;[A]", "bob:[R];po;[dmb.ld];po", "bob:[A];po",
+    "bob:[W];po;[dmb.st];po;[W]", "bob:po;[L]", "bob:po;[L];coi",
     NULL};
+// clang-format on
 
-static bool is_full(enum model_fence f) { return f == FENCE_MB || f == FENCE_LOCKMB; } /* DMB ISH */
-static bool is_ld(enum model_fence f) { return f == FENCE_RMB; }                      /* DMB ISHLD */
-static bool is_st(enum model_fence f) { return f == FENCE_WMB; }                      /* DMB ISHST */
+static bool is_full(enum model_fence f)
+{
+    return f == FENCE_MB || f == FENCE_LOCKMB;
+} /* DMB ISH */
+static bool is_ld(enum model_fence f)
+{
+    return f == FENCE_RMB;
+} /* DMB ISHLD */
+static bool is_st(enum model_fence f)
+{
+    return f == FENCE_WMB;
+} /* DMB ISHST */
 
 static void internal_axiom(const struct model_exec *x, struct model_axiom *ax)
 {
@@ -100,4 +111,7 @@ int model_arm_axioms(const struct model_exec *x, struct model_axiom *axioms)
     return 2;
 }
 
-const char *const *model_arm_clause_names(void) { return arm_clauses; }
+const char *const *model_arm_clause_names(void)
+{
+    return arm_clauses;
+}

@@ -5,8 +5,14 @@
 
 static const char *dropped;
 
-void model_drop_clause(const char *name) { dropped = name; }
-bool model_clause_dropped(const char *name) { return dropped && strcmp(dropped, name) == 0; }
+void model_drop_clause(const char *name)
+{
+    dropped = name;
+}
+bool model_clause_dropped(const char *name)
+{
+    return dropped && strcmp(dropped, name) == 0;
+}
 
 void clause_add(struct model_axiom *ax, const char *name, const struct relation *r)
 {

@@ -33,7 +33,8 @@ static int last_load_of(const struct model_exec *x, int th, enum model_reg r, in
 }
 
 /* The program as arch sees it, with po, po-loc and the dependencies. */
-static int build(const struct model_test *t, enum model_arch arch, struct model_exec *x, char *err, int errlen)
+static int build(const struct model_test *t, enum model_arch arch, struct model_exec *x, char *err,
+                 int errlen)
 {
     memset(x, 0, sizeof(*x));
     for (int l = 0; l < LITMUS_LOCS; l++)
@@ -60,8 +61,9 @@ static int build(const struct model_test *t, enum model_arch arch, struct model_
             if (op->dep != DEP_NONE) {
                 src = last_load_of(x, (int)th, op->dep_reg, x->n);
                 if (src < 0) {
-                    snprintf(err, errlen, "thread %u: a dependency on %s, which no earlier load of that thread writes",
-                             th, reg_names[op->dep_reg]);
+                    snprintf(err, errlen,
+                             "thread %u: a dependency on %s, which no earlier load of that thread writes", th,
+                             reg_names[op->dep_reg]);
                     return -1;
                 }
                 if (op->dep == DEP_CTRL)
@@ -140,7 +142,8 @@ static int atomicity_cycle(const struct model_exec *x, int *cycle)
     for (int r = 0; r < x->n; r++)
         for (int w = 0; w < x->n; w++)
             for (int mid = 0; rel_has(&x->rmw, r, w) && mid < x->n; mid++)
-                if (x->ev[mid].thread != x->ev[r].thread && rel_has(&x->fr, r, mid) && rel_has(&x->co, mid, w)) {
+                if (x->ev[mid].thread != x->ev[r].thread && rel_has(&x->fr, r, mid) &&
+                    rel_has(&x->co, mid, w)) {
                     cycle[0] = r, cycle[1] = mid, cycle[2] = w;
                     return 3;
                 }
@@ -251,7 +254,8 @@ static void choose_rf(struct search *s, struct model_exec *x, int r)
     }
 }
 
-int model_judge(const struct model_test *t, enum model_arch arch, struct model_verdict *v, char *err, int errlen)
+int model_judge(const struct model_test *t, enum model_arch arch, struct model_verdict *v, char *err,
+                int errlen)
 {
     static struct model_exec x; /* large: keep it off the stack */
     memset(v, 0, sizeof(*v));

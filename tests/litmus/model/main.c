@@ -19,9 +19,15 @@
 #include <lib/bootargs.h>
 #include <tests/litmus/model/model.h>
 
-static const char *verdict_word(enum litmus_verdict v) { return v == ALLOW ? "allow" : "forbid"; }
+static const char *verdict_word(enum litmus_verdict v)
+{
+    return v == ALLOW ? "allow" : "forbid";
+}
 
-static void full_name(const struct model_test *t, char *buf, int len) { snprintf(buf, len, "%s.%s", t->name, t->variant); }
+static void full_name(const struct model_test *t, char *buf, int len)
+{
+    snprintf(buf, len, "%s.%s", t->name, t->variant);
+}
 
 /* Judge t under both models; -1 (with a FAIL line naming it) if it cannot be judged. */
 static int judge_both(const struct model_test *t, struct model_verdict v[2])
@@ -55,14 +61,17 @@ static int check(const char *set, const struct model_test *tests, uint32_t count
                 char why[256] = "";
                 if (v[a].verdict == FORBID)
                     model_cycle_summary(&v[a], " ; ", why, sizeof(why));
-                printf("FAIL %s/%s: %s: the checker says %s%s%s, %s says %s (`build/litmus/litmus-model %s` shows why)\n",
+                printf("FAIL %s/%s: %s: the checker says %s%s%s, %s says %s (`build/litmus/litmus-model "
+                       "%s%s` shows why)\n",
                        set, name, model_arch_name((enum model_arch)a), verdict_word(v[a].verdict),
-                       why[0] ? ", cycle " : "", why, source, verdict_word(listed[a]), name);
+                       why[0] ? ", cycle " : "", why, source, verdict_word(listed[a]),
+                       tests == model_catalogue ? "--catalogue " : "", name);
                 bad++;
             }
     }
     if (!bad)
-        printf("PASS %s: %u tests, the checker's ARMv8 and x86-TSO verdicts agree with %s\n", set, count, source);
+        printf("PASS %s: %u tests, the checker's ARMv8 and x86-TSO verdicts agree with %s\n", set, count,
+               source);
     return bad;
 }
 
@@ -88,8 +97,10 @@ int main(int argc, char **argv)
         else if (argv[i][0] != '-' && !list[0])
             list = argv[i];
         else {
-            fprintf(stderr, "usage: %s [--catalogue] [--verdicts | --check | --dot DIR | --clauses] "
-                            "[--drop CLAUSE] [TEST,...]\n", argv[0]);
+            fprintf(stderr,
+                    "usage: %s [--catalogue] [--verdicts | --check | --dot DIR | --clauses] "
+                    "[--drop CLAUSE] [TEST,...]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -122,8 +133,8 @@ int main(int argc, char **argv)
             for (int a = 0; a < 2; a++)
                 if (v[a].verdict == FORBID)
                     model_cycle_summary(&v[a], ";", why[a], sizeof(why[a]));
-            printf("litmus-verdict %s arm=%s x86=%s listed-arm=%s listed-x86=%s arm-cycle=%s x86-cycle=%s\n", name,
-                   verdict_word(v[0].verdict), verdict_word(v[1].verdict), verdict_word(t->arm),
+            printf("litmus-verdict %s arm=%s x86=%s listed-arm=%s listed-x86=%s arm-cycle=%s x86-cycle=%s\n",
+                   name, verdict_word(v[0].verdict), verdict_word(v[1].verdict), verdict_word(t->arm),
                    verdict_word(t->x86), why[0], why[1]);
         } else if (dot_dir) {
             for (int a = 0; a < 2; a++)

@@ -70,9 +70,9 @@ struct model_event {
 struct model_exec {
     int n;
     struct model_event ev[MODEL_MAX_EVENTS];
-    uint64_t reads, writes, fences, memory, atomics; /* event sets */
+    uint64_t reads, writes, fences, memory, atomics;   /* event sets */
     struct relation po, po_loc, addr, data, ctrl, rmw; /* rmw: a SWP's read to its write */
-    int rf[MODEL_MAX_EVENTS]; /* for each read, the write it reads from */
+    int rf[MODEL_MAX_EVENTS];                          /* for each read, the write it reads from */
     struct relation rf_rel, co, fr;
 };
 
@@ -101,7 +101,7 @@ bool model_clause_dropped(const char *name);
 /* The outcome of the judgement of one test under one model. */
 struct model_verdict {
     enum litmus_verdict verdict;
-    int candidates; /* candidate executions with the relaxed outcome */
+    int candidates;         /* candidate executions with the relaxed outcome */
     struct model_exec exec; /* allowed: the witness; forbidden: the first candidate */
     const char *axiom;      /* forbidden: the first candidate's failing axiom */
     int cycle_len;

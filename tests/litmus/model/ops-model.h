@@ -25,12 +25,12 @@
 #define LOCKMB {.op = OP_FENCE, .fence = FENCE_LOCKMB},
 #define WMB {.op = OP_FENCE, .fence = FENCE_WMB},
 #define RMB {.op = OP_FENCE, .fence = FENCE_RMB},
-#define LD_ADDR(r, l, d)                                                                           \
+#define LD_ADDR(r, l, d)                                                                                     \
     {.op = OP_LD, .loc = MODEL_LOC_##l, .reg = MODEL_REG_##r, .dep = DEP_ADDR, .dep_reg = MODEL_REG_##d},
-#define ST_DATA(l, v, d)                                                                           \
+#define ST_DATA(l, v, d)                                                                                     \
     {.op = OP_ST, .loc = MODEL_LOC_##l, .val = (v), .dep = DEP_DATA, .dep_reg = MODEL_REG_##d},
 /* The branch orders this store and everything after it in the thread. */
-#define ST_CTRL(l, v, d)                                                                           \
+#define ST_CTRL(l, v, d)                                                                                     \
     {.op = OP_ST, .loc = MODEL_LOC_##l, .val = (v), .dep = DEP_CTRL, .dep_reg = MODEL_REG_##d},
 /* A read and a write of one location, atomic (rmw); LOCKed on x86. */
 #define SWP(r, l, v) {.op = OP_SWP, .loc = MODEL_LOC_##l, .reg = MODEL_REG_##r, .val = (v)},

@@ -6,7 +6,10 @@
 
 static const char *const loc_names[] = {"x", "y", "z"};
 
-const char *model_arch_name(enum model_arch arch) { return arch == ARCH_ARM ? "ARMv8" : "x86-TSO"; }
+const char *model_arch_name(enum model_arch arch)
+{
+    return arch == ARCH_ARM ? "ARMv8" : "x86-TSO";
+}
 
 static const char *fence_name(enum model_arch arch, enum model_fence f)
 {
@@ -135,10 +138,12 @@ static void dot_edge(FILE *f, int a, int b, const char *label, const char *attrs
     fprintf(f, "  e%d -> e%d [label=\"%s\" %s];\n", a, b, label, attrs);
 }
 
-int model_write_dot(const char *dir, const struct model_test *t, enum model_arch arch, const struct model_verdict *v)
+int model_write_dot(const char *dir, const struct model_test *t, enum model_arch arch,
+                    const struct model_verdict *v)
 {
     char path[512], text[48], outcome[128] = "";
-    snprintf(path, sizeof(path), "%s/%s.%s.%s.dot", dir, t->name, t->variant, arch == ARCH_ARM ? "arm" : "x86");
+    snprintf(path, sizeof(path), "%s/%s.%s.%s.dot", dir, t->name, t->variant,
+             arch == ARCH_ARM ? "arm" : "x86");
     FILE *f = fopen(path, "w");
     if (!f) {
         perror(path);
@@ -147,8 +152,8 @@ int model_write_dot(const char *dir, const struct model_test *t, enum model_arch
     static const char *const var_names[] = {"r0", "r1", "r2", "r3", "x", "y", "z"};
     for (int c = 0; t->relaxed[2 * c] != LITMUS_COND_END; c++) {
         int used = (int)strlen(outcome);
-        snprintf(outcome + used, sizeof(outcome) - used, "%s%s=%u", c ? " " : "", var_names[t->relaxed[2 * c]],
-                 t->relaxed[2 * c + 1]);
+        snprintf(outcome + used, sizeof(outcome) - used, "%s%s=%u", c ? " " : "",
+                 var_names[t->relaxed[2 * c]], t->relaxed[2 * c + 1]);
     }
     const struct model_exec *x = &v->exec;
     char summary[256] = "";
@@ -156,15 +161,19 @@ int model_write_dot(const char *dir, const struct model_test *t, enum model_arch
         model_cycle_summary(v, " ; ", summary, sizeof(summary));
     fprintf(f, "digraph \"%s.%s %s\" {\n", t->name, t->variant, model_arch_name(arch));
     fprintf(f, "  label=\"%s.%s on %s: %s %s%s%s%s\"; labelloc=t; fontname=\"Helvetica\";\n", t->name,
-            t->variant, model_arch_name(arch), outcome, v->verdict == ALLOW ? "allowed (a witness)" : "forbidden, ",
-            v->verdict == FORBID ? v->axiom : "", v->verdict == FORBID ? " cycle:\\n" : "", summary);
-    fprintf(f, "  node [shape=box fontname=\"Courier\" fontsize=11]; edge [fontname=\"Helvetica\" fontsize=9];\n");
+            t->variant, model_arch_name(arch), outcome,
+            v->verdict == ALLOW ? "allowed (a witness)" : "forbidden, ", v->verdict == FORBID ? v->axiom : "",
+            v->verdict == FORBID ? " cycle:\\n" : "", summary);
+    fprintf(
+        f,
+        "  node [shape=box fontname=\"Courier\" fontsize=11]; edge [fontname=\"Helvetica\" fontsize=9];\n");
     for (int th = 0; th < (int)t->threads; th++) {
         fprintf(f, "  subgraph cluster_t%d { label=\"T%d\";\n", th, th);
         for (int e = LITMUS_LOCS; e < x->n; e++)
             if (x->ev[e].thread == th) {
                 event_text(x, arch, e, text, sizeof(text));
-                fprintf(f, "    e%d [label=\"%s\"%s];\n", e, text, x->ev[e].kind == EV_F ? " shape=plaintext" : "");
+                fprintf(f, "    e%d [label=\"%s\"%s];\n", e, text,
+                        x->ev[e].kind == EV_F ? " shape=plaintext" : "");
             }
         fprintf(f, "  }\n");
     }
@@ -184,7 +193,8 @@ int model_write_dot(const char *dir, const struct model_test *t, enum model_arch
             dot_edge(f, x->rf[r], r, "rf", "color=red fontcolor=red constraint=false");
     for (int a = LITMUS_LOCS; a < x->n; a++) /* co between the test's own writes */
         for (int b = LITMUS_LOCS; b < x->n; b++)
-            if (rel_has(&x->co, a, b) && __builtin_popcountll(x->co.row[a]) == __builtin_popcountll(x->co.row[b]) + 1 &&
+            if (rel_has(&x->co, a, b) &&
+                __builtin_popcountll(x->co.row[a]) == __builtin_popcountll(x->co.row[b]) + 1 &&
                 !on_cycle(v, a, b))
                 dot_edge(f, a, b, "co", "color=blue fontcolor=blue constraint=false");
     for (int a = LITMUS_LOCS; a < x->n; a++)

@@ -3,7 +3,10 @@
 
 #include <tests/litmus/model/relation.h>
 
-void rel_clear(struct relation *r) { memset(r, 0, sizeof(*r)); }
+void rel_clear(struct relation *r)
+{
+    memset(r, 0, sizeof(*r));
+}
 
 void rel_union(struct relation *into, const struct relation *r, int n)
 {

@@ -12,8 +12,14 @@ struct relation {
     uint64_t row[MODEL_MAX_EVENTS];
 };
 
-static inline void rel_add(struct relation *r, int a, int b) { r->row[a] |= 1ULL << b; }
-static inline bool rel_has(const struct relation *r, int a, int b) { return r->row[a] >> b & 1; }
+static inline void rel_add(struct relation *r, int a, int b)
+{
+    r->row[a] |= 1ULL << b;
+}
+static inline bool rel_has(const struct relation *r, int a, int b)
+{
+    return r->row[a] >> b & 1;
+}
 
 void rel_clear(struct relation *r);
 void rel_union(struct relation *into, const struct relation *r, int n);

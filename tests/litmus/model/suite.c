@@ -5,18 +5,18 @@
 #include <tests/litmus/model/ops-model.h>
 
 #define MODEL_STRIP(...) __VA_ARGS__
-#define LITMUS(id, name_, variant_, herd_, arm_, x86_, why_, n, t0, t1, t2, t3, ...)               \
-    {.name = name_,                                                                                \
-     .variant = variant_,                                                                          \
-     .herd = herd_,                                                                                \
-     .arm = arm_,                                                                                  \
-     .x86 = x86_,                                                                                  \
-     .why = why_,                                                                                  \
-     .threads = n,                                                                                 \
-     .ops = {{MODEL_STRIP t0{.op = OP_END}},                                                       \
-             {MODEL_STRIP t1{.op = OP_END}},                                                       \
-             {MODEL_STRIP t2{.op = OP_END}},                                                       \
-             {MODEL_STRIP t3{.op = OP_END}}},                                                      \
+#define LITMUS(id, name_, variant_, herd_, arm_, x86_, why_, n, t0, t1, t2, t3, ...)                         \
+    {.name = name_,                                                                                          \
+     .variant = variant_,                                                                                    \
+     .herd = herd_,                                                                                          \
+     .arm = arm_,                                                                                            \
+     .x86 = x86_,                                                                                            \
+     .why = why_,                                                                                            \
+     .threads = n,                                                                                           \
+     .ops = {{MODEL_STRIP t0{.op = OP_END}},                                                                 \
+             {MODEL_STRIP t1{.op = OP_END}},                                                                 \
+             {MODEL_STRIP t2{.op = OP_END}},                                                                 \
+             {MODEL_STRIP t3{.op = OP_END}}},                                                                \
      .relaxed = {__VA_ARGS__, LITMUS_COND_END}},
 
 const struct model_test model_suite[] = {

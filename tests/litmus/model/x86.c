@@ -15,13 +15,22 @@
 
 #include <tests/litmus/model/clause.h>
 
+/* sc-per-location and atomic; then tso. */
+// clang-format off
 static const char *const x86_clauses[] = {
-    "po-loc", "rf", "co", "fr", "atomic",                       /* sc-per-location, atomic */
-    "ppo:WW(po)", "ppo:RM(po)", "mfence", "implied", "rfe", "ghb:fr", "ghb:co", /* tso */
+    "po-loc", "rf", "co", "fr", "atomic",
+    "ppo:WW(po)", "ppo:RM(po)", "mfence", "implied", "rfe", "ghb:fr", "ghb:co",
     NULL};
+// clang-format on
 
-static bool is_mfence(enum model_fence f) { return f == FENCE_MB; }
-static bool is_locked(enum model_fence f) { return f == FENCE_LOCKMB; }
+static bool is_mfence(enum model_fence f)
+{
+    return f == FENCE_MB;
+}
+static bool is_locked(enum model_fence f)
+{
+    return f == FENCE_LOCKMB;
+}
 
 int model_x86_axioms(const struct model_exec *x, struct model_axiom *axioms)
 {
@@ -59,4 +68,7 @@ int model_x86_axioms(const struct model_exec *x, struct model_axiom *axioms)
     return 2;
 }
 
-const char *const *model_x86_clause_names(void) { return x86_clauses; }
+const char *const *model_x86_clause_names(void)
+{
+    return x86_clauses;
+}
