@@ -20,7 +20,11 @@
      .relaxed = {__VA_ARGS__, LITMUS_COND_END}},
 
 const struct model_test model_suite[] = {
+#ifdef LITMUS_MODEL_BAD_INPUT /* model-check.sh: the error messages */
+#include <tests/litmus/model/bad-input.def>
+#else
 #include <tests/litmus/litmus-tests.def>
+#endif
 };
 const uint32_t model_suite_count = sizeof(model_suite) / sizeof(model_suite[0]);
 
