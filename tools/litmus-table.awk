@@ -4,10 +4,13 @@ function seen(count, iters, where) {
     if (count == "skipped") return "skipped (too few cores)"
     return count " / " iters (where != "" ? " (" where ")" : "")
 }
+function cycle(c) { gsub(/;/, " ; ", c); return c }   # the checker's "bob;rfe;bob;fre"
 NR == 1 { next }
 {
     n++
-    row[n, 1] = $1; row[n, 2] = $2; row[n, 3] = $3; row[n, 4] = $4; row[n, 5] = $5
+    row[n, 1] = $1; row[n, 2] = $2; row[n, 3] = $3
+    row[n, 4] = $4 (($4 == "no" && $12 != "-" && $12 != "") ? " (" cycle($12) ")" : "")
+    row[n, 5] = $5 (($5 == "no" && $13 != "-" && $13 != "") ? " (" cycle($13) ")" : "")
     row[n, 6] = seen($6, $7, $8); row[n, 7] = seen($9, $10, ""); row[n, 8] = $11
 }
 END {

@@ -43,5 +43,16 @@
 /* Control dependency: a conditional branch on d (both ways lead on) before the store. */
 #define ST_CTRL(l, v, d)                                                                           \
     __asm__ volatile("cbnz %0, 1f\n1:\tstr %2, [%1]" ::"r"(d), "r"(l), "r"((uint64_t)(v)) : "memory");
+/* Atomic swap (read-modify-write), no ordering: r = old *l, *l = v, as an
+ * exclusive pair retried until the store succeeds (LL/SC: the Cortex-A72
+ * has no LSE SWP). */
+#define SWP(r, l, v)                                                                               \
+    do {                                                                                           \
+        uint32_t fail_;                                                                            \
+        __asm__ volatile("1:\tldxr %0, [%2]\n\tstxr %w1, %3, [%2]\n\tcbnz %w1, 1b"                \
+                         : "=&r"(r), "=&r"(fail_)                                                  \
+                         : "r"(l), "r"((uint64_t)(v))                                              \
+                         : "memory");                                                              \
+    } while (0);
 
 #endif

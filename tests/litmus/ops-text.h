@@ -15,6 +15,7 @@
 #undef LD_ADDR
 #undef ST_DATA
 #undef ST_CTRL
+#undef SWP
 
 #ifdef LITMUS_TEXT_ARM
 #define ST(l, v) "STR " #v ",[" #l "]\n"
@@ -28,6 +29,7 @@
 #define LD_ADDR(r, l, d) "EOR t," #d "," #d "\n" "LDR " #r ",[" #l "+t]\n"
 #define ST_DATA(l, v, d) "EOR t," #d "," #d "\n" "ADD t,t," #v "\n" "STR t,[" #l "]\n"
 #define ST_CTRL(l, v, d) "CBNZ " #d ",L\n" "L: STR " #v ",[" #l "]\n"
+#define SWP(r, l, v) "L: LDXR " #r ",[" #l "]\n" "STXR s," #v ",[" #l "]\n" "CBNZ s,L\n"
 #else
 #define ST(l, v) "MOV [" #l "]," #v "\n"
 #define LD(r, l) "MOV " #r ",[" #l "]\n"
@@ -40,4 +42,5 @@
 #define LD_ADDR(r, l, d) "MOV t," #d "\n" "XOR t," #d "\n" "MOV " #r ",[" #l "+t]\n"
 #define ST_DATA(l, v, d) "MOV t," #d "\n" "XOR t," #d "\n" "ADD t," #v "\n" "MOV [" #l "],t\n"
 #define ST_CTRL(l, v, d) "TEST " #d "," #d "\n" "JNZ L\n" "L: MOV [" #l "]," #v "\n"
+#define SWP(r, l, v) "MOV " #r "," #v "\n" "XCHG [" #l "]," #r "\n"
 #endif

@@ -38,5 +38,12 @@
     __asm__ volatile("testq %0, %0\n\tjnz 1f\n1:\tmovq %2, (%1)" ::"r"(d), "r"(l),               \
                      "er"((uint64_t)(v))                                                           \
                      : "memory", "cc");
+/* Atomic swap: XCHG with memory is always LOCKed, so also a full barrier. */
+#define SWP(r, l, v)                                                                               \
+    do {                                                                                           \
+        uint64_t t_ = (v);                                                                         \
+        __asm__ volatile("xchgq %0, (%1)" : "+r"(t_) : "r"(l) : "memory");                         \
+        r = t_;                                                                                    \
+    } while (0);
 
 #endif
