@@ -20,6 +20,7 @@ uint64_t console_rx_interrupts(void); /* receive interrupts taken so far */
 void console_rx_listen(void (*fn)(void *arg), void *arg);
 void console_write(const char *s, unsigned long n); /* one lock hold */
 bool console_present(void);
+void console_diag(const struct platform_console *c); /* the diag screen's UART line */
 /* Without the lock (another core may hold it). */
 void console_write_unlocked(const char *s, unsigned long n);
 

@@ -102,6 +102,8 @@ static void parse_word(struct bootargs *b, const char *w, unsigned n)
         b->iters = strtoul(tmp, NULL, 0);
     } else if (word_is(w, n, "sched=global")) {
         b->sched_global = true;
+    } else if (word_is(w, n, "diag")) {
+        b->diag = true;
     } else if (eq && parse_net_word(b, w, klen, val, vlen)) {
         /* taken */
     } else if (b->unknown_count < BOOTARGS_MAX_UNKNOWN) {

@@ -26,6 +26,17 @@ $run virt-2G             --suite --mem 2G --append test --timeout $T
 # named-only: without -icount it cannot hold).
 $run virt-icount-timer   --suite --append test=timer,icount --timeout $T -- -icount shift=0
 
+# The diag boot word's screen (README, Boot arguments): each line's content.
+$run diag-virt --suite --append "diag test=smp.boot_core_alive" --timeout $T \
+    --expect '^diag: el: entered at EL1, running at EL1$' \
+    --expect '^diag: image: loaded at 0x40200000 \(2 MiB aligned\), header magic ARM.x64 ok, text_offset 0, image_size 0x[0-9a-f]+, flags 0xa \(little-endian, 4K pages, place anywhere\)$' \
+    --count '^diag: cpu[0-3]: MPIDR (0|0x[0-3]), SCTLR_EL1 0x[0-9a-f]+ M=1 C=1 I=1, LDAXR/STXR ok \(0 failed tries\)$' 4 \
+    --expect '^diag: cpu3: enable-method psci, online$' \
+    --expect '^diag: gic: GICv3, as found GICD_CTLR 0x[0-9a-f]+; now 0x[0-9a-f]*[2367abef] \(affinity routing on\)' \
+    --expect '^diag: gic: SPI INTID 33 enabled, IROUTER 0$' \
+    --expect '^diag: timer: CNTFRQ_EL0 62500000 Hz, no DT clock-frequency, ticking at 62500000 Hz$' \
+    --expect '^diag: uart: PL011, DT clock 24000000 Hz' --expect '^diag: --- end ---$'
+
 # Console input arrives by the UART's receive interrupt.
 $run console-receive --suite --append test=console --input armada-rx --timeout $T
 
