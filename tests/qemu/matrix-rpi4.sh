@@ -47,6 +47,15 @@ $run rpi4-diag --suite "${rpi4[@]}" --dtb "$LINUX_DTB" --serial-index 1 --append
     --expect '^diag: gic: SPI INTID 125 enabled, ITARGETSR 0x1$' \
     --expect '^diag: timer: CNTFRQ_EL0 [0-9]+ Hz, no DT clock-frequency' \
     --expect '^diag: uart: mini UART, AUX_ENABLES 0x1, AUX_MU_BAUD' --expect '^diag: --- end ---$'
+# The image where the Pi firmware puts kernel8.img (0x80000, not 2 MiB aligned)
+# and where QEMU and U-Boot would (0x200000), placed by the stand-in loader
+# (tests/qemu/stub.S as a -kernel: QEMU's DTB with -append in x0, its
+# spin-table stubs for the secondaries).
+for at in 0x80000 0x200000; do
+    $run rpi4-loaded-at-$at --suite "${rpi4[@]}" "${rpi4_expect[@]}" --dtb "$LINUX_DTB" --serial-index 1 --load-at $at \
+        --append "diag test=smp,timer,exception" --expect "^Armada: entered at EL2, loaded at $at, DTB at 0x" \
+        --expect "^diag: image: loaded at $at \\($([ $at = 0x80000 ] && echo not)"
+done
 # SPIs through the GIC-400: each UART's receive interrupt.
 $run rpi4-pl011-receive --suite "${rpi4[@]}" --dtb build/dts/rpi4.dtb --append test=console \
     --input armada-rx
