@@ -11,6 +11,7 @@
 #include <drivers/console.h>
 #include <gic/irq.h>
 #include <sched/internal.h>
+#include <sched/lockup.h>
 #include <sched/policy.h>
 #include <string.h>
 #include <sync/rcu.h>
@@ -419,6 +420,7 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
 void sched_irq_entry(struct exception_frame *f)
 {
     uint32_t me = this_cpu_id(); /* interrupts stay masked: we stay on this core */
+    lockup_sample_irq(me, f->elr, read_sysreg(cntvct_el0)); /* where it was: for a lockup report */
     irq_dispatch_on(me);
     sched_irq_exit(f, me);
 }
@@ -458,6 +460,7 @@ void sched_core_loop(void)
     c->idle.state = PROC_RUNNING;
     c->idle.pinned = (int32_t)this_cpu_id();
     c->current = &c->idle;
+    lockup_watch_start(); /* this core watches the one before it from now on */
     for (;;) {
         rcu_quiescent_state(); /* the idle loop is outside every read-side section */
         smp_idle_poll();       /* hotplug: may not return */

@@ -61,3 +61,16 @@ void lockstat_report(void)
                 (unsigned long)timer_ticks_to_ns(max), (unsigned long)(con ? timer_ticks_to_ns(total / con) : 0));
     }
 }
+
+unsigned lockstat_held_by(uint32_t cpu, void (*fn)(const struct lockstat *s, void *arg), void *arg)
+{
+    unsigned n = 0;
+    /* Acquire: pairs with lockstat_register's release; each entry is complete. */
+    for (struct lockstat *s = (struct lockstat *)load_acquire(&registered_head); s; s = s->next) {
+        if (s->holder && s->holder(s) == (int32_t)cpu) {
+            fn(s, arg);
+            n++;
+        }
+    }
+    return n;
+}

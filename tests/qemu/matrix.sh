@@ -37,6 +37,21 @@ $run diag-virt --suite --append "diag test=smp.boot_core_alive" --timeout $T \
     --expect '^diag: timer: CNTFRQ_EL0 62500000 Hz, no DT clock-frequency, ticking at 62500000 Hz$' \
     --expect '^diag: uart: PL011, DT clock 24000000 Hz' --expect '^diag: --- end ---$'
 
+# The lockup detector: a core stuck on purpose (interrupts masked; then in an
+# RCU read-side section, not preemptible) is named with its process, pc and
+# the lock it holds; with the detector's test-mode verdict left on, the run
+# fails (a panic), which is what this run expects.
+lockup_line='^lockup: cpu1 stuck for [0-9]+ ms in pid [0-9]+, %s; pc 0x[0-9a-f]+ at its last interrupt \([0-9]+ ms ago\); holds 1 lock\(s\): "lockup-victim"$'
+# shellcheck disable=SC2059
+$run lockup-named --suite --append test=lockup --timeout $T \
+    --expect "$(printf "$lockup_line" 'interrupts masked')" \
+    --expect "$(printf "$lockup_line" 'no reduction point and no preemption')"
+# shellcheck disable=SC2059
+$run lockup-fails-run --panic-expected --append test=lockup_fails_run --timeout $T \
+    --expect "$(printf "$lockup_line" 'interrupts masked')" \
+    --expect 'panic on cpu[02-9]: lockup on cpu1 \(pid [0-9]+, pc 0x[0-9a-f]+\): the run fails' \
+    --expect 'powering off' --reject '^(PASS|FAIL) '
+
 # Console input arrives by the UART's receive interrupt.
 $run console-receive --suite --append test=console --input armada-rx --timeout $T
 
