@@ -61,6 +61,16 @@ static void add_name(const struct lockstat *s, void *arg)
         n->len = n->size - 1;
 }
 
+static void add_held(const struct lockstat *s, int32_t holder, void *arg)
+{
+    struct names *n = arg;
+    if (n->len + 1 < n->size)
+        n->len += (unsigned)fmt_snprintf(n->buf + n->len, n->size - n->len, " \"%s\"=cpu%d", s->name ? s->name : "(anon)",
+                                         holder);
+    if (n->len >= n->size)
+        n->len = n->size - 1;
+}
+
 static void report(uint32_t cpu, struct proc *p, uint64_t stuck, bool masked, uint64_t now)
 {
     struct lockup_report r = {.cpu = cpu, .pid = p->pid, .stuck_ms = ticks_to_ms(stuck), .irqs_masked = masked};
@@ -76,6 +86,11 @@ static void report(uint32_t cpu, struct proc *p, uint64_t stuck, bool masked, ui
             cpu, (unsigned long)r.stuck_ms, (unsigned long)(uint32_t)r.pid,
             masked ? "interrupts masked" : "no reduction point and no preemption", (unsigned long)r.pc,
             (unsigned long)r.pc_age_ms, r.locks, r.locks ? ": " : "", r.lock_names);
+    char all[PRINT_LINE_MAX - 32];
+    struct names held = {all, 0, sizeof all, false};
+    all[0] = 0;
+    if (lockstat_held(add_held, &held))
+        print("lockup: locks held now:%s\n", all); /* what the stuck core may be waiting for */
     uint64_t flags = spin_lock_irqsave(&last_lock);
     last = r;
     spin_unlock_irqrestore(&last_lock, flags);

@@ -74,3 +74,17 @@ unsigned lockstat_held_by(uint32_t cpu, void (*fn)(const struct lockstat *s, voi
     }
     return n;
 }
+
+unsigned lockstat_held(void (*fn)(const struct lockstat *s, int32_t holder, void *arg), void *arg)
+{
+    unsigned n = 0;
+    /* Acquire: pairs with lockstat_register's release; each entry is complete. */
+    for (struct lockstat *s = (struct lockstat *)load_acquire(&registered_head); s; s = s->next) {
+        int32_t holder = s->holder ? s->holder(s) : -1;
+        if (holder >= 0) {
+            fn(s, holder, arg);
+            n++;
+        }
+    }
+    return n;
+}

@@ -57,5 +57,7 @@ void lockstat_report(void);
  * holds now (as far as its kind knows): a racy snapshot, for reports of a
  * stuck core. Returns how many. */
 unsigned lockstat_held_by(uint32_t cpu, void (*fn)(const struct lockstat *s, void *arg), void *arg);
+/* The same for every held lock, whoever holds it (its holder's cpu passed). */
+unsigned lockstat_held(void (*fn)(const struct lockstat *s, int32_t holder, void *arg), void *arg);
 
 #endif
