@@ -12,6 +12,7 @@
 #include <gic/irq.h>
 #include <sched/internal.h>
 #include <sched/lockup.h>
+#include <sched/mailbox_limit.h>
 #include <sched/policy.h>
 #include <string.h>
 #include <sync/rcu.h>
@@ -510,6 +511,7 @@ void sched_init(void)
     global_mode = bootargs.sched_global;
     global_rq.lock = (struct spinlock)SPINLOCK_INIT("global-runqueue");
     proc_table_init();
+    mailbox_limit_init();
     for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
         struct sched_core *c = &sched_cores[cpu];
         c->rq.lock = (struct spinlock)SPINLOCK_INIT("runqueue");
