@@ -27,10 +27,15 @@ static struct lockup_report last;   /* written under last_lock */
 static struct spinlock last_lock = SPINLOCK_INIT("lockup-report");
 static bool fail_run_off;           /* relaxed: a test's switch */
 
-#define LOCKUP_MASKED_MS (LOCKUP_LIMIT_MS / 2) /* no interrupt for this long: masked */
 
 static uint64_t ms_to_ticks(uint64_t ms) { return timer_ns_to_ticks(ms * 1000000ULL); }
 static uint64_t ticks_to_ms(uint64_t t) { return timer_ticks_to_ns(t) / 1000000ULL; }
+
+uint64_t lockup_limit_ms(void)
+{
+    uint64_t by_cores = (uint64_t)cpus_online_count() * LOCKUP_LIMIT_MS_PER_CORE;
+    return by_cores > LOCKUP_LIMIT_MS ? by_cores : LOCKUP_LIMIT_MS;
+}
 
 /* The core this one watches: the previous online one, or itself if alone. */
 static uint32_t watched_core(uint32_t me)
@@ -71,9 +76,10 @@ static void add_held(const struct lockstat *s, int32_t holder, void *arg)
         n->len = n->size - 1;
 }
 
-static void report(uint32_t cpu, struct proc *p, uint64_t stuck, bool masked, uint64_t now)
+static void report(uint32_t cpu, struct proc *p, uint64_t stuck, uint64_t limit_ms, bool masked, uint64_t now)
 {
-    struct lockup_report r = {.cpu = cpu, .pid = p->pid, .stuck_ms = ticks_to_ms(stuck), .irqs_masked = masked};
+    struct lockup_report r = {.cpu = cpu, .pid = p->pid, .stuck_ms = ticks_to_ms(stuck), .limit_ms = limit_ms,
+                              .irqs_masked = masked};
     r.pc = READ_ONCE(lockup_samples[cpu].pc);
     r.pc_age_ms = ticks_to_ms(now - READ_ONCE(lockup_samples[cpu].at));
     struct names n = {r.lock_names, 0, sizeof r.lock_names, false};
@@ -81,9 +87,9 @@ static void report(uint32_t cpu, struct proc *p, uint64_t stuck, bool masked, ui
     /* A stuck core that holds the console lock would stop this line too:
      * then it goes out without the lock (its holder writes nothing more). */
     int (*print)(const char *, ...) = n.console ? kprintf_unlocked : kprintf;
-    print("lockup: cpu%u stuck for %lu ms in pid %lu, %s; pc %#lx at its last interrupt (%lu ms ago); "
+    print("lockup: cpu%u stuck for %lu ms (limit %lu) in pid %lu, %s; pc %#lx at its last interrupt (%lu ms ago); "
             "holds %u lock(s)%s%s\n",
-            cpu, (unsigned long)r.stuck_ms, (unsigned long)(uint32_t)r.pid,
+            cpu, (unsigned long)r.stuck_ms, (unsigned long)limit_ms, (unsigned long)(uint32_t)r.pid,
             masked ? "interrupts masked" : "no reduction point and no preemption", (unsigned long)r.pc,
             (unsigned long)r.pc_age_ms, r.locks, r.locks ? ": " : "", r.lock_names);
     char all[PRINT_LINE_MAX - 32];
@@ -112,14 +118,14 @@ static void check(uint32_t cpu, struct watched *w, uint64_t now)
         w->reported = false;
         return;
     }
-    uint64_t stuck = now - slice;
-    if (w->reported || stuck < ms_to_ticks(LOCKUP_LIMIT_MS))
+    uint64_t stuck = now - slice, limit_ms = lockup_limit_ms();
+    if (w->reported || stuck < ms_to_ticks(limit_ms))
         return;
     w->reported = true;
     /* With interrupts on, the core's own watch tick alone samples it every
      * LOCKUP_CHECK_MS: a sample far older than that means they are masked. */
-    bool masked = now - READ_ONCE(lockup_samples[cpu].at) > ms_to_ticks(LOCKUP_MASKED_MS);
-    report(cpu, p, stuck, masked, now);
+    bool masked = now - READ_ONCE(lockup_samples[cpu].at) > ms_to_ticks(limit_ms / 2);
+    report(cpu, p, stuck, limit_ms, masked, now);
 }
 
 static void watch_tick(void *arg)

@@ -1,6 +1,6 @@
 /* The lockup detector (sched/lockup.h) finds a core stuck on purpose and
  * names it: the core, the process, where it was, the lock it holds. Named
- * only (each sticks a core for LOCKUP_LIMIT_MS and more): test=lockup runs
+ * only (each sticks a core for the limit and more): test=lockup runs
  * the two that check the report themselves; lockup_fails_run is the one that
  * leaves the detector's test-mode verdict on, so the run must fail (a panic,
  * tests/qemu/matrix.sh expects it). */
@@ -17,7 +17,7 @@
 #define STUCK_CPU 1
 /* A report is due LOCKUP_LIMIT_MS after the core stuck, one watch period
  * later at most; allow a busy host on top. */
-#define REPORT_WAIT_MS (LOCKUP_LIMIT_MS + 2 * LOCKUP_CHECK_MS + TEST_BUSY_HOST_MS + 2000)
+#define REPORT_WAIT_MS (lockup_limit_ms() + 2 * LOCKUP_CHECK_MS + TEST_BUSY_HOST_MS + 2000)
 #define PC_NEAR 64 /* bytes: the report's pc lies in the spin loop */
 
 static struct spinlock victim = SPINLOCK_INIT("lockup-victim");
@@ -58,7 +58,7 @@ static void stuck_irqs_masked(void *arg)
 
 static bool wait_report(uint32_t before, struct lockup_report *r)
 {
-    for (uint32_t ms = 0; ms < REPORT_WAIT_MS; ms += 50) {
+    for (uint64_t ms = 0; ms < REPORT_WAIT_MS; ms += 50) {
         if (sched_lockup_reports() != before)
             return sched_lockup_last(r);
         sleep_ms(50);
@@ -82,13 +82,14 @@ static bool stick_and_check(proc_fn fn, bool masked)
     struct exit_reason why;
     bool ended = wait_down(ref, &why);
     sched_lockup_fail_run(true);
-    TEST_ASSERT(got, "no lockup report within %u ms of sticking cpu%u", REPORT_WAIT_MS, STUCK_CPU);
+    TEST_ASSERT(got, "no lockup report within %lu ms of sticking cpu%u", (unsigned long)REPORT_WAIT_MS, STUCK_CPU);
     TEST_ASSERT(ended, "the stuck process did not end once released");
     TEST_ASSERT(r.cpu == STUCK_CPU, "the report names cpu%u, not cpu%u", r.cpu, STUCK_CPU);
     TEST_ASSERT(r.pid == pid, "the report names pid %lu, not the stuck pid %lu", (unsigned long)(uint32_t)r.pid,
                 (unsigned long)(uint32_t)pid);
-    TEST_ASSERT(r.stuck_ms >= LOCKUP_LIMIT_MS, "reported after %lu ms, before the %u ms limit",
-                (unsigned long)r.stuck_ms, LOCKUP_LIMIT_MS);
+    TEST_ASSERT(r.limit_ms == lockup_limit_ms() && r.stuck_ms >= r.limit_ms,
+                "reported after %lu ms, limit %lu (now %lu)", (unsigned long)r.stuck_ms, (unsigned long)r.limit_ms,
+                (unsigned long)lockup_limit_ms());
     TEST_ASSERT(r.irqs_masked == masked, "reported with interrupts %s; they were %s", r.irqs_masked ? "masked" : "on",
                 masked ? "masked" : "on");
     TEST_ASSERT(r.locks == 1 && !strcmp(r.lock_names, "\"lockup-victim\""), "held locks reported: %u (%s)", r.locks,
@@ -111,5 +112,5 @@ IMAGE_TEST_EXPLICIT(lockup_fails_run, stuck_core_fails_the_run)
     uint64_t ref;
     spawn_monitored(stuck_irqs_masked, NULL, STUCK_CPU, PRIO_NORMAL, &ref);
     sleep_ms(REPORT_WAIT_MS);
-    TEST_FAIL("the run went on %u ms after cpu%u stuck", REPORT_WAIT_MS, STUCK_CPU);
+    TEST_FAIL("the run went on %lu ms after cpu%u stuck", (unsigned long)REPORT_WAIT_MS, STUCK_CPU);
 }
