@@ -71,6 +71,18 @@ $run panic-on-secondary --panic-expected --append test=panic --timeout $T \
     --expect 'data abort \(same EL\), translation fault on read' \
     --expect 'x0 +0x' --expect 'panic: stopped 3 other core' --expect 'powering off'
 
+# A panic while another core holds the console lock for good (interrupts
+# masked: it cannot even be stopped): the report still comes out whole and
+# test mode powers off. Two cores faulting at the same moment: both reports,
+# one panic stops the machine (the other core stops itself), one power-off.
+$run panic-console-held --panic-expected --append test=panic_console --timeout $T \
+    --expect 'unexpected exception \(handler context\), cpu2 at EL1: ESR 0x96' --expect '^    x28 +0x' \
+    --expect '^panic: stopped 2 other core' --expect '^panic: powering off'
+$run panic-two-at-once --panic-expected --append test=panic_twice --timeout $T \
+    --expect 'unexpected exception \(handler context\), cpu1 at EL1' \
+    --expect 'unexpected exception \(handler context\), cpu2 at EL1' \
+    --expect '^panic: stopped 3 other core' --count '^panic: powering off' 1
+
 # Device trees that lack what a full boot needs: the boot core still comes up
 # and says why.
 # (No PSCI and no PM watchdog either: the one board here with no power-off,
