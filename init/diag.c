@@ -84,7 +84,8 @@ static void diag_timer(void)
                 (unsigned long)cntfrq, (unsigned long)timer_frequency());
     else
         kprintf("diag: timer: CNTFRQ_EL0 %lu Hz, DT clock-frequency %u Hz (%s), ticking at %lu Hz\n",
-                (unsigned long)cntfrq, dt, dt == cntfrq ? "agrees" : "DIFFERS: the DT's is used",
+                (unsigned long)cntfrq, dt,
+                dt == cntfrq ? "agrees" : cntfrq ? "DIFFERS: CNTFRQ is used" : "CNTFRQ unset: the DT's is used",
                 (unsigned long)timer_frequency());
 }
 

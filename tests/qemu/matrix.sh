@@ -36,6 +36,9 @@ $run diag-virt --suite --append "diag test=smp.boot_core_alive" --timeout $T \
     --expect '^diag: gic: SPI INTID 33 enabled, IROUTER 0$' \
     --expect '^diag: timer: CNTFRQ_EL0 62500000 Hz, no DT clock-frequency, ticking at 62500000 Hz$' \
     --expect '^diag: uart: PL011, DT clock 24000000 Hz' --expect '^diag: --- end ---$'
+# A tree whose timer clock-frequency disagrees with CNTFRQ_EL0.
+$run diag-timer-frequency --suite --dtb build/dts/virt-timer-frequency.dtb --append "diag test=timer" --timeout $T \
+    --expect '^diag: timer: CNTFRQ_EL0 62500000 Hz, DT clock-frequency 54000000 Hz \(DIFFERS: CNTFRQ is used\), ticking at 62500000 Hz$'
 
 # The lockup detector: a core stuck on purpose (interrupts masked; then in an
 # RCU read-side section, not preemptible) is named with its process, pc and
