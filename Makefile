@@ -32,7 +32,7 @@ LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,n
 
 OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all setup clean distclean run run-net test debug fuzz fuzz-boot unit-tests dtbs fresh-check
+.PHONY: all setup clean distclean run run-net test debug fuzz fuzz-boot unit-tests dtbs fresh-check soak
 all: $(BUILD)/armada.img
 
 include net/lwip.mk
@@ -106,6 +106,11 @@ $(BUILD)/tests/stub-at-%.bin: tests/qemu/stub.S | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	@$(CC) -nostdlib -static -DIMAGE_ADDR=$* -Wl,-Ttext=0x1000000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
 	@$(OBJCOPY) -O binary -j .text $(@:.bin=.elf) $@
+
+# The soak for MINUTES (default 10) on 8 cores (make test runs one minute).
+MINUTES ?= 10
+soak: $(BUILD)/armada.img
+	@SOAK_SECONDS=$$(( $(MINUTES) * 60 )) bash tests/qemu/matrix-soak.sh
 
 # Host unit tests of the pure logic in lib/ (ASan + UBSan).
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
