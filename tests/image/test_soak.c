@@ -282,6 +282,8 @@ IMAGE_TEST_EXPLICIT(soak, random_load_keeps_every_invariant)
     uint32_t count = 0;
     for (int tries = 0; tries < 100 && (count = sched_process_count()) != baseline; tries++)
         sleep_ms(10); /* the last exits finish on their cores */
+    if (count != baseline)
+        sched_print_ps(); /* who is left, and in what state */
     TEST_ASSERT(count == baseline, "%u processes live, %u before the soak", count, baseline);
     uint32_t held = 0;
     lockstat_held(count_held, &held);
