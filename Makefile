@@ -32,7 +32,7 @@ LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,n
 
 OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all setup clean distclean run run-net test debug fuzz fuzz-boot unit-tests dtbs fresh-check
+.PHONY: all setup clean distclean run run-net test debug fuzz fuzz-boot unit-tests dtbs fresh-check soak
 all: $(BUILD)/armada.img
 
 include net/lwip.mk
@@ -111,8 +111,20 @@ fuzz-boot: $(BUILD)/armada.img $(BUILD)/tools/dt-mutate $(BUILD)/dts/virt-mutate
 # The stand-in loader for tests that hand over a blob QEMU would refuse.
 $(BUILD)/tests/stub.bin: tests/qemu/stub.S | $(SETUP_STAMP)
 	@mkdir -p $(@D)
-	@$(CC) -nostdlib -static -Wl,-Ttext=0x40100000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
+	@$(CC) -nostdlib -static -DDTB_ADDR=0x48000000 -Wl,-Ttext=0x40100000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
 	@$(OBJCOPY) -O binary -j .text $(@:.bin=.elf) $@
+# The same loader as a kernel for QEMU's -kernel path, jumping to the image
+# at ADDR (raspi4b: where the Pi firmware loads it, 0x80000, and 0x200000).
+STUB_LOAD_ADDRS := 0x80000 0x200000
+$(BUILD)/tests/stub-at-%.bin: tests/qemu/stub.S | $(SETUP_STAMP)
+	@mkdir -p $(@D)
+	@$(CC) -nostdlib -static -DIMAGE_ADDR=$* -Wl,-Ttext=0x1000000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
+	@$(OBJCOPY) -O binary -j .text $(@:.bin=.elf) $@
+
+# The soak for MINUTES (default 10) on 8 cores (not yet in make test: README).
+MINUTES ?= 10
+soak: $(BUILD)/armada.img
+	@SOAK_SECONDS=$$(( $(MINUTES) * 60 )) bash tests/qemu/soak.sh
 
 # Host unit tests of the pure logic in lib/ (ASan + UBSan).
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -157,7 +169,7 @@ debug: $(BUILD)/armada.img
 	gdb-multiarch -q -x tools/armada.gdb $(BUILD)/armada.elf
 
 # Everything: host unit tests, DT tests and a fuzz smoke run, then QEMU.
-test: $(BUILD)/armada.img $(DTBS) $(BUILD)/tests/stub.bin
+test: $(BUILD)/armada.img $(DTBS) $(BUILD)/tests/stub.bin $(STUB_LOAD_ADDRS:%=$(BUILD)/tests/stub-at-%.bin)
 	@bash tests/run-all.sh
 
 

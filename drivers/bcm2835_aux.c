@@ -4,6 +4,7 @@
  * the divisor the firmware set and only make sure the UART is on, 8 bits. */
 #include <arch/barrier.h>
 #include <drivers/uart.h>
+#include <lib/print.h>
 
 /* `base` is the UART's own block (bus 0x7e215040); the AUX block's enable
  * register sits 0x40 below it, in the same page. */
@@ -16,6 +17,7 @@
 #define MU_LCR 0x0c
 #define MU_LSR 0x14
 #define MU_CNTL 0x20
+#define MU_BAUD 0x28
 
 #define IER_RX (1U << 0) /* receive interrupt (the data sheet swaps the bits) */
 #define IIR_CLEAR_FIFOS (3U << 1)
@@ -68,10 +70,28 @@ static void aux_rx_irq_enable(uintptr_t base, bool on)
     wr(base, MU_IER, on ? IER_RX : 0);
 }
 
+/* Baud = core clock / (8 * (divisor + 1)): the clock the firmware's divisor
+ * assumes for 115200, so a wrong core_freq shows as a wrong figure here. */
+#define DIAG_BAUD 115200ULL
+static void aux_diag(uintptr_t base, uint32_t clock_hz)
+{
+    uint32_t div = rd(base, MU_BAUD) & 0xffff;
+    unsigned long needs = (unsigned long)(8ULL * (div + 1) * DIAG_BAUD);
+    if (!div)
+        kprintf("diag: uart: mini UART, AUX_ENABLES %#x, AUX_MU_BAUD 0: no divisor set (no enable_uart=1?); "
+                "DT clock %u Hz\n",
+                rd(base, AUX_ENABLES), clock_hz);
+    else
+        kprintf("diag: uart: mini UART, AUX_ENABLES %#x, AUX_MU_BAUD %u: 115200 baud needs a %lu.%03lu MHz "
+                "core clock; DT clock %u Hz\n",
+                rd(base, AUX_ENABLES), div, needs / 1000000, needs / 1000 % 1000, clock_hz);
+}
+
 const struct uart_driver bcm2835_aux_driver = {
     .name = "bcm2835-aux",
     .init = aux_init,
     .putc = aux_putc,
     .getc = aux_getc,
     .rx_irq_enable = aux_rx_irq_enable,
+    .diag = aux_diag,
 };

@@ -51,6 +51,16 @@ bool console_init(const struct platform_console *c)
 
 bool console_present(void) { return uart != NULL; }
 
+void console_hold_lock_forever(void)
+{
+    irq_disable_local();
+    spin_lock(&console_lock);
+    for (;;)
+        cpu_wfe(); /* never lets go: only a stop can end this core now */
+}
+
+void console_diag(const struct platform_console *c) { uart->diag(uart_base, c->clock_hz); }
+
 void console_smp_ready(void) { locking = true; }
 
 void console_write_unlocked(const char *s, unsigned long n)

@@ -20,6 +20,10 @@ uint64_t console_rx_interrupts(void); /* receive interrupts taken so far */
 void console_rx_listen(void (*fn)(void *arg), void *arg);
 void console_write(const char *s, unsigned long n); /* one lock hold */
 bool console_present(void);
+void console_diag(const struct platform_console *c); /* the diag screen's UART line */
+/* Tests of the panic path only: take the console lock and keep it, interrupts
+ * masked, for good (a core that stopped mid-line). */
+void console_hold_lock_forever(void) __attribute__((noreturn));
 /* Without the lock (another core may hold it). */
 void console_write_unlocked(const char *s, unsigned long n);
 

@@ -2,9 +2,12 @@
  * and only make sure the UART is on with FIFOs, 8N1, and RX interrupts as asked. */
 #include <arch/barrier.h>
 #include <drivers/uart.h>
+#include <lib/print.h>
 
 #define UART_DR 0x00
 #define UART_FR 0x18
+#define UART_IBRD 0x24
+#define UART_FBRD 0x28
 #define UART_LCRH 0x2c
 #define UART_CR 0x30
 #define UART_IMSC 0x38
@@ -54,10 +57,21 @@ static void pl011_rx_irq_enable(uintptr_t base, bool on)
     wr(base, UART_IMSC, on ? IMSC_RX | IMSC_RT : 0);
 }
 
+/* Baud = clock / (16 * (IBRD + FBRD / 64)). */
+static void pl011_diag(uintptr_t base, uint32_t clock_hz)
+{
+    uint32_t ibrd = rd(base, UART_IBRD), fbrd = rd(base, UART_FBRD);
+    uint64_t div64 = 64ULL * ibrd + fbrd;
+    unsigned long baud = clock_hz && div64 ? (unsigned long)(4ULL * clock_hz / div64) : 0;
+    kprintf("diag: uart: PL011, DT clock %u Hz, IBRD %u FBRD %u: %lu baud%s\n", clock_hz, ibrd, fbrd, baud,
+            baud ? "" : clock_hz ? " (no divisor set)" : " (the DT gives no clock)");
+}
+
 const struct uart_driver pl011_driver = {
     .name = "pl011",
     .init = pl011_init,
     .putc = pl011_putc,
     .getc = pl011_getc,
     .rx_irq_enable = pl011_rx_irq_enable,
+    .diag = pl011_diag,
 };

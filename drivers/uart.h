@@ -11,6 +11,7 @@ struct uart_driver {
     void (*putc)(uintptr_t base, char c);
     int (*getc)(uintptr_t base);              /* -1 if nothing waiting */
     void (*rx_irq_enable)(uintptr_t base, bool on);
+    void (*diag)(uintptr_t base, uint32_t clock_hz); /* the diag screen: clock, divisor, baud */
 };
 
 extern const struct uart_driver pl011_driver;

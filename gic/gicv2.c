@@ -13,6 +13,7 @@
 #include <arch/cpu.h>
 #include <gic/irq.h>
 #include <lib/dt/platform.h>
+#include <lib/fmt.h>
 #include <lib/print.h>
 
 #define GICD_CTLR 0x000
@@ -45,6 +46,7 @@
 static uintptr_t dist, cpuif;
 static uint32_t line_count; /* INTIDs the distributor implements */
 static bool security_extn;
+static uint32_t found_dist_ctlr, found_cpuif_ctlr; /* as the firmware left them (diag) */
 /* Bit n: CPU interface n. Each core writes its own in init_cpu, before it is
  * marked online (a release); senders only address online cores. */
 static uint8_t cpuif_mask[MAX_CPUS];
@@ -77,6 +79,8 @@ static int gicv2_init_global(const struct platform *p)
     if (line_count > INTID_SPURIOUS_MIN)
         line_count = INTID_SPURIOUS_MIN;
     security_extn = typer & GICD_TYPER_SECURITY_EXTN;
+    found_dist_ctlr = rd32(dist + GICD_CTLR);
+    found_cpuif_ctlr = rd32(cpuif + GICC_CTLR);
 
     wr32(dist + GICD_CTLR, 0);
     for (uint32_t i = 32; i < line_count; i += 32) {
@@ -179,6 +183,27 @@ static void gicv2_describe(void)
             (unsigned)__builtin_ctz(cpuif_mask[0] | 0x100));
 }
 
+/* The diag screen: what the firmware left, what routes where now. */
+static void gicv2_diag(void)
+{
+    kprintf("diag: gic: GICv2, %s; as found GICD_CTLR %#x GICC_CTLR %#x%s; now %#x %#x\n",
+            security_extn ? "security extensions (we are non-secure: group 1)" : "no security extensions (group 0)",
+            found_dist_ctlr, found_cpuif_ctlr,
+            found_dist_ctlr & GICD_CTLR_ENABLE ? "" : " (distributor was off)", rd32(dist + GICD_CTLR),
+            rd32(cpuif + GICC_CTLR));
+    char line[PRINT_LINE_MAX];
+    int n = 0;
+    for (uint32_t cpu = 0; cpu < cpus_possible && n < (int)sizeof line; cpu++)
+        n += fmt_snprintf(line + n, sizeof line - n, " cpu%u=%#x", cpu, cpuif_mask[cpu]);
+    kprintf("diag: gic: GICD_IGROUPR0 %#x (%s), GICC_PMR %#x, interfaces:%s\n", rd32(dist + GICD_IGROUPR),
+            security_extn ? "RAZ to us: secure firmware owns the groups" : "group 0: ours", rd32(cpuif + GICC_PMR),
+            line);
+    for (uint32_t intid = 32; intid < line_count; intid++)
+        if (rd32(dist + GICD_ISENABLER + 4 * (intid / 32)) & 1U << (intid % 32))
+            kprintf("diag: gic: SPI INTID %u enabled, ITARGETSR %#x\n", intid,
+                    READ_ONCE(*(uint8_t *)(dist + GICD_ITARGETSR + intid)));
+}
+
 const struct irq_backend gicv2_backend = {
     .name = "GICv2",
     .init_global = gicv2_init_global,
@@ -191,4 +216,5 @@ const struct irq_backend gicv2_backend = {
     .send_sgi_others = gicv2_send_sgi_others,
     .set_pending = gicv2_set_pending,
     .describe = gicv2_describe,
+    .diag = gicv2_diag,
 };

@@ -42,6 +42,7 @@ static uintptr_t dist;
 static uintptr_t redist[MAX_CPUS];
 static const struct platform *plat;
 static uint32_t spi_count;
+static uint32_t found_dist_ctlr; /* as the firmware left it (diag) */
 
 static inline uint32_t rd32(uintptr_t a) { return READ_ONCE(*(uint32_t *)a); }
 static inline uint64_t rd64(uintptr_t a) { return READ_ONCE(*(uint64_t *)a); }
@@ -89,6 +90,7 @@ static int gicv3_init_global(const struct platform *p)
 {
     plat = p;
     dist = p->gic.dist_base;
+    found_dist_ctlr = rd32(dist + GICD_CTLR);
     wr32(dist + GICD_CTLR, 0);
     if (!wait_clear(dist + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP"))
         return -1;
@@ -203,6 +205,20 @@ static void gicv3_describe(void)
             spi_count - 32);
 }
 
+/* The diag screen: what the firmware left, what routes where now. */
+static void gicv3_diag(void)
+{
+    uint32_t ctlr = rd32(dist + GICD_CTLR);
+    kprintf("diag: gic: GICv3, as found GICD_CTLR %#x; now %#x (affinity routing %s), ICC_SRE_EL1 %#lx, "
+            "ICC_IGRPEN1_EL1 %#lx\n",
+            found_dist_ctlr, ctlr, ctlr & GICD_CTLR_ARE ? "on" : "OFF", (unsigned long)read_sysreg(ICC_SRE_EL1),
+            (unsigned long)read_sysreg(ICC_IGRPEN1_EL1));
+    for (uint32_t intid = 32; intid < spi_count; intid++)
+        if (rd32(dist + GICD_ISENABLER + 4 * (intid / 32)) & 1U << (intid % 32))
+            kprintf("diag: gic: SPI INTID %u enabled, IROUTER %#lx\n", intid,
+                    (unsigned long)rd64(dist + GICD_IROUTER + 8 * intid));
+}
+
 const struct irq_backend gicv3_backend = {
     .name = "GICv3",
     .init_global = gicv3_init_global,
@@ -215,4 +231,5 @@ const struct irq_backend gicv3_backend = {
     .send_sgi_others = gicv3_send_sgi_others,
     .set_pending = gicv3_set_pending,
     .describe = gicv3_describe,
+    .diag = gicv3_diag,
 };

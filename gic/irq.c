@@ -44,6 +44,14 @@ void irq_describe(void)
         backend->describe();
 }
 
+void irq_diag(void)
+{
+    if (backend)
+        backend->diag();
+    else
+        kprintf("diag: gic: none set up\n");
+}
+
 void irq_handler_set(uint32_t intid, irq_handler_t fn, void *arg)
 {
     if (intid >= INTID_SPURIOUS_MIN)

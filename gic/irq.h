@@ -38,6 +38,7 @@ struct irq_backend {
     void (*send_sgi_others)(uint32_t sgi);
     void (*set_pending)(uint32_t spi);              /* software-raised SPI */
     void (*describe)(void);                         /* one boot-log line */
+    void (*diag)(void);                             /* the diag screen's lines: mode, routing */
 };
 
 int irq_init_global(const struct platform *p);  /* boot core, after the MMU is on */
@@ -49,6 +50,7 @@ void irq_disable(uint32_t intid);
 bool irq_raise(uint32_t intid);                 /* make an SPI pending (tests); false if not an SPI */
 const char *irq_backend_name(void);
 void irq_describe(void);
+void irq_diag(void);
 
 void ipi_handler_set(enum ipi_kind kind, void (*fn)(void));
 void ipi_send(uint32_t cpu, enum ipi_kind kind);

@@ -10,11 +10,13 @@
 #include <arch/atomics_check.h>
 #include <arch/cpu.h>
 #include <arch/exception.h>
+#include <arch/exclusives_check.h>
 #include <boot/boot.h>
 #include <boot/boot_handoff.h>
 #include <drivers/console.h>
 #include <drivers/timer.h>
 #include <gic/irq.h>
+#include <init/diag.h>
 #include <init/init.h>
 #include <mm/page_alloc.h>
 #include <psci/bcm2835_pm.h>
@@ -81,13 +83,45 @@ static void stop_boot(const char *why)
         cpu_wfe();
 }
 
+/* The boot core's exclusives do not work: nothing that locks can run. Said
+ * through the unlocked console path, then the power-off (test mode) or a halt,
+ * which take no lock either. */
+static void stop_without_exclusives(void)
+{
+    const struct exclusives_report *r = &exclusives_reports[0];
+    kprintf_unlocked("armada: cpu0: LDAXR/STXR self-test failed: %s (%u tries, SCTLR_EL1 %#lx).\n"
+                     "armada: every lock would spin for ever: exclusives need the MMU and data cache on.\n"
+                     "armada: cannot run. %s\n",
+                     exclusives_failure(r), r->failed_tries, (unsigned long)r->sctlr,
+                     panic_poweroff ? "Powering off (test mode)." : "Halted.");
+    if (panic_poweroff)
+        system_off();
+    for (;;)
+        cpu_wfe();
+}
+
+/* A secondary whose exclusives fail stays out: never online, so no lock and
+ * no work reach it; the boot core reports it missing. */
+static void park_without_exclusives(uint32_t cpu)
+{
+    const struct exclusives_report *r = &exclusives_reports[cpu];
+    kprintf_unlocked("armada: cpu%u: LDAXR/STXR self-test failed: %s (SCTLR_EL1 %#lx); parking this core\n", cpu,
+                     exclusives_failure(r), (unsigned long)r->sctlr);
+    irq_disable_local();
+    for (;;)
+        cpu_wfi();
+}
+
 static void init_boot_core(void)
 {
     atomics_check_cpu(0); /* an LSE image stops here on a core without LSE */
-    console_smp_ready();
-    page_alloc_smp_ready();
+    bool exclusives_ok = exclusives_check_cpu(0); /* before the first lock */
     psci_init(&platform);
     bcm2835_pm_init(&platform.pm_watchdog);
+    if (!exclusives_ok)
+        stop_without_exclusives(); /* after the power-off paths are known, before any lock */
+    console_smp_ready();
+    page_alloc_smp_ready();
     wire_exception_hooks();
     xcall_init();
     if (irq_init_global(&platform) || irq_init_cpu(0))
@@ -102,12 +136,16 @@ static void init_boot_core(void)
     kprintf("cpu0: MPIDR %#lx, boot core, EL%u -> EL%u\n", (unsigned long)arch_cpu_mpidr(0), boot_entry_el,
             current_el());
     smp_start_secondaries();
+    if (bootargs.diag)
+        diag_print_screen();
     init_run();
 }
 
 static void init_secondary(uint32_t cpu)
 {
     atomics_check_cpu(cpu); /* an LSE image stops here on a core without LSE */
+    if (!exclusives_check_cpu(cpu)) /* before the first lock */
+        park_without_exclusives(cpu);
     if (irq_init_cpu(cpu)) {
         kprintf("cpu%u: interrupt controller setup failed; parking this core\n", cpu);
         for (;;)

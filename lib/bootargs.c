@@ -102,6 +102,17 @@ static void parse_word(struct bootargs *b, const char *w, unsigned n)
         b->iters = strtoul(tmp, NULL, 0);
     } else if (word_is(w, n, "sched=global")) {
         b->sched_global = true;
+    } else if (word_is(w, klen, "soak") && vlen && vlen < 10 && val[0] >= '1' && val[0] <= '9') {
+        char tmp[12];
+        copy_word(tmp, sizeof tmp, val, vlen);
+        char *e;
+        unsigned long v = strtoul(tmp, &e, 10);
+        if (*e && b->unknown_count < BOOTARGS_MAX_UNKNOWN)
+            copy_word(b->unknown[b->unknown_count++], sizeof b->unknown[0], w, n); /* soak=12x */
+        else
+            b->soak_seconds = (uint32_t)v;
+    } else if (word_is(w, n, "diag")) {
+        b->diag = true;
     } else if (eq && parse_net_word(b, w, klen, val, vlen)) {
         /* taken */
     } else if (b->unknown_count < BOOTARGS_MAX_UNKNOWN) {

@@ -1,6 +1,8 @@
 /* Boot arguments from /chosen/bootargs (QEMU -append, U-Boot bootargs, the
  * Pi's cmdline.txt). Words: test, test=A,B  bench, bench=A,B  litmus,
- * litmus=A,B  iters=N  sched=global  demo. Unknown words are kept for a report.
+ * litmus=A,B  iters=N  sched=global  demo  diag (the bring-up screen, init/diag.c)
+ * soak=SECONDS (how long test=soak runs).
+ * Unknown words are kept for a report.
  * Network (net/): ip=A.B.C.D/N gw=A.B.C.D  the static address, used when DHCP
  * does not answer (or at once with dhcp=off); echo=PORT starts the TCP echo
  * service; echo.quit=N powers off once N echo connections have closed. */
@@ -14,11 +16,12 @@
 #define BOOTARGS_MAX_UNKNOWN 8
 
 struct bootargs {
-    bool test, bench, litmus, sched_global;
+    bool test, bench, litmus, sched_global, diag;
     char test_list[BOOTARGS_LIST];   /* "" = all */
     char bench_list[BOOTARGS_LIST];
     char litmus_list[BOOTARGS_LIST];
     uint64_t iters;                   /* 0 = default */
+    uint32_t soak_seconds;            /* soak=N: how long test=soak runs; 0 = its default */
     uint32_t net_ip, net_gw;          /* host byte order; 0 = not given */
     uint8_t net_prefix;               /* ip=.../N: N (24 if left out) */
     bool net_dhcp_off;

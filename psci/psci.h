@@ -48,6 +48,9 @@ struct platform_cpu;
 /* Start core `c` (logical id `cpu`) at `entry` by the DT's method for it; 0 or
  * a negative PSCI code (an enable-method we cannot use -> PSCI_NOT_SUPPORTED). */
 int64_t cpu_start(const struct platform_cpu *c, uint32_t cpu, uint64_t entry);
+/* The diag screen: a spin-table slot now, and what it held before we released its core. */
+uint64_t spin_table_slot_read(uint64_t release_addr);
+uint64_t spin_table_slot_found(uint32_t cpu);
 
 /* Power off: PSCI SYSTEM_OFF (SYSTEM_RESET if that returns), else the Pi's
  * power-management watchdog; if nothing works, say so and park. */

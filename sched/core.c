@@ -11,6 +11,8 @@
 #include <drivers/console.h>
 #include <gic/irq.h>
 #include <sched/internal.h>
+#include <sched/lockup.h>
+#include <sched/mailbox_limit.h>
 #include <sched/policy.h>
 #include <string.h>
 #include <sync/rcu.h>
@@ -419,6 +421,7 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
 void sched_irq_entry(struct exception_frame *f)
 {
     uint32_t me = this_cpu_id(); /* interrupts stay masked: we stay on this core */
+    lockup_sample_irq(me, f->elr, read_sysreg(cntvct_el0)); /* where it was: for a lockup report */
     irq_dispatch_on(me);
     sched_irq_exit(f, me);
 }
@@ -458,6 +461,7 @@ void sched_core_loop(void)
     c->idle.state = PROC_RUNNING;
     c->idle.pinned = (int32_t)this_cpu_id();
     c->current = &c->idle;
+    lockup_watch_start(); /* this core watches the one before it from now on */
     for (;;) {
         rcu_quiescent_state(); /* the idle loop is outside every read-side section */
         smp_idle_poll();       /* hotplug: may not return */
@@ -507,6 +511,7 @@ void sched_init(void)
     global_mode = bootargs.sched_global;
     global_rq.lock = (struct spinlock)SPINLOCK_INIT("global-runqueue");
     proc_table_init();
+    mailbox_limit_init();
     for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
         struct sched_core *c = &sched_cores[cpu];
         c->rq.lock = (struct spinlock)SPINLOCK_INIT("runqueue");

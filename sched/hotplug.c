@@ -12,6 +12,7 @@
 #include <boot/boot.h>
 #include <drivers/console.h>
 #include <sched/internal.h>
+#include <sched/lockup.h>
 #include <sync/xcall.h>
 
 static uint32_t next_online(uint32_t after)
@@ -84,7 +85,7 @@ static void sched_cpu_down(uint32_t cpu)
     uint32_t timers = 0;
     while (ev) {
         struct timer_event *next = ev->next;
-        if (ev != &c->slice) {
+        if (ev != &c->slice && ev != lockup_watch_event(cpu)) { /* both restart when the core is back */
             struct moved_timer m = {ev, next_online(cpu)};
             smp_call_function_single(m.cpu, requeue_timer_here, &m, true);
             timers++;

@@ -61,6 +61,7 @@ struct proc {
     struct exit_reason kill_reason;
     uint64_t stack_top, stack_mapped; /* stack [top - mapped, top), guard below */
     struct msg *inbox;                /* senders push here (LIFO, lock-free) */
+    uint64_t mbox_pushed, mbox_taken; /* mailbox bytes in (senders) and out (receiver): mailbox_limit.h */
     struct msg *queue, **queue_tail;  /* the receiver's own FIFO */
     struct timer_event timeout;
     struct exit_reason reason;
@@ -88,6 +89,7 @@ struct runqueue {
 struct sched_counters {
     uint64_t switches, reductions, steals, migrations, preemptions;
     uint64_t ipi_wakeups, wakeups_no_ipi, spawns, exits, sends, dropped_sends;
+    uint64_t mailbox_full; /* user messages refused: the receiver's mailbox was at its limit */
     uint64_t idle_time; /* counter ticks spent in WFI */
 };
 

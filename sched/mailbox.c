@@ -11,6 +11,7 @@
 #include <drivers/console.h>
 #include <mm/page_alloc.h>
 #include <sched/internal.h>
+#include <sched/mailbox_limit.h>
 #include <string.h>
 #include <sync/xcall.h>
 
@@ -95,6 +96,9 @@ static void msg_free(struct msg *m)
     }
 }
 
+/* What a message of `len` bytes costs its receiver's mailbox: its block. */
+static uint64_t block_bytes(uint32_t len) { return len > SMALL_PAYLOAD ? LARGE_BLOCK : SMALL_BLOCK; }
+
 static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32_t len, uint64_t ref,
                    const struct exit_reason *why)
 {
@@ -115,10 +119,16 @@ static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32
         c->count.dropped_sends++;
         return 0;
     }
+    if (!mailbox_admit(p, kind, block_bytes(len))) {
+        __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE);
+        c->count.mailbox_full++;
+        return SEND_MAILBOX_FULL;
+    }
     struct msg *m = msg_alloc(len);
     if (!m) {
+        mailbox_unadmit(p, block_bytes(len));
         __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE);
-        return -2;
+        return SEND_NO_MEMORY;
     }
     m->info = (struct msg_info){.from = from, .kind = kind, .ref = ref};
     if (why)
@@ -143,7 +153,7 @@ static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32
 int send(pid_t to, const void *data, uint32_t len)
 {
     if (len > MSG_MAX)
-        return -1;
+        return SEND_TOO_BIG;
     struct proc *me = current_proc();
     int r = deliver(to, me->pid, MSG_USER, data, len, 0, NULL);
     reduce(1 + len / 64);
@@ -188,6 +198,7 @@ void mailbox_close(struct proc *p)
     drain_inbox(p);
     for (struct msg *m = p->queue, *next; m; m = next) {
         next = m->next;
+        mailbox_taken(p, block_bytes(m->len));
         msg_free(m);
     }
     p->queue = NULL;
@@ -285,6 +296,7 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
             if (info)
                 *info = m->info;
             int len = (int)m->len;
+            mailbox_taken(p, block_bytes(m->len));
             msg_free(m);
             return len;
         }

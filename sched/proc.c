@@ -248,6 +248,7 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     p->on_cpu = 0;
     p->senders = 0;
     p->inbox = NULL;
+    p->mbox_pushed = p->mbox_taken = 0; /* no sender is in flight on a free PCB (exit waited for them) */
     p->queue = NULL;
     p->queue_tail = &p->queue;
     p->links = NULL;

@@ -69,7 +69,13 @@ bool kill(pid_t pid);                                     /* EXIT_KILLED; false 
 bool is_alive(pid_t pid);
 
 /* Messages: copied into the receiver's mailbox. A send to a dead process is
- * dropped and counted (0 returned, as in Erlang); -1: too big; -2: no memory. */
+ * dropped and counted (0 returned, as in Erlang). Errors: the message is not
+ * sent. SEND_MAILBOX_FULL: the receiver's mailbox holds its limit
+ * (sched_mailbox_limit() bytes of blocks: an eighth of RAM); the refusal is
+ * counted (sched_mailbox_full_drops). sched/mailbox_limit.h. */
+#define SEND_TOO_BIG (-1)
+#define SEND_NO_MEMORY (-2)
+#define SEND_MAILBOX_FULL (-3)
 #define MSG_MAX 4000
 /* MSG_CPU_DOWN: the core a process was pinned to went offline; it now runs
  * unpinned elsewhere (ref = that core). */
@@ -131,6 +137,8 @@ struct exception_frame;
 void sched_irq_entry(struct exception_frame *f);
 bool sched_process_fault(struct exception_frame *f);
 uint64_t sched_dropped_sends(void);                   /* sends to dead processes, all cores */
+uint64_t sched_mailbox_full_drops(void);              /* user messages refused at a full mailbox */
+uint64_t sched_mailbox_limit(void);                   /* bytes of message blocks a mailbox may hold */
 bool sched_global_queue(void);                        /* booted with sched=global */
 
 #endif

@@ -61,3 +61,30 @@ void lockstat_report(void)
                 (unsigned long)timer_ticks_to_ns(max), (unsigned long)(con ? timer_ticks_to_ns(total / con) : 0));
     }
 }
+
+unsigned lockstat_held_by(uint32_t cpu, void (*fn)(const struct lockstat *s, void *arg), void *arg)
+{
+    unsigned n = 0;
+    /* Acquire: pairs with lockstat_register's release; each entry is complete. */
+    for (struct lockstat *s = (struct lockstat *)load_acquire(&registered_head); s; s = s->next) {
+        if (s->holder && s->holder(s) == (int32_t)cpu) {
+            fn(s, arg);
+            n++;
+        }
+    }
+    return n;
+}
+
+unsigned lockstat_held(void (*fn)(const struct lockstat *s, int32_t holder, void *arg), void *arg)
+{
+    unsigned n = 0;
+    /* Acquire: pairs with lockstat_register's release; each entry is complete. */
+    for (struct lockstat *s = (struct lockstat *)load_acquire(&registered_head); s; s = s->next) {
+        int32_t holder = s->holder ? s->holder(s) : -1;
+        if (holder >= 0) {
+            fn(s, holder, arg);
+            n++;
+        }
+    }
+    return n;
+}

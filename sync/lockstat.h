@@ -24,9 +24,13 @@ struct lockstat {
     uint64_t total_wait;         /* ticks, over contended acquisitions */
     struct lockstat *next;       /* report list, pushed once */
     uint32_t registered;
+    /* The CPU holding the lock now, -1 if none, for kinds that record their
+     * holder (ticket locks); NULL where the kind does not know. */
+    int32_t (*holder)(const struct lockstat *s);
 };
 
 #define LOCKSTAT_INIT(n, k) {.name = (n), .kind = (k)}
+#define LOCKSTAT_INIT_HOLDER(n, k, h) {.name = (n), .kind = (k), .holder = (h)}
 
 void lockstat_register(struct lockstat *s);
 
@@ -49,5 +53,11 @@ void lockstat_acquired_shared(struct lockstat *s, bool contended, uint64_t wait)
 
 void lockstat_reset(struct lockstat *s);
 void lockstat_report(void);
+/* Call fn for each lock that has been acquired at least once and that `cpu`
+ * holds now (as far as its kind knows): a racy snapshot, for reports of a
+ * stuck core. Returns how many. */
+unsigned lockstat_held_by(uint32_t cpu, void (*fn)(const struct lockstat *s, void *arg), void *arg);
+/* The same for every held lock, whoever holds it (its holder's cpu passed). */
+unsigned lockstat_held(void (*fn)(const struct lockstat *s, int32_t holder, void *arg), void *arg);
 
 #endif

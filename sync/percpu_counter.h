@@ -1,11 +1,15 @@
 /*
- * Per-CPU counters: each core adds to its own cache line with a plain load and
- * store (no atomic, no lock, no line bouncing); a reader sums every core's
- * slot. The sum is exact once the adders have stopped and their stores are
- * visible (e.g. after a cross-call with wait); while they run it is some
- * value between the counts at the start and the end of the summing.
- * Not for a counter that interrupt handlers on the same core also add to
- * (the handler's add could be lost between our load and store).
+ * Per-CPU counters: each core adds to its own cache line (no lock, no line
+ * bouncing); a reader sums every core's slot. The sum is exact once the
+ * adders have stopped and their stores are visible (e.g. after a cross-call
+ * with wait); while they run it is some value between the counts at the start
+ * and the end of the summing.
+ * The add is one relaxed atomic add on the own slot, not a load and a store:
+ * an interrupt handler on the same core that adds to the same counter between
+ * the two would have its add lost, and so would a process preempted there and
+ * moved, whose store then lands on the old core's slot beside that core's
+ * own adds. Uncontended, the atomic stays in this core's cache (LL/SC: one
+ * LDXR/STXR pair, which an interrupt in between just retries; LSE: STADD).
  *
  * percpu_counter_flush (image only, sync/percpu_flush.c) is the snapshot
  * variant from Linux's SMP design: a cross-call has every other core copy its
@@ -18,7 +22,7 @@
 #include <sync/portable.h>
 
 struct percpu_counter_slot {
-    uint64_t count;     /* written by its own core only */
+    uint64_t count;     /* added to by its own core (and its interrupt handlers) */
     uint64_t snapshot;  /* written by its own core during a flush */
 } __attribute__((aligned(PORT_CACHE_LINE)));
 
@@ -29,9 +33,9 @@ struct percpu_counter {
 static inline void percpu_counter_add(struct percpu_counter *c, uint64_t n)
 {
     struct percpu_counter_slot *s = &c->slot[port_cpu_id()];
-    /* Only this core writes its slot: load + store is enough; the store is
-     * single-copy atomic, so a summing core never sees a torn value. */
-    port_store_relaxed(&s->count, port_load_relaxed(&s->count) + n);
+    /* Relaxed: a count, ordered by nothing; atomic against a handler or a
+     * moved process adding to the same slot (above). */
+    port_fetch_add64_relaxed(&s->count, n);
 }
 
 static inline void percpu_counter_inc(struct percpu_counter *c) { percpu_counter_add(c, 1); }

@@ -5,6 +5,7 @@
 #include <arch/exception.h>
 #include <arch/timer.h>
 #include <lib/print.h>
+#include <stddef.h>
 #include <sync/spinlock.h>
 
 #define TICKET_ONE 0x10000u /* +1 in the `next` half */
@@ -12,6 +13,12 @@
 void spin_lock_init(struct spinlock *lock, const char *name)
 {
     *lock = (struct spinlock)SPINLOCK_INIT(name);
+}
+
+int32_t spin_lockstat_holder(const struct lockstat *s)
+{
+    const struct spinlock *lock = (const struct spinlock *)((const char *)s - offsetof(struct spinlock, stat));
+    return READ_ONCE(lock->owner_cpu); /* a snapshot: the holder may let go at once */
 }
 
 /* The debug reports go out unlocked: the broken lock may be the console's. */

@@ -38,7 +38,9 @@ struct spinlock {
     struct lockstat stat;
 };
 
-#define SPINLOCK_INIT(n) {{.tickets = 0}, .owner_cpu = -1, .name = (n), .stat = LOCKSTAT_INIT(n, "ticket")}
+int32_t spin_lockstat_holder(const struct lockstat *s); /* the lock's owner_cpu, for lockstat_held_by */
+#define SPINLOCK_INIT(n)                                                                                    \
+    {{.tickets = 0}, .owner_cpu = -1, .name = (n), .stat = LOCKSTAT_INIT_HOLDER(n, "ticket", spin_lockstat_holder)}
 
 void spin_lock_init(struct spinlock *lock, const char *name);
 void spin_lock(struct spinlock *lock);

@@ -2,7 +2,9 @@
  * allows it, survived; test=panic shows the fatal path (stop all, power off). */
 #include <arch/barrier.h>
 #include <arch/cpu.h>
+#include <arch/timer.h>
 #include <boot/boot.h>
+#include <drivers/console.h>
 #include <mm/page_alloc.h>
 #include <sync/xcall.h>
 #include <lib/ksyms.h>
@@ -99,5 +101,51 @@ IMAGE_TEST_EXPLICIT(panic, unexpected_fault_on_secondary)
     smp_call_function_single(target, unexpected_fault, NULL, false);
     for (;;)
         cpu_wfi(); /* the panic stops us; the runner checks the report */
+    return false;
+}
+
+static void hold_console(void *arg)
+{
+    (void)arg;
+    console_hold_lock_forever();
+}
+
+/* Ends the run (test=panic_console): cpu1 keeps the console lock for good
+ * (interrupts masked: it cannot even be stopped), then cpu2 faults. The
+ * report must still come out (the panic path takes the console over) and
+ * test mode must power off. */
+IMAGE_TEST_EXPLICIT(panic_console, fault_while_another_core_holds_the_console)
+{
+    if (cpus_possible < 3)
+        TEST_SKIP("%u core(s): needs a holder and a faulting core besides this one", cpus_possible);
+    smp_call_function_single(1, hold_console, NULL, false);
+    timer_delay_us(100000); /* it has the lock by now */
+    smp_call_function_single(2, unexpected_fault, NULL, false);
+    for (;;)
+        cpu_wfi(); /* the panic stops us; the runner checks the report */
+    return false;
+}
+
+/* Ends the run (test=panic_twice): cpu1 and cpu2 fault at the same moment.
+ * One panic stops the machine; the other must not deadlock it. */
+static uint32_t fault_go;
+static void fault_together(void *arg)
+{
+    (void)arg;
+    while (!load_acquire(&fault_go)) /* acquire: both leave at the same store */
+        cpu_relax();
+    unexpected_fault(NULL);
+}
+
+IMAGE_TEST_EXPLICIT(panic_twice, two_cores_fault_at_once)
+{
+    if (cpus_possible < 3)
+        TEST_SKIP("%u core(s): needs two faulting cores besides this one", cpus_possible);
+    smp_call_function_single(1, fault_together, NULL, false);
+    smp_call_function_single(2, fault_together, NULL, false);
+    timer_delay_us(100000); /* both are waiting */
+    store_release(&fault_go, 1);
+    for (;;)
+        cpu_wfi();
     return false;
 }

@@ -36,6 +36,26 @@ $run rpi4-armada-dtb --suite "${rpi4[@]}" "${rpi4_expect[@]}" --dtb build/dts/rp
 # (b) Linux's tree from Debian; stdout-path names the mini UART, QEMU's second.
 $run rpi4-linux-dtb --suite "${rpi4[@]}" "${rpi4_expect[@]}" --dtb "$LINUX_DTB" --serial-index 1 \
     --append test --expect 'console: /soc/serial@7e215040 at 0xfe215040'
+# The diag screen on the Pi's own questions: EL2 entry, the load address, the
+# spin-table slots released to our entry, the GIC-400's state and routing, the
+# mini UART (Linux's tree; its receive SPI is INTID 125).
+$run rpi4-diag --suite "${rpi4[@]}" --dtb "$LINUX_DTB" --serial-index 1 --append "diag test=smp.boot_core_alive" \
+    --expect '^diag: el: entered at EL2, running at EL1$' --expect '^diag: image: loaded at 0x200000 \(2 MiB aligned\)' \
+    --count '^diag: cpu[1-3]: spin-table, release address 0x(e0|e8|f0), slot held 0 before release, now 0x[0-9a-f]+ \(our entry\), online$' 3 \
+    --expect '^diag: cpu3: MPIDR 0x3, SCTLR_EL1 0x[0-9a-f]+ M=1 C=1 I=1, LDAXR/STXR ok' \
+    --expect '^diag: gic: GICv2, .*now 0x1 0x1$' --expect 'interfaces: cpu0=0x1 cpu1=0x2 cpu2=0x4 cpu3=0x8$' \
+    --expect '^diag: gic: SPI INTID 125 enabled, ITARGETSR 0x1$' \
+    --expect '^diag: timer: CNTFRQ_EL0 [0-9]+ Hz, no DT clock-frequency' \
+    --expect '^diag: uart: mini UART, AUX_ENABLES 0x1, AUX_MU_BAUD' --expect '^diag: --- end ---$'
+# The image where the Pi firmware puts kernel8.img (0x80000, not 2 MiB aligned)
+# and where QEMU and U-Boot would (0x200000), placed by the stand-in loader
+# (tests/qemu/stub.S as a -kernel: QEMU's DTB with -append in x0, its
+# spin-table stubs for the secondaries).
+for at in 0x80000 0x200000; do
+    $run rpi4-loaded-at-$at --suite "${rpi4[@]}" "${rpi4_expect[@]}" --dtb "$LINUX_DTB" --serial-index 1 --load-at $at \
+        --append "diag test=smp,timer,exception" --expect "^Armada: entered at EL2, loaded at $at, DTB at 0x" \
+        --expect "^diag: image: loaded at $at \\($([ $at = 0x80000 ] && echo not)"
+done
 # SPIs through the GIC-400: each UART's receive interrupt.
 $run rpi4-pl011-receive --suite "${rpi4[@]}" --dtb build/dts/rpi4.dtb --append test=console \
     --input armada-rx

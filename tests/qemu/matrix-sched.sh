@@ -27,4 +27,9 @@ bash tests/qemu/check-shell-log.sh shell-commands 4
 # reduction points.
 $run sched-slices-icount --suite --smp 2 --append test=icount --timeout $T -- -icount shift=0
 # sched=global: the whole in-image suite with one shared run queue.
+# The mailbox policy: a process that never takes its messages, flooded from
+# 7 cores in 128 MiB, holds at most its limit; the rest are refused and
+# counted, and every other process gets all its messages (test_mailbox.c).
+$run sched-mailbox-flood --suite --smp 8 --mem 128M --append test=mailbox --timeout $T \
+    --expect '^mailbox: limit [0-9]+ bytes; the sink took [0-9]+ floods \([0-9]+ bytes\), [1-9][0-9]* refused$'
 $run sched-global-queue --suite --append "test sched=global" --timeout $T

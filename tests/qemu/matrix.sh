@@ -26,6 +26,35 @@ $run virt-2G             --suite --mem 2G --append test --timeout $T
 # named-only: without -icount it cannot hold).
 $run virt-icount-timer   --suite --append test=timer,icount --timeout $T -- -icount shift=0
 
+# The diag boot word's screen (README, Boot arguments): each line's content.
+$run diag-virt --suite --append "diag test=smp.boot_core_alive" --timeout $T \
+    --expect '^diag: el: entered at EL1, running at EL1$' \
+    --expect '^diag: image: loaded at 0x40200000 \(2 MiB aligned\), header magic ARM.x64 ok, text_offset 0, image_size 0x[0-9a-f]+, flags 0xa \(little-endian, 4K pages, place anywhere\)$' \
+    --count '^diag: cpu[0-3]: MPIDR (0|0x[0-3]), SCTLR_EL1 0x[0-9a-f]+ M=1 C=1 I=1, LDAXR/STXR ok \(0 failed tries\)$' 4 \
+    --expect '^diag: cpu3: enable-method psci, online$' \
+    --expect '^diag: gic: GICv3, as found GICD_CTLR 0x[0-9a-f]+; now 0x[0-9a-f]*[2367abef] \(affinity routing on\)' \
+    --expect '^diag: gic: SPI INTID 33 enabled, IROUTER 0$' \
+    --expect '^diag: timer: CNTFRQ_EL0 62500000 Hz, no DT clock-frequency, ticking at 62500000 Hz$' \
+    --expect '^diag: uart: PL011, DT clock 24000000 Hz' --expect '^diag: --- end ---$'
+# A tree whose timer clock-frequency disagrees with CNTFRQ_EL0.
+$run diag-timer-frequency --suite --dtb build/dts/virt-timer-frequency.dtb --append "diag test=timer" --timeout $T \
+    --expect '^diag: timer: CNTFRQ_EL0 62500000 Hz, DT clock-frequency 54000000 Hz \(DIFFERS: CNTFRQ is used\), ticking at 62500000 Hz$'
+
+# The lockup detector: a core stuck on purpose (interrupts masked; then in an
+# RCU read-side section, not preemptible) is named with its process, pc and
+# the lock it holds; with the detector's test-mode verdict left on, the run
+# fails (a panic), which is what this run expects.
+lockup_line='^lockup: cpu1 stuck for [0-9]+ ms \(limit 5000\) in pid [0-9]+, %s; pc 0x[0-9a-f]+ at its last interrupt \([0-9]+ ms ago\); holds 1 lock\(s\): "lockup-victim"$'
+# shellcheck disable=SC2059
+$run lockup-named --suite --append test=lockup --timeout $T \
+    --expect "$(printf "$lockup_line" 'interrupts masked')" \
+    --expect "$(printf "$lockup_line" 'no reduction point and no preemption')"
+# shellcheck disable=SC2059
+$run lockup-fails-run --panic-expected --append test=lockup_fails_run --timeout $T \
+    --expect "$(printf "$lockup_line" 'interrupts masked')" \
+    --expect 'panic on cpu[02-9]: lockup on cpu1 \(pid [0-9]+, pc 0x[0-9a-f]+\): the run fails' \
+    --expect 'powering off' --reject '^(PASS|FAIL) '
+
 # Console input arrives by the UART's receive interrupt.
 $run console-receive --suite --append test=console --input armada-rx --timeout $T
 
@@ -44,6 +73,18 @@ $run panic-on-secondary --panic-expected --append test=panic --timeout $T \
     --expect 'unexpected exception.*, cpu[1-9] at EL1: ESR 0x96' \
     --expect 'data abort \(same EL\), translation fault on read' \
     --expect 'pc in unexpected_fault\+0x[0-9a-f]+, lr in [a-z_]+\+0x' --expect 'x0 +0x' --expect 'panic: stopped 3 other core' --expect 'powering off'
+
+# A panic while another core holds the console lock for good (interrupts
+# masked: it cannot even be stopped): the report still comes out whole and
+# test mode powers off. Two cores faulting at the same moment: both reports,
+# one panic stops the machine (the other core stops itself), one power-off.
+$run panic-console-held --panic-expected --append test=panic_console --timeout $T \
+    --expect 'unexpected exception \(handler context\), cpu2 at EL1: ESR 0x96' --expect '^    x28 +0x' \
+    --expect '^panic: stopped 2 other core' --expect '^panic: powering off'
+$run panic-two-at-once --panic-expected --append test=panic_twice --timeout $T \
+    --expect 'unexpected exception \(handler context\), cpu1 at EL1' \
+    --expect 'unexpected exception \(handler context\), cpu2 at EL1' \
+    --expect '^panic: stopped 3 other core' --count '^panic: powering off' 1
 
 # Device trees that lack what a full boot needs: the boot core still comes up
 # and says why.

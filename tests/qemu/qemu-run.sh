@@ -8,6 +8,10 @@
 #     --image F      (default build/armada.img)     --dtb F  pass our own DTB
 #     --loader-dtb F load F at a fixed address and start through tests/qemu/stub
 #                    (for blobs QEMU itself refuses to load, e.g. truncated ones)
+#     --load-at A    boot tests/qemu/stub's kernel build (-kernel, so QEMU sets
+#                    the board up as for a kernel: EL, spin-table stubs, -dtb,
+#                    -append) and the image put at address A by the generic
+#                    loader; the stub jumps there with QEMU's DTB in x0
 #     --expect RE    the output must match RE (extended regex), repeatable
 #     --reject RE    the output must not match RE, repeatable
 #     --count RE N   exactly N lines of the output match RE
@@ -36,7 +40,7 @@ set -uo pipefail
 name=$1; shift
 machine="virt,gic-version=3"; cpu=cortex-a72; smp=4; mem=512M; append=""; timeout=120
 image=build/armada.img; dtb=""; loader_dtb=""; suite=0; stop_on=""; input=""
-bios=""; serial_index=0; halts=0; panic_expected=0; prompt=""
+bios=""; load_at=""; serial_index=0; halts=0; panic_expected=0; prompt=""
 expects=(); rejects=(); extra=(); count_re=""; count_n=""
 while [ $# -gt 0 ]; do
     case $1 in
@@ -49,6 +53,7 @@ while [ $# -gt 0 ]; do
         --image) image=$2; shift 2 ;;
         --dtb) dtb=$2; shift 2 ;;
         --loader-dtb) loader_dtb=$2; shift 2 ;;
+        --load-at) load_at=$2; shift 2 ;;
         --expect) expects+=("$2"); shift 2 ;;
         --reject) rejects+=("$2"); shift 2 ;;
         --count) count_re=$2; count_n=$3; shift 3 ;;
@@ -76,6 +81,12 @@ elif [ -n "$loader_dtb" ]; then
     args+=(-device "loader,file=$loader_dtb,addr=0x48000000,force-raw=on"
            -device "loader,file=$image,addr=0x40200000,force-raw=on"
            -device "loader,file=build/tests/stub.bin,addr=0x40100000,cpu-num=0,force-raw=on")
+elif [ -n "$load_at" ]; then
+    stub=build/tests/stub-at-$load_at.bin
+    [ -f "$stub" ] || { echo "FAIL $name: $stub not built (make $stub)"; exit 1; }
+    args+=(-kernel "$stub" -device "loader,file=$image,addr=$load_at,force-raw=on")
+    [ -n "$append" ] && args+=(-append "$append")
+    [ -n "$dtb" ] && args+=(-dtb "$dtb")
 else
     args+=(-kernel "$image")
     [ -n "$append" ] && args+=(-append "$append")

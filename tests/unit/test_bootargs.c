@@ -17,7 +17,17 @@ static void bootargs_test_words(void)
     bootargs_parse(&b, "litmus=MP,SB\titers=0x10\nbench");
     CHECK(b.litmus && !strcmp(b.litmus_list, "MP,SB") && b.iters == 16 && b.bench && !b.test, "litmus/bench");
     bootargs_parse(&b, "");
-    CHECK(!b.test && !b.bench && !b.litmus && b.unknown_count == 0, "empty");
+    CHECK(!b.test && !b.bench && !b.litmus && !b.diag && b.unknown_count == 0, "empty");
+    bootargs_parse(&b, "diag test");
+    CHECK(b.diag && b.test && b.unknown_count == 0, "diag");
+    bootargs_parse(&b, "soak=120 test=soak");
+    CHECK(b.soak_seconds == 120 && b.test && b.unknown_count == 0, "soak=120: %u", b.soak_seconds);
+    bootargs_parse(&b, "soak=12x");
+    CHECK(b.soak_seconds == 0 && b.unknown_count == 1, "soak=12x accepted");
+    bootargs_parse(&b, "soak=0");
+    CHECK(b.soak_seconds == 0 && b.unknown_count == 1, "soak=0 accepted");
+    bootargs_parse(&b, "diag=1");
+    CHECK(!b.diag && b.unknown_count == 1, "diag takes no value: diag=1 is reported");
 }
 
 static void bootargs_network_words(void)

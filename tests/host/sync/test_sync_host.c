@@ -130,6 +130,21 @@ static void count_thread(void *arg)
     for (int i = 0; i < COUNTS; i++)
         percpu_counter_add(&counter, port_cpu_id() + 1);
 }
+/* Two threads on each "core": a process and an interrupt handler on the same
+ * core adding to the same counter (a real interrupt is one of the
+ * interleavings two threads can produce). None of the adds may be lost. */
+#define SHARED_COUNTS 300000
+static uint32_t shared_ready;
+static void count_with_handler_thread(void *arg)
+{
+    (void)arg;
+    host_cpu_id %= HOST_THREADS / 2;
+    __atomic_fetch_add(&shared_ready, 1, __ATOMIC_RELAXED);
+    while (__atomic_load_n(&shared_ready, __ATOMIC_RELAXED) < HOST_THREADS) /* all at once: they overlap */
+        ;
+    for (int i = 0; i < SHARED_COUNTS; i++)
+        percpu_counter_add(&counter, port_cpu_id() + 1);
+}
 static uint64_t mid_sums_bad;
 static void count_and_sum_thread(void *arg)
 {
@@ -164,5 +179,13 @@ int main(void)
     host_run_threads(HOST_THREADS, count_and_sum_thread, NULL);
     HOST_CHECK("host-sync/percpu_counter_sum_while_counting", mid_sums_bad == 0 && percpu_counter_sum(&counter) == want,
                "%lu sums too large; final %lu", (unsigned long)mid_sums_bad, (unsigned long)percpu_counter_sum(&counter));
+    percpu_counter_reset(&counter);
+    host_run_threads(HOST_THREADS, count_with_handler_thread, NULL);
+    uint64_t want_shared = 0;
+    for (uint32_t t = 0; t < HOST_THREADS; t++)
+        want_shared += (uint64_t)SHARED_COUNTS * (t % (HOST_THREADS / 2) + 1);
+    HOST_CHECK("host-sync/percpu_counter_handler_on_same_core", percpu_counter_sum(&counter) == want_shared,
+               "sum %lu, want %lu: adds were lost", (unsigned long)percpu_counter_sum(&counter),
+               (unsigned long)want_shared);
     return failures ? 1 : 0;
 }

@@ -28,7 +28,12 @@
 /* M (MMU), A (alignment check: every image file is built -mstrict-align, so a
  * misaligned access is a bug and faults, killing just the process that made
  * it), C (data cache), SA (SP alignment check), I (instruction cache). */
-#define SCTLR_EL1_MMU_ON_BITS ((1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 12))
+#define SCTLR_M (1 << 0)
+#define SCTLR_A (1 << 1)
+#define SCTLR_C (1 << 2)
+#define SCTLR_SA (1 << 3)
+#define SCTLR_I (1 << 12)
+#define SCTLR_EL1_MMU_ON_BITS (SCTLR_M | SCTLR_A | SCTLR_C | SCTLR_SA | SCTLR_I)
 #define R_AARCH64_RELATIVE 1027
 
 #endif
