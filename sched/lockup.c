@@ -3,6 +3,7 @@
 #include <arch/timer.h>
 #include <drivers/timer.h>
 #include <lib/fmt.h>
+#include <lib/ksyms.h>
 #include <lib/print.h>
 #include <sched/internal.h>
 #include <sched/lockup.h>
@@ -87,11 +88,13 @@ static void report(uint32_t cpu, struct proc *p, uint64_t stuck, uint64_t limit_
     /* A stuck core that holds the console lock would stop this line too:
      * then it goes out without the lock (its holder writes nothing more). */
     int (*print)(const char *, ...) = n.console ? kprintf_unlocked : kprintf;
-    print("lockup: cpu%u stuck for %lu ms (limit %lu) in pid %lu, %s; pc %#lx at its last interrupt (%lu ms ago); "
-            "holds %u lock(s)%s%s\n",
+    struct ksym at = {"?", 0};
+    ksym_lookup(r.pc, &at);
+    print("lockup: cpu%u stuck for %lu ms (limit %lu) in pid %lu, %s; pc %#lx (%s+%#lx) at its last interrupt "
+            "(%lu ms ago); holds %u lock(s)%s%s\n",
             cpu, (unsigned long)r.stuck_ms, (unsigned long)limit_ms, (unsigned long)(uint32_t)r.pid,
-            masked ? "interrupts masked" : "no reduction point and no preemption", (unsigned long)r.pc,
-            (unsigned long)r.pc_age_ms, r.locks, r.locks ? ": " : "", r.lock_names);
+            masked ? "interrupts masked" : "no reduction point and no preemption", (unsigned long)r.pc, at.name,
+            (unsigned long)at.offset, (unsigned long)r.pc_age_ms, r.locks, r.locks ? ": " : "", r.lock_names);
     char all[PRINT_LINE_MAX - 32];
     struct names held = {all, 0, sizeof all, false};
     all[0] = 0;

@@ -44,7 +44,7 @@ $run diag-timer-frequency --suite --dtb build/dts/virt-timer-frequency.dtb --app
 # RCU read-side section, not preemptible) is named with its process, pc and
 # the lock it holds; with the detector's test-mode verdict left on, the run
 # fails (a panic), which is what this run expects.
-lockup_line='^lockup: cpu1 stuck for [0-9]+ ms \(limit 5000\) in pid [0-9]+, %s; pc 0x[0-9a-f]+ at its last interrupt \([0-9]+ ms ago\); holds 1 lock\(s\): "lockup-victim"$'
+lockup_line='^lockup: cpu1 stuck for [0-9]+ ms \(limit 5000\) in pid [0-9]+, %s; pc 0x[0-9a-f]+ \([a-z_][a-z_0-9.]*\+0x[0-9a-f]+\) at its last interrupt \([0-9]+ ms ago\); holds 1 lock\(s\): "lockup-victim"$'
 # shellcheck disable=SC2059
 $run lockup-named --suite --append test=lockup --timeout $T \
     --expect "$(printf "$lockup_line" 'interrupts masked')" \
