@@ -13,7 +13,7 @@ LIBFDT_A := $(LIBFDT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a
 SETUP_STAMP := $(DEPS)/setup.stamp
 
 # The image is every source in these directories: the tree is the architecture.
-IMAGE_DIRS := boot arch/arm64 lib lib/dt lib/term drivers gic psci sync mm sched net apps init tests/image tests/litmus tests/bench
+IMAGE_DIRS := boot arch/arm64 lib lib/dt lib/term drivers gic psci sync mm sched net dist apps init tests/image tests/litmus tests/bench
 SRCS_S := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.S))
 SRCS_C := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.c))
 

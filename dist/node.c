@@ -1,0 +1,95 @@
+/* Starting the distribution: this node's identity from the boot arguments,
+ * and the process that registers it with epmd and holds the registration. */
+#include <dist/dist.h>
+#include <dist/epmd.h>
+#include <lib/fmt.h>
+#include <lib/print.h>
+#include <net/net.h>
+#include <string.h>
+
+struct dist_node dist_node;
+
+static void format_endpoint(char *buf, uint32_t size, uint32_t addr, uint16_t port)
+{
+    char ip[16];
+    net_format_ip(ip, sizeof ip, addr);
+    fmt_snprintf(buf, size, "%s:%u", ip, port);
+}
+
+/* The gateway (QEMU's user network: the host) once DHCP or the boot
+ * arguments gave an address; 0 if none came in time. */
+static uint32_t wait_for_gateway(void)
+{
+    struct net_info info;
+    for (uint32_t waited = 0; waited < DIST_NET_WAIT_MS; waited += 100) {
+        if (net_get_info(&info) && info.up)
+            return info.gw;
+        sleep_ms(100);
+    }
+    return 0;
+}
+
+/* Registers this node with epmd, checks epmd now gives out its port, then
+ * holds the registration: epmd forgets the name when this connection closes. */
+static void epmd_keeper(void *arg)
+{
+    (void)arg;
+    static struct dist_stream reg, lookup; /* one keeper per node */
+    char where[32];
+    if (!dist_node.epmd_addr)
+        dist_node.epmd_addr = wait_for_gateway();
+    format_endpoint(where, sizeof where, dist_node.epmd_addr, dist_node.epmd_port);
+    if (!dist_node.epmd_addr) {
+        kprintf("dist: epmd registration of %s failed: no network address after %u ms\n", dist_node.name,
+                DIST_NET_WAIT_MS);
+        return;
+    }
+    uint32_t creation;
+    int conn = epmd_register(&reg, dist_node.epmd_addr, dist_node.epmd_port, dist_node.alive, dist_node.port,
+                             &creation);
+    if (conn < 0) {
+        kprintf("dist: epmd registration of %s at %s failed: %s\n", dist_node.name, where, epmd_strerror(conn));
+        return;
+    }
+    kprintf("dist: registered %s with epmd at %s: port %u, creation %u\n", dist_node.name, where, dist_node.port,
+            creation);
+    int port = epmd_port_please(&lookup, dist_node.epmd_addr, dist_node.epmd_port, dist_node.alive);
+    if (port == dist_node.port)
+        kprintf("dist: epmd gives out %s at port %u\n", dist_node.alive, port);
+    else
+        kprintf("dist: epmd lookup of %s: %s (%d)\n", dist_node.alive, port < 0 ? epmd_strerror(port) : "wrong port",
+                port);
+    uint8_t byte;
+    while (stream_read(&reg, &byte, 1, RECEIVE_FOREVER) != STREAM_CLOSED) {
+    }
+    kprintf("dist: epmd closed the registration of %s\n", dist_node.name);
+}
+
+bool dist_start(const struct bootargs *b)
+{
+    if (!b->node[0])
+        return true; /* not asked for */
+    if (!net_pid()) {
+        kprintf("dist: node=%s given, but there is no network: not starting the distribution\n", b->node);
+        return false;
+    }
+    if (!b->cookie[0]) {
+        kprintf("dist: node=%s given without cookie=: not starting the distribution\n", b->node);
+        return false;
+    }
+    strlcpy(dist_node.name, b->node, sizeof dist_node.name);
+    strlcpy(dist_node.alive, b->node, sizeof dist_node.alive);
+    *strchr(dist_node.alive, '@') = 0; /* bootargs checked there is one */
+    strlcpy(dist_node.cookie, b->cookie, sizeof dist_node.cookie);
+    dist_node.port = b->dist_port ? b->dist_port : DIST_PORT_DEFAULT;
+    dist_node.epmd_addr = b->epmd_addr;
+    dist_node.epmd_port = b->epmd_port ? b->epmd_port : EPMD_PORT_DEFAULT;
+    kprintf("dist: node %s, distribution port %u\n", dist_node.name, dist_node.port);
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.stack_size = 16 * 1024;
+    if (!spawn_opt(epmd_keeper, NULL, &o, NULL)) {
+        kprintf("dist: cannot start the epmd process: %s\n", spawn_error());
+        return false;
+    }
+    return true;
+}

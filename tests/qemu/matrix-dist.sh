@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Armada as a node of an Erlang cluster (dist/), against Debian's OTP on the
+# host: an epmd of the test's own (ERL_EPMD_PORT, a free port, never the
+# system's 4369) and `erl` nodes on 127.0.0.1. QEMU's user network carries
+# the guest to the host (the gateway 10.0.2.2 is the host's 127.0.0.1), and
+# a port forwarded from 127.0.0.1 carries the host to the guest's
+# distribution port. Every step runs under a timeout; every process this
+# script starts is killed on the way out (trap).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+T=${QEMU_TIMEOUT:-120}
+STEP=${DIST_STEP_TIMEOUT:-30}
+mkdir -p build/test-logs
+status=0
+pids=()
+
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    wait 2>/dev/null
+}
+trap cleanup EXIT
+
+if ! command -v erl >/dev/null || ! command -v epmd >/dev/null; then
+    echo "SKIP dist: no erl/epmd (erlang-base; tools/setup.sh installs it)"
+    exit 0
+fi
+if [ ! -f build/armada.img ]; then
+    echo "FAIL dist: no build/armada.img (run make first)"
+    exit 1
+fi
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_for FILE RE [SECONDS]: until FILE has a line matching RE.
+wait_for() {
+    local file=$1 re=$2 limit=${3:-$T} waited=0
+    until grep -qaE "$re" "$file" 2>/dev/null; do
+        sleep 0.5; waited=$((waited + 1))
+        [ $waited -ge $((2 * limit)) ] && return 1
+    done
+    return 0
+}
+
+# start_epmd: an epmd of our own on a free port, in $epmd_port; its pid in $epmd_pid.
+start_epmd() {
+    epmd_port=$(free_port)
+    timeout $((4 * T)) epmd -port "$epmd_port" >/dev/null 2>&1 &
+    epmd_pid=$!
+    pids+=("$epmd_pid")
+    local tries=0
+    until ERL_EPMD_PORT=$epmd_port timeout 5 epmd -names >/dev/null 2>&1; do
+        sleep 0.2; tries=$((tries + 1))
+        [ $tries -ge 50 ] && { echo "FAIL dist: epmd did not start on port $epmd_port"; return 1; }
+    done
+    return 0
+}
+
+stop() { # PID: kill one process this script started, and reap it
+    kill "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+}
+
+# boot NAME DIST_PORT APPEND: Armada under QEMU in the background, its console
+# in build/test-logs/NAME.log, its pid in $qemu_pid.
+boot() {
+    local name=$1 port=$2 append=$3
+    log=build/test-logs/$name.log
+    rm -f "$log"
+    timeout "$T" qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M \
+        -kernel build/armada.img -display none -serial "file:$log" -monitor none \
+        -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:$port" -device virtio-net-device,netdev=n0 \
+        -append "$append" 2>"$log.stderr" &
+    qemu_pid=$!
+    pids+=("$qemu_pid")
+}
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1"; status=1; }
+panicked() { grep -qaE 'panic|Unhandled exception|exception at' "$1"; }
+
+# erl_eval EXPR: a plain (not distributed) erl evaluates EXPR and prints it.
+erl_eval() {
+    ERL_EPMD_PORT=$epmd_port timeout "$STEP" erl -noshell -eval "io:format(\"~p~n\", [$1]), halt()."
+}
+
+# 1. Registration: epmd gives out Armada's port while it runs, forgets it
+#    when Armada goes away (the registration is a connection it holds).
+test_epmd_register() {
+    local name=dist-epmd-register port
+    start_epmd || { fail "$name: no epmd"; return; }
+    port=$(free_port)
+    boot $name "$port" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$port epmd=$epmd_port"
+    if ! wait_for "$log" 'dist: epmd gives out armada at port|dist: epmd (registration|lookup)'; then
+        fail "$name: no registration line in the boot log ($log)"
+    elif ! grep -qaE "dist: registered armada@127.0.0.1 with epmd at 10\.0\.2\.2:$epmd_port: port $port, creation [0-9]+" "$log"; then
+        fail "$name: registration failed: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+    elif ! grep -qa "dist: epmd gives out armada at port $port" "$log"; then
+        fail "$name: Armada's own PORT_PLEASE2 lookup: $(grep -a 'dist: epmd' "$log" | tail -1)"
+    else
+        local names answer
+        names=$(ERL_EPMD_PORT=$epmd_port timeout "$STEP" epmd -names)
+        answer=$(erl_eval "erl_epmd:port_please(\"armada\", {127,0,0,1})")
+        if ! grep -q "name armada at port $port" <<< "$names"; then
+            fail "$name: epmd -names does not list armada at $port: $names"
+        elif [ "$answer" != "{port,$port,6}" ]; then
+            fail "$name: erl's port_please for armada gave $answer, want {port,$port,6}"
+        else
+            stop "$qemu_pid"
+            local tries=0
+            while ERL_EPMD_PORT=$epmd_port timeout "$STEP" epmd -names | grep -q 'name armada '; do
+                sleep 0.2; tries=$((tries + 1))
+                [ $tries -ge 50 ] && break
+            done
+            if [ $tries -ge 50 ]; then
+                fail "$name: epmd still lists armada after its QEMU was killed"
+            else
+                pass "$name: ALIVE2 registered armada at $port (epmd -names, erl's port_please: {port,$port,6}), Armada's PORT_PLEASE2 agrees, and epmd forgot it when Armada went away"
+            fi
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 2. No epmd at the given port: one clear boot-log line, the rest boots on.
+test_epmd_unreachable() {
+    local name=dist-epmd-unreachable port nothing
+    port=$(free_port); nothing=$(free_port)
+    epmd_port=$nothing
+    boot $name "$port" "node=armada@127.0.0.1 cookie=c dist.port=$port epmd=$nothing"
+    if wait_for "$log" "dist: epmd registration of armada@127.0.0.1 at 10\.0\.2\.2:$nothing failed: cannot connect to epmd" &&
+       wait_for "$log" 'armada shell' 10; then
+        pass "$name: \"$(grep -a 'dist: epmd registration' "$log" | tr -d '\r')\", and the shell starts"
+    else
+        fail "$name: no clear failure line, or no shell: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"
+}
+
+# 3. The name is taken (a BEAM node called armada registered first): refused, said so.
+test_epmd_name_taken() {
+    local name=dist-epmd-name-taken port beam_log=build/test-logs/dist-epmd-name-taken-beam.log
+    start_epmd || { fail "$name: no epmd"; return; }
+    port=$(free_port)
+    ERL_EPMD_PORT=$epmd_port timeout "$T" erl -noshell -name armada@127.0.0.1 -setcookie c \
+        -eval 'io:format("beam up~n"), receive after infinity -> ok end.' > "$beam_log" 2>&1 &
+    local beam=$!
+    pids+=("$beam")
+    if ! wait_for "$beam_log" 'beam up' "$STEP"; then
+        fail "$name: the BEAM node did not start ($beam_log)"
+    else
+        boot $name "$port" "node=armada@127.0.0.1 cookie=c dist.port=$port epmd=$epmd_port"
+        if wait_for "$log" "dist: epmd registration of armada@127.0.0.1 at 10\.0\.2\.2:$epmd_port failed: epmd refused"; then
+            pass "$name: \"$(grep -a 'dist: epmd registration' "$log" | tr -d '\r')\""
+        else
+            fail "$name: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+        panicked "$log" && fail "$name: a panic in $log"
+        stop "$qemu_pid"
+    fi
+    stop "$beam"; stop "$epmd_pid"
+}
+
+test_epmd_register
+test_epmd_unreachable
+test_epmd_name_taken
+exit $status
