@@ -9,6 +9,8 @@
 #define ARMADA_DIST_DIST_H
 
 #include <lib/bootargs.h>
+#include <lib/term/term.h>
+#include <sched/sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,11 +25,47 @@ struct dist_node {
     uint16_t port;
     uint32_t epmd_addr; /* host byte order */
     uint16_t epmd_port;
+    uint32_t creation;    /* from epmd; set before any connection process is spawned (spawn orders it) */
+    uint32_t ticktime_ms; /* a peer silent this long is down; we tick every quarter of it */
 };
 extern struct dist_node dist_node;
+
+#define DIST_TICKTIME_DEFAULT_S 60 /* erl's net_ticktime */
+#define DIST_PACKET_MAX (MSG_MAX - 16) /* what one Armada message carries onward; a longer packet is dropped */
+
+/* A message from another node, as a local process gets it: the message
+ * term's bytes (from its version byte 131), ready for term_decode. */
+#define DIST_MSG_TERM (0x4453u << 16) /* 'DS' */
+struct dist_msg {
+    uint32_t type; /* DIST_MSG_TERM */
+    uint32_t len;
+    uint8_t term[];
+};
+bool dist_is_msg(const void *data, uint32_t len, const struct msg_info *info, void *ctx); /* a receive() match */
+
+/* Erlang pids for local processes, and back. */
+void dist_pid_of(pid_t local, struct term_pid *out); /* out->node points at dist_node.name */
+bool dist_pid_local(const struct term_pid *p, pid_t *out); /* false: not one of this node's */
+
+/* Send the encoded term msg (from its byte 131) to a process on another
+ * node, by pid or by registered name, from the calling process; through
+ * that node's connection process. 0, or < 0: no connection, too big. */
+int dist_send(const struct term_pid *to, const void *msg, uint32_t len);
+int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t len);
+
+/* The connected nodes (dist/nodes.c). */
+#define DIST_MAX_NODES 16
+bool dist_nodes_add(const char *name, pid_t conn_process); /* false: full, or already connected */
+void dist_nodes_remove(pid_t conn_process);
+pid_t dist_nodes_find(const struct term_text *name); /* its connection process, or 0 */
+uint32_t dist_nodes_list(char names[][256], uint32_t max);
 
 /* Start the distribution if the boot arguments ask for it; false (with a
  * boot-log line saying why) when they ask and it cannot start. */
 bool dist_start(const struct bootargs *b);
+
+/* The registered process "echo": {From, Msg} from any node gets Msg back
+ * to From (dist/echo.c). */
+bool dist_echo_start(void);
 
 #endif

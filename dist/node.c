@@ -1,5 +1,6 @@
 /* Starting the distribution: this node's identity from the boot arguments,
  * and the process that registers it with epmd and holds the registration. */
+#include <dist/conn.h>
 #include <dist/dist.h>
 #include <dist/epmd.h>
 #include <lib/fmt.h>
@@ -29,12 +30,27 @@ static uint32_t wait_for_gateway(void)
     return 0;
 }
 
-/* Registers this node with epmd, checks epmd now gives out its port, then
- * holds the registration: epmd forgets the name when this connection closes. */
-static void epmd_keeper(void *arg)
+/* Armada's own PORT_PLEASE2: epmd now gives out our port (a process of its
+ * own, so the listener's events are not read by its stream). */
+static void epmd_check(void *arg)
 {
     (void)arg;
-    static struct dist_stream reg, lookup; /* one keeper per node */
+    static struct dist_stream lookup; /* one check per boot */
+    int port = epmd_port_please(&lookup, dist_node.epmd_addr, dist_node.epmd_port, dist_node.alive);
+    if (port == dist_node.port)
+        kprintf("dist: epmd gives out %s at port %u\n", dist_node.alive, port);
+    else
+        kprintf("dist: epmd lookup of %s: %s (%d)\n", dist_node.alive, port < 0 ? epmd_strerror(port) : "wrong port",
+                port);
+}
+
+/* Listens on the distribution port, registers it with epmd, then holds the
+ * registration (epmd forgets the name when this connection closes) and
+ * gives each connection that comes in to a process of its own. */
+static void dist_listener(void *arg)
+{
+    (void)arg;
+    static struct dist_stream reg; /* one listener per node */
     char where[32];
     if (!dist_node.epmd_addr)
         dist_node.epmd_addr = wait_for_gateway();
@@ -44,6 +60,11 @@ static void epmd_keeper(void *arg)
                 DIST_NET_WAIT_MS);
         return;
     }
+    int listener = net_listen(dist_node.port);
+    if (listener < 0) {
+        kprintf("dist: cannot listen on port %u (%d): not starting the distribution\n", dist_node.port, listener);
+        return;
+    }
     uint32_t creation;
     int conn = epmd_register(&reg, dist_node.epmd_addr, dist_node.epmd_port, dist_node.alive, dist_node.port,
                              &creation);
@@ -51,16 +72,17 @@ static void epmd_keeper(void *arg)
         kprintf("dist: epmd registration of %s at %s failed: %s\n", dist_node.name, where, epmd_strerror(conn));
         return;
     }
+    dist_node.creation = creation; /* before any connection process: each is spawned after this */
     kprintf("dist: registered %s with epmd at %s: port %u, creation %u\n", dist_node.name, where, dist_node.port,
             creation);
-    int port = epmd_port_please(&lookup, dist_node.epmd_addr, dist_node.epmd_port, dist_node.alive);
-    if (port == dist_node.port)
-        kprintf("dist: epmd gives out %s at port %u\n", dist_node.alive, port);
-    else
-        kprintf("dist: epmd lookup of %s: %s (%d)\n", dist_node.alive, port < 0 ? epmd_strerror(port) : "wrong port",
-                port);
-    uint8_t byte;
-    while (stream_read(&reg, &byte, 1, RECEIVE_FOREVER) != STREAM_CLOSED) {
+    spawn(epmd_check, NULL);
+    for (;;) {
+        if (net_receive(&reg.msg, RECEIVE_FOREVER) < 0)
+            continue;
+        if (reg.msg.type == MSG_TCP_ACCEPTED)
+            dist_conn_accept(reg.msg.conn);
+        else if (reg.msg.type == MSG_TCP_CLOSED && reg.msg.conn == (uint32_t)conn)
+            break;
     }
     kprintf("dist: epmd closed the registration of %s\n", dist_node.name);
 }
@@ -84,11 +106,12 @@ bool dist_start(const struct bootargs *b)
     dist_node.port = b->dist_port ? b->dist_port : DIST_PORT_DEFAULT;
     dist_node.epmd_addr = b->epmd_addr;
     dist_node.epmd_port = b->epmd_port ? b->epmd_port : EPMD_PORT_DEFAULT;
+    dist_node.ticktime_ms = 1000 * (b->dist_ticktime ? b->dist_ticktime : DIST_TICKTIME_DEFAULT_S);
     kprintf("dist: node %s, distribution port %u\n", dist_node.name, dist_node.port);
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
     o.stack_size = 16 * 1024;
-    if (!spawn_opt(epmd_keeper, NULL, &o, NULL)) {
-        kprintf("dist: cannot start the epmd process: %s\n", spawn_error());
+    if (!spawn_opt(dist_listener, NULL, &o, NULL) || !dist_echo_start()) {
+        kprintf("dist: cannot start the distribution's processes: %s\n", spawn_error());
         return false;
     }
     return true;

@@ -23,15 +23,29 @@ int stream_read(struct dist_stream *s, void *dst, uint32_t n, uint64_t timeout_m
             return STREAM_CLOSED;
         if (net_receive(&s->msg, timeout_ms) < 0)
             return STREAM_TIMEOUT;
-        if (s->msg.conn != s->conn)
-            continue;
-        if (s->msg.type == MSG_TCP_CLOSED) {
-            s->closed = true;
-        } else if (s->msg.type == MSG_TCP_DATA) {
-            s->head = 0;
-            s->have = s->msg.len; /* empty buffer: refill from the start */
-            memcpy(s->buf, s->msg.data, s->msg.len);
-        }
+        stream_push(s, &s->msg);
     }
     return 0;
+}
+
+bool stream_push(struct dist_stream *s, const struct net_msg *m)
+{
+    if (m->conn != s->conn)
+        return true;
+    if (m->type == MSG_TCP_CLOSED) {
+        s->closed = true;
+        return true;
+    }
+    if (m->type != MSG_TCP_DATA)
+        return true;
+    if (s->head) { /* what was read makes room at the front */
+        memmove(s->buf, s->buf + s->head, s->have - s->head);
+        s->have -= s->head;
+        s->head = 0;
+    }
+    if (DIST_STREAM_BUF - s->have < m->len)
+        return false;
+    memcpy(s->buf + s->have, m->data, m->len);
+    s->have += m->len;
+    return true;
 }

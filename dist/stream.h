@@ -6,7 +6,7 @@
 #include <net/net.h>
 #include <stdint.h>
 
-#define DIST_STREAM_BUF (2 * NET_DATA_MAX)
+#define DIST_STREAM_BUF (16 * 1024) /* a whole distribution packet (DIST_PACKET_MAX) and the start of the next */
 
 enum { STREAM_CLOSED = -1, STREAM_TIMEOUT = -2 };
 
@@ -23,6 +23,12 @@ void stream_init(struct dist_stream *s, uint32_t conn);
  * STREAM_CLOSED / STREAM_TIMEOUT. Events for other connections are dropped:
  * the calling process owns this one connection. */
 int stream_read(struct dist_stream *s, void *dst, uint32_t n, uint64_t timeout_ms);
+/* Take in a MSG_TCP_DATA or MSG_TCP_CLOSED the caller received itself;
+ * false when the data does not fit (the peer sent more than a packet). */
+bool stream_push(struct dist_stream *s, const struct net_msg *m);
+static inline uint32_t stream_buffered(const struct dist_stream *s) { return s->have - s->head; }
+static inline const uint8_t *stream_peek(const struct dist_stream *s) { return s->buf + s->head; }
+static inline void stream_skip(struct dist_stream *s, uint32_t n) { s->head += n; }
 
 static inline void put_be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v; }
 static inline void put_be32(uint8_t *p, uint32_t v)

@@ -6,7 +6,8 @@
  * service; echo.quit=N powers off once N echo connections have closed.
  * Erlang distribution (dist/): node=NAME@HOST cookie=C  this node's name and
  * cookie; dist.port=N  the port it listens on (4370 if left out);
- * epmd=PORT or epmd=A.B.C.D:PORT  where epmd is (the gateway, 4369). */
+ * epmd=PORT or epmd=A.B.C.D:PORT  where epmd is (the gateway, 4369);
+ * dist.ticktime=S  erl's net_ticktime (60). */
 #ifndef ARMADA_BOOTARGS_H
 #define ARMADA_BOOTARGS_H
 
@@ -32,6 +33,7 @@ struct bootargs {
     uint16_t dist_port;               /* 0 = not given */
     uint32_t epmd_addr;               /* 0 = the gateway */
     uint16_t epmd_port;               /* 0 = not given */
+    uint32_t dist_ticktime;           /* seconds; 0 = not given (60) */
     uint32_t unknown_count;
     char unknown[BOOTARGS_MAX_UNKNOWN][32];
 };

@@ -1,0 +1,227 @@
+/* One process per connected node (conn.h): the handshake, then a loop that
+ * takes the peer's packets and local processes' requests from one mailbox.
+ * A peer that breaks the protocol loses this connection only; a slow one
+ * blocks only this process. */
+#include <arch/timer.h>
+#include <dist/conn.h>
+#include <dist/handshake.h>
+#include <lib/print.h>
+#include <string.h>
+
+#define CTRL_SEND 2
+#define CTRL_REG_SEND 6
+#define CTRL_SEND_SENDER 22
+#define CONN_STACK (48 * 1024) /* the stream (16 KiB) and a message (4 KiB) live on it */
+
+struct conn_state {
+    struct dist_stream s;
+    struct dist_peer peer;
+    uint64_t last_rx, last_tx; /* ms */
+    uint32_t dropped;          /* messages for nobody, too big, or of terms we do not take */
+    _Alignas(8) uint8_t mail[MSG_MAX];
+};
+
+static uint64_t now_ms(void) { return timer_ticks_to_ns(timer_now()) / 1000000; }
+
+static bool write_packet(struct conn_state *c, const uint8_t *packet, uint32_t len)
+{
+    uint8_t head[4];
+    put_be32(head, len);
+    if (net_send(c->s.conn, head, 4) != 4 || (len && net_send(c->s.conn, packet, len) != (int)len))
+        return false;
+    c->last_tx = now_ms();
+    return true;
+}
+
+/* The message term at msg (len bytes, from 131), to a local process. */
+static void deliver(struct conn_state *c, pid_t to, const uint8_t *msg, uint32_t len)
+{
+    struct dist_msg *m = (struct dist_msg *)c->mail;
+    if (!to || sizeof *m + len > MSG_MAX) {
+        c->dropped++;
+        return;
+    }
+    m->type = DIST_MSG_TERM;
+    m->len = len;
+    memcpy(m->term, msg, len);
+    if (send(to, m, (uint32_t)sizeof *m + len) != 0)
+        c->dropped++;
+}
+
+/* net_kernel's part of net_adm:ping: {'$gen_call', {From, Tag}, {is_auth, _}} -> From ! {Tag, yes} */
+static void net_kernel_call(struct conn_state *c, const struct term *msg)
+{
+    struct term_pid from;
+    struct term tag;
+    if (!term_match(msg, "{'$gen_call', {~p, ~t}, {is_auth, _}}", &from, &tag)) {
+        c->dropped++;
+        return;
+    }
+    uint8_t reply[512];
+    struct term_buf b;
+    term_begin(&b, reply, sizeof reply);
+    term_tuple(&b, 2);
+    term_copy(&b, &tag);
+    term_atom(&b, "yes");
+    long n = term_end(&b);
+    if (n < 0 || dist_send(&from, reply, (uint32_t)n) < 0)
+        c->dropped++;
+}
+
+/* One packet: 'p', control, message. False: malformed (the connection ends). */
+static bool handle_packet(struct conn_state *c, const uint8_t *p, uint32_t len)
+{
+    if (len == 0)
+        return true; /* a tick */
+    if (p[0] != DIST_PASS_THROUGH) {
+        kprintf("dist: %s sent a packet of type %u (no distribution header was agreed): closing\n", c->peer.name,
+                p[0]);
+        return false;
+    }
+    struct term ctrl, msg;
+    long n = term_decode(p + 1, len - 1, &ctrl);
+    if (n < 0 || ctrl.kind != TERM_TUPLE) {
+        kprintf("dist: %s sent a malformed control message (%s): closing\n", c->peer.name,
+                n < 0 ? term_strerror((int)n) : "not a tuple");
+        return false;
+    }
+    const uint8_t *rest = p + 1 + n;
+    uint32_t rest_len = len - 1 - (uint32_t)n;
+    long m = rest_len ? term_decode(rest, rest_len, &msg) : 0;
+    if (m < 0) {
+        /* a term we do not take (a fun): that message alone is lost */
+        kprintf("dist: a message from %s dropped: %s\n", c->peer.name, term_strerror((int)m));
+        c->dropped++;
+        return true;
+    }
+    struct term op, to;
+    if (!term_element(&ctrl, 0, &op) || op.kind != TERM_INTEGER)
+        return true;
+    switch (op.integer) {
+    case CTRL_REG_SEND: { /* {6, From, Unused, ToName} */
+        char name[64];
+        if (!m || !term_element(&ctrl, 3, &to) || to.kind != TERM_ATOM || !term_text_utf8(&to.atom, name, sizeof name)) {
+            c->dropped++;
+            break;
+        }
+        if (!strcmp(name, "net_kernel"))
+            net_kernel_call(c, &msg);
+        else
+            deliver(c, whereis(name), rest, (uint32_t)m);
+        break;
+    }
+    case CTRL_SEND:        /* {2, Unused, ToPid} */
+    case CTRL_SEND_SENDER: { /* {22, From, ToPid} */
+        pid_t local = 0;
+        if (!m || !term_element(&ctrl, 2, &to) || to.kind != TERM_PID || !dist_pid_local(&to.pid, &local)) {
+            c->dropped++;
+            break;
+        }
+        deliver(c, local, rest, (uint32_t)m);
+        break;
+    }
+    default: /* monitors, links, spawns: not yet (issue 14, step 5) */
+        break;
+    }
+    return true;
+}
+
+/* Every whole packet in the stream; false when one is malformed. */
+static bool drain_packets(struct conn_state *c)
+{
+    while (stream_buffered(&c->s) >= 4) {
+        uint32_t len = get_be32(stream_peek(&c->s));
+        if (len > DIST_STREAM_BUF - 4) {
+            kprintf("dist: %s sent a packet of %u bytes (at most %u here): closing\n", c->peer.name, len,
+                    DIST_STREAM_BUF - 4);
+            return false;
+        }
+        if (stream_buffered(&c->s) < 4 + len)
+            break;
+        bool ok = handle_packet(c, stream_peek(&c->s) + 4, len);
+        stream_skip(&c->s, 4 + len);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static void conn_loop(struct conn_state *c)
+{
+    uint64_t tick = dist_node.ticktime_ms / 4;
+    struct msg_info info;
+    c->last_rx = c->last_tx = now_ms();
+    for (;;) {
+        if (!drain_packets(c))
+            return;
+        if (c->s.closed) {
+            kprintf("dist: %s closed the connection\n", c->peer.name);
+            return;
+        }
+        uint64_t t = now_ms();
+        if (t - c->last_rx >= dist_node.ticktime_ms) {
+            kprintf("dist: %s silent for %u ms: connection down\n", c->peer.name, dist_node.ticktime_ms);
+            return;
+        }
+        if (t - c->last_tx >= tick && !write_packet(c, NULL, 0)) {
+            kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
+            return;
+        }
+        uint64_t wait_rx = c->last_rx + dist_node.ticktime_ms - t, wait_tx = c->last_tx + tick - t;
+        int n = receive(NULL, NULL, c->mail, sizeof c->mail, wait_rx < wait_tx ? wait_rx : wait_tx, &info);
+        if (n < 0)
+            continue;
+        if (net_is_event(c->mail, (uint32_t)n, &info)) {
+            const struct net_msg *nm = (const struct net_msg *)c->mail;
+            net_consumed(nm);
+            if (nm->conn == c->s.conn)
+                c->last_rx = now_ms();
+            if (!stream_push(&c->s, nm)) {
+                kprintf("dist: %s overran the receive buffer: closing\n", c->peer.name);
+                return;
+            }
+        } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req) &&
+                   ((struct dist_req *)c->mail)->type == DIST_REQ_PACKET) {
+            const struct dist_req *r = (const struct dist_req *)c->mail;
+            if (!write_packet(c, r->packet, r->len)) {
+                kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
+                return;
+            }
+        }
+    }
+}
+
+static void conn_accepted_main(void *arg)
+{
+    struct conn_state c;
+    stream_init(&c.s, (uint32_t)(uintptr_t)arg);
+    c.dropped = 0;
+    int err = handshake_accept(&c.s, &c.peer);
+    if (err) {
+        kprintf("dist: connection from %s refused: %s\n", c.peer.name[0] ? c.peer.name : "a peer",
+                handshake_strerror(err));
+    } else if (!dist_nodes_add(c.peer.name, self())) {
+        kprintf("dist: connection from %s refused: already connected, or %u nodes are\n", c.peer.name,
+                DIST_MAX_NODES);
+    } else {
+        kprintf("dist: %s connected (it called us)\n", c.peer.name);
+        conn_loop(&c);
+        dist_nodes_remove(self());
+        kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
+    }
+    net_close(c.s.conn);
+}
+
+bool dist_conn_accept(uint32_t conn)
+{
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.stack_size = CONN_STACK;
+    pid_t p = spawn_opt(conn_accepted_main, (void *)(uintptr_t)conn, &o, NULL);
+    if (!p) {
+        kprintf("dist: cannot start a connection process: %s\n", spawn_error());
+        net_close(conn);
+        return false;
+    }
+    net_give(conn, p);
+    return true;
+}

@@ -1,0 +1,21 @@
+/* A distribution connection: one process per connected node (conn.c). It
+ * runs the handshake, then reads the peer's packets and delivers them, writes
+ * what local processes hand it (struct dist_req), and ticks. */
+#ifndef ARMADA_DIST_CONN_H
+#define ARMADA_DIST_CONN_H
+
+#include <dist/dist.h>
+
+#define DIST_REQ_PACKET (0x4453u << 16 | 2) /* to a connection process: write this packet */
+struct dist_req {
+    uint32_t type;
+    uint32_t len;
+    uint8_t packet[]; /* 'p', the control term, the message term */
+};
+#define DIST_REQ_MAX (MSG_MAX - (uint32_t)sizeof(struct dist_req))
+#define DIST_PASS_THROUGH 112 /* 'p': a packet without a distribution header */
+
+/* A connection the listener accepted: a process of its own takes it. */
+bool dist_conn_accept(uint32_t conn);
+
+#endif
