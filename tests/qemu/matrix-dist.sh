@@ -15,7 +15,7 @@ status=0
 pids=()
 
 cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; kill -CONT "$p" 2>/dev/null; done
     wait 2>/dev/null
 }
 trap cleanup EXIT
@@ -59,6 +59,7 @@ start_epmd() {
 
 stop() { # PID: kill one process this script started, and reap it
     kill "$1" 2>/dev/null
+    kill -CONT "$1" 2>/dev/null # a stopped process takes its SIGTERM only once continued
     wait "$1" 2>/dev/null
 }
 
@@ -164,7 +165,127 @@ test_epmd_name_taken() {
     stop "$beam"; stop "$epmd_pid"
 }
 
-test_epmd_register
-test_epmd_unreachable
-test_epmd_name_taken
+# peer NAME COOKIE [ERL_FLAGS...] -- ARGS: tests/qemu/dist-peer.escript as the
+# BEAM node NAME@127.0.0.1, under a timeout.
+peer() {
+    local name=$1 cookie=$2; shift 2
+    local flags=()
+    while [ "$1" != -- ]; do flags+=("$1"); shift; done
+    shift
+    ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name $name@127.0.0.1 -setcookie $cookie ${flags[*]}" \
+        timeout "$STEP" escript tests/qemu/dist-peer.escript "$@" 2>&1
+}
+
+# dist_boot NAME [APPEND]: epmd, then Armada as armada@127.0.0.1 (cookie
+# armadacookie), up once epmd gives out its port.
+dist_boot() {
+    local name=$1 append=${2:-}
+    start_epmd || return 1
+    dist_port=$(free_port)
+    boot "$name" "$dist_port" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$dist_port epmd=$epmd_port $append"
+    wait_for "$log" 'dist: epmd gives out armada|dist: epmd (registration|lookup)' || return 1
+    grep -qa 'dist: epmd gives out armada' "$log"
+}
+
+# 4. net_adm:ping gives pong; the BEAM node then lists Armada in nodes().
+test_ping() {
+    local name=dist-ping out
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+    else
+        out=$(peer beam armadacookie -- ping armada@127.0.0.1)
+        if grep -qx 'ping pong' <<< "$out" && grep -qx "nodes \['armada@127.0.0.1'\]" <<< "$out" &&
+           wait_for "$log" 'dist: beam@127.0.0.1 connected \(it called us\)' 10; then
+            pass "$name: net_adm:ping('armada@127.0.0.1') = pong, nodes() = ['armada@127.0.0.1'], Armada logged the connection"
+        else
+            fail "$name: $out / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 5. 10 000 messages each way between a BEAM process and Armada's registered
+#    echo, cycling through every term kind; each reply =:= what was sent.
+test_echo_terms() {
+    local name=dist-echo-10000-terms out n=${DIST_ECHO_COUNT:-10000}
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(STEP=$T peer beam armadacookie -- echo armada@127.0.0.1 "$n")
+        if grep -qx "echo $n of $n equal in order" <<< "$out"; then
+            pass "$name: $n messages to {echo, 'armada@127.0.0.1'} and back (atoms Latin-1 and UTF-8, small and big integers, floats, tuples up to 300, lists proper and not, strings, binaries, bitstrings, maps, pids, references, ports, fun M:F/A), each =:= what was sent, in order"
+        else
+            fail "$name: $(tail -3 <<< "$out" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 6. A wrong cookie: pang on the BEAM side, one log line on Armada's, and the
+#    right cookie still works after it.
+test_wrong_cookie() {
+    local name=dist-wrong-cookie out good
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(peer intruder notthecookie -- ping armada@127.0.0.1)
+        good=$(peer beam armadacookie -- ping armada@127.0.0.1)
+        if grep -qx 'ping pang' <<< "$out" &&
+           wait_for "$log" 'dist: connection from intruder@127.0.0.1 refused: wrong cookie' 10 &&
+           ! grep -qa 'dist: intruder@127.0.0.1 connected' "$log" && grep -qx 'ping pong' <<< "$good"; then
+            pass "$name: pang, \"dist: connection from intruder@127.0.0.1 refused: wrong cookie\", and the right cookie gets pong after it"
+        else
+            fail "$name: wrong: $out / right: $good / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 7. Ticks both ways: with a 4 s tick time on both sides, an idle connection
+#    stays up for 12 s (each side would drop a silent peer after 4); then a
+#    BEAM node stopped with SIGSTOP (silent, its TCP connection still open)
+#    is declared down by Armada after the tick time.
+test_ticks() {
+    local name=dist-ticks out
+    if ! dist_boot $name dist.ticktime=4; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(peer beam armadacookie -kernel net_ticktime 4 -- idle armada@127.0.0.1 12)
+        if ! grep -qx 'idle still connected: true' <<< "$out" || grep -qa 'dist: beam@127.0.0.1 silent' "$log"; then
+            fail "$name: an idle connection did not survive 12 s of 4 s ticks: $out / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        else
+            local hold_log=build/test-logs/$name-hold.log
+            ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name sleeper@127.0.0.1 -setcookie armadacookie -kernel net_ticktime 4" \
+                timeout "$T" escript tests/qemu/dist-peer.escript hold armada@127.0.0.1 > "$hold_log" 2>&1 &
+            local holder=$!
+            pids+=("$holder")
+            if wait_for "$hold_log" '^connected' "$STEP" && grep -qx 'ping pong' "$hold_log"; then
+                # the BEAM itself (the escript's emulator, under our timeout)
+                local beam
+                beam=$(pgrep -P "$holder")
+                [ -n "$beam" ] && kill -STOP "$beam"
+                if wait_for "$log" 'dist: sleeper@127.0.0.1 silent for 4000 ms: connection down' 20; then
+                    pass "$name: an idle connection stayed up 12 s on 4 s ticks both ways; a stopped peer was declared down after 4 s"
+                else
+                    fail "$name: no 'silent' line for the stopped peer: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+                fi
+                [ -n "$beam" ] && kill -CONT "$beam"
+            else
+                fail "$name: the holding peer did not connect: $(cat "$hold_log")"
+            fi
+            stop "$holder"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# DIST_TESTS="test_ping test_ticks" runs some (while working on one).
+for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
+                       test_wrong_cookie test_ticks}; do
+    "$t"
+done
 exit $status

@@ -1,0 +1,60 @@
+#!/usr/bin/env escript
+%% The BEAM side of tests/qemu/matrix-dist.sh. Run with ERL_FLAGS naming the
+%% node and cookie (-name beam@127.0.0.1 -setcookie C), ERL_EPMD_PORT set.
+%% Prints PASS-able facts, one per line, for the script to judge:
+%%   ping NODE          "ping pong" / "ping pang", then "nodes [...]"
+%%   echo NODE N        N messages to NODE's echo, every term kind, each reply
+%%                      compared with =:=: "echo N of N equal in order"
+%%   idle NODE S        connect, stay idle S seconds: "idle still connected" or
+%%                      "idle nodedown after T ms"
+%%   hold NODE          connect, print "connected", then wait (to be stopped)
+-mode(compile).
+
+main(["ping", Node]) ->
+    N = list_to_atom(Node),
+    io:format("ping ~p~n", [net_adm:ping(N)]),
+    io:format("nodes ~p~n", [nodes()]);
+main(["echo", Node, Count]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    Total = list_to_integer(Count),
+    Terms = terms(),
+    echo(N, Terms, Total, 0, 0, 64);
+main(["idle", Node, Secs]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    erlang:monitor_node(N, true),
+    T0 = erlang:monotonic_time(millisecond),
+    receive
+        {nodedown, N} -> io:format("idle nodedown after ~b ms~n", [erlang:monotonic_time(millisecond) - T0])
+    after list_to_integer(Secs) * 1000 ->
+        io:format("idle still connected: ~p~n", [lists:member(N, nodes())])
+    end;
+main(["hold", Node]) ->
+    N = list_to_atom(Node),
+    io:format("ping ~p~n", [net_adm:ping(N)]),
+    io:format("connected~n"),
+    receive after infinity -> ok end.
+
+%% Every kind lib/term takes, as erl makes them.
+terms() ->
+    [ok, 'h\x{e9}llo', list_to_atom([16#65E5, 16#672C]), 0, 255, -1, 2147483648, -(1 bsl 63), 1 bsl 64,
+     1 bsl 2100, 1.5, -1.0e300, {}, {a, b, c}, list_to_tuple(lists:seq(1, 300)), [], [1, 2 | 3],
+     [[1], [[2]], []], "hello", <<>>, <<1, 2, 3>>, <<1:3>>, #{a => 1, <<"k">> => [x]}, #{}, self(),
+     make_ref(), hd(erlang:ports()), fun lists:map/2, {nested, [#{deep => {self(), make_ref()}}]}].
+
+%% Up to Window messages in flight, each {Seq, Term}, answered in order.
+echo(_N, _Terms, Total, Total, Total, _Window) ->
+    io:format("echo ~b of ~b equal in order~n", [Total, Total]);
+echo(N, Terms, Total, Sent, Got, Window) when Sent < Total, Sent - Got < Window ->
+    T = lists:nth(Sent rem length(Terms) + 1, Terms),
+    {echo, N} ! {self(), {Sent, T}},
+    echo(N, Terms, Total, Sent + 1, Got, Window);
+echo(N, Terms, Total, Sent, Got, Window) ->
+    Want = {Got, lists:nth(Got rem length(Terms) + 1, Terms)},
+    receive
+        Want -> echo(N, Terms, Total, Sent, Got + 1, Window);
+        Other -> io:format("echo mismatch at ~b: sent ~p, got ~p~n", [Got, Want, Other]), halt(1)
+    after 10000 ->
+        io:format("echo stalled: ~b of ~b answered~n", [Got, Total]), halt(1)
+    end.
