@@ -4,7 +4,9 @@
  * blocks only this process. */
 #include <arch/timer.h>
 #include <dist/conn.h>
+#include <dist/epmd.h>
 #include <dist/handshake.h>
+#include <lib/bootargs.h>
 #include <lib/print.h>
 #include <string.h>
 
@@ -210,6 +212,123 @@ static void conn_accepted_main(void *arg)
         kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
     }
     net_close(c.s.conn);
+}
+
+/* We call `name`: its port from the epmd of its host (a node on 127.0.0.1
+ * is on the host epmd runs on: QEMU's user network reaches it at the
+ * gateway), TCP, the handshake as A; then as an accepted one. The one who
+ * asked hears DIST_CONNECT_RESULT either way. */
+struct connect_request {
+    uint32_t type; /* DIST_CONNECT_REQ */
+    pid_t reply_to;
+    char name[256];
+};
+struct connect_result {
+    uint32_t type; /* DIST_CONNECT_RESULT */
+    int32_t status; /* 0: up, or < 0 */
+};
+#define DIST_CONNECT_REQ (0x4453u << 16 | 3)
+#define DIST_CONNECT_RESULT (0x4453u << 16 | 4)
+
+static bool is_connect_request(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)ctx;
+    return i->kind == MSG_USER && l == sizeof(struct connect_request) &&
+           ((const struct connect_request *)d)->type == DIST_CONNECT_REQ;
+}
+
+static bool is_connect_result(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)ctx;
+    return i->kind == MSG_USER && l == sizeof(struct connect_result) &&
+           ((const struct connect_result *)d)->type == DIST_CONNECT_RESULT;
+}
+
+/* The address of a node's host: 127.0.0.1 (or our own host) is epmd's host. */
+static uint32_t host_addr(const char *host)
+{
+    uint32_t a;
+    const char *ours = strchr(dist_node.name, '@') + 1;
+    if (!strcmp(host, "127.0.0.1") || !strcmp(host, "localhost") || !strcmp(host, ours))
+        return dist_node.epmd_addr;
+    return bootargs_parse_ipv4(host, (unsigned)strlen(host), &a) ? a : 0;
+}
+
+static int connect_out(struct conn_state *c, const char *name)
+{
+    char alive[256];
+    strlcpy(alive, name, sizeof alive);
+    char *at = strchr(alive, '@');
+    if (!at)
+        return HS_ERR_PROTOCOL;
+    *at = 0;
+    uint32_t addr = host_addr(at + 1);
+    if (!addr) {
+        kprintf("dist: cannot reach %s: %s is not an IPv4 address (no DNS here)\n", name, at + 1);
+        return HS_ERR_IO;
+    }
+    int port = epmd_port_please(&c->s, addr, dist_node.epmd_port, alive);
+    if (port < 0) {
+        kprintf("dist: cannot reach %s: epmd: %s\n", name, epmd_strerror(port));
+        return HS_ERR_IO;
+    }
+    int conn = net_connect(addr, (uint16_t)port, EPMD_TIMEOUT_MS);
+    if (conn < 0) {
+        kprintf("dist: cannot reach %s: no TCP connection to port %d\n", name, port);
+        return HS_ERR_IO;
+    }
+    stream_init(&c->s, (uint32_t)conn);
+    int err = handshake_connect(&c->s, name, &c->peer);
+    if (err)
+        kprintf("dist: connection to %s refused: %s\n", name, handshake_strerror(err));
+    return err;
+}
+
+static void conn_initiator_main(void *arg)
+{
+    (void)arg;
+    struct conn_state c;
+    struct connect_request req;
+    struct connect_result res = {DIST_CONNECT_RESULT, 0};
+    receive(is_connect_request, NULL, &req, sizeof req, RECEIVE_FOREVER, NULL);
+    stream_init(&c.s, 0);
+    c.dropped = 0;
+    res.status = connect_out(&c, req.name);
+    if (!res.status && !dist_nodes_add(c.peer.name, self()))
+        res.status = HS_ERR_REFUSED; /* someone connected first */
+    send(req.reply_to, &res, sizeof res);
+    if (res.status) {
+        if (c.s.conn)
+            net_close(c.s.conn);
+        return;
+    }
+    kprintf("dist: %s connected (we called it)\n", c.peer.name);
+    conn_loop(&c);
+    dist_nodes_remove(self());
+    kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
+    net_close(c.s.conn);
+}
+
+pid_t dist_connect(const char *name)
+{
+    struct term_text n = {(const uint8_t *)name, (uint16_t)strlen(name), false};
+    pid_t conn = dist_nodes_find(&n);
+    if (conn || !strcmp(name, dist_node.name) || strlen(name) >= 256)
+        return conn;
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.stack_size = CONN_STACK;
+    pid_t p = spawn_opt(conn_initiator_main, NULL, &o, NULL);
+    if (!p) {
+        kprintf("dist: cannot start a connection process: %s\n", spawn_error());
+        return 0;
+    }
+    struct connect_request req = {DIST_CONNECT_REQ, self(), {0}};
+    strlcpy(req.name, name, sizeof req.name);
+    struct connect_result res;
+    send(p, &req, sizeof req);
+    if (receive(is_connect_result, NULL, &res, sizeof res, EPMD_TIMEOUT_MS + HANDSHAKE_TIMEOUT_MS + 1000, NULL) < 0)
+        return 0;
+    return res.status ? dist_nodes_find(&n) /* another connection may have won */ : p;
 }
 
 bool dist_conn_accept(uint32_t conn)

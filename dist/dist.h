@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #define DIST_PORT_DEFAULT 4370
+#define DIST_PING_TIMEOUT_MS 10000
 #define DIST_NET_WAIT_MS 10000 /* for DHCP to give an address before epmd is tried */
 
 /* This node: written by dist_start before it starts any process, read-only after. */
@@ -27,6 +28,7 @@ struct dist_node {
     uint16_t epmd_port;
     uint32_t creation;    /* from epmd; set before any connection process is spawned (spawn orders it) */
     uint32_t ticktime_ms; /* a peer silent this long is down; we tick every quarter of it */
+    char connect[BOOTARGS_LIST]; /* dist.connect= */
 };
 extern struct dist_node dist_node;
 
@@ -52,6 +54,14 @@ bool dist_pid_local(const struct term_pid *p, pid_t *out); /* false: not one of 
  * that node's connection process. 0, or < 0: no connection, too big. */
 int dist_send(const struct term_pid *to, const void *msg, uint32_t len);
 int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t len);
+
+/* The connection process of node `name`, calling it first if there is none
+ * (its port from epmd, the handshake as the one who calls); 0 when it cannot
+ * be reached (said in the log). Sends connect on their own, as in Erlang. */
+pid_t dist_connect(const char *name);
+
+/* net_adm:ping from here: true for pong. */
+bool dist_ping(const char *name, uint64_t timeout_ms);
 
 /* The connected nodes (dist/nodes.c). */
 #define DIST_MAX_NODES 16

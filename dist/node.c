@@ -44,6 +44,58 @@ static void epmd_check(void *arg)
                 port);
 }
 
+static bool is_hello(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)ctx;
+    const struct dist_msg *m = d;
+    struct term t;
+    return dist_is_msg(d, l, i, NULL) && term_decode_exact(m->term, m->len, &t) > 0 &&
+           term_match(&t, "{hello, from, _}");
+}
+
+/* {echo, Node} ! {self(), {hello, from, node()}}: one process here, one
+ * there, messaging through the cluster. */
+static void echo_at(const char *node)
+{
+    uint8_t msg[512];
+    struct term_buf b;
+    struct term_pid me;
+    dist_pid_of(self(), &me);
+    term_begin(&b, msg, sizeof msg);
+    term_tuple(&b, 2);
+    term_pid(&b, &me);
+    term_tuple(&b, 3);
+    term_atom(&b, "hello");
+    term_atom(&b, "from");
+    term_atom(&b, dist_node.name);
+    long n = term_end(&b);
+    _Alignas(8) static uint8_t reply[MSG_MAX]; /* one boot-time connector */
+    bool answered = n > 0 && dist_reg_send(node, "echo", msg, (uint32_t)n) == 0 &&
+                    receive(is_hello, NULL, reply, sizeof reply, DIST_PING_TIMEOUT_MS, NULL) >= 0;
+    kprintf("dist: echo on %s: %s\n", node, answered ? "answered" : "no answer");
+}
+
+/* dist.connect=A,B: each pinged once, in order, the answer logged. */
+static void connect_at_boot(void *arg)
+{
+    (void)arg;
+    char name[256];
+    const char *p = dist_node.connect;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        if (n && n < sizeof name) {
+            memcpy(name, p, n);
+            name[n] = 0;
+            bool pong = dist_ping(name, DIST_PING_TIMEOUT_MS);
+            kprintf("dist: ping %s: %s\n", name, pong ? "pong" : "pang");
+            if (pong)
+                echo_at(name);
+        }
+        p += n + (comma != NULL);
+    }
+}
+
 /* Listens on the distribution port, registers it with epmd, then holds the
  * registration (epmd forgets the name when this connection closes) and
  * gives each connection that comes in to a process of its own. */
@@ -76,6 +128,11 @@ static void dist_listener(void *arg)
     kprintf("dist: registered %s with epmd at %s: port %u, creation %u\n", dist_node.name, where, dist_node.port,
             creation);
     spawn(epmd_check, NULL);
+    if (dist_node.connect[0]) {
+        struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+        o.stack_size = 16 * 1024;
+        spawn_opt(connect_at_boot, NULL, &o, NULL);
+    }
     for (;;) {
         if (net_receive(&reg.msg, RECEIVE_FOREVER) < 0)
             continue;
@@ -106,6 +163,7 @@ bool dist_start(const struct bootargs *b)
     dist_node.port = b->dist_port ? b->dist_port : DIST_PORT_DEFAULT;
     dist_node.epmd_addr = b->epmd_addr;
     dist_node.epmd_port = b->epmd_port ? b->epmd_port : EPMD_PORT_DEFAULT;
+    strlcpy(dist_node.connect, b->dist_connect, sizeof dist_node.connect);
     dist_node.ticktime_ms = 1000 * (b->dist_ticktime ? b->dist_ticktime : DIST_TICKTIME_DEFAULT_S);
     kprintf("dist: node %s, distribution port %u\n", dist_node.name, dist_node.port);
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;

@@ -50,8 +50,11 @@ static int hand_over(pid_t conn, uint8_t *req_mem, struct term_buf *b, const voi
 int dist_send(const struct term_pid *to, const void *msg, uint32_t len)
 {
     pid_t conn = dist_nodes_find(&to->node);
-    if (!conn)
-        return -1;
+    if (!conn) {
+        char name[256];
+        if (!term_text_utf8(&to->node, name, sizeof name) || !(conn = dist_connect(name)))
+            return -1;
+    }
     _Alignas(8) uint8_t req[MSG_MAX];
     struct term_buf b;
     term_begin(&b, req + sizeof(struct dist_req) + 1, DIST_REQ_MAX - 1);
@@ -64,8 +67,7 @@ int dist_send(const struct term_pid *to, const void *msg, uint32_t len)
 
 int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t len)
 {
-    struct term_text n = {(const uint8_t *)node, (uint16_t)strlen(node), false};
-    pid_t conn = dist_nodes_find(&n);
+    pid_t conn = dist_connect(node);
     if (!conn)
         return -1;
     _Alignas(8) uint8_t req[MSG_MAX];
@@ -79,4 +81,58 @@ int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t 
     term_atom(&b, "");
     term_atom(&b, name);
     return hand_over(conn, req, &b, msg, len);
+}
+
+/* An Erlang reference made here: our node, a counter in its first word. */
+static void make_ref(struct term_ref *r)
+{
+    static uint32_t next; /* per-boot uniqueness is all a ping needs; a race may repeat one, harmlessly */
+    r->node.bytes = (const uint8_t *)dist_node.name;
+    r->node.len = (uint16_t)strlen(dist_node.name);
+    r->node.latin1 = false;
+    r->creation = dist_node.creation;
+    r->n_ids = 3;
+    r->ids[0] = ++next;
+    r->ids[1] = (uint32_t)self();
+    r->ids[2] = (uint32_t)(self() >> 32);
+}
+
+struct ping_wait {
+    const struct term_ref *ref;
+};
+
+static bool is_ping_reply(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    const struct ping_wait *w = ctx;
+    const struct dist_msg *m = d;
+    struct term t;
+    struct term_ref r;
+    if (!dist_is_msg(d, l, i, NULL) || term_decode_exact(m->term, m->len, &t) < 0 || !term_match(&t, "{~r, yes}", &r))
+        return false;
+    return r.n_ids == w->ref->n_ids && !memcmp(r.ids, w->ref->ids, 4 * r.n_ids);
+}
+
+bool dist_ping(const char *name, uint64_t timeout_ms)
+{
+    uint8_t msg[512];
+    struct term_buf b;
+    struct term_pid me;
+    struct term_ref ref;
+    dist_pid_of(self(), &me);
+    make_ref(&ref);
+    term_begin(&b, msg, sizeof msg); /* {'$gen_call', {self(), Ref}, {is_auth, node()}} */
+    term_tuple(&b, 3);
+    term_atom(&b, "$gen_call");
+    term_tuple(&b, 2);
+    term_pid(&b, &me);
+    term_ref(&b, &ref);
+    term_tuple(&b, 2);
+    term_atom(&b, "is_auth");
+    term_atom(&b, dist_node.name);
+    long n = term_end(&b);
+    if (n < 0 || dist_reg_send(name, "net_kernel", msg, (uint32_t)n) < 0)
+        return false;
+    struct ping_wait w = {&ref};
+    _Alignas(8) uint8_t reply[MSG_MAX];
+    return receive(is_ping_reply, &w, reply, sizeof reply, timeout_ms, NULL) >= 0;
 }

@@ -119,6 +119,8 @@ static bool parse_dist_word(struct bootargs *b, const char *w, unsigned klen, co
         return (b->dist_port = (uint16_t)v) != 0;
     if (word_is(w, klen, "epmd"))
         return parse_epmd(b, val, vlen);
+    if (word_is(w, klen, "dist.connect") && vlen && vlen < sizeof b->dist_connect && memchr(val, '@', vlen))
+        return copy_word(b->dist_connect, sizeof b->dist_connect, val, vlen), true;
     if (word_is(w, klen, "dist.ticktime") && parse_number(val, vlen, 3600, &v) && v)
         return (b->dist_ticktime = (uint32_t)v) != 0;
     return false;

@@ -7,7 +7,8 @@
  * Erlang distribution (dist/): node=NAME@HOST cookie=C  this node's name and
  * cookie; dist.port=N  the port it listens on (4370 if left out);
  * epmd=PORT or epmd=A.B.C.D:PORT  where epmd is (the gateway, 4369);
- * dist.ticktime=S  erl's net_ticktime (60). */
+ * dist.ticktime=S  erl's net_ticktime (60); dist.connect=NODE,...  nodes to
+ * connect to (and ping) once registered. */
 #ifndef ARMADA_BOOTARGS_H
 #define ARMADA_BOOTARGS_H
 
@@ -34,6 +35,7 @@ struct bootargs {
     uint32_t epmd_addr;               /* 0 = the gateway */
     uint16_t epmd_port;               /* 0 = not given */
     uint32_t dist_ticktime;           /* seconds; 0 = not given (60) */
+    char dist_connect[BOOTARGS_LIST]; /* nodes to ping once registered, comma-separated */
     uint32_t unknown_count;
     char unknown[BOOTARGS_MAX_UNKNOWN][32];
 };

@@ -8,6 +8,9 @@
 %%   idle NODE S        connect, stay idle S seconds: "idle still connected" or
 %%                      "idle nodedown after T ms"
 %%   hold NODE          connect, print "connected", then wait (to be stopped)
+%%   await NODE S       wait for NODE to connect to us, with an echo of our own
+%%                      registered: "nodeup NODE", "echoed K" as it answers
+%%   nodes A B          ping A and B: "nodes [...]" (sorted)
 -mode(compile).
 
 main(["ping", Node]) ->
@@ -30,6 +33,20 @@ main(["idle", Node, Secs]) ->
     after list_to_integer(Secs) * 1000 ->
         io:format("idle still connected: ~p~n", [lists:member(N, nodes())])
     end;
+main(["await", Node, Secs]) ->
+    N = list_to_atom(Node),
+    ok = net_kernel:monitor_nodes(true),
+    register(echo, spawn(fun Echo() -> receive {From, Msg} -> From ! Msg, Echo() end end)),
+    io:format("up~n"),
+    receive
+        {nodeup, N} -> io:format("nodeup ~s~n", [Node])
+    after list_to_integer(Secs) * 1000 -> io:format("no nodeup~n")
+    end,
+    timer:sleep(3000),
+    io:format("nodes ~p~n", [nodes()]);
+main(["nodes", A, B]) ->
+    io:format("ping ~p ~p~n", [net_adm:ping(list_to_atom(A)), net_adm:ping(list_to_atom(B))]),
+    io:format("nodes ~p~n", [lists:sort(nodes())]);
 main(["hold", Node]) ->
     N = list_to_atom(Node),
     io:format("ping ~p~n", [net_adm:ping(N)]),

@@ -283,9 +283,71 @@ test_ticks() {
     stop "$qemu_pid"; stop "$epmd_pid"
 }
 
+# 8. Armada calls a BEAM node (dist.connect=): its port from epmd, the
+#    handshake as the one who calls, ping -> pong, and an Armada process's
+#    message to the BEAM node's registered echo comes back.
+test_connect_out() {
+    local name=dist-connect-out beam_log=build/test-logs/dist-connect-out-beam.log
+    start_epmd || { fail "$name: no epmd"; return; }
+    ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
+        timeout "$T" escript tests/qemu/dist-peer.escript await armada@127.0.0.1 "$T" > "$beam_log" 2>&1 &
+    local beam=$!
+    pids+=("$beam")
+    if ! wait_for "$beam_log" '^up' "$STEP"; then
+        fail "$name: the BEAM node did not start: $(cat "$beam_log")"
+    else
+        local port
+        port=$(free_port)
+        boot $name "$port" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$port epmd=$epmd_port dist.connect=beam@127.0.0.1"
+        if wait_for "$log" 'dist: echo on beam@127.0.0.1: (answered|no answer)|dist: ping beam@127.0.0.1: pang' &&
+           grep -qa 'dist: beam@127.0.0.1 connected (we called it)' "$log" &&
+           grep -qa 'dist: ping beam@127.0.0.1: pong' "$log" && grep -qa 'dist: echo on beam@127.0.0.1: answered' "$log" &&
+           wait_for "$beam_log" '^nodeup armada@127.0.0.1' 10; then
+            pass "$name: Armada called beam@127.0.0.1 (epmd, handshake as A), ping -> pong, its message to the BEAM's echo came back; BEAM saw nodeup"
+        else
+            fail "$name: $(grep -a 'dist:' "$log" | tr '\n' ' ') / BEAM: $(tr '\n' ' ' < "$beam_log")"
+        fi
+        panicked "$log" && fail "$name: a panic in $log"
+        stop "$qemu_pid"
+    fi
+    stop "$beam"; stop "$epmd_pid"
+}
+
+# 9. Two Armada nodes and a BEAM node in one cluster (two QEMUs): armadb
+#    calls armada and messages its echo through the distribution; the BEAM
+#    node sees both in nodes().
+test_two_armadas() {
+    local name=dist-two-armadas port_a port_b log_a qemu_a out
+    start_epmd || { fail "$name: no epmd"; return; }
+    port_a=$(free_port); port_b=$(free_port)
+    boot $name-a "$port_a" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$port_a epmd=$epmd_port"
+    log_a=$log; qemu_a=$qemu_pid
+    if ! wait_for "$log_a" 'dist: epmd gives out armada|dist: epmd (registration|lookup)'; then
+        fail "$name: armada did not register: $(grep -a 'dist:' "$log_a" | tr '\n' ' ')"
+    else
+        boot $name-b "$port_b" "node=armadb@127.0.0.1 cookie=armadacookie dist.port=$port_b epmd=$epmd_port dist.connect=armada@127.0.0.1"
+        if ! wait_for "$log" 'dist: echo on armada@127.0.0.1: (answered|no answer)|dist: ping armada@127.0.0.1: pang' ||
+           ! grep -qa 'dist: echo on armada@127.0.0.1: answered' "$log" ||
+           ! grep -qa 'dist: armadb@127.0.0.1 connected (it called us)' "$log_a"; then
+            fail "$name: armadb -> armada: $(grep -a 'dist:' "$log" | tr '\n' ' ') / armada: $(grep -a 'dist:' "$log_a" | tr '\n' ' ')"
+        else
+            out=$(peer beam armadacookie -- nodes armada@127.0.0.1 armadb@127.0.0.1)
+            if grep -qx "nodes \['armada@127.0.0.1','armadb@127.0.0.1'\]" <<< "$out"; then
+                pass "$name: an armadb process messaged armada's echo and got the answer through the cluster; BEAM's nodes() lists both"
+            else
+                fail "$name: BEAM: $out"
+            fi
+        fi
+        panicked "$log" && fail "$name: a panic in $log"
+        stop "$qemu_pid"
+    fi
+    panicked "$log_a" && fail "$name: a panic in $log_a"
+    stop "$qemu_a"; stop "$epmd_pid"
+}
+
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
-                       test_wrong_cookie test_ticks}; do
+                       test_wrong_cookie test_ticks test_connect_out test_two_armadas}; do
     "$t"
 done
 exit $status
