@@ -32,7 +32,7 @@ LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,n
 
 OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all setup clean distclean run run-net test debug fuzz fuzz-boot unit-tests dtbs fresh-check
+.PHONY: all setup clean distclean run run-net run-cluster test debug fuzz fuzz-boot unit-tests dtbs fresh-check
 all: $(BUILD)/armada.img
 
 include net/lwip.mk
@@ -148,6 +148,11 @@ run-net: $(BUILD)/armada.img
 	qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -smp 4 -m 512M -kernel $(BUILD)/armada.img \
 		-netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(NET_PORT)-:$(NET_PORT) -device virtio-net-device,netdev=n0 \
 		-nographic -append "echo=$(NET_PORT) $(RUN_APPEND)"
+
+# An Erlang cluster: Armada as armada@127.0.0.1 in the background, epmd, and
+# an erl shell as beam@127.0.0.1 with the same cookie (tools/run-cluster.sh).
+run-cluster: $(BUILD)/armada.img
+	@bash tools/run-cluster.sh
 
 # QEMU halted with a gdb stub on :1234, and gdb-multiarch attached with symbols.
 debug: $(BUILD)/armada.img
