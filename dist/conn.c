@@ -6,6 +6,7 @@
 #include <dist/conn.h>
 #include <dist/epmd.h>
 #include <dist/handshake.h>
+#include <dist/watch.h>
 #include <lib/bootargs.h>
 #include <lib/print.h>
 #include <string.h>
@@ -13,15 +14,26 @@
 #define CTRL_SEND 2
 #define CTRL_REG_SEND 6
 #define CTRL_SEND_SENDER 22
-#define CONN_STACK (48 * 1024) /* the stream (16 KiB) and a message (4 KiB) live on it */
+#define CONN_STACK MAX_STACK_SIZE /* the stream (16 KiB), a message (4 KiB), the watches (13 KiB) live on it */
 
 struct conn_state {
     struct dist_stream s;
     struct dist_peer peer;
     uint64_t last_rx, last_tx; /* ms */
     uint32_t dropped;          /* messages for nobody, too big, or of terms we do not take */
+    struct watches watches;    /* the peer's links and monitors on our processes */
     _Alignas(8) uint8_t mail[MSG_MAX];
+    uint8_t out[1024];         /* a control message of ours */
 };
+
+static void conn_state_init(struct conn_state *c, uint32_t conn)
+{
+    memset(&c->watches, 0, sizeof c->watches);
+    stream_init(&c->s, conn);
+    c->dropped = 0;
+    c->peer.name[0] = 0;
+    trap_exit(true); /* linked local processes' ends come as MSG_EXIT (watch.c) */
+}
 
 static uint64_t now_ms(void) { return timer_ticks_to_ns(timer_now()) / 1000000; }
 
@@ -122,7 +134,26 @@ static bool handle_packet(struct conn_state *c, const uint8_t *p, uint32_t len)
         deliver(c, local, rest, (uint32_t)m);
         break;
     }
-    default: /* monitors, links, spawns: not yet (issue 14, step 5) */
+    case 19: /* MONITOR_P */
+        if ((n = watch_monitor(&c->watches, &ctrl, c->out, sizeof c->out)))
+            write_packet(c, c->out, (uint32_t)n);
+        break;
+    case 20: /* DEMONITOR_P */
+        watch_demonitor(&c->watches, &ctrl);
+        break;
+    case 1: /* LINK */
+        if ((n = watch_link(&c->watches, &ctrl, c->out, sizeof c->out)))
+            write_packet(c, c->out, (uint32_t)n);
+        break;
+    case 35: /* UNLINK_ID */
+        if ((n = watch_unlink(&c->watches, &ctrl, c->out, sizeof c->out)))
+            write_packet(c, c->out, (uint32_t)n);
+        break;
+    case 3: /* EXIT */
+    case 8: /* EXIT2 */
+        watch_remote_exit(&c->watches, &ctrl);
+        break;
+    default: /* spawns, aliases: not yet */
         break;
     }
     return true;
@@ -182,6 +213,12 @@ static void conn_loop(struct conn_state *c)
                 kprintf("dist: %s overran the receive buffer: closing\n", c->peer.name);
                 return;
             }
+        } else if (info.kind == MSG_DOWN || info.kind == MSG_EXIT) {
+            uint32_t len = watch_local_end(&c->watches, &info, c->out, sizeof c->out);
+            if (len && !write_packet(c, c->out, len)) {
+                kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
+                return;
+            }
         } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req) &&
                    ((struct dist_req *)c->mail)->type == DIST_REQ_PACKET) {
             const struct dist_req *r = (const struct dist_req *)c->mail;
@@ -196,8 +233,7 @@ static void conn_loop(struct conn_state *c)
 static void conn_accepted_main(void *arg)
 {
     struct conn_state c;
-    stream_init(&c.s, (uint32_t)(uintptr_t)arg);
-    c.dropped = 0;
+    conn_state_init(&c, (uint32_t)(uintptr_t)arg);
     int err = handshake_accept(&c.s, &c.peer);
     if (err) {
         kprintf("dist: connection from %s refused: %s\n", c.peer.name[0] ? c.peer.name : "a peer",
@@ -209,6 +245,7 @@ static void conn_accepted_main(void *arg)
         kprintf("dist: %s connected (it called us)\n", c.peer.name);
         conn_loop(&c);
         dist_nodes_remove(self());
+        watch_connection_lost(&c.watches);
         kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
     }
     net_close(c.s.conn);
@@ -291,8 +328,7 @@ static void conn_initiator_main(void *arg)
     struct connect_request req;
     struct connect_result res = {DIST_CONNECT_RESULT, 0};
     receive(is_connect_request, NULL, &req, sizeof req, RECEIVE_FOREVER, NULL);
-    stream_init(&c.s, 0);
-    c.dropped = 0;
+    conn_state_init(&c, 0);
     res.status = connect_out(&c, req.name);
     if (!res.status && !dist_nodes_add(c.peer.name, self()))
         res.status = HS_ERR_REFUSED; /* someone connected first */
@@ -305,6 +341,7 @@ static void conn_initiator_main(void *arg)
     kprintf("dist: %s connected (we called it)\n", c.peer.name);
     conn_loop(&c);
     dist_nodes_remove(self());
+    watch_connection_lost(&c.watches);
     kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
     net_close(c.s.conn);
 }

@@ -11,6 +11,11 @@
 %%   await NODE S       wait for NODE to connect to us, with an echo of our own
 %%                      registered: "nodeup NODE", "echoed K" as it answers
 %%   nodes A B          ping A and B: "nodes [...]" (sorted)
+%%   watch NODE         links and monitors on Armada workers, each ended a way:
+%%                      "down R", "exit R", "crash R", "demonitored none",
+%%                      "noproc R"; then "ready" with one more worker linked
+%%                      and monitored, for the harness to kill Armada's QEMU:
+%%                      "down5 R", "exit5 R", then nodedown
 -mode(compile).
 
 main(["ping", Node]) ->
@@ -47,11 +52,37 @@ main(["await", Node, Secs]) ->
 main(["nodes", A, B]) ->
     io:format("ping ~p ~p~n", [net_adm:ping(list_to_atom(A)), net_adm:ping(list_to_atom(B))]),
     io:format("nodes ~p~n", [lists:sort(nodes())]);
+main(["watch", Node]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    process_flag(trap_exit, true),
+    erlang:monitor_node(N, true),
+    W1 = worker(N), R1 = erlang:monitor(process, W1), true = link(W1),
+    W1 ! {exit, 42},
+    io:format("down ~p~n", [receive {'DOWN', R1, process, W1, Why1} -> Why1 after 5000 -> timeout end]),
+    io:format("exit ~p~n", [receive {'EXIT', W1, E1} -> E1 after 5000 -> timeout end]),
+    W2 = worker(N), R2 = erlang:monitor(process, W2),
+    W2 ! crash,
+    io:format("crash ~p~n", [receive {'DOWN', R2, process, W2, Why2} -> Why2 after 5000 -> timeout end]),
+    W3 = worker(N), R3 = erlang:monitor(process, W3), true = erlang:demonitor(R3),
+    W3 ! {exit, normal},
+    io:format("demonitored ~p~n", [receive {'DOWN', R3, _, _, _} -> got_down after 1000 -> none end]),
+    R4 = erlang:monitor(process, {nosuch, N}),
+    io:format("noproc ~p~n", [receive {'DOWN', R4, process, _, Why4} -> Why4 after 5000 -> timeout end]),
+    W5 = worker(N), R5 = erlang:monitor(process, W5), true = link(W5),
+    io:format("ready~n"),
+    io:format("down5 ~p~n", [receive {'DOWN', R5, process, W5, Why5} -> Why5 after 60000 -> timeout end]),
+    io:format("exit5 ~p~n", [receive {'EXIT', W5, E5} -> E5 after 5000 -> timeout end]),
+    io:format("~p~n", [receive {nodedown, N} -> nodedown after 5000 -> no_nodedown end]);
 main(["hold", Node]) ->
     N = list_to_atom(Node),
     io:format("ping ~p~n", [net_adm:ping(N)]),
     io:format("connected~n"),
     receive after infinity -> ok end.
+
+worker(N) ->
+    {echo, N} ! {self(), spawn_worker},
+    receive {worker, W} -> W after 5000 -> error(no_worker) end.
 
 %% Every kind lib/term takes, as erl makes them.
 terms() ->

@@ -345,9 +345,45 @@ test_two_armadas() {
     stop "$qemu_a"; stop "$epmd_pid"
 }
 
+# 10. A BEAM process links to and monitors Armada processes: each end's
+#     reason arrives ({error, 42} by link and monitor, a fault's, noproc for
+#     a name nobody has, nothing after demonitor); then killing Armada's QEMU
+#     gives the BEAM side noconnection for a link and a monitor, and nodedown.
+test_links_monitors() {
+    local name=dist-links-monitors watch_log=build/test-logs/dist-links-monitors-beam.log
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
+            timeout "$T" escript tests/qemu/dist-peer.escript watch armada@127.0.0.1 > "$watch_log" 2>&1 &
+        local watcher=$!
+        pids+=("$watcher")
+        if ! wait_for "$watch_log" '^ready$|exception error' "$STEP" || ! grep -qx ready "$watch_log"; then
+            fail "$name: $(tr '\n' ' ' < "$watch_log")"
+        else
+            local ok=1 want
+            for want in 'down {error,42}' 'exit {error,42}' 'crash {fault,[0-9]+,0,[0-9]+}' 'demonitored none' 'noproc noproc'; do
+                grep -qxE "$want" "$watch_log" || ok=0
+            done
+            stop "$qemu_pid"
+            wait_for "$watch_log" '^(nodedown|no_nodedown)' "$STEP"
+            for want in 'down5 noconnection' 'exit5 noconnection' 'nodedown'; do
+                grep -qx "$want" "$watch_log" || ok=0
+            done
+            if [ $ok = 1 ]; then
+                pass "$name: link + monitor: {error,42} both ways; a crash: $(sed -n 's/^crash //p' "$watch_log"); demonitor: no DOWN; a name nobody has: noproc; QEMU killed: noconnection for the link and the monitor, and nodedown"
+            else
+                fail "$name: $(tr '\n' ' ' < "$watch_log")"
+            fi
+        fi
+        stop "$watcher"
+    fi
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
-                       test_wrong_cookie test_ticks test_connect_out test_two_armadas}; do
+                       test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors}; do
     "$t"
 done
 exit $status
