@@ -146,6 +146,7 @@ test_epmd_name_taken() {
     local name=dist-epmd-name-taken port beam_log=build/test-logs/dist-epmd-name-taken-beam.log
     start_epmd || { fail "$name: no epmd"; return; }
     port=$(free_port)
+    : > "$beam_log" # before the background start: a stale log must not be read as this one
     ERL_EPMD_PORT=$epmd_port timeout "$T" erl -noshell -name armada@127.0.0.1 -setcookie c \
         -eval 'io:format("beam up~n"), receive after infinity -> ok end.' > "$beam_log" 2>&1 &
     local beam=$!
@@ -258,6 +259,7 @@ test_ticks() {
             fail "$name: an idle connection did not survive 12 s of 4 s ticks: $out / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
         else
             local hold_log=build/test-logs/$name-hold.log
+            : > "$hold_log"
             ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name sleeper@127.0.0.1 -setcookie armadacookie -kernel net_ticktime 4" \
                 timeout "$T" escript tests/qemu/dist-peer.escript hold armada@127.0.0.1 > "$hold_log" 2>&1 &
             local holder=$!
@@ -289,6 +291,7 @@ test_ticks() {
 test_connect_out() {
     local name=dist-connect-out beam_log=build/test-logs/dist-connect-out-beam.log
     start_epmd || { fail "$name: no epmd"; return; }
+    : > "$beam_log"
     ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
         timeout "$T" escript tests/qemu/dist-peer.escript await armada@127.0.0.1 "$T" > "$beam_log" 2>&1 &
     local beam=$!
@@ -354,6 +357,7 @@ test_links_monitors() {
     if ! dist_boot $name; then
         fail "$name: Armada did not come up on epmd"
     else
+        : > "$watch_log"
         ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
             timeout "$T" escript tests/qemu/dist-peer.escript watch armada@127.0.0.1 > "$watch_log" 2>&1 &
         local watcher=$!
