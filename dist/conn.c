@@ -6,6 +6,7 @@
 #include <dist/conn.h>
 #include <dist/epmd.h>
 #include <dist/handshake.h>
+#include <dist/spawn.h>
 #include <dist/watch.h>
 #include <lib/bootargs.h>
 #include <lib/print.h>
@@ -153,7 +154,11 @@ static bool handle_packet(struct conn_state *c, const uint8_t *p, uint32_t len)
     case 8: /* EXIT2 */
         watch_remote_exit(&c->watches, &ctrl);
         break;
-    default: /* spawns, aliases: not yet */
+    case 29: /* SPAWN_REQUEST, ArgList after it */
+        if ((n = dist_spawn_request(&c->watches, &ctrl, rest, (uint32_t)m, c->out, sizeof c->out)))
+            write_packet(c, c->out, (uint32_t)n);
+        break;
+    default: /* aliases, group leaders, traces: not taken */
         break;
     }
     return true;

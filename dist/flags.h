@@ -19,6 +19,7 @@
 #define DFLAG_BIG_CREATION 0x40000ull
 #define DFLAG_HANDSHAKE_23 0x1000000ull
 #define DFLAG_UNLINK_ID 0x2000000ull
+#define DFLAG_SPAWN (1ull << 32)
 #define DFLAG_V4_NC (1ull << 34)
 #define DFLAG_MANDATORY_25_DIGEST (1ull << 36)
 
@@ -31,9 +32,9 @@
 /* Ours: a visible node, the mandatory set (funs other than M:F/A arrive as
  * terms lib/term refuses: such a message is dropped, said so), monitors,
  * the new link protocol, full 32-bit pid fields (V4_NC: Armada's pids carry
- * a 32-bit generation). No atom cache, no fragments. */
+ * a 32-bit generation), SPAWN_REQUEST (dist/spawn.c). No atom cache, no fragments. */
 #define DFLAGS_ARMADA                                                                                     \
     (DFLAGS_MANDATORY_25 | DFLAG_MANDATORY_25_DIGEST | DFLAG_PUBLISHED | DFLAG_DIST_MONITOR |            \
-     DFLAG_DIST_MONITOR_NAME | DFLAG_UNLINK_ID | DFLAG_V4_NC)
+     DFLAG_DIST_MONITOR_NAME | DFLAG_UNLINK_ID | DFLAG_V4_NC | DFLAG_SPAWN)
 
 #endif

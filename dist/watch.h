@@ -29,6 +29,10 @@ void watch_demonitor(struct watches *ws, const struct term *ctrl);              
 uint32_t watch_link(struct watches *ws, const struct term *ctrl, uint8_t *buf, uint32_t cap);      /* LINK */
 uint32_t watch_unlink(struct watches *ws, const struct term *ctrl, uint8_t *buf, uint32_t cap);    /* UNLINK_ID */
 void watch_remote_exit(struct watches *ws, const struct term *ctrl);                                 /* EXIT, EXIT2 */
+/* For a process spawned at the peer's request: its link, or its monitor
+ * under the request's reference. False: no room. */
+bool watch_add_link(struct watches *ws, pid_t local, const struct term *remote);
+bool watch_add_monitor(struct watches *ws, pid_t local, const struct term *remote, const struct term *ref);
 /* A MSG_DOWN or MSG_EXIT the connection process got: the peer's message. */
 uint32_t watch_local_end(struct watches *ws, const struct msg_info *info, uint8_t *buf, uint32_t cap);
 /* The connection is gone: the links' local ends get their exit (noconnection). */

@@ -34,8 +34,8 @@ Armada runs as armada@127.0.0.1 (its console: tail -f $log). Paste into the erl 
 
     net_adm:ping('armada@127.0.0.1').
     {echo, 'armada@127.0.0.1'} ! {self(), {hello, [1, 2.5, <<"bin">>]}}, flush().
-    nodes().
+    spawn('armada@127.0.0.1', armada, ring, [1000]).
 
-Leave the erl shell (q().) to stop Armada too.
+(the ring's time appears in $log). Leave the erl shell (q().) to stop Armada too.
 TEXT
 erl -name beam@127.0.0.1 -setcookie "$cookie"

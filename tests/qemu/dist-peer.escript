@@ -7,6 +7,9 @@
 %%                      compared with =:=: "echo N of N equal in order"
 %%   idle NODE S        connect, stay idle S seconds: "idle still connected" or
 %%                      "idle nodedown after T ms"
+%%   spawn NODE         remote spawns: "reply NODE got" (armada:reply/2 sent
+%%                      us a term), "ring normal" (spawn_monitor of
+%%                      armada:ring/1), "linked normal" (spawn_link), "unknown R"
 %%   hold NODE          connect, print "connected", then wait (to be stopped)
 %%   await NODE S       wait for NODE to connect to us, with an echo of our own
 %%                      registered: "nodeup NODE", "echoed K" as it answers
@@ -74,6 +77,17 @@ main(["watch", Node]) ->
     io:format("down5 ~p~n", [receive {'DOWN', R5, process, W5, Why5} -> Why5 after 60000 -> timeout end]),
     io:format("exit5 ~p~n", [receive {'EXIT', W5, E5} -> E5 after 5000 -> timeout end]),
     io:format("~p~n", [receive {nodedown, N} -> nodedown after 5000 -> no_nodedown end]);
+main(["spawn", Node]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    P = spawn(N, armada, reply, [self(), {spawned, hi}]),
+    io:format("reply ~p ~p~n", [node(P), receive {spawned, hi} -> got after 5000 -> timeout end]),
+    {P2, R2} = spawn_monitor(N, armada, ring, [1000]),
+    io:format("ring ~p~n", [receive {'DOWN', R2, process, P2, Why2} -> Why2 after 30000 -> timeout end]),
+    process_flag(trap_exit, true),
+    P3 = spawn_link(N, armada, reply, [self(), linked]),
+    io:format("linked ~p~n", [receive {'EXIT', P3, Why3} -> Why3 after 5000 -> timeout end]),
+    io:format("unknown ~p~n", [catch spawn(N, nomodule, nofun, [])]);
 main(["hold", Node]) ->
     N = list_to_atom(Node),
     io:format("ping ~p~n", [net_adm:ping(N)]),

@@ -385,9 +385,32 @@ test_links_monitors() {
     stop "$qemu_pid"; stop "$epmd_pid"
 }
 
+# 11. Remote spawn (SPAWN_REQUEST) of registered C entry points: spawn/4 of
+#     armada:reply/2 sends the BEAM a term; spawn_monitor/4 of armada:ring/1
+#     ends normal; spawn_link/4 gives EXIT normal; an unknown one: badarg.
+test_spawn() {
+    local name=dist-spawn out
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(peer beam armadacookie -- spawn armada@127.0.0.1)
+        if grep -qx "reply 'armada@127.0.0.1' got" <<< "$out" && grep -qx 'ring normal' <<< "$out" &&
+           grep -qx 'linked normal' <<< "$out" && grep -q "^unknown {'EXIT',$" <<< "$out" &&
+           grep -qA1 "^unknown" <<< "$out" && grep -q '{badarg,' <<< "$out" &&
+           grep -qaE 'dist: armada:ring\(1000\): the token went around in [0-9]+ us' "$log" &&
+           grep -qa 'dist: spawn of nomodule:nofun refused: no such entry point here' "$log"; then
+            pass "$name: spawn(armada, reply, [Pid, T]) sent T back; spawn_monitor(armada, ring, [1000]): DOWN normal ($(grep -ao 'went around in [0-9]* us' "$log")); spawn_link: EXIT normal; an unknown entry point: badarg, and said so"
+        else
+            fail "$name: $(head -5 <<< "$out" | tr '\n' ' ') / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
-                       test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors}; do
+                       test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn}; do
     "$t"
 done
 exit $status
