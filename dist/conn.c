@@ -23,6 +23,13 @@ struct conn_state {
     uint64_t last_rx, last_tx; /* ms */
     uint32_t dropped;          /* messages for nobody, too big, or of terms we do not take */
     struct watches watches;    /* the peer's links and monitors on our processes */
+    struct {                   /* our processes' monitors on the peer's */
+        bool used;
+        pid_t local;
+        uint32_t ids[3];
+        uint16_t target_len;
+        uint8_t target[128];
+    } outmon[WATCH_MAX];
     _Alignas(8) uint8_t mail[MSG_MAX];
     uint8_t out[1024];         /* a control message of ours */
 };
@@ -30,6 +37,7 @@ struct conn_state {
 static void conn_state_init(struct conn_state *c, uint32_t conn)
 {
     memset(&c->watches, 0, sizeof c->watches);
+    memset(c->outmon, 0, sizeof c->outmon);
     stream_init(&c->s, conn);
     c->dropped = 0;
     c->peer.name[0] = 0;
@@ -61,6 +69,56 @@ static void deliver(struct conn_state *c, pid_t to, const uint8_t *msg, uint32_t
     memcpy(m->term, msg, len);
     if (send(to, m, (uint32_t)sizeof *m + len) != 0)
         c->dropped++;
+}
+
+/* {'DOWN', Ref, process, Pid, Reason} to the local monitorer of outmon[i]; reason: an encoding, or noconnection */
+static void deliver_down(struct conn_state *c, int i, const struct term *reason)
+{
+    uint8_t down[512];
+    struct term_buf b;
+    struct term_ref ref = {{(const uint8_t *)dist_node.name, (uint16_t)strlen(dist_node.name), false},
+                           dist_node.creation, 3, {c->outmon[i].ids[0], c->outmon[i].ids[1], c->outmon[i].ids[2]}};
+    struct term target = {.ext = c->outmon[i].target, .ext_len = c->outmon[i].target_len};
+    term_begin(&b, down, sizeof down);
+    term_tuple(&b, 5);
+    term_atom(&b, "DOWN");
+    term_ref(&b, &ref);
+    term_atom(&b, "process");
+    term_copy(&b, &target);
+    if (reason)
+        term_copy(&b, reason);
+    else
+        term_atom(&b, "noconnection");
+    long n = term_end(&b);
+    c->outmon[i].used = false;
+    if (n > 0)
+        deliver(c, c->outmon[i].local, down, (uint32_t)n);
+}
+
+static void monitor_exit(struct conn_state *c, const struct term *ctrl)
+{
+    struct term_ref ref;
+    struct term reason;
+    if (!term_match(ctrl, "{21, _, _, ~r, ~t}", &ref, &reason) || ref.n_ids != 3)
+        return;
+    for (int i = 0; i < WATCH_MAX; i++)
+        if (c->outmon[i].used && !memcmp(c->outmon[i].ids, ref.ids, sizeof ref.ids[0] * 3))
+            deliver_down(c, i, &reason);
+}
+
+static void outmon_add(struct conn_state *c, const struct dist_req_monitor *r)
+{
+    for (int i = 0; i < WATCH_MAX; i++) {
+        if (!c->outmon[i].used) {
+            c->outmon[i].used = true;
+            c->outmon[i].local = r->local;
+            memcpy(c->outmon[i].ids, r->ids, sizeof r->ids);
+            c->outmon[i].target_len = r->target_len;
+            memcpy(c->outmon[i].target, r->target, r->target_len);
+            return;
+        }
+    }
+    c->dropped++; /* no room: that monitor never fires */
 }
 
 /* net_kernel's part of net_adm:ping: {'$gen_call', {From, Tag}, {is_auth, _}} -> From ! {Tag, yes} */
@@ -154,6 +212,9 @@ static bool handle_packet(struct conn_state *c, const uint8_t *p, uint32_t len)
     case 8: /* EXIT2 */
         watch_remote_exit(&c->watches, &ctrl);
         break;
+    case 21: /* MONITOR_P_EXIT: a process one of ours monitors ended */
+        monitor_exit(c, &ctrl);
+        break;
     case 29: /* SPAWN_REQUEST, ArgList after it */
         if ((n = dist_spawn_request(&c->watches, &ctrl, rest, (uint32_t)m, c->out, sizeof c->out)))
             write_packet(c, c->out, (uint32_t)n);
@@ -224,6 +285,14 @@ static void conn_loop(struct conn_state *c)
                 kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
                 return;
             }
+        } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req_monitor) &&
+                   ((struct dist_req_monitor *)c->mail)->type == DIST_REQ_MONITOR) {
+            const struct dist_req_monitor *r = (const struct dist_req_monitor *)c->mail;
+            outmon_add(c, r);
+            if (!write_packet(c, r->packet.packet, r->packet.len)) {
+                kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
+                return;
+            }
         } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req) &&
                    ((struct dist_req *)c->mail)->type == DIST_REQ_PACKET) {
             const struct dist_req *r = (const struct dist_req *)c->mail;
@@ -233,6 +302,15 @@ static void conn_loop(struct conn_state *c)
             }
         }
     }
+}
+
+/* Everyone watching across this connection hears it is gone. */
+static void connection_lost(struct conn_state *c)
+{
+    watch_connection_lost(&c->watches);
+    for (int i = 0; i < WATCH_MAX; i++)
+        if (c->outmon[i].used)
+            deliver_down(c, i, NULL);
 }
 
 static void conn_accepted_main(void *arg)
@@ -250,7 +328,7 @@ static void conn_accepted_main(void *arg)
         kprintf("dist: %s connected (it called us)\n", c.peer.name);
         conn_loop(&c);
         dist_nodes_remove(self());
-        watch_connection_lost(&c.watches);
+        connection_lost(&c);
         kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
     }
     net_close(c.s.conn);
@@ -346,7 +424,7 @@ static void conn_initiator_main(void *arg)
     kprintf("dist: %s connected (we called it)\n", c.peer.name);
     conn_loop(&c);
     dist_nodes_remove(self());
-    watch_connection_lost(&c.watches);
+    connection_lost(&c);
     kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
     net_close(c.s.conn);
 }

@@ -13,6 +13,16 @@ struct dist_req {
     uint8_t packet[]; /* 'p', the control term, the message term */
 };
 #define DIST_REQ_MAX (MSG_MAX - (uint32_t)sizeof(struct dist_req))
+/* ... and hold a monitor: DOWN for it goes to `local` (a struct dist_req follows) */
+#define DIST_REQ_MONITOR (0x4453u << 16 | 5)
+struct dist_req_monitor {
+    uint32_t type;
+    pid_t local;
+    uint32_t ids[3]; /* the reference's words */
+    uint16_t target_len;
+    uint8_t target[128]; /* the monitored pid's encoding, no version byte */
+    struct dist_req packet;
+};
 #define DIST_PASS_THROUGH 112 /* 'p': a packet without a distribution header */
 
 /* A connection the listener accepted: a process of its own takes it. */

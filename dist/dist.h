@@ -55,6 +55,11 @@ bool dist_pid_local(const struct term_pid *p, pid_t *out); /* false: not one of 
 int dist_send(const struct term_pid *to, const void *msg, uint32_t len);
 int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t len);
 
+/* Monitor a process on another node from the calling process: a DIST_MSG_TERM
+ * {'DOWN', Ref, process, Pid, Reason} comes when it ends, or with
+ * noconnection when the connection goes first. False: no connection. */
+bool dist_monitor(const struct term_pid *remote, struct term_ref *ref);
+
 /* The connection process of node `name`, calling it first if there is none
  * (its port from epmd, the handshake as the one who calls); 0 when it cannot
  * be reached (said in the log). Sends connect on their own, as in Erlang. */

@@ -2,9 +2,11 @@
  * {echo, 'armada@127.0.0.1'} ! {self(), Msg} sends Msg back, whatever term
  * it is, through the term API (decoded, matched, rebuilt); Msg =
  * spawn_worker answers {worker, Pid} with a new process to link to,
- * monitor and end. */
+ * monitor and end; Msg = monitor_me starts an Armada process monitoring
+ * From (watcher_main). */
 #include <dist/dist.h>
 #include <lib/print.h>
+#include <string.h>
 
 /* A worker another node can watch: it waits for {exit, normal}, {exit,
  * Code} or crash, and ends that way (a crash: a fault, NULL written). */
@@ -29,6 +31,75 @@ static void dist_worker_main(void *arg)
             *nowhere = 1;
         }
     }
+}
+
+/* An Armada process monitoring a process of another node: it gets the
+ * pid (as its first message), monitors it, says {monitoring, Ref} to it,
+ * and when the DOWN comes sends {down, Reason} to the process registered as
+ * collector on that node, or, when the node itself went (noconnection),
+ * logs it. */
+static void watcher_main(void *arg)
+{
+    (void)arg;
+    _Alignas(8) uint8_t mail[MSG_MAX];
+    uint8_t out[600];
+    struct term t, reason;
+    struct term_pid pid;
+    struct term_ref ref;
+    struct term_buf b;
+    receive(dist_is_msg, NULL, mail, sizeof mail, RECEIVE_FOREVER, NULL);
+    const struct dist_msg *m = (const struct dist_msg *)mail;
+    if (term_decode_exact(m->term, m->len, &t) < 0 || t.kind != TERM_PID)
+        return;
+    pid = t.pid; /* its node's name points into mail, which the DOWN must not overwrite: copy it out */
+    char node[256];
+    if (!term_text_utf8(&pid.node, node, sizeof node) || !dist_monitor(&pid, &ref))
+        return;
+    struct term_text node_text = {(const uint8_t *)node, (uint16_t)strlen(node), false};
+    pid.node = node_text;
+    term_begin(&b, out, sizeof out);
+    term_tuple(&b, 2);
+    term_atom(&b, "monitoring");
+    term_ref(&b, &ref);
+    long n = term_end(&b);
+    if (n < 0 || dist_send(&pid, out, (uint32_t)n) < 0)
+        return;
+    for (;;) {
+        receive(dist_is_msg, NULL, mail, sizeof mail, RECEIVE_FOREVER, NULL);
+        if (term_decode_exact(m->term, m->len, &t) > 0 && term_match(&t, "{'DOWN', _, process, _, ~t}", &reason))
+            break;
+    }
+    if (term_is_atom(&reason, "noconnection")) {
+        kprintf("dist: a process on %s that we monitored: DOWN noconnection\n", node);
+        return;
+    }
+    term_begin(&b, out, sizeof out);
+    term_tuple(&b, 2);
+    term_atom(&b, "down");
+    term_copy(&b, &reason);
+    n = term_end(&b);
+    if (n > 0)
+        dist_reg_send(node, "collector", out, (uint32_t)n);
+}
+
+static void start_watcher(const struct term_pid *whom)
+{
+    _Alignas(8) uint8_t msg[300];
+    struct dist_msg *m = (struct dist_msg *)msg;
+    struct term_buf b;
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.stack_size = 32 * 1024;
+    pid_t p = spawn_opt(watcher_main, NULL, &o, NULL);
+    if (!p)
+        return;
+    term_begin(&b, m->term, sizeof msg - sizeof *m);
+    term_pid(&b, whom);
+    long n = term_end(&b);
+    if (n < 0)
+        return;
+    m->type = DIST_MSG_TERM;
+    m->len = (uint32_t)n;
+    send(p, m, (uint32_t)sizeof *m + m->len);
 }
 
 /* {worker, Pid}: a new worker, to From. */
@@ -64,6 +135,10 @@ static void dist_echo_main(void *arg)
             continue; /* not for us: Erlang drops what nobody receives, we drop what nobody can answer */
         if (term_match(&msg, "spawn_worker")) {
             start_worker(&from);
+            continue;
+        }
+        if (term_match(&msg, "monitor_me")) {
+            start_watcher(&from);
             continue;
         }
         struct term_buf b;

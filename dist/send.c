@@ -7,6 +7,7 @@
 
 #define CTRL_SEND 2
 #define CTRL_REG_SEND 6
+#define CTRL_MONITOR_P 19
 
 bool dist_is_msg(const void *data, uint32_t len, const struct msg_info *info, void *ctx)
 {
@@ -135,4 +136,44 @@ bool dist_ping(const char *name, uint64_t timeout_ms)
     struct ping_wait w = {&ref};
     _Alignas(8) uint8_t reply[MSG_MAX];
     return receive(is_ping_reply, &w, reply, sizeof reply, timeout_ms, NULL) >= 0;
+}
+
+bool dist_monitor(const struct term_pid *remote, struct term_ref *ref)
+{
+    char name[256];
+    pid_t conn;
+    if (!term_text_utf8(&remote->node, name, sizeof name) || !(conn = dist_connect(name)))
+        return false;
+    _Alignas(8) uint8_t req[MSG_MAX];
+    struct dist_req_monitor *r = (struct dist_req_monitor *)req;
+    struct term_buf b;
+    struct term_pid me;
+    make_ref(ref);
+    dist_pid_of(self(), &me);
+    r->type = DIST_REQ_MONITOR;
+    r->local = self();
+    memcpy(r->ids, ref->ids, sizeof r->ids);
+    term_begin(&b, r->target - 1, sizeof r->target + 1); /* the pid's encoding, its version byte before it */
+    uint8_t before = r->target[-1];
+    term_pid(&b, remote);
+    long tn = term_end(&b);
+    r->target[-1] = before;
+    if (tn < 1)
+        return false;
+    r->target_len = (uint16_t)(tn - 1);
+    uint8_t *packet = r->packet.packet;
+    uint32_t cap = MSG_MAX - (uint32_t)(packet - req);
+    packet[0] = DIST_PASS_THROUGH;
+    term_begin(&b, packet + 1, cap - 1);
+    term_tuple(&b, 4); /* {MONITOR_P, FromPid, ToProc, Ref} */
+    term_int(&b, CTRL_MONITOR_P);
+    term_pid(&b, &me);
+    term_pid(&b, remote);
+    term_ref(&b, ref);
+    long n = term_end(&b);
+    if (n < 0)
+        return false;
+    r->packet.type = DIST_REQ_PACKET;
+    r->packet.len = 1 + (uint32_t)n;
+    return send(conn, r, (uint32_t)(packet - req) + r->packet.len) == 0;
 }

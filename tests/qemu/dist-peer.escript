@@ -10,6 +10,9 @@
 %%   spawn NODE         remote spawns: "reply NODE got" (armada:reply/2 sent
 %%                      us a term), "ring normal" (spawn_monitor of
 %%                      armada:ring/1), "linked normal" (spawn_link), "unknown R"
+%%   monitored NODE     Armada processes monitor ours: one ends {shutdown, bye}
+%%                      ("collected {shutdown,bye}"), one stays for the harness
+%%                      to kill this node under it (Armada logs noconnection)
 %%   hold NODE          connect, print "connected", then wait (to be stopped)
 %%   await NODE S       wait for NODE to connect to us, with an echo of our own
 %%                      registered: "nodeup NODE", "echoed K" as it answers
@@ -88,6 +91,20 @@ main(["spawn", Node]) ->
     P3 = spawn_link(N, armada, reply, [self(), linked]),
     io:format("linked ~p~n", [receive {'EXIT', P3, Why3} -> Why3 after 5000 -> timeout end]),
     io:format("unknown ~p~n", [catch spawn(N, nomodule, nofun, [])]);
+main(["monitored", Node]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    register(collector, self()),
+    Watched = fun(Then) -> spawn(fun() ->
+                  {echo, N} ! {self(), monitor_me},
+                  receive {monitoring, _} -> Then() after 5000 -> exit(no_monitor) end end) end,
+    Watched(fun() -> exit({shutdown, bye}) end),
+    io:format("collected ~p~n", [receive {down, R} -> R after 10000 -> timeout end]),
+    Self = self(),
+    Watched(fun() -> Self ! staying, receive after infinity -> ok end end),
+    receive staying -> ok after 5000 -> ok end,
+    io:format("ready~n"),
+    receive after infinity -> ok end;
 main(["hold", Node]) ->
     N = list_to_atom(Node),
     io:format("ping ~p~n", [net_adm:ping(N)]),

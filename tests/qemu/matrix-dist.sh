@@ -408,9 +408,40 @@ test_spawn() {
     stop "$qemu_pid"; stop "$epmd_pid"
 }
 
+# 12. An Armada process monitors BEAM processes: one exits {shutdown, bye}
+#     and the DOWN's reason reaches Armada (which sends it back to the BEAM's
+#     collector); then the BEAM node is killed under the other monitor, and
+#     Armada's monitoring process gets DOWN noconnection.
+test_armada_monitors() {
+    local name=dist-armada-monitors beam_log=build/test-logs/dist-armada-monitors-beam.log
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        : > "$beam_log"
+        ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
+            timeout "$T" escript tests/qemu/dist-peer.escript monitored armada@127.0.0.1 > "$beam_log" 2>&1 &
+        local beam=$!
+        pids+=("$beam")
+        if wait_for "$beam_log" '^ready$|exception error' "$STEP" && grep -qx 'collected {shutdown,bye}' "$beam_log"; then
+            stop "$beam" # the whole BEAM node goes, with the monitored process on it
+            if wait_for "$log" 'dist: a process on beam@127.0.0.1 that we monitored: DOWN noconnection' 20; then
+                pass "$name: an Armada monitor on a BEAM process: DOWN {shutdown,bye}; the BEAM node killed: DOWN noconnection"
+            else
+                fail "$name: no noconnection DOWN: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+            fi
+        else
+            fail "$name: $(tr '\n' ' ' < "$beam_log") / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+        stop "$beam"
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
-                       test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn}; do
+                       test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
+                       test_armada_monitors}; do
     "$t"
 done
 exit $status
