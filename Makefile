@@ -108,6 +108,7 @@ $(BUILD)/unit/test_runqueue: sched/runqueue.c
 $(BUILD)/unit/test_policy: sched/policy.c
 $(BUILD)/unit/test_virtqueue: drivers/virtqueue.c
 $(BUILD)/unit/test_md5: lib/md5.c
+$(BUILD)/unit/test_dist_digest: dist/digest.c lib/md5.c lib/fmt.c
 $(BUILD)/unit/test_term: lib/term/term_decode.c lib/term/term_encode.c lib/term/term_match.c tests/unit/term_fixtures.h tests/unit/term_rebuild.h $(wildcard lib/term/*.h)
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h | $(SETUP_STAMP)

@@ -5,7 +5,6 @@
 #include <dist/flags.h>
 #include <dist/handshake.h>
 #include <lib/fmt.h>
-#include <lib/md5.h>
 #include <string.h>
 
 #define MSG_NAME 'N'      /* flags(8) creation(4) nlen(2) name */
@@ -25,17 +24,6 @@ const char *handshake_strerror(int error)
     case HS_ERR_REFUSED: return "the peer refused the connection";
     }
     return "unknown error";
-}
-
-void dist_digest(const char *cookie, uint32_t challenge, uint8_t out[16])
-{
-    char text[16];
-    struct md5 m;
-    int n = fmt_snprintf(text, sizeof text, "%u", challenge);
-    md5_init(&m);
-    md5_update(&m, cookie, strlen(cookie));
-    md5_update(&m, text, (size_t)n);
-    md5_final(&m, out);
 }
 
 /* Not secret-grade: the counter's low bits mixed (splitmix64). The virt

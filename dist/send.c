@@ -153,13 +153,13 @@ bool dist_monitor(const struct term_pid *remote, struct term_ref *ref)
     r->type = DIST_REQ_MONITOR;
     r->local = self();
     memcpy(r->ids, ref->ids, sizeof r->ids);
-    term_begin(&b, r->target - 1, sizeof r->target + 1); /* the pid's encoding, its version byte before it */
-    uint8_t before = r->target[-1];
+    uint8_t target[sizeof r->target + 1]; /* the pid's encoding, after its version byte */
+    term_begin(&b, target, sizeof target);
     term_pid(&b, remote);
     long tn = term_end(&b);
-    r->target[-1] = before;
     if (tn < 1)
         return false;
+    memcpy(r->target, target + 1, (size_t)tn - 1);
     r->target_len = (uint16_t)(tn - 1);
     uint8_t *packet = r->packet.packet;
     uint32_t cap = MSG_MAX - (uint32_t)(packet - req);

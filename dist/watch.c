@@ -143,36 +143,44 @@ static bool linked_elsewhere(struct watches *ws, pid_t local)
     return false;
 }
 
-bool watch_add_link(struct watches *ws, pid_t local, const struct term *remote)
+/* A slot for a process spawned at the peer's request: remote kept, the
+ * target its own pid's encoding. NULL: no room. */
+static struct watch *spawned_slot(struct watches *ws, pid_t local, const struct term *remote)
 {
     struct watch *w = slot(ws);
     struct term_pid pid;
     struct term_buf b;
-    if (!w || !keep(w->remote, &w->remote_len, remote))
-        return false;
-    dist_pid_of(local, &pid); /* the target: the new process's pid */
     uint8_t enc[WATCH_TERM_MAX + 1];
+    if (!w || !keep(w->remote, &w->remote_len, remote))
+        return NULL;
+    dist_pid_of(local, &pid);
     term_begin(&b, enc, sizeof enc);
     term_pid(&b, &pid);
     long n = term_end(&b);
     if (n < 1)
-        return false;
+        return NULL;
     memcpy(w->target, enc + 1, (size_t)n - 1);
     w->target_len = (uint16_t)(n - 1);
-    w->used = true;
-    w->link = true;
     w->local = local;
-    link(local);
+    return w;
+}
+
+bool watch_add_link(struct watches *ws, pid_t local, const struct term *remote)
+{
+    struct watch *w = spawned_slot(ws, local, remote);
+    if (!w)
+        return false;
+    w->used = w->link = true;
+    link(local); /* we trap exits: its end comes as MSG_EXIT */
     return true;
 }
 
 bool watch_add_monitor(struct watches *ws, pid_t local, const struct term *remote, const struct term *ref)
 {
-    struct watch *w = slot(ws);
-    if (!w || !keep(w->ref, &w->ref_len, ref) || !watch_add_link(ws, local, remote))
+    struct watch *w = spawned_slot(ws, local, remote);
+    if (!w || !keep(w->ref, &w->ref_len, ref))
         return false;
-    /* watch_add_link took the slot w: make it the monitor instead */
-    unlink(local);
+    w->used = true;
     w->link = false;
     w->mref = monitor(local);
     return true;

@@ -438,10 +438,38 @@ test_armada_monitors() {
     stop "$qemu_pid"; stop "$epmd_pid"
 }
 
+# 13. Malformed packets close that connection only: a hand-made peer
+#     (tests/qemu/dist-raw-peer.py) does the handshake, then sends a control
+#     message that is no term, a 4 GiB length, a packet without its type; each
+#     time Armada says so and closes, and a BEAM node's ping still gets pong.
+test_malformed() {
+    local name=dist-malformed out ok=1 kind
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        for kind in garbage huge untagged; do
+            out=$(timeout "$STEP" python3 tests/qemu/dist-raw-peer.py "$dist_port" "raw-$kind@127.0.0.1" armadacookie "$kind" 2>&1)
+            grep -qx 'closed by armada' <<< "$out" || { ok=0; echo "  $kind: $out"; }
+        done
+        out=$(peer beam armadacookie -- ping armada@127.0.0.1)
+        grep -qx 'ping pong' <<< "$out" || ok=0
+        grep -qa 'dist: raw-garbage@127.0.0.1 sent a malformed control message' "$log" || ok=0
+        grep -qa 'dist: raw-huge@127.0.0.1 sent a packet of 4294967295 bytes' "$log" || ok=0
+        grep -qa 'dist: raw-untagged@127.0.0.1 sent a packet of type 1' "$log" || ok=0
+        if [ $ok = 1 ]; then
+            pass "$name: a control message that is no term, a 4 GiB length, a packet without its type: each closed its own connection with a log line; a BEAM node's ping then: pong"
+        else
+            fail "$name: $out / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
                        test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
-                       test_armada_monitors}; do
+                       test_armada_monitors test_malformed}; do
     "$t"
 done
 exit $status
