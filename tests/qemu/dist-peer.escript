@@ -13,6 +13,10 @@
 %%   monitored NODE     Armada processes monitor ours: one ends {shutdown, bye}
 %%                      ("collected {shutdown,bye}"), one stays for the harness
 %%                      to kill this node under it (Armada logs noconnection)
+%%   serve              register an echo like Armada's, print "up", wait
+%%   bench NODE R C     R round trips one at a time to NODE's echo ("latency
+%%                      median M us p90 P us"), then C with 64 in flight
+%%                      ("throughput T round trips/s"); host wall time
 %%   hold NODE          connect, print "connected", then wait (to be stopped)
 %%   await NODE S       wait for NODE to connect to us, with an echo of our own
 %%                      registered: "nodeup NODE", "echoed K" as it answers
@@ -105,6 +109,28 @@ main(["monitored", Node]) ->
     receive staying -> ok after 5000 -> ok end,
     io:format("ready~n"),
     receive after infinity -> ok end;
+main(["serve"]) ->
+    register(echo, spawn(fun Echo() -> receive {From, Msg} -> From ! Msg, Echo() end end)),
+    io:format("up~n"),
+    receive after infinity -> ok end;
+main(["bench", Node, Rounds, Count]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    Payload = {bench, <<0:512>>, [1, 2, 3]},
+    [begin {echo, N} ! {self(), {warm, I}}, receive {warm, I} -> ok end end || I <- lists:seq(1, 100)],
+    Times = lists:sort([begin
+                            T0 = erlang:monotonic_time(microsecond),
+                            {echo, N} ! {self(), {I, Payload}},
+                            receive {I, _} -> erlang:monotonic_time(microsecond) - T0 end
+                        end || I <- lists:seq(1, list_to_integer(Rounds))]),
+    Len = length(Times),
+    io:format("latency median ~b us p90 ~b us~n", [lists:nth(Len div 2 + 1, Times), lists:nth(Len * 9 div 10 + 1, Times)]),
+    C = list_to_integer(Count),
+    put(quiet, true),
+    T1 = erlang:monotonic_time(microsecond),
+    echo(N, [Payload], C, 0, 0, 64),
+    Us = erlang:monotonic_time(microsecond) - T1,
+    io:format("throughput ~b round trips/s~n", [C * 1000000 div max(Us, 1)]);
 main(["hold", Node]) ->
     N = list_to_atom(Node),
     io:format("ping ~p~n", [net_adm:ping(N)]),
@@ -124,7 +150,7 @@ terms() ->
 
 %% Up to Window messages in flight, each {Seq, Term}, answered in order.
 echo(_N, _Terms, Total, Total, Total, _Window) ->
-    io:format("echo ~b of ~b equal in order~n", [Total, Total]);
+    case get(quiet) of true -> ok; _ -> io:format("echo ~b of ~b equal in order~n", [Total, Total]) end;
 echo(N, Terms, Total, Sent, Got, Window) when Sent < Total, Sent - Got < Window ->
     T = lists:nth(Sent rem length(Terms) + 1, Terms),
     {echo, N} ! {self(), {Sent, T}},
