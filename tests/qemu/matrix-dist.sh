@@ -466,10 +466,26 @@ test_malformed() {
     stop "$qemu_pid"; stop "$epmd_pid"
 }
 
+# 14. The boot words without what they need: node= on a machine without a
+#     NIC, and node= without cookie=: one line each, and the shell still starts.
+test_boot_words() {
+    local r=0
+    bash tests/qemu/qemu-run.sh dist-no-network --smp 2 --timeout "$T" --append "node=armada@127.0.0.1 cookie=c" \
+        --expect 'dist: node=armada@127.0.0.1 given, but there is no network: not starting the distribution' \
+        --stop-on 'armada shell' || r=1
+    local port
+    port=$(free_port)
+    bash tests/qemu/qemu-run.sh dist-no-cookie --smp 2 --timeout "$T" --append "node=armada@127.0.0.1" \
+        --expect 'dist: node=armada@127.0.0.1 given without cookie=: not starting the distribution' \
+        --reject 'dist: registered' --stop-on 'armada shell' \
+        -- -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:$port" -device virtio-net-device,netdev=n0 || r=1
+    [ $r = 0 ] || status=1
+}
+
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
                        test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
-                       test_armada_monitors test_malformed}; do
+                       test_armada_monitors test_malformed test_boot_words}; do
     "$t"
 done
 exit $status
