@@ -286,9 +286,16 @@ static void conn_loop(struct conn_state *c)
                 return;
             }
         } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req_monitor) &&
-                   ((struct dist_req_monitor *)c->mail)->type == DIST_REQ_MONITOR) {
+                   (((struct dist_req_monitor *)c->mail)->type == DIST_REQ_MONITOR ||
+                    ((struct dist_req_monitor *)c->mail)->type == DIST_REQ_LINK)) {
             const struct dist_req_monitor *r = (const struct dist_req_monitor *)c->mail;
-            outmon_add(c, r);
+            if (r->type == DIST_REQ_MONITOR) {
+                outmon_add(c, r);
+            } else { /* a link is a link whichever side asked: the same watch as the peer's */
+                struct term remote = {.kind = TERM_PID, .ext = r->target, .ext_len = r->target_len};
+                if (!watch_add_link(&c->watches, r->local, &remote))
+                    c->dropped++;
+            }
             if (!write_packet(c, r->packet.packet, r->packet.len)) {
                 kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
                 return;

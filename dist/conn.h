@@ -15,6 +15,7 @@ struct dist_req {
 #define DIST_REQ_MAX (MSG_MAX - (uint32_t)sizeof(struct dist_req))
 /* ... and hold a monitor: DOWN for it goes to `local` (a struct dist_req follows) */
 #define DIST_REQ_MONITOR (0x4453u << 16 | 5)
+#define DIST_REQ_LINK (0x4453u << 16 | 6) /* ... and hold a link (the same struct; ids unused) */
 struct dist_req_monitor {
     uint32_t type;
     pid_t local;

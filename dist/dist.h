@@ -60,6 +60,11 @@ int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t 
  * noconnection when the connection goes first. False: no connection. */
 bool dist_monitor(const struct term_pid *remote, struct term_ref *ref);
 
+/* Link the calling process to a process on another node: its abnormal end
+ * (or the connection's) kills the caller, and the caller's end reaches it
+ * as EXIT with the reason. False: no connection. */
+bool dist_link(const struct term_pid *remote);
+
 /* The connection process of node `name`, calling it first if there is none
  * (its port from epmd, the handshake as the one who calls); 0 when it cannot
  * be reached (said in the log). Sends connect on their own, as in Erlang. */

@@ -82,20 +82,68 @@ static void watcher_main(void *arg)
         dist_reg_send(node, "collector", out, (uint32_t)n);
 }
 
-static void start_watcher(const struct term_pid *whom)
+/* A process linked to a process of another node (its pid the first
+ * message): it says {linked, Pid} back, then waits; its end is logged by
+ * link_observer, which spawned it monitored. */
+static void linker_main(void *arg)
+{
+    (void)arg;
+    _Alignas(8) uint8_t mail[MSG_MAX];
+    uint8_t out[300];
+    struct term t;
+    struct term_buf b;
+    receive(dist_is_msg, NULL, mail, sizeof mail, RECEIVE_FOREVER, NULL);
+    const struct dist_msg *m = (const struct dist_msg *)mail;
+    if (term_decode_exact(m->term, m->len, &t) < 0 || t.kind != TERM_PID || !dist_link(&t.pid))
+        return;
+    struct term_pid me;
+    dist_pid_of(self(), &me);
+    term_begin(&b, out, sizeof out);
+    term_tuple(&b, 2);
+    term_atom(&b, "linked");
+    term_pid(&b, &me);
+    long n = term_end(&b);
+    if (n > 0)
+        dist_send(&t.pid, out, (uint32_t)n);
+    for (;;)
+        receive(NULL, NULL, mail, sizeof mail, RECEIVE_FOREVER, NULL); /* until the link ends it */
+}
+
+/* Spawns the linker monitored, hands it the pid that came as our own first
+ * message, and logs how it ended. */
+static void link_observer(void *arg)
+{
+    (void)arg;
+    _Alignas(8) uint8_t msg[MSG_MAX];
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    struct msg_info info;
+    uint64_t ref;
+    int n = receive(dist_is_msg, NULL, msg, sizeof msg, RECEIVE_FOREVER, NULL);
+    o.stack_size = 32 * 1024;
+    o.monitor = true;
+    pid_t p = spawn_opt(linker_main, NULL, &o, &ref);
+    if (!p || n < 0)
+        return;
+    send(p, msg, (uint32_t)n);
+    while (receive(NULL, NULL, msg, sizeof msg, RECEIVE_FOREVER, &info) >= 0)
+        if (info.kind == MSG_DOWN && info.ref == ref)
+            break;
+    kprintf("dist: an Armada process linked to another node's ended: %s\n", exit_kind_name(info.reason.kind));
+}
+
+/* The first message of a new process: a pid, as a dist_msg. */
+static void spawn_with_pid(proc_fn fn, const struct term_pid *whom)
 {
     _Alignas(8) uint8_t msg[300];
     struct dist_msg *m = (struct dist_msg *)msg;
     struct term_buf b;
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
     o.stack_size = 32 * 1024;
-    pid_t p = spawn_opt(watcher_main, NULL, &o, NULL);
-    if (!p)
-        return;
     term_begin(&b, m->term, sizeof msg - sizeof *m);
     term_pid(&b, whom);
     long n = term_end(&b);
-    if (n < 0)
+    pid_t p = n > 0 ? spawn_opt(fn, NULL, &o, NULL) : 0;
+    if (!p)
         return;
     m->type = DIST_MSG_TERM;
     m->len = (uint32_t)n;
@@ -138,7 +186,11 @@ static void dist_echo_main(void *arg)
             continue;
         }
         if (term_match(&msg, "monitor_me")) {
-            start_watcher(&from);
+            spawn_with_pid(watcher_main, &from);
+            continue;
+        }
+        if (term_match(&msg, "link_me")) {
+            spawn_with_pid(link_observer, &from);
             continue;
         }
         struct term_buf b;

@@ -8,6 +8,7 @@
 #define CTRL_SEND 2
 #define CTRL_REG_SEND 6
 #define CTRL_MONITOR_P 19
+#define CTRL_LINK 1
 
 bool dist_is_msg(const void *data, uint32_t len, const struct msg_info *info, void *ctx)
 {
@@ -138,7 +139,9 @@ bool dist_ping(const char *name, uint64_t timeout_ms)
     return receive(is_ping_reply, &w, reply, sizeof reply, timeout_ms, NULL) >= 0;
 }
 
-bool dist_monitor(const struct term_pid *remote, struct term_ref *ref)
+/* A request that holds a link or a monitor: the remote pid's encoding kept
+ * for the connection process, the control term {Op, Self, Remote[, Ref]}. */
+static bool hold(uint32_t type, int op, const struct term_pid *remote, struct term_ref *ref)
 {
     char name[256];
     pid_t conn;
@@ -148,11 +151,11 @@ bool dist_monitor(const struct term_pid *remote, struct term_ref *ref)
     struct dist_req_monitor *r = (struct dist_req_monitor *)req;
     struct term_buf b;
     struct term_pid me;
-    make_ref(ref);
     dist_pid_of(self(), &me);
-    r->type = DIST_REQ_MONITOR;
+    r->type = type;
     r->local = self();
-    memcpy(r->ids, ref->ids, sizeof r->ids);
+    if (ref)
+        memcpy(r->ids, ref->ids, sizeof r->ids);
     uint8_t target[sizeof r->target + 1]; /* the pid's encoding, after its version byte */
     term_begin(&b, target, sizeof target);
     term_pid(&b, remote);
@@ -165,15 +168,27 @@ bool dist_monitor(const struct term_pid *remote, struct term_ref *ref)
     uint32_t cap = MSG_MAX - (uint32_t)(packet - req);
     packet[0] = DIST_PASS_THROUGH;
     term_begin(&b, packet + 1, cap - 1);
-    term_tuple(&b, 4); /* {MONITOR_P, FromPid, ToProc, Ref} */
-    term_int(&b, CTRL_MONITOR_P);
+    term_tuple(&b, ref ? 4 : 3);
+    term_int(&b, op);
     term_pid(&b, &me);
     term_pid(&b, remote);
-    term_ref(&b, ref);
+    if (ref)
+        term_ref(&b, ref);
     long n = term_end(&b);
     if (n < 0)
         return false;
     r->packet.type = DIST_REQ_PACKET;
     r->packet.len = 1 + (uint32_t)n;
     return send(conn, r, (uint32_t)(packet - req) + r->packet.len) == 0;
+}
+
+bool dist_monitor(const struct term_pid *remote, struct term_ref *ref)
+{
+    make_ref(ref);
+    return hold(DIST_REQ_MONITOR, CTRL_MONITOR_P, remote, ref); /* {MONITOR_P, FromPid, ToProc, Ref} */
+}
+
+bool dist_link(const struct term_pid *remote)
+{
+    return hold(DIST_REQ_LINK, CTRL_LINK, remote, NULL); /* {LINK, FromPid, ToPid} */
 }

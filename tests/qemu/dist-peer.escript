@@ -17,6 +17,9 @@
 %%   bench NODE R C     R round trips one at a time to NODE's echo ("latency
 %%                      median M us p90 P us"), then C with 64 in flight
 %%                      ("throughput T round trips/s"); host wall time
+%%   linked NODE        Armada processes link to ours (link_me): one of ours
+%%                      ends {shutdown, bye}; then "ready" with another linked,
+%%                      for the harness to kill this node under it
 %%   hold NODE          connect, print "connected", then wait (to be stopped)
 %%   await NODE S       wait for NODE to connect to us, with an echo of our own
 %%                      registered: "nodeup NODE", "echoed K" as it answers
@@ -131,6 +134,19 @@ main(["bench", Node, Rounds, Count]) ->
     echo(N, [Payload], C, 0, 0, 64),
     Us = erlang:monotonic_time(microsecond) - T1,
     io:format("throughput ~b round trips/s~n", [C * 1000000 div max(Us, 1)]);
+main(["linked", Node]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    Self = self(),
+    Linked = fun(Then) -> spawn(fun() ->
+                 {echo, N} ! {self(), link_me},
+                 receive {linked, L} -> Self ! {linked, L}, Then() after 5000 -> exit(no_link) end end) end,
+    Linked(fun() -> exit({shutdown, bye}) end),
+    io:format("first ~p~n", [receive {linked, _} -> linked after 5000 -> timeout end]),
+    Linked(fun() -> receive after infinity -> ok end end),
+    io:format("second ~p~n", [receive {linked, _} -> linked after 5000 -> timeout end]),
+    io:format("ready~n"),
+    receive after infinity -> ok end;
 main(["hold", Node]) ->
     N = list_to_atom(Node),
     io:format("ping ~p~n", [net_adm:ping(N)]),

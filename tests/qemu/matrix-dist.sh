@@ -466,6 +466,43 @@ test_malformed() {
     stop "$qemu_pid"; stop "$epmd_pid"
 }
 
+# 15. Armada processes link to BEAM processes (dist_link): the BEAM end's
+#     {shutdown, bye} kills the Armada end; then the BEAM node killed under
+#     the second link kills that one too (noconnection).
+test_armada_links() {
+    local name=dist-armada-links beam_log=build/test-logs/dist-armada-links-beam.log
+    local ended='dist: an Armada process linked to another node.s ended: killed'
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        : > "$beam_log"
+        ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
+            timeout "$T" escript tests/qemu/dist-peer.escript linked armada@127.0.0.1 > "$beam_log" 2>&1 &
+        local beam=$!
+        pids+=("$beam")
+        if wait_for "$beam_log" '^ready$|exception error' "$STEP" && grep -qx 'second linked' "$beam_log" &&
+           wait_for "$log" "$ended" 10; then
+            local before
+            before=$(grep -caE "$ended" "$log")
+            stop "$beam"
+            local tries=0
+            while [ "$(grep -caE "$ended" "$log")" -le "$before" ] && [ $tries -lt 40 ]; do
+                sleep 0.5; tries=$((tries + 1))
+            done
+            if [ "$before" = 1 ] && [ "$(grep -caE "$ended" "$log")" = 2 ]; then
+                pass "$name: the BEAM end's {shutdown,bye} killed its Armada end; the BEAM node killed: the other Armada end killed too"
+            else
+                fail "$name: $before then $(grep -caE "$ended" "$log") ends: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+            fi
+        else
+            fail "$name: $(tr '\n' ' ' < "$beam_log") / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+        stop "$beam"
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
 # 14. The boot words without what they need: node= on a machine without a
 #     NIC, and node= without cookie=: one line each, and the shell still starts.
 test_boot_words() {
@@ -485,7 +522,7 @@ test_boot_words() {
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
                        test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
-                       test_armada_monitors test_malformed test_boot_words}; do
+                       test_armada_monitors test_armada_links test_malformed test_boot_words}; do
     "$t"
 done
 exit $status
