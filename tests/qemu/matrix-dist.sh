@@ -245,22 +245,23 @@ test_wrong_cookie() {
     stop "$qemu_pid"; stop "$epmd_pid"
 }
 
-# 7. Ticks both ways: with a 4 s tick time on both sides, an idle connection
-#    stays up for 12 s (each side would drop a silent peer after 4); then a
-#    BEAM node stopped with SIGSTOP (silent, its TCP connection still open)
-#    is declared down by Armada after the tick time.
+# 7. Ticks both ways: with a 6 s tick time on both sides, an idle connection
+#    stays up for 15 s (each side would drop a silent peer after 6: short
+#    enough to test, long enough for a busy host's stalls); then a BEAM node
+#    stopped with SIGSTOP (silent, its TCP connection still open) is declared
+#    down by Armada after the tick time.
 test_ticks() {
     local name=dist-ticks out
-    if ! dist_boot $name dist.ticktime=4; then
+    if ! dist_boot $name dist.ticktime=6; then
         fail "$name: Armada did not come up on epmd"
     else
-        out=$(peer beam armadacookie -kernel net_ticktime 4 -- idle armada@127.0.0.1 12)
+        out=$(peer beam armadacookie -kernel net_ticktime 6 -- idle armada@127.0.0.1 15)
         if ! grep -qx 'idle still connected: true' <<< "$out" || grep -qa 'dist: beam@127.0.0.1 silent' "$log"; then
-            fail "$name: an idle connection did not survive 12 s of 4 s ticks: $out / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+            fail "$name: an idle connection did not survive 15 s of 6 s ticks: $out / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
         else
             local hold_log=build/test-logs/$name-hold.log
             : > "$hold_log"
-            ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name sleeper@127.0.0.1 -setcookie armadacookie -kernel net_ticktime 4" \
+            ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name sleeper@127.0.0.1 -setcookie armadacookie -kernel net_ticktime 6" \
                 timeout "$T" escript tests/qemu/dist-peer.escript hold armada@127.0.0.1 > "$hold_log" 2>&1 &
             local holder=$!
             pids+=("$holder")
@@ -269,8 +270,8 @@ test_ticks() {
                 local beam
                 beam=$(pgrep -P "$holder")
                 [ -n "$beam" ] && kill -STOP "$beam"
-                if wait_for "$log" 'dist: sleeper@127.0.0.1 silent for 4000 ms: connection down' 20; then
-                    pass "$name: an idle connection stayed up 12 s on 4 s ticks both ways; a stopped peer was declared down after 4 s"
+                if wait_for "$log" 'dist: sleeper@127.0.0.1 silent for 6000 ms: connection down' 25; then
+                    pass "$name: an idle connection stayed up 15 s on 6 s ticks both ways; a stopped peer was declared down after 6 s"
                 else
                     fail "$name: no 'silent' line for the stopped peer: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
                 fi
