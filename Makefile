@@ -13,7 +13,7 @@ LIBFDT_A := $(LIBFDT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a
 SETUP_STAMP := $(DEPS)/setup.stamp
 
 # The image is every source in these directories: the tree is the architecture.
-IMAGE_DIRS := boot arch/arm64 lib lib/dt drivers gic psci sync mm sched net apps init tests/image tests/litmus tests/bench
+IMAGE_DIRS := boot arch/arm64 lib lib/dt lib/term drivers gic psci sync mm sched net dist apps init tests/image tests/litmus tests/bench
 SRCS_S := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.S))
 SRCS_C := $(foreach d,$(IMAGE_DIRS),$(wildcard $(d)/*.c))
 
@@ -32,7 +32,7 @@ LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,n
 
 OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all setup clean distclean run run-net test debug fuzz fuzz-boot unit-tests dtbs fresh-check soak
+.PHONY: all setup clean distclean run run-net test debug fuzz fuzz-boot unit-tests dtbs fresh-check soak run-cluster
 all: $(BUILD)/armada.img
 
 include net/lwip.mk
@@ -133,13 +133,27 @@ $(BUILD)/unit/test_bootargs: lib/bootargs.c
 $(BUILD)/unit/test_runqueue: sched/runqueue.c
 $(BUILD)/unit/test_policy: sched/policy.c
 $(BUILD)/unit/test_virtqueue: drivers/virtqueue.c
+$(BUILD)/unit/test_md5: lib/md5.c
+$(BUILD)/unit/test_dist_digest: dist/digest.c lib/md5.c lib/fmt.c
+$(BUILD)/unit/test_term: lib/term/term_decode.c lib/term/term_encode.c lib/term/term_match.c tests/unit/term_fixtures.h tests/unit/term_rebuild.h $(wildcard lib/term/*.h)
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h | $(SETUP_STAMP)
 	@mkdir -p $(@D)
 	@gcc -std=gnu11 -Wall -Wextra -Werror -Wno-format -g -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -I. -Iarch/arm64/include -Itests/unit -o $@ $(filter %.c,$^)
 unit-tests: $(UNIT_TESTS)
-	@fail=0; for t in $(UNIT_TESTS); do $$t || fail=1; done; exit $$fail
+	@fail=0; for t in $(UNIT_TESTS); do $$t || fail=1; done; \
+	$(MAKE) --no-print-directory term-fixtures-check || fail=1; exit $$fail
+
+# The committed term fixtures are what this erl encodes (a change of OTP or of
+# the escript shows here); regenerate with the command the escript names.
+.PHONY: term-fixtures-check
+term-fixtures-check:
+	@if ! command -v escript >/dev/null; then echo "SKIP term_fixtures_current: no escript (erlang-base)"; \
+	elif timeout 120 escript tests/unit/term-fixtures.escript | cmp -s - tests/unit/term_fixtures.h; then \
+		echo "PASS term_fixtures_current: tests/unit/term_fixtures.h is what erl encodes"; \
+	else echo "FAIL term_fixtures_current: tests/unit/term_fixtures.h differs from erl's encodings;" \
+		"regenerate: escript tests/unit/term-fixtures.escript > tests/unit/term_fixtures.h"; exit 1; fi
 
 include tests/host/host.mk
 include sync/sync.mk
@@ -161,6 +175,11 @@ run-net: $(BUILD)/armada.img
 	qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -smp 4 -m 512M -kernel $(BUILD)/armada.img \
 		-netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(NET_PORT)-:$(NET_PORT) -device virtio-net-device,netdev=n0 \
 		-nographic -append "echo=$(NET_PORT) $(RUN_APPEND)"
+
+# An Erlang cluster: Armada as armada@127.0.0.1 in the background, epmd, and
+# an erl shell as beam@127.0.0.1 with the same cookie (tools/run-cluster.sh).
+run-cluster: $(BUILD)/armada.img
+	@bash tools/run-cluster.sh
 
 # QEMU halted with a gdb stub on :1234, and gdb-multiarch attached with symbols.
 debug: $(BUILD)/armada.img

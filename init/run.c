@@ -3,6 +3,7 @@
 #include <apps/apps.h>
 #include <arch/exception.h>
 #include <boot/boot.h>
+#include <dist/dist.h>
 #include <gic/irq.h>
 #include <init/init.h>
 #include <init/run.h>
@@ -20,6 +21,7 @@ static void init_main(void *arg)
     /* The network, when there is a NIC (make run-net, tests/qemu/matrix-net.sh). */
     if (net_start() && bootargs.echo_port && !echo_start(bootargs.echo_port, bootargs.echo_quit))
         kprintf("armada: cannot start the echo service: %s\n", spawn_error());
+    dist_start(&bootargs); /* node=NAME@HOST: join an Erlang cluster */
     for (const struct run_mode *m = __run_modes_start; m < __run_modes_end; m++)
         if (m->wanted(&bootargs))
             m->run(&bootargs);

@@ -81,6 +81,51 @@ static bool parse_net_word(struct bootargs *b, const char *w, unsigned klen, con
     return false;
 }
 
+/* node=NAME@HOST: both parts non-empty, one '@', no quoting needed in Erlang */
+static bool parse_node(struct bootargs *b, const char *val, unsigned vlen)
+{
+    const char *at = memchr(val, '@', vlen);
+    if (!at || at == val || at == val + vlen - 1 || memchr(at + 1, '@', vlen - (unsigned)(at - val) - 1) ||
+        vlen >= sizeof b->node)
+        return false;
+    copy_word(b->node, sizeof b->node, val, vlen);
+    return true;
+}
+
+/* epmd=PORT or epmd=A.B.C.D:PORT */
+static bool parse_epmd(struct bootargs *b, const char *val, unsigned vlen)
+{
+    const char *colon = memchr(val, ':', vlen);
+    uint64_t port;
+    uint32_t addr = 0;
+    unsigned alen = colon ? (unsigned)(colon - val) : 0;
+    if (colon && !bootargs_parse_ipv4(val, alen, &addr))
+        return false;
+    if (!parse_number(colon ? colon + 1 : val, colon ? vlen - alen - 1 : vlen, 65535, &port) || !port)
+        return false;
+    b->epmd_addr = addr;
+    b->epmd_port = (uint16_t)port;
+    return true;
+}
+
+static bool parse_dist_word(struct bootargs *b, const char *w, unsigned klen, const char *val, unsigned vlen)
+{
+    uint64_t v;
+    if (word_is(w, klen, "node"))
+        return parse_node(b, val, vlen);
+    if (word_is(w, klen, "cookie") && vlen && vlen < sizeof b->cookie)
+        return copy_word(b->cookie, sizeof b->cookie, val, vlen), true;
+    if (word_is(w, klen, "dist.port") && parse_number(val, vlen, 65535, &v) && v)
+        return (b->dist_port = (uint16_t)v) != 0;
+    if (word_is(w, klen, "epmd"))
+        return parse_epmd(b, val, vlen);
+    if (word_is(w, klen, "dist.connect") && vlen && vlen < sizeof b->dist_connect && memchr(val, '@', vlen))
+        return copy_word(b->dist_connect, sizeof b->dist_connect, val, vlen), true;
+    if (word_is(w, klen, "dist.ticktime") && parse_number(val, vlen, 3600, &v) && v)
+        return (b->dist_ticktime = (uint32_t)v) != 0;
+    return false;
+}
+
 static void parse_word(struct bootargs *b, const char *w, unsigned n)
 {
     const char *eq = memchr(w, '=', n);
@@ -113,7 +158,7 @@ static void parse_word(struct bootargs *b, const char *w, unsigned n)
             b->soak_seconds = (uint32_t)v;
     } else if (word_is(w, n, "diag")) {
         b->diag = true;
-    } else if (eq && parse_net_word(b, w, klen, val, vlen)) {
+    } else if (eq && (parse_net_word(b, w, klen, val, vlen) || parse_dist_word(b, w, klen, val, vlen))) {
         /* taken */
     } else if (b->unknown_count < BOOTARGS_MAX_UNKNOWN) {
         copy_word(b->unknown[b->unknown_count++], sizeof b->unknown[0], w, n);

@@ -5,7 +5,12 @@
  * Unknown words are kept for a report.
  * Network (net/): ip=A.B.C.D/N gw=A.B.C.D  the static address, used when DHCP
  * does not answer (or at once with dhcp=off); echo=PORT starts the TCP echo
- * service; echo.quit=N powers off once N echo connections have closed. */
+ * service; echo.quit=N powers off once N echo connections have closed.
+ * Erlang distribution (dist/): node=NAME@HOST cookie=C  this node's name and
+ * cookie; dist.port=N  the port it listens on (4370 if left out);
+ * epmd=PORT or epmd=A.B.C.D:PORT  where epmd is (the gateway, 4369);
+ * dist.ticktime=S  erl's net_ticktime (60); dist.connect=NODE,...  nodes to
+ * connect to (and ping) once registered. */
 #ifndef ARMADA_BOOTARGS_H
 #define ARMADA_BOOTARGS_H
 
@@ -27,6 +32,13 @@ struct bootargs {
     bool net_dhcp_off;
     uint16_t echo_port;               /* 0 = no echo service */
     uint32_t echo_quit;               /* 0 = run on */
+    char node[64];                    /* "" = not a distributed node */
+    char cookie[64];
+    uint16_t dist_port;               /* 0 = not given */
+    uint32_t epmd_addr;               /* 0 = the gateway */
+    uint16_t epmd_port;               /* 0 = not given */
+    uint32_t dist_ticktime;           /* seconds; 0 = not given (60) */
+    char dist_connect[BOOTARGS_LIST]; /* nodes to ping once registered, comma-separated */
     uint32_t unknown_count;
     char unknown[BOOTARGS_MAX_UNKNOWN][32];
 };

@@ -80,6 +80,12 @@ void net_close(uint32_t conn);
 /* The next network event for the caller (MSG_TCP_DATA consumed, so the
  * window reopens); RECEIVE_TIMEOUT when none came in time. */
 int net_receive(struct net_msg *m, uint64_t timeout_ms);
+/* For a process that takes network events with its own receive() among
+ * other messages: hand each MSG_TCP_DATA it took back here, so the window
+ * reopens (what net_receive does itself). */
+void net_consumed(const struct net_msg *m);
+/* Is this received message a network event (for a receive() match)? */
+bool net_is_event(const void *data, uint32_t len, const struct msg_info *info);
 bool net_get_info(struct net_info *out);
 int net_ping(uint32_t addr, uint16_t seq, uint64_t timeout_ms); /* round trip in us, or < 0 */
 void net_format_ip(char *buf, uint32_t size, uint32_t addr);

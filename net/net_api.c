@@ -95,18 +95,29 @@ int net_send(uint32_t conn, const void *data, uint32_t len)
     return (int)done;
 }
 
+bool net_is_event(const void *d, uint32_t l, const struct msg_info *i)
+{
+    const struct net_msg *m = d;
+    return i->kind == MSG_USER && l >= NET_MSG_HEADER && m->type >= MSG_TCP_LISTENING && m->type != MSG_TCP_SENT;
+}
+
 static bool is_event(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
 {
     (void)ctx;
-    const struct net_msg *m = d;
-    return i->kind == MSG_USER && l >= NET_MSG_HEADER && m->type >= MSG_TCP_LISTENING && m->type != MSG_TCP_SENT;
+    return net_is_event(d, l, i);
+}
+
+void net_consumed(const struct net_msg *m)
+{
+    if (m->type == MSG_TCP_DATA)
+        request(NET_REQ_CONSUMED, m->conn, 0, m->len, 0);
 }
 
 int net_receive(struct net_msg *m, uint64_t timeout_ms)
 {
     int n = receive(is_event, NULL, m, sizeof *m, timeout_ms, NULL);
-    if (n >= 0 && m->type == MSG_TCP_DATA)
-        request(NET_REQ_CONSUMED, m->conn, 0, m->len, 0);
+    if (n >= 0)
+        net_consumed(m);
     return n;
 }
 

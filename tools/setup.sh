@@ -5,18 +5,20 @@
 set -euo pipefail
 
 need_cmds=(gcc aarch64-linux-gnu-gcc qemu-system-aarch64 dtc clang mkimage
-           gdb-multiarch mcopy mkfs.vfat sfdisk gnuplot dot pkill dpkg-source python3 socat)
+           gdb-multiarch mcopy mkfs.vfat sfdisk gnuplot dot pkill dpkg-source python3 socat
+           erl escript epmd)
 need_files=(/usr/include/libfdt.h /usr/lib/x86_64-linux-gnu/libfdt.a
             /usr/lib/u-boot/qemu_arm64/u-boot.bin)
 
 # gcc and libc6-dev: the host tests; procps: pkill in the QEMU runner;
 # python3: the network tests' host client; socat: make bench's reference echo
 # on the host loopback; dpkg-dev: dpkg-source for lwIP; graphviz: dot, for
-# the litmus graphs (tools/litmus-graphs.sh).
+# the litmus graphs (tools/litmus-graphs.sh); erlang-base: the Erlang peer of
+# the distribution tests, and the term fixtures' generator.
 # A minimal Debian (debootstrap --variant=minbase) has none of them.
 packages="gcc libc6-dev procps gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu device-tree-compiler
   libfdt-dev clang llvm u-boot-qemu u-boot-tools gdb-multiarch
-  mtools dosfstools fdisk gnuplot-nox graphviz libclang-rt-dev dpkg-dev python3 socat"
+  mtools dosfstools fdisk gnuplot-nox graphviz libclang-rt-dev dpkg-dev python3 socat erlang-base"
 backports_packages="qemu-system-arm"
 
 missing=0

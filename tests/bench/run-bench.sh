@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the lock benchmarks on QEMU virt (GICv3), LL/SC (build/armada.img
 # on Cortex-A72) and LSE (build/lse/armada.img on -cpu max), as one table; then
-# the scheduler's, and the network's (tests/bench/net-bench.sh).
+# the scheduler's, the network's (tests/bench/net-bench.sh) and the Erlang
+# distribution's (tests/bench/dist-bench.sh).
 #  - uncontended cost, one core, under -icount shift=0: ns = guest instructions;
 #  - contended throughput on 1, 2, 4 and 8 cores (MTTCG, wall clock of the guest).
 # Raw logs: build/test-logs/bench-*.log. Not a test: prints no PASS/FAIL.
@@ -92,3 +93,4 @@ done
 
 # --- The network: TCP echo throughput and latency, socat on the host as the reference ---
 bash tests/bench/net-bench.sh
+bash tests/bench/dist-bench.sh

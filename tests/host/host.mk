@@ -102,4 +102,38 @@ fuzz: $(HOST_FUZZ) $(HOST_CORPUS)/.stamp
 host-clean:
 	rm -rf $(HOST_BUILD)
 
+
+# The external term codec (lib/term/) under libFuzzer; seeds: erl's encodings
+# in tests/unit/term_fixtures.h. `make fuzz` runs it for FUZZ_SECONDS too.
+HOST_FUZZ_TERM := $(HOST_BUILD)/fuzz_term
+HOST_TERM_CORPUS := $(HOST_BUILD)/fuzz-term-corpus
+HOST_TERM_SRCS := $(wildcard lib/term/*.c)
+HOST_FUZZ_TERM_FLAGS := -max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+                        -artifact_prefix=$(HOST_BUILD)/fuzz-term-crash-
+
+$(HOST_FUZZ_TERM): tests/fuzz/fuzz_term.c tests/unit/term_rebuild.h $(HOST_TERM_SRCS) $(wildcard lib/term/*.h)
+	@mkdir -p $(@D)
+	$(HOST_FUZZ_CC) -std=gnu11 -Wall -Wextra -Werror -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -I. -Itests/unit -o $@ $< $(HOST_TERM_SRCS)
+
+$(HOST_TERM_CORPUS)/.stamp: tests/unit/term_fixtures.h tests/fuzz/term-seeds.py
+	@python3 tests/fuzz/term-seeds.py $< $(@D)
+	@touch $@
+
+# $(1): seconds, $(2): PASS/FAIL name.
+define host_run_fuzz_term
+	@mkdir -p $(HOST_BUILD)/fuzz-term-work
+	@if $(HOST_FUZZ_TERM) $(HOST_FUZZ_TERM_FLAGS) -max_total_time=$(1) $(HOST_BUILD)/fuzz-term-work \
+		$(HOST_TERM_CORPUS) >$(HOST_BUILD)/$(2).log 2>&1; then echo "PASS $(2)"; \
+	else tail -n 40 $(HOST_BUILD)/$(2).log; echo "FAIL $(2): see $(HOST_BUILD)/$(2).log"; exit 1; fi
+endef
+
+.PHONY: fuzz-term fuzz-term-smoke
+fuzz-term-smoke: $(HOST_FUZZ_TERM) $(HOST_TERM_CORPUS)/.stamp
+	$(call host_run_fuzz_term,10,fuzz_term_smoke)
+fuzz-term: $(HOST_FUZZ_TERM) $(HOST_TERM_CORPUS)/.stamp
+	$(call host_run_fuzz_term,$(FUZZ_SECONDS),fuzz_term)
+fuzz-smoke: fuzz-term-smoke
+fuzz: fuzz-term
+
 .DEFAULT_GOAL := $(HOST_SAVED_GOAL)

@@ -52,6 +52,26 @@ static void bootargs_network_words(void)
     CHECK(!bootargs_parse_ipv4("1.2.3.4", 6, &a), "length honoured");
 }
 
+static void bootargs_distribution_words(void)
+{
+    struct bootargs b;
+    bootargs_parse(&b, "node=armada@127.0.0.1 cookie=s3cr3t dist.port=4370 epmd=10.0.2.2:14369 dist.ticktime=4 dist.connect=b@127.0.0.1,c@10.0.2.2");
+    CHECK(!strcmp(b.node, "armada@127.0.0.1") && !strcmp(b.cookie, "s3cr3t"), "node %s cookie %s", b.node, b.cookie);
+    CHECK(b.dist_port == 4370 && b.epmd_addr == 0x0a000202 && b.epmd_port == 14369, "port %u epmd %#x:%u", b.dist_port,
+          b.epmd_addr, b.epmd_port);
+    CHECK(b.dist_ticktime == 4 && !strcmp(b.dist_connect, "b@127.0.0.1,c@10.0.2.2"), "ticktime %u connect %s", b.dist_ticktime, b.dist_connect);
+    CHECK(b.unknown_count == 0, "%u unknown", b.unknown_count);
+    bootargs_parse(&b, "epmd=4369");
+    CHECK(b.epmd_addr == 0 && b.epmd_port == 4369 && !b.node[0], "epmd port alone: %#x:%u", b.epmd_addr, b.epmd_port);
+    const char *bad[] = {"node=armada", "node=@host", "node=armada@", "node=a@b@c", "cookie=", "dist.port=0",
+                         "dist.port=65536", "dist.ticktime=0", "dist.ticktime=3601", "dist.connect=", "dist.connect=nohost", "epmd=", "epmd=0", "epmd=10.0.2:4369", "epmd=10.0.2.2:",
+                         "node=a1234567890123456789012345678901234567890123456789012345678901234567890@h"};
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        bootargs_parse(&b, bad[i]);
+        CHECK(b.unknown_count == 1 && !b.node[0] && !b.cookie[0] && !b.dist_port && !b.epmd_port && !b.dist_ticktime && !b.dist_connect[0], "%s accepted", bad[i]);
+    }
+}
+
 static void bootargs_unknown_words_are_bounded(void)
 {
     struct bootargs b;
@@ -78,6 +98,7 @@ int main(void)
 {
     RUN(bootargs_test_words);
     RUN(bootargs_network_words);
+    RUN(bootargs_distribution_words);
     RUN(bootargs_unknown_words_are_bounded);
     RUN(bootargs_selection_matches_suites_and_names);
     return unit_failed_cases != 0;

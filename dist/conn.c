@@ -1,0 +1,473 @@
+/* One process per connected node (conn.h): the handshake, then a loop that
+ * takes the peer's packets and local processes' requests from one mailbox.
+ * A peer that breaks the protocol loses this connection only; a slow one
+ * blocks only this process. */
+#include <arch/timer.h>
+#include <dist/conn.h>
+#include <dist/epmd.h>
+#include <dist/handshake.h>
+#include <dist/spawn.h>
+#include <dist/watch.h>
+#include <lib/bootargs.h>
+#include <lib/print.h>
+#include <string.h>
+
+#define CTRL_SEND 2
+#define CTRL_REG_SEND 6
+#define CTRL_SEND_SENDER 22
+#define CONN_STACK MAX_STACK_SIZE /* the stream (16 KiB), a message (4 KiB), the watches (13 KiB) live on it */
+
+struct conn_state {
+    struct dist_stream s;
+    struct dist_peer peer;
+    uint64_t last_rx, last_tx; /* ms */
+    uint32_t dropped;          /* messages for nobody, too big, or of terms we do not take */
+    struct watches watches;    /* the peer's links and monitors on our processes */
+    struct {                   /* our processes' monitors on the peer's */
+        bool used;
+        pid_t local;
+        uint32_t ids[3];
+        uint16_t target_len;
+        uint8_t target[128];
+    } outmon[WATCH_MAX];
+    _Alignas(8) uint8_t mail[MSG_MAX];
+    uint8_t out[1024];         /* a control message of ours */
+};
+
+static void conn_state_init(struct conn_state *c, uint32_t conn)
+{
+    memset(&c->watches, 0, sizeof c->watches);
+    memset(c->outmon, 0, sizeof c->outmon);
+    stream_init(&c->s, conn);
+    c->dropped = 0;
+    c->peer.name[0] = 0;
+    trap_exit(true); /* linked local processes' ends come as MSG_EXIT (watch.c) */
+}
+
+static uint64_t now_ms(void) { return timer_ticks_to_ns(timer_now()) / 1000000; }
+
+static bool write_packet(struct conn_state *c, const uint8_t *packet, uint32_t len)
+{
+    uint8_t head[4];
+    put_be32(head, len);
+    if (net_send(c->s.conn, head, 4) != 4 || (len && net_send(c->s.conn, packet, len) != (int)len))
+        return false;
+    c->last_tx = now_ms();
+    return true;
+}
+
+/* The message term at msg (len bytes, from 131), to a local process. */
+static void deliver(struct conn_state *c, pid_t to, const uint8_t *msg, uint32_t len)
+{
+    struct dist_msg *m = (struct dist_msg *)c->mail;
+    if (!to || sizeof *m + len > MSG_MAX) {
+        c->dropped++;
+        return;
+    }
+    m->type = DIST_MSG_TERM;
+    m->len = len;
+    memcpy(m->term, msg, len);
+    if (send(to, m, (uint32_t)sizeof *m + len) != 0)
+        c->dropped++;
+}
+
+/* {'DOWN', Ref, process, Pid, Reason} to the local monitorer of outmon[i]; reason: an encoding, or noconnection */
+static void deliver_down(struct conn_state *c, int i, const struct term *reason)
+{
+    uint8_t down[512];
+    struct term_buf b;
+    struct term_ref ref = {{(const uint8_t *)dist_node.name, (uint16_t)strlen(dist_node.name), false},
+                           dist_node.creation, 3, {c->outmon[i].ids[0], c->outmon[i].ids[1], c->outmon[i].ids[2]}};
+    struct term target = {.ext = c->outmon[i].target, .ext_len = c->outmon[i].target_len};
+    term_begin(&b, down, sizeof down);
+    term_tuple(&b, 5);
+    term_atom(&b, "DOWN");
+    term_ref(&b, &ref);
+    term_atom(&b, "process");
+    term_copy(&b, &target);
+    if (reason)
+        term_copy(&b, reason);
+    else
+        term_atom(&b, "noconnection");
+    long n = term_end(&b);
+    c->outmon[i].used = false;
+    if (n > 0)
+        deliver(c, c->outmon[i].local, down, (uint32_t)n);
+}
+
+static void monitor_exit(struct conn_state *c, const struct term *ctrl)
+{
+    struct term_ref ref;
+    struct term reason;
+    if (!term_match(ctrl, "{21, _, _, ~r, ~t}", &ref, &reason) || ref.n_ids != 3)
+        return;
+    for (int i = 0; i < WATCH_MAX; i++)
+        if (c->outmon[i].used && !memcmp(c->outmon[i].ids, ref.ids, sizeof ref.ids[0] * 3))
+            deliver_down(c, i, &reason);
+}
+
+static void outmon_add(struct conn_state *c, const struct dist_req_monitor *r)
+{
+    for (int i = 0; i < WATCH_MAX; i++) {
+        if (!c->outmon[i].used) {
+            c->outmon[i].used = true;
+            c->outmon[i].local = r->local;
+            memcpy(c->outmon[i].ids, r->ids, sizeof r->ids);
+            c->outmon[i].target_len = r->target_len;
+            memcpy(c->outmon[i].target, r->target, r->target_len);
+            return;
+        }
+    }
+    c->dropped++; /* no room: that monitor never fires */
+}
+
+/* net_kernel's part of net_adm:ping: {'$gen_call', {From, Tag}, {is_auth, _}} -> From ! {Tag, yes} */
+static void net_kernel_call(struct conn_state *c, const struct term *msg)
+{
+    struct term_pid from;
+    struct term tag;
+    if (!term_match(msg, "{'$gen_call', {~p, ~t}, {is_auth, _}}", &from, &tag)) {
+        c->dropped++;
+        return;
+    }
+    uint8_t reply[512];
+    struct term_buf b;
+    term_begin(&b, reply, sizeof reply);
+    term_tuple(&b, 2);
+    term_copy(&b, &tag);
+    term_atom(&b, "yes");
+    long n = term_end(&b);
+    if (n < 0 || dist_send(&from, reply, (uint32_t)n) < 0)
+        c->dropped++;
+}
+
+/* One packet: 'p', control, message. False: malformed (the connection ends). */
+static bool handle_packet(struct conn_state *c, const uint8_t *p, uint32_t len)
+{
+    if (len == 0)
+        return true; /* a tick */
+    if (p[0] != DIST_PASS_THROUGH) {
+        kprintf("dist: %s sent a packet of type %u (no distribution header was agreed): closing\n", c->peer.name,
+                p[0]);
+        return false;
+    }
+    struct term ctrl, msg;
+    long n = term_decode(p + 1, len - 1, &ctrl);
+    if (n < 0 || ctrl.kind != TERM_TUPLE) {
+        kprintf("dist: %s sent a malformed control message (%s): closing\n", c->peer.name,
+                n < 0 ? term_strerror((int)n) : "not a tuple");
+        return false;
+    }
+    const uint8_t *rest = p + 1 + n;
+    uint32_t rest_len = len - 1 - (uint32_t)n;
+    long m = rest_len ? term_decode(rest, rest_len, &msg) : 0;
+    if (m < 0) {
+        /* a term we do not take (a fun): that message alone is lost */
+        kprintf("dist: a message from %s dropped: %s\n", c->peer.name, term_strerror((int)m));
+        c->dropped++;
+        return true;
+    }
+    struct term op, to;
+    if (!term_element(&ctrl, 0, &op) || op.kind != TERM_INTEGER)
+        return true;
+    switch (op.integer) {
+    case CTRL_REG_SEND: { /* {6, From, Unused, ToName} */
+        char name[64];
+        if (!m || !term_element(&ctrl, 3, &to) || to.kind != TERM_ATOM || !term_text_utf8(&to.atom, name, sizeof name)) {
+            c->dropped++;
+            break;
+        }
+        if (!strcmp(name, "net_kernel"))
+            net_kernel_call(c, &msg);
+        else
+            deliver(c, whereis(name), rest, (uint32_t)m);
+        break;
+    }
+    case CTRL_SEND:        /* {2, Unused, ToPid} */
+    case CTRL_SEND_SENDER: { /* {22, From, ToPid} */
+        pid_t local = 0;
+        if (!m || !term_element(&ctrl, 2, &to) || to.kind != TERM_PID || !dist_pid_local(&to.pid, &local)) {
+            c->dropped++;
+            break;
+        }
+        deliver(c, local, rest, (uint32_t)m);
+        break;
+    }
+    case 19: /* MONITOR_P */
+        if ((n = watch_monitor(&c->watches, &ctrl, c->out, sizeof c->out)))
+            write_packet(c, c->out, (uint32_t)n);
+        break;
+    case 20: /* DEMONITOR_P */
+        watch_demonitor(&c->watches, &ctrl);
+        break;
+    case 1: /* LINK */
+        if ((n = watch_link(&c->watches, &ctrl, c->out, sizeof c->out)))
+            write_packet(c, c->out, (uint32_t)n);
+        break;
+    case 35: /* UNLINK_ID */
+        if ((n = watch_unlink(&c->watches, &ctrl, c->out, sizeof c->out)))
+            write_packet(c, c->out, (uint32_t)n);
+        break;
+    case 3: /* EXIT */
+    case 8: /* EXIT2 */
+        watch_remote_exit(&c->watches, &ctrl);
+        break;
+    case 21: /* MONITOR_P_EXIT: a process one of ours monitors ended */
+        monitor_exit(c, &ctrl);
+        break;
+    case 29: /* SPAWN_REQUEST, ArgList after it */
+        if ((n = dist_spawn_request(&c->watches, &ctrl, rest, (uint32_t)m, c->out, sizeof c->out)))
+            write_packet(c, c->out, (uint32_t)n);
+        break;
+    default: /* aliases, group leaders, traces: not taken */
+        break;
+    }
+    return true;
+}
+
+/* Every whole packet in the stream; false when one is malformed. */
+static bool drain_packets(struct conn_state *c)
+{
+    while (stream_buffered(&c->s) >= 4) {
+        uint32_t len = get_be32(stream_peek(&c->s));
+        if (len > DIST_STREAM_BUF - 4) {
+            kprintf("dist: %s sent a packet of %u bytes (at most %u here): closing\n", c->peer.name, len,
+                    DIST_STREAM_BUF - 4);
+            return false;
+        }
+        if (stream_buffered(&c->s) < 4 + len)
+            break;
+        bool ok = handle_packet(c, stream_peek(&c->s) + 4, len);
+        stream_skip(&c->s, 4 + len);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static void conn_loop(struct conn_state *c)
+{
+    uint64_t tick = dist_node.ticktime_ms / 4;
+    struct msg_info info;
+    c->last_rx = c->last_tx = now_ms();
+    for (;;) {
+        if (!drain_packets(c))
+            return;
+        if (c->s.closed) {
+            kprintf("dist: %s closed the connection\n", c->peer.name);
+            return;
+        }
+        uint64_t t = now_ms();
+        if (t - c->last_rx >= dist_node.ticktime_ms) {
+            kprintf("dist: %s silent for %u ms: connection down\n", c->peer.name, dist_node.ticktime_ms);
+            return;
+        }
+        if (t - c->last_tx >= tick && !write_packet(c, NULL, 0)) {
+            kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
+            return;
+        }
+        uint64_t wait_rx = c->last_rx + dist_node.ticktime_ms - t, wait_tx = c->last_tx + tick - t;
+        int n = receive(NULL, NULL, c->mail, sizeof c->mail, wait_rx < wait_tx ? wait_rx : wait_tx, &info);
+        if (n < 0)
+            continue;
+        if (net_is_event(c->mail, (uint32_t)n, &info)) {
+            const struct net_msg *nm = (const struct net_msg *)c->mail;
+            net_consumed(nm);
+            if (nm->conn == c->s.conn)
+                c->last_rx = now_ms();
+            if (!stream_push(&c->s, nm)) {
+                kprintf("dist: %s overran the receive buffer: closing\n", c->peer.name);
+                return;
+            }
+        } else if (info.kind == MSG_DOWN || info.kind == MSG_EXIT) {
+            uint32_t len = watch_local_end(&c->watches, &info, c->out, sizeof c->out);
+            if (len && !write_packet(c, c->out, len)) {
+                kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
+                return;
+            }
+        } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req_monitor) &&
+                   (((struct dist_req_monitor *)c->mail)->type == DIST_REQ_MONITOR ||
+                    ((struct dist_req_monitor *)c->mail)->type == DIST_REQ_LINK)) {
+            const struct dist_req_monitor *r = (const struct dist_req_monitor *)c->mail;
+            if (r->type == DIST_REQ_MONITOR) {
+                outmon_add(c, r);
+            } else { /* a link is a link whichever side asked: the same watch as the peer's */
+                struct term remote = {.kind = TERM_PID, .ext = r->target, .ext_len = r->target_len};
+                if (!watch_add_link(&c->watches, r->local, &remote))
+                    c->dropped++;
+            }
+            if (!write_packet(c, r->packet.packet, r->packet.len)) {
+                kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
+                return;
+            }
+        } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req) &&
+                   ((struct dist_req *)c->mail)->type == DIST_REQ_PACKET) {
+            const struct dist_req *r = (const struct dist_req *)c->mail;
+            if (!write_packet(c, r->packet, r->len)) {
+                kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
+                return;
+            }
+        }
+    }
+}
+
+/* Everyone watching across this connection hears it is gone. */
+static void connection_lost(struct conn_state *c)
+{
+    watch_connection_lost(&c->watches);
+    for (int i = 0; i < WATCH_MAX; i++)
+        if (c->outmon[i].used)
+            deliver_down(c, i, NULL);
+}
+
+static void conn_accepted_main(void *arg)
+{
+    struct conn_state c;
+    conn_state_init(&c, (uint32_t)(uintptr_t)arg);
+    int err = handshake_accept(&c.s, &c.peer);
+    if (err) {
+        kprintf("dist: connection from %s refused: %s\n", c.peer.name[0] ? c.peer.name : "a peer",
+                handshake_strerror(err));
+    } else if (!dist_nodes_add(c.peer.name, self())) {
+        kprintf("dist: connection from %s refused: already connected, or %u nodes are\n", c.peer.name,
+                DIST_MAX_NODES);
+    } else {
+        kprintf("dist: %s connected (it called us)\n", c.peer.name);
+        conn_loop(&c);
+        dist_nodes_remove(self());
+        connection_lost(&c);
+        kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
+    }
+    net_close(c.s.conn);
+}
+
+/* We call `name`: its port from the epmd of its host (a node on 127.0.0.1
+ * is on the host epmd runs on: QEMU's user network reaches it at the
+ * gateway), TCP, the handshake as A; then as an accepted one. The one who
+ * asked hears DIST_CONNECT_RESULT either way. */
+struct connect_request {
+    uint32_t type; /* DIST_CONNECT_REQ */
+    pid_t reply_to;
+    char name[256];
+};
+struct connect_result {
+    uint32_t type; /* DIST_CONNECT_RESULT */
+    int32_t status; /* 0: up, or < 0 */
+};
+#define DIST_CONNECT_REQ (0x4453u << 16 | 3)
+#define DIST_CONNECT_RESULT (0x4453u << 16 | 4)
+
+static bool is_connect_request(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)ctx;
+    return i->kind == MSG_USER && l == sizeof(struct connect_request) &&
+           ((const struct connect_request *)d)->type == DIST_CONNECT_REQ;
+}
+
+static bool is_connect_result(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)ctx;
+    return i->kind == MSG_USER && l == sizeof(struct connect_result) &&
+           ((const struct connect_result *)d)->type == DIST_CONNECT_RESULT;
+}
+
+/* The address of a node's host: 127.0.0.1 (or our own host) is epmd's host. */
+static uint32_t host_addr(const char *host)
+{
+    uint32_t a;
+    const char *ours = strchr(dist_node.name, '@') + 1;
+    if (!strcmp(host, "127.0.0.1") || !strcmp(host, "localhost") || !strcmp(host, ours))
+        return dist_node.epmd_addr;
+    return bootargs_parse_ipv4(host, (unsigned)strlen(host), &a) ? a : 0;
+}
+
+static int connect_out(struct conn_state *c, const char *name)
+{
+    char alive[256];
+    strlcpy(alive, name, sizeof alive);
+    char *at = strchr(alive, '@');
+    if (!at)
+        return HS_ERR_PROTOCOL;
+    *at = 0;
+    uint32_t addr = host_addr(at + 1);
+    if (!addr) {
+        kprintf("dist: cannot reach %s: %s is not an IPv4 address (no DNS here)\n", name, at + 1);
+        return HS_ERR_IO;
+    }
+    int port = epmd_port_please(&c->s, addr, dist_node.epmd_port, alive);
+    if (port < 0) {
+        kprintf("dist: cannot reach %s: epmd: %s\n", name, epmd_strerror(port));
+        return HS_ERR_IO;
+    }
+    int conn = net_connect(addr, (uint16_t)port, EPMD_TIMEOUT_MS);
+    if (conn < 0) {
+        kprintf("dist: cannot reach %s: no TCP connection to port %d\n", name, port);
+        return HS_ERR_IO;
+    }
+    stream_init(&c->s, (uint32_t)conn);
+    int err = handshake_connect(&c->s, name, &c->peer);
+    if (err)
+        kprintf("dist: connection to %s refused: %s\n", name, handshake_strerror(err));
+    return err;
+}
+
+static void conn_initiator_main(void *arg)
+{
+    (void)arg;
+    struct conn_state c;
+    struct connect_request req;
+    struct connect_result res = {DIST_CONNECT_RESULT, 0};
+    receive(is_connect_request, NULL, &req, sizeof req, RECEIVE_FOREVER, NULL);
+    conn_state_init(&c, 0);
+    res.status = connect_out(&c, req.name);
+    if (!res.status && !dist_nodes_add(c.peer.name, self()))
+        res.status = HS_ERR_REFUSED; /* someone connected first */
+    send(req.reply_to, &res, sizeof res);
+    if (res.status) {
+        if (c.s.conn)
+            net_close(c.s.conn);
+        return;
+    }
+    kprintf("dist: %s connected (we called it)\n", c.peer.name);
+    conn_loop(&c);
+    dist_nodes_remove(self());
+    connection_lost(&c);
+    kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
+    net_close(c.s.conn);
+}
+
+pid_t dist_connect(const char *name)
+{
+    struct term_text n = {(const uint8_t *)name, (uint16_t)strlen(name), false};
+    pid_t conn = dist_nodes_find(&n);
+    if (conn || !strcmp(name, dist_node.name) || strlen(name) >= 256)
+        return conn;
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.stack_size = CONN_STACK;
+    pid_t p = spawn_opt(conn_initiator_main, NULL, &o, NULL);
+    if (!p) {
+        kprintf("dist: cannot start a connection process: %s\n", spawn_error());
+        return 0;
+    }
+    struct connect_request req = {DIST_CONNECT_REQ, self(), {0}};
+    strlcpy(req.name, name, sizeof req.name);
+    struct connect_result res;
+    send(p, &req, sizeof req);
+    if (receive(is_connect_result, NULL, &res, sizeof res, EPMD_TIMEOUT_MS + HANDSHAKE_TIMEOUT_MS + 1000, NULL) < 0)
+        return 0;
+    return res.status ? dist_nodes_find(&n) /* another connection may have won */ : p;
+}
+
+bool dist_conn_accept(uint32_t conn)
+{
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.stack_size = CONN_STACK;
+    pid_t p = spawn_opt(conn_accepted_main, (void *)(uintptr_t)conn, &o, NULL);
+    if (!p) {
+        kprintf("dist: cannot start a connection process: %s\n", spawn_error());
+        net_close(conn);
+        return false;
+    }
+    net_give(conn, p);
+    return true;
+}

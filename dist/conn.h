@@ -1,0 +1,32 @@
+/* A distribution connection: one process per connected node (conn.c). It
+ * runs the handshake, then reads the peer's packets and delivers them, writes
+ * what local processes hand it (struct dist_req), and ticks. */
+#ifndef ARMADA_DIST_CONN_H
+#define ARMADA_DIST_CONN_H
+
+#include <dist/dist.h>
+
+#define DIST_REQ_PACKET (0x4453u << 16 | 2) /* to a connection process: write this packet */
+struct dist_req {
+    uint32_t type;
+    uint32_t len;
+    uint8_t packet[]; /* 'p', the control term, the message term */
+};
+#define DIST_REQ_MAX (MSG_MAX - (uint32_t)sizeof(struct dist_req))
+/* ... and hold a monitor: DOWN for it goes to `local` (a struct dist_req follows) */
+#define DIST_REQ_MONITOR (0x4453u << 16 | 5)
+#define DIST_REQ_LINK (0x4453u << 16 | 6) /* ... and hold a link (the same struct; ids unused) */
+struct dist_req_monitor {
+    uint32_t type;
+    pid_t local;
+    uint32_t ids[3]; /* the reference's words */
+    uint16_t target_len;
+    uint8_t target[128]; /* the monitored pid's encoding, no version byte */
+    struct dist_req packet;
+};
+#define DIST_PASS_THROUGH 112 /* 'p': a packet without a distribution header */
+
+/* A connection the listener accepted: a process of its own takes it. */
+bool dist_conn_accept(uint32_t conn);
+
+#endif

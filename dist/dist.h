@@ -1,0 +1,91 @@
+/* The Erlang distribution: Armada as a node of an Erlang cluster.
+ *
+ * Started at boot when the boot arguments name the node (node=NAME@HOST,
+ * cookie=C) and there is a network. It listens on the distribution port
+ * (dist.port=, 4370 if left out) and registers the name and port with the
+ * epmd on the host (epmd=, the gateway's 4369 if left out); a process holds
+ * that registration open for the node's lifetime. */
+#ifndef ARMADA_DIST_DIST_H
+#define ARMADA_DIST_DIST_H
+
+#include <lib/bootargs.h>
+#include <lib/term/term.h>
+#include <sched/sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DIST_PORT_DEFAULT 4370
+#define DIST_PING_TIMEOUT_MS 10000
+#define DIST_NET_WAIT_MS 10000 /* for DHCP to give an address before epmd is tried */
+
+/* This node: written by dist_start before it starts any process, read-only after. */
+struct dist_node {
+    char name[64];   /* alive@host */
+    char alive[64];  /* the part before '@': epmd's key */
+    char cookie[64];
+    uint16_t port;
+    uint32_t epmd_addr; /* host byte order */
+    uint16_t epmd_port;
+    uint32_t creation;    /* from epmd; set before any connection process is spawned (spawn orders it) */
+    uint32_t ticktime_ms; /* a peer silent this long is down; we tick every quarter of it */
+    char connect[BOOTARGS_LIST]; /* dist.connect= */
+};
+extern struct dist_node dist_node;
+
+#define DIST_TICKTIME_DEFAULT_S 60 /* erl's net_ticktime */
+#define DIST_PACKET_MAX (MSG_MAX - 16) /* what one Armada message carries onward; a longer packet is dropped */
+
+/* A message from another node, as a local process gets it: the message
+ * term's bytes (from its version byte 131), ready for term_decode. */
+#define DIST_MSG_TERM (0x4453u << 16) /* 'DS' */
+struct dist_msg {
+    uint32_t type; /* DIST_MSG_TERM */
+    uint32_t len;
+    uint8_t term[];
+};
+bool dist_is_msg(const void *data, uint32_t len, const struct msg_info *info, void *ctx); /* a receive() match */
+
+/* Erlang pids for local processes, and back. */
+void dist_pid_of(pid_t local, struct term_pid *out); /* out->node points at dist_node.name */
+bool dist_pid_local(const struct term_pid *p, pid_t *out); /* false: not one of this node's */
+
+/* Send the encoded term msg (from its byte 131) to a process on another
+ * node, by pid or by registered name, from the calling process; through
+ * that node's connection process. 0, or < 0: no connection, too big. */
+int dist_send(const struct term_pid *to, const void *msg, uint32_t len);
+int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t len);
+
+/* Monitor a process on another node from the calling process: a DIST_MSG_TERM
+ * {'DOWN', Ref, process, Pid, Reason} comes when it ends, or with
+ * noconnection when the connection goes first. False: no connection. */
+bool dist_monitor(const struct term_pid *remote, struct term_ref *ref);
+
+/* Link the calling process to a process on another node: its abnormal end
+ * (or the connection's) kills the caller, and the caller's end reaches it
+ * as EXIT with the reason. False: no connection. */
+bool dist_link(const struct term_pid *remote);
+
+/* The connection process of node `name`, calling it first if there is none
+ * (its port from epmd, the handshake as the one who calls); 0 when it cannot
+ * be reached (said in the log). Sends connect on their own, as in Erlang. */
+pid_t dist_connect(const char *name);
+
+/* net_adm:ping from here: true for pong. */
+bool dist_ping(const char *name, uint64_t timeout_ms);
+
+/* The connected nodes (dist/nodes.c). */
+#define DIST_MAX_NODES 16
+bool dist_nodes_add(const char *name, pid_t conn_process); /* false: full, or already connected */
+void dist_nodes_remove(pid_t conn_process);
+pid_t dist_nodes_find(const struct term_text *name); /* its connection process, or 0 */
+uint32_t dist_nodes_list(char names[][256], uint32_t max);
+
+/* Start the distribution if the boot arguments ask for it; false (with a
+ * boot-log line saying why) when they ask and it cannot start. */
+bool dist_start(const struct bootargs *b);
+
+/* The registered process "echo": {From, Msg} from any node gets Msg back
+ * to From (dist/echo.c). */
+bool dist_echo_start(void);
+
+#endif

@@ -1,0 +1,529 @@
+#!/usr/bin/env bash
+# Armada as a node of an Erlang cluster (dist/), against Debian's OTP on the
+# host: an epmd of the test's own (ERL_EPMD_PORT, a free port, never the
+# system's 4369) and `erl` nodes on 127.0.0.1. QEMU's user network carries
+# the guest to the host (the gateway 10.0.2.2 is the host's 127.0.0.1), and
+# a port forwarded from 127.0.0.1 carries the host to the guest's
+# distribution port. Every step runs under a timeout; every process this
+# script starts is killed on the way out (trap).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+T=${QEMU_TIMEOUT:-120}
+STEP=${DIST_STEP_TIMEOUT:-30}
+mkdir -p build/test-logs
+status=0
+pids=()
+
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; kill -CONT "$p" 2>/dev/null; done
+    wait 2>/dev/null
+}
+trap cleanup EXIT
+
+if ! command -v erl >/dev/null || ! command -v epmd >/dev/null; then
+    echo "SKIP dist: no erl/epmd (erlang-base; tools/setup.sh installs it)"
+    exit 0
+fi
+if [ ! -f build/armada.img ]; then
+    echo "FAIL dist: no build/armada.img (run make first)"
+    exit 1
+fi
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_for FILE RE [SECONDS]: until FILE has a line matching RE.
+wait_for() {
+    local file=$1 re=$2 limit=${3:-$T} waited=0
+    until grep -qaE "$re" "$file" 2>/dev/null; do
+        sleep 0.5; waited=$((waited + 1))
+        [ $waited -ge $((2 * limit)) ] && return 1
+    done
+    return 0
+}
+
+# start_epmd: an epmd of our own on a free port, in $epmd_port; its pid in $epmd_pid.
+start_epmd() {
+    epmd_port=$(free_port)
+    timeout $((4 * T)) epmd -port "$epmd_port" >/dev/null 2>&1 &
+    epmd_pid=$!
+    pids+=("$epmd_pid")
+    local tries=0
+    until ERL_EPMD_PORT=$epmd_port timeout 5 epmd -names >/dev/null 2>&1; do
+        sleep 0.2; tries=$((tries + 1))
+        [ $tries -ge 50 ] && { echo "FAIL dist: epmd did not start on port $epmd_port"; return 1; }
+    done
+    return 0
+}
+
+stop() { # PID: kill one process this script started, and reap it
+    kill "$1" 2>/dev/null
+    kill -CONT "$1" 2>/dev/null # a stopped process takes its SIGTERM only once continued
+    wait "$1" 2>/dev/null
+}
+
+# boot NAME DIST_PORT APPEND: Armada under QEMU in the background, its console
+# in build/test-logs/NAME.log, its pid in $qemu_pid.
+boot() {
+    local name=$1 port=$2 append=$3
+    log=build/test-logs/$name.log
+    rm -f "$log"
+    timeout "$T" qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M \
+        -kernel build/armada.img -display none -serial "file:$log" -monitor none \
+        -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:$port" -device virtio-net-device,netdev=n0 \
+        -append "$append" 2>"$log.stderr" &
+    qemu_pid=$!
+    pids+=("$qemu_pid")
+}
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1"; status=1; }
+panicked() { grep -qaE 'panic|Unhandled exception|exception at' "$1"; }
+
+# erl_eval EXPR: a plain (not distributed) erl evaluates EXPR and prints it.
+erl_eval() {
+    ERL_EPMD_PORT=$epmd_port timeout "$STEP" erl -noshell -eval "io:format(\"~p~n\", [$1]), halt()."
+}
+
+# 1. Registration: epmd gives out Armada's port while it runs, forgets it
+#    when Armada goes away (the registration is a connection it holds).
+test_epmd_register() {
+    local name=dist-epmd-register port
+    start_epmd || { fail "$name: no epmd"; return; }
+    port=$(free_port)
+    boot $name "$port" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$port epmd=$epmd_port"
+    if ! wait_for "$log" 'dist: epmd gives out armada at port|dist: epmd (registration|lookup)'; then
+        fail "$name: no registration line in the boot log ($log)"
+    elif ! grep -qaE "dist: registered armada@127.0.0.1 with epmd at 10\.0\.2\.2:$epmd_port: port $port, creation [0-9]+" "$log"; then
+        fail "$name: registration failed: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+    elif ! grep -qa "dist: epmd gives out armada at port $port" "$log"; then
+        fail "$name: Armada's own PORT_PLEASE2 lookup: $(grep -a 'dist: epmd' "$log" | tail -1)"
+    else
+        local names answer
+        names=$(ERL_EPMD_PORT=$epmd_port timeout "$STEP" epmd -names)
+        answer=$(erl_eval "erl_epmd:port_please(\"armada\", {127,0,0,1})")
+        if ! grep -q "name armada at port $port" <<< "$names"; then
+            fail "$name: epmd -names does not list armada at $port: $names"
+        elif [ "$answer" != "{port,$port,6}" ]; then
+            fail "$name: erl's port_please for armada gave $answer, want {port,$port,6}"
+        else
+            stop "$qemu_pid"
+            local tries=0
+            while ERL_EPMD_PORT=$epmd_port timeout "$STEP" epmd -names | grep -q 'name armada '; do
+                sleep 0.2; tries=$((tries + 1))
+                [ $tries -ge 50 ] && break
+            done
+            if [ $tries -ge 50 ]; then
+                fail "$name: epmd still lists armada after its QEMU was killed"
+            else
+                pass "$name: ALIVE2 registered armada at $port (epmd -names, erl's port_please: {port,$port,6}), Armada's PORT_PLEASE2 agrees, and epmd forgot it when Armada went away"
+            fi
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 2. No epmd at the given port: one clear boot-log line, the rest boots on.
+test_epmd_unreachable() {
+    local name=dist-epmd-unreachable port nothing
+    port=$(free_port); nothing=$(free_port)
+    epmd_port=$nothing
+    boot $name "$port" "node=armada@127.0.0.1 cookie=c dist.port=$port epmd=$nothing"
+    if wait_for "$log" "dist: epmd registration of armada@127.0.0.1 at 10\.0\.2\.2:$nothing failed: cannot connect to epmd" &&
+       wait_for "$log" 'armada shell' 10; then
+        pass "$name: \"$(grep -a 'dist: epmd registration' "$log" | tr -d '\r')\", and the shell starts"
+    else
+        fail "$name: no clear failure line, or no shell: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"
+}
+
+# 3. The name is taken (a BEAM node called armada registered first): refused, said so.
+test_epmd_name_taken() {
+    local name=dist-epmd-name-taken port beam_log=build/test-logs/dist-epmd-name-taken-beam.log
+    start_epmd || { fail "$name: no epmd"; return; }
+    port=$(free_port)
+    : > "$beam_log" # before the background start: a stale log must not be read as this one
+    ERL_EPMD_PORT=$epmd_port timeout "$T" erl -noshell -name armada@127.0.0.1 -setcookie c \
+        -eval 'io:format("beam up~n"), receive after infinity -> ok end.' > "$beam_log" 2>&1 &
+    local beam=$!
+    pids+=("$beam")
+    if ! wait_for "$beam_log" 'beam up' "$STEP"; then
+        fail "$name: the BEAM node did not start ($beam_log)"
+    else
+        boot $name "$port" "node=armada@127.0.0.1 cookie=c dist.port=$port epmd=$epmd_port"
+        if wait_for "$log" "dist: epmd registration of armada@127.0.0.1 at 10\.0\.2\.2:$epmd_port failed: epmd refused"; then
+            pass "$name: \"$(grep -a 'dist: epmd registration' "$log" | tr -d '\r')\""
+        else
+            fail "$name: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+        panicked "$log" && fail "$name: a panic in $log"
+        stop "$qemu_pid"
+    fi
+    stop "$beam"; stop "$epmd_pid"
+}
+
+# peer NAME COOKIE [ERL_FLAGS...] -- ARGS: tests/qemu/dist-peer.escript as the
+# BEAM node NAME@127.0.0.1, under a timeout.
+peer() {
+    local name=$1 cookie=$2; shift 2
+    local flags=()
+    while [ "$1" != -- ]; do flags+=("$1"); shift; done
+    shift
+    ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name $name@127.0.0.1 -setcookie $cookie ${flags[*]}" \
+        timeout "$STEP" escript tests/qemu/dist-peer.escript "$@" 2>&1
+}
+
+# dist_boot NAME [APPEND]: epmd, then Armada as armada@127.0.0.1 (cookie
+# armadacookie), up once epmd gives out its port.
+dist_boot() {
+    local name=$1 append=${2:-}
+    start_epmd || return 1
+    dist_port=$(free_port)
+    boot "$name" "$dist_port" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$dist_port epmd=$epmd_port $append"
+    wait_for "$log" 'dist: epmd gives out armada|dist: epmd (registration|lookup)' || return 1
+    grep -qa 'dist: epmd gives out armada' "$log"
+}
+
+# 4. net_adm:ping gives pong; the BEAM node then lists Armada in nodes().
+test_ping() {
+    local name=dist-ping out
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+    else
+        out=$(peer beam armadacookie -- ping armada@127.0.0.1)
+        if grep -qx 'ping pong' <<< "$out" && grep -qx "nodes \['armada@127.0.0.1'\]" <<< "$out" &&
+           wait_for "$log" 'dist: beam@127.0.0.1 connected \(it called us\)' 10; then
+            pass "$name: net_adm:ping('armada@127.0.0.1') = pong, nodes() = ['armada@127.0.0.1'], Armada logged the connection"
+        else
+            fail "$name: $out / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 5. 10 000 messages each way between a BEAM process and Armada's registered
+#    echo, cycling through every term kind; each reply =:= what was sent.
+test_echo_terms() {
+    local name=dist-echo-10000-terms out n=${DIST_ECHO_COUNT:-10000}
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(STEP=$T peer beam armadacookie -- echo armada@127.0.0.1 "$n")
+        if grep -qx "echo $n of $n equal in order" <<< "$out"; then
+            pass "$name: $n messages to {echo, 'armada@127.0.0.1'} and back (atoms Latin-1 and UTF-8, small and big integers, floats, tuples up to 300, lists proper and not, strings, binaries, bitstrings, maps, pids, references, ports, fun M:F/A), each =:= what was sent, in order"
+        else
+            fail "$name: $(tail -3 <<< "$out" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 6. A wrong cookie: pang on the BEAM side, one log line on Armada's, and the
+#    right cookie still works after it.
+test_wrong_cookie() {
+    local name=dist-wrong-cookie out good
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(peer intruder notthecookie -- ping armada@127.0.0.1)
+        good=$(peer beam armadacookie -- ping armada@127.0.0.1)
+        if grep -qx 'ping pang' <<< "$out" &&
+           wait_for "$log" 'dist: connection from intruder@127.0.0.1 refused: wrong cookie' 10 &&
+           ! grep -qa 'dist: intruder@127.0.0.1 connected' "$log" && grep -qx 'ping pong' <<< "$good"; then
+            pass "$name: pang, \"dist: connection from intruder@127.0.0.1 refused: wrong cookie\", and the right cookie gets pong after it"
+        else
+            fail "$name: wrong: $out / right: $good / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 7. Ticks both ways: with a 6 s tick time on both sides, an idle connection
+#    stays up for 15 s (each side would drop a silent peer after 6: short
+#    enough to test, long enough for a busy host's stalls); then a BEAM node
+#    stopped with SIGSTOP (silent, its TCP connection still open) is declared
+#    down by Armada after the tick time.
+test_ticks() {
+    local name=dist-ticks out
+    if ! dist_boot $name dist.ticktime=6; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(peer beam armadacookie -kernel net_ticktime 6 -- idle armada@127.0.0.1 15)
+        if ! grep -qx 'idle still connected: true' <<< "$out" || grep -qa 'dist: beam@127.0.0.1 silent' "$log"; then
+            fail "$name: an idle connection did not survive 15 s of 6 s ticks: $out / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        else
+            local hold_log=build/test-logs/$name-hold.log
+            : > "$hold_log"
+            ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name sleeper@127.0.0.1 -setcookie armadacookie -kernel net_ticktime 6" \
+                timeout "$T" escript tests/qemu/dist-peer.escript hold armada@127.0.0.1 > "$hold_log" 2>&1 &
+            local holder=$!
+            pids+=("$holder")
+            if wait_for "$hold_log" '^connected' "$STEP" && grep -qx 'ping pong' "$hold_log"; then
+                # the BEAM itself (the escript's emulator, under our timeout)
+                local beam
+                beam=$(pgrep -P "$holder")
+                [ -n "$beam" ] && kill -STOP "$beam"
+                if wait_for "$log" 'dist: sleeper@127.0.0.1 silent for 6000 ms: connection down' 25; then
+                    pass "$name: an idle connection stayed up 15 s on 6 s ticks both ways; a stopped peer was declared down after 6 s"
+                else
+                    fail "$name: no 'silent' line for the stopped peer: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+                fi
+                [ -n "$beam" ] && kill -CONT "$beam"
+            else
+                fail "$name: the holding peer did not connect: $(cat "$hold_log")"
+            fi
+            stop "$holder"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 8. Armada calls a BEAM node (dist.connect=): its port from epmd, the
+#    handshake as the one who calls, ping -> pong, and an Armada process's
+#    message to the BEAM node's registered echo comes back.
+test_connect_out() {
+    local name=dist-connect-out beam_log=build/test-logs/dist-connect-out-beam.log
+    start_epmd || { fail "$name: no epmd"; return; }
+    : > "$beam_log"
+    ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
+        timeout "$T" escript tests/qemu/dist-peer.escript await armada@127.0.0.1 "$T" > "$beam_log" 2>&1 &
+    local beam=$!
+    pids+=("$beam")
+    if ! wait_for "$beam_log" '^up' "$STEP"; then
+        fail "$name: the BEAM node did not start: $(cat "$beam_log")"
+    else
+        local port
+        port=$(free_port)
+        boot $name "$port" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$port epmd=$epmd_port dist.connect=beam@127.0.0.1"
+        if wait_for "$log" 'dist: echo on beam@127.0.0.1: (answered|no answer)|dist: ping beam@127.0.0.1: pang' &&
+           grep -qa 'dist: beam@127.0.0.1 connected (we called it)' "$log" &&
+           grep -qa 'dist: ping beam@127.0.0.1: pong' "$log" && grep -qa 'dist: echo on beam@127.0.0.1: answered' "$log" &&
+           wait_for "$beam_log" '^nodeup armada@127.0.0.1' 10; then
+            pass "$name: Armada called beam@127.0.0.1 (epmd, handshake as A), ping -> pong, its message to the BEAM's echo came back; BEAM saw nodeup"
+        else
+            fail "$name: $(grep -a 'dist:' "$log" | tr '\n' ' ') / BEAM: $(tr '\n' ' ' < "$beam_log")"
+        fi
+        panicked "$log" && fail "$name: a panic in $log"
+        stop "$qemu_pid"
+    fi
+    stop "$beam"; stop "$epmd_pid"
+}
+
+# 9. Two Armada nodes and a BEAM node in one cluster (two QEMUs): armadb
+#    calls armada and messages its echo through the distribution; the BEAM
+#    node sees both in nodes().
+test_two_armadas() {
+    local name=dist-two-armadas port_a port_b log_a qemu_a out
+    start_epmd || { fail "$name: no epmd"; return; }
+    port_a=$(free_port); port_b=$(free_port)
+    boot $name-a "$port_a" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$port_a epmd=$epmd_port"
+    log_a=$log; qemu_a=$qemu_pid
+    if ! wait_for "$log_a" 'dist: epmd gives out armada|dist: epmd (registration|lookup)'; then
+        fail "$name: armada did not register: $(grep -a 'dist:' "$log_a" | tr '\n' ' ')"
+    else
+        boot $name-b "$port_b" "node=armadb@127.0.0.1 cookie=armadacookie dist.port=$port_b epmd=$epmd_port dist.connect=armada@127.0.0.1"
+        if ! wait_for "$log" 'dist: echo on armada@127.0.0.1: (answered|no answer)|dist: ping armada@127.0.0.1: pang' ||
+           ! grep -qa 'dist: echo on armada@127.0.0.1: answered' "$log" ||
+           ! grep -qa 'dist: armadb@127.0.0.1 connected (it called us)' "$log_a"; then
+            fail "$name: armadb -> armada: $(grep -a 'dist:' "$log" | tr '\n' ' ') / armada: $(grep -a 'dist:' "$log_a" | tr '\n' ' ')"
+        else
+            out=$(peer beam armadacookie -- nodes armada@127.0.0.1 armadb@127.0.0.1)
+            if grep -qx "nodes \['armada@127.0.0.1','armadb@127.0.0.1'\]" <<< "$out"; then
+                pass "$name: an armadb process messaged armada's echo and got the answer through the cluster; BEAM's nodes() lists both"
+            else
+                fail "$name: BEAM: $out"
+            fi
+        fi
+        panicked "$log" && fail "$name: a panic in $log"
+        stop "$qemu_pid"
+    fi
+    panicked "$log_a" && fail "$name: a panic in $log_a"
+    stop "$qemu_a"; stop "$epmd_pid"
+}
+
+# 10. A BEAM process links to and monitors Armada processes: each end's
+#     reason arrives ({error, 42} by link and monitor, a fault's, noproc for
+#     a name nobody has, nothing after demonitor); then killing Armada's QEMU
+#     gives the BEAM side noconnection for a link and a monitor, and nodedown.
+test_links_monitors() {
+    local name=dist-links-monitors watch_log=build/test-logs/dist-links-monitors-beam.log
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        : > "$watch_log"
+        ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
+            timeout "$T" escript tests/qemu/dist-peer.escript watch armada@127.0.0.1 > "$watch_log" 2>&1 &
+        local watcher=$!
+        pids+=("$watcher")
+        if ! wait_for "$watch_log" '^ready$|exception error' "$STEP" || ! grep -qx ready "$watch_log"; then
+            fail "$name: $(tr '\n' ' ' < "$watch_log")"
+        else
+            local ok=1 want
+            for want in 'down {error,42}' 'exit {error,42}' 'crash {fault,[0-9]+,0,[0-9]+}' 'demonitored none' 'noproc noproc'; do
+                grep -qxE "$want" "$watch_log" || ok=0
+            done
+            stop "$qemu_pid"
+            wait_for "$watch_log" '^(nodedown|no_nodedown)' "$STEP"
+            for want in 'down5 noconnection' 'exit5 noconnection' 'nodedown'; do
+                grep -qx "$want" "$watch_log" || ok=0
+            done
+            if [ $ok = 1 ]; then
+                pass "$name: link + monitor: {error,42} both ways; a crash: $(sed -n 's/^crash //p' "$watch_log"); demonitor: no DOWN; a name nobody has: noproc; QEMU killed: noconnection for the link and the monitor, and nodedown"
+            else
+                fail "$name: $(tr '\n' ' ' < "$watch_log")"
+            fi
+        fi
+        stop "$watcher"
+    fi
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 11. Remote spawn (SPAWN_REQUEST) of registered C entry points: spawn/4 of
+#     armada:reply/2 sends the BEAM a term; spawn_monitor/4 of armada:ring/1
+#     ends normal; spawn_link/4 gives EXIT normal; an unknown one: badarg.
+test_spawn() {
+    local name=dist-spawn out
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(peer beam armadacookie -- spawn armada@127.0.0.1)
+        if grep -qx "reply 'armada@127.0.0.1' got" <<< "$out" && grep -qx 'ring normal' <<< "$out" &&
+           grep -qx 'linked normal' <<< "$out" && grep -q "^unknown {'EXIT',$" <<< "$out" &&
+           grep -qA1 "^unknown" <<< "$out" && grep -q '{badarg,' <<< "$out" &&
+           grep -qaE 'dist: armada:ring\(1000\): the token went around in [0-9]+ us' "$log" &&
+           grep -qa 'dist: spawn of nomodule:nofun refused: no such entry point here' "$log"; then
+            pass "$name: spawn(armada, reply, [Pid, T]) sent T back; spawn_monitor(armada, ring, [1000]): DOWN normal ($(grep -ao 'went around in [0-9]* us' "$log")); spawn_link: EXIT normal; an unknown entry point: badarg, and said so"
+        else
+            fail "$name: $(head -5 <<< "$out" | tr '\n' ' ') / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 12. An Armada process monitors BEAM processes: one exits {shutdown, bye}
+#     and the DOWN's reason reaches Armada (which sends it back to the BEAM's
+#     collector); then the BEAM node is killed under the other monitor, and
+#     Armada's monitoring process gets DOWN noconnection.
+test_armada_monitors() {
+    local name=dist-armada-monitors beam_log=build/test-logs/dist-armada-monitors-beam.log
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        : > "$beam_log"
+        ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
+            timeout "$T" escript tests/qemu/dist-peer.escript monitored armada@127.0.0.1 > "$beam_log" 2>&1 &
+        local beam=$!
+        pids+=("$beam")
+        if wait_for "$beam_log" '^ready$|exception error' "$STEP" && grep -qx 'collected {shutdown,bye}' "$beam_log"; then
+            stop "$beam" # the whole BEAM node goes, with the monitored process on it
+            if wait_for "$log" 'dist: a process on beam@127.0.0.1 that we monitored: DOWN noconnection' 20; then
+                pass "$name: an Armada monitor on a BEAM process: DOWN {shutdown,bye}; the BEAM node killed: DOWN noconnection"
+            else
+                fail "$name: no noconnection DOWN: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+            fi
+        else
+            fail "$name: $(tr '\n' ' ' < "$beam_log") / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+        stop "$beam"
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 13. Malformed packets close that connection only: a hand-made peer
+#     (tests/qemu/dist-raw-peer.py) does the handshake, then sends a control
+#     message that is no term, a 4 GiB length, a packet without its type; each
+#     time Armada says so and closes, and a BEAM node's ping still gets pong.
+test_malformed() {
+    local name=dist-malformed out ok=1 kind
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        for kind in garbage huge untagged; do
+            out=$(timeout "$STEP" python3 tests/qemu/dist-raw-peer.py "$dist_port" "raw-$kind@127.0.0.1" armadacookie "$kind" 2>&1)
+            grep -qx 'closed by armada' <<< "$out" || { ok=0; echo "  $kind: $out"; }
+        done
+        out=$(peer beam armadacookie -- ping armada@127.0.0.1)
+        grep -qx 'ping pong' <<< "$out" || ok=0
+        grep -qa 'dist: raw-garbage@127.0.0.1 sent a malformed control message' "$log" || ok=0
+        grep -qa 'dist: raw-huge@127.0.0.1 sent a packet of 4294967295 bytes' "$log" || ok=0
+        grep -qa 'dist: raw-untagged@127.0.0.1 sent a packet of type 1' "$log" || ok=0
+        if [ $ok = 1 ]; then
+            pass "$name: a control message that is no term, a 4 GiB length, a packet without its type: each closed its own connection with a log line; a BEAM node's ping then: pong"
+        else
+            fail "$name: $out / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 15. Armada processes link to BEAM processes (dist_link): the BEAM end's
+#     {shutdown, bye} kills the Armada end; then the BEAM node killed under
+#     the second link kills that one too (noconnection).
+test_armada_links() {
+    local name=dist-armada-links beam_log=build/test-logs/dist-armada-links-beam.log
+    local ended='dist: an Armada process linked to another node.s ended: killed'
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        : > "$beam_log"
+        ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
+            timeout "$T" escript tests/qemu/dist-peer.escript linked armada@127.0.0.1 > "$beam_log" 2>&1 &
+        local beam=$!
+        pids+=("$beam")
+        if wait_for "$beam_log" '^ready$|exception error' "$STEP" && grep -qx 'second linked' "$beam_log" &&
+           wait_for "$log" "$ended" 10; then
+            local before
+            before=$(grep -caE "$ended" "$log")
+            stop "$beam"
+            local tries=0
+            while [ "$(grep -caE "$ended" "$log")" -le "$before" ] && [ $tries -lt 40 ]; do
+                sleep 0.5; tries=$((tries + 1))
+            done
+            if [ "$before" = 1 ] && [ "$(grep -caE "$ended" "$log")" = 2 ]; then
+                pass "$name: the BEAM end's {shutdown,bye} killed its Armada end; the BEAM node killed: the other Armada end killed too"
+            else
+                fail "$name: $before then $(grep -caE "$ended" "$log") ends: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+            fi
+        else
+            fail "$name: $(tr '\n' ' ' < "$beam_log") / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+        stop "$beam"
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 14. The boot words without what they need: node= on a machine without a
+#     NIC, and node= without cookie=: one line each, and the shell still starts.
+test_boot_words() {
+    local r=0
+    bash tests/qemu/qemu-run.sh dist-no-network --smp 2 --timeout "$T" --append "node=armada@127.0.0.1 cookie=c" \
+        --expect 'dist: node=armada@127.0.0.1 given, but there is no network: not starting the distribution' \
+        --stop-on 'armada shell' || r=1
+    local port
+    port=$(free_port)
+    bash tests/qemu/qemu-run.sh dist-no-cookie --smp 2 --timeout "$T" --append "node=armada@127.0.0.1" \
+        --expect 'dist: node=armada@127.0.0.1 given without cookie=: not starting the distribution' \
+        --reject 'dist: registered' --stop-on 'armada shell' \
+        -- -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:$port" -device virtio-net-device,netdev=n0 || r=1
+    [ $r = 0 ] || status=1
+}
+
+# DIST_TESTS="test_ping test_ticks" runs some (while working on one).
+for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
+                       test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
+                       test_armada_monitors test_armada_links test_malformed test_boot_words}; do
+    "$t"
+done
+exit $status
