@@ -197,9 +197,13 @@ static void take(struct sched_core *c, struct proc *next)
     }
     uint64_t now = read_sysreg(cntvct_el0); /* no isb: a timestamp for statistics and the slice */
     trace_at(c, now, TR_SWITCH, next, 0);
+    /* The core's reductions: what the outgoing process ran since it came on
+     * (counted here, on our own core, not through a pointer that a
+     * migration could make stale). */
+    c->count.reductions += c->current->reductions - c->reductions_at_switch;
+    c->reductions_at_switch = next->reductions;
     c->current = next;
     c->count.switches++;
-    rcu_quiescent_state(); /* a context switch is a quiescent state */
     start_slice(c, next, now);
     if (!global_mode) {
         if (now >= c->next_balance) {
@@ -222,9 +226,26 @@ void sched_finish_switch(void)
         if (dead)
             proc_release(prev);
     }
+    /* A context switch is a quiescent state. Reported here, not in take():
+     * callbacks it runs see a finished switch, on the stack of the process
+     * the core calls current. */
+    rcu_quiescent_state();
     struct proc *p = c->current;
     if (p != &c->idle && __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE))
         proc_die(p, p->kill_reason);
+}
+
+/* See sched_check_not_in_rcu_read: the process is killed, said so, and the
+ * core's count put back (its references end with it). */
+void sched_refuse_rcu_block(const char *call)
+{
+    irq_disable_local(); /* we stay on this core, whose count we put back */
+    uint32_t me = this_cpu_id();
+    struct proc *p = current_proc();
+    kprintf("sched: pid %lu called %s inside an RCU read-side section (cpu%u); killed\n",
+            (unsigned long)(uint32_t)p->pid, call, me);
+    rcu_cpus[me].nesting = 0;
+    proc_die(p, (struct exit_reason){.kind = EXIT_FAULT, .class = EXIT_CLASS_RCU_BLOCK, .pc = (uint64_t)__builtin_return_address(0)});
 }
 
 /* The current process stops: back in its queue (requeue), or waiting, or dead. */
@@ -324,6 +345,7 @@ void proc_wake(struct proc *p)
 
 void yield(void)
 {
+    sched_check_not_in_rcu_read("yield");
     uint64_t flags = irq_save();
     sched_switch_out(true);
     irq_restore(flags);
@@ -332,8 +354,7 @@ void yield(void)
 void reduce(uint32_t n)
 {
     struct proc *p = current_proc();
-    this_core()->count.reductions += n; /* statistics: a stale core is harmless */
-    p->reductions += n;
+    p->reductions += n; /* the core's count is taken from it at the switch (take) */
     /* One atomic step (relaxed: it orders nothing). A plain load and store
      * preempted in between would write what was left of the old slice over
      * the fresh budget start_slice gave the new one, cutting it short. The
@@ -400,7 +421,7 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
         return;
     }
     if (!save_preempted(p, f)) {
-        struct exit_reason why = {.kind = EXIT_FAULT, .class = 0xff, .value = f->sp, .pc = f->elr};
+        struct exit_reason why = {.kind = EXIT_FAULT, .class = EXIT_CLASS_NO_STACK, .value = f->sp, .pc = f->elr};
         kprintf("sched: pid %lu: no stack left to save its state at preemption; killed\n",
                 (unsigned long)(uint32_t)p->pid);
         proc_exit_bookkeeping(p, why);

@@ -28,3 +28,10 @@ bash tests/qemu/check-shell-log.sh shell-commands 4
 $run sched-slices-icount --suite --smp 2 --append test=icount --timeout $T -- -icount shift=0
 # sched=global: the whole in-image suite with one shared run queue.
 $run sched-global-queue --suite --append "test sched=global" --timeout $T
+# The races of the send, kill, exit and switch paths (tests/image/test_races.c),
+# many runs on 2 and on 8 cores: each forces its interleaving with a hook, so
+# every run would fail without its fix.
+for i in 1 2 3 4 5; do
+    $run sched-races-smp2-run$i --suite --smp 2 --append test=races --timeout $T
+    $run sched-races-smp8-run$i --suite --smp 8 --append test=races --timeout $T
+done
