@@ -26,6 +26,12 @@
  * queue; a timer period is the same idea measured in time. */
 #define BALANCE_PERIOD_NS (20 * 1000 * 1000)
 
+/* Two processes that ping-pong through the run-next slot would keep the
+ * rest of the queue waiting (Tokio's LIFO-slot bug): after this many slot
+ * picks in a row with the queue non-empty, the slot's process goes to the
+ * queue's tail and the queue's head runs. */
+#define RUN_NEXT_CAP 8
+
 struct sched_core sched_cores[MAX_CPUS];
 static bool sched_running;
 static uint64_t idle_cores; /* bit n: core n sleeps in WFI (a hint for wakeups) */
@@ -110,12 +116,49 @@ static bool any_work_elsewhere(void)
     return false;
 }
 
+/* The run-next slot's process into the queue (IRQs off). */
+static void demote_run_next(struct sched_core *c)
+{
+    struct proc *p = c->run_next;
+    c->run_next = NULL;
+    c->run_next_streak = 0;
+    spin_lock(&c->rq.lock);
+    rq_push(&c->rq, p);
+    spin_unlock(&c->rq.lock);
+}
+
+/* The slot's process, unless something of a higher priority waits in the
+ * queue or the slot has had its RUN_NEXT_CAP turns in a row (IRQs off). */
+static struct proc *take_run_next(struct sched_core *c)
+{
+    struct proc *p = c->run_next;
+    if (!p)
+        return NULL;
+    /* Racy reads of the queue (others push under its lock): a process that
+     * arrives just now is seen at the next switch. */
+    if (READ_ONCE(c->rq.total) == 0) {
+        c->run_next_streak = 0; /* nothing waits behind it */
+    } else if (++c->run_next_streak > RUN_NEXT_CAP || READ_ONCE(c->rq.head[PRIO_MAX]) ||
+               READ_ONCE(c->rq.head[PRIO_HIGH])) {
+        demote_run_next(c);
+        return NULL;
+    }
+    c->run_next = NULL;
+    return p;
+}
+
 static struct proc *pick_next(struct sched_core *c)
 {
-    if (smp_down_requested(this_cpu_id()))
+    if (smp_down_requested(this_cpu_id())) {
+        if (c->run_next)
+            demote_run_next(c); /* the core's processes leave from its queue */
         return NULL; /* to the idle loop, which takes the core down */
+    }
+    struct proc *p = c->run_next ? take_run_next(c) : NULL;
+    if (p)
+        return p;
     spin_lock(&c->rq.lock);
-    struct proc *p = rq_pick(&c->rq);
+    p = rq_pick(&c->rq);
     spin_unlock(&c->rq.lock);
     if (p)
         return p;
@@ -144,7 +187,7 @@ static void requeue_runnable(struct sched_core *c, struct proc *p)
 
 static bool work_waiting(struct sched_core *c)
 {
-    return READ_ONCE(c->rq.total) || (global_mode && READ_ONCE(global_rq.total));
+    return c->run_next || READ_ONCE(c->rq.total) || (global_mode && READ_ONCE(global_rq.total));
 }
 
 /* Move processes from queues above the average to the emptiest ones,
@@ -255,11 +298,14 @@ void sched_switch_out(bool requeue)
     struct proc *prev = c->current;
     struct proc *next = NULL;
     if (requeue && prev != &c->idle && home_queue(c, prev) == &c->rq && !smp_down_requested(this_cpu_id())) {
-        /* The common yield: back into our own queue and pick, one lock hold. */
+        /* The common yield: back into our own queue and pick, one lock hold
+         * (the run-next slot first). */
         prev->state = PROC_RUNNABLE;
+        next = c->run_next ? take_run_next(c) : NULL;
         spin_lock(&c->rq.lock);
         rq_push(&c->rq, prev);
-        next = rq_pick(&c->rq);
+        if (!next)
+            next = rq_pick(&c->rq);
         spin_unlock(&c->rq.lock);
     } else {
         if (requeue && prev != &c->idle)
@@ -295,43 +341,68 @@ static bool wake_an_idle_core(uint32_t except)
     return false;
 }
 
+/* Masked throughout: the counters are the core we run on, which we stay on. */
 void enqueue(struct proc *p)
 {
-    struct sched_core *me = this_core();
+    uint64_t flags = irq_save();
+    uint32_t here = this_cpu_id();
+    struct sched_core *me = &sched_cores[here];
     if (global_mode && p->pinned < 0) {
-        uint64_t flags = spin_lock_irqsave(&global_rq.lock);
+        spin_lock(&global_rq.lock);
         rq_push(&global_rq, p);
-        spin_unlock_irqrestore(&global_rq.lock, flags);
+        spin_unlock(&global_rq.lock);
         /* Full barrier: the push is visible before we read the idle mask; an
          * idle core sets its bit (full barrier) before it checks the queue. */
         smp_mb();
-        if (wake_an_idle_core(this_cpu_id()))
+        if (wake_an_idle_core(here))
             me->count.ipi_wakeups++;
         else
             me->count.wakeups_no_ipi++;
+        irq_restore(flags);
         return;
     }
     uint32_t target = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
     if (!cpu_is_online(target))
-        target = this_cpu_id();
+        target = here;
     p->core = target;
     struct sched_core *c = &sched_cores[target];
-    uint64_t flags = spin_lock_irqsave(&c->rq.lock);
+    spin_lock(&c->rq.lock);
     rq_push(&c->rq, p);
     bool sleeping = c->rq.idle; /* read under the lock: see sched_core_loop */
-    spin_unlock_irqrestore(&c->rq.lock, flags);
-    if (sleeping && target != this_cpu_id()) {
+    spin_unlock(&c->rq.lock);
+    if (sleeping && target != here) {
         ipi_send(target, IPI_RESCHEDULE);
         me->count.ipi_wakeups++;
-        return;
-    }
-    /* The target is busy: if some core sleeps, wake one so it can steal this
-     * work (BEAM wakes an idle scheduler when work piles up). A core that just
-     * went to sleep also looks for stealable work on its own first. */
-    if (p->pinned < 0 && wake_an_idle_core(target))
+    } else if (p->pinned < 0 && wake_an_idle_core(target)) {
+        /* The target is busy: if some core sleeps, wake one so it can steal
+         * this work (BEAM wakes an idle scheduler when work piles up). A core
+         * that just went to sleep also looks for stealable work on its own first. */
         me->count.ipi_wakeups++;
-    else
+    } else {
         me->count.wakeups_no_ipi++;
+    }
+    irq_restore(flags);
+}
+
+/* A woken process whose home is this core, woken by a process here, goes
+ * to the run-next slot: it runs at our next switch, beside its waker (BEAM
+ * keeps a woken process where its waker runs): no lock, no IPI, no idle
+ * core woken to steal it. It waits at most the rest of the waker's slice.
+ * (A spawn goes to the queue, where an idle core may take it.) */
+static bool wake_to_run_next(struct proc *p)
+{
+    uint64_t flags = irq_save();
+    uint32_t here = this_cpu_id(); /* masked: we stay on it */
+    struct sched_core *c = &sched_cores[here];
+    uint32_t home = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
+    bool taken = home == here && c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL &&
+                 !global_mode && !smp_down_requested(here);
+    if (taken) {
+        c->run_next = p;
+        c->count.wakeups_no_ipi++;
+    }
+    irq_restore(flags);
+    return taken;
 }
 
 void proc_wake(struct proc *p)
@@ -339,7 +410,8 @@ void proc_wake(struct proc *p)
     uint8_t expected = PROC_WAITING;
     /* Only one waker wins WAITING -> RUNNABLE, so p is queued once. */
     if (__atomic_compare_exchange_n(&p->state, &expected, PROC_RUNNABLE, false, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_RELAXED))
+                                    __ATOMIC_RELAXED) &&
+        !wake_to_run_next(p))
         enqueue(p);
 }
 

@@ -108,6 +108,11 @@ struct trace_event {
 
 struct sched_core {
     struct runqueue rq;
+    /* A process woken by a send on this core, to run at its next switch
+     * before the queue (Go's runnext): no lock, no IPI. This core only,
+     * interrupts masked; never stolen (it runs at the next switch here). */
+    struct proc *run_next;
+    uint32_t run_next_streak; /* slot picks while the queue waited, since it was last empty (RUN_NEXT_CAP) */
     struct proc *current;
     struct proc *prev;       /* set across a switch: the new side finishes it */
     struct proc idle;        /* this core's idle loop, as a context */

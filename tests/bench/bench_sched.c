@@ -237,6 +237,7 @@ static void measure_memory(void *boss)
 {
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
     o.stack_size = 4096;
+    uint32_t processes = sched_process_count();
     uint64_t before = page_alloc_free_bytes();
     for (int i = 0; i < IDLE_PROCS; i++)
         idle_pids[i] = spawn_opt(idle_until_told, NULL, &o, NULL);
@@ -245,6 +246,9 @@ static void measure_memory(void *boss)
         uint64_t stop = 1;
         send(idle_pids[i], &stop, sizeof stop);
     }
+    /* All of them gone before the next measurement starts beside them. */
+    for (int ms = 0; ms < 5000 && sched_process_count() > processes; ms++)
+        sleep_ms(1);
     report_to(boss, used * 1000 / IDLE_PROCS);
 }
 
