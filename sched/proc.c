@@ -232,9 +232,12 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
         current_proc()->spawn_error = err;
         return 0;
     }
-    memset(&p->ctx, 0, sizeof p->ctx);
+    /* Only what proc_first_entry reads: fn, arg, no frame above it (x29 = 0
+     * ends a backtrace), where to start, the stack. The other callee-saved
+     * registers are loaded and never read before being written. */
     p->ctx.x19_x29[0] = (uint64_t)fn;
     p->ctx.x19_x29[1] = (uint64_t)arg;
+    p->ctx.x19_x29[10] = 0;
     p->ctx.pc = (uint64_t)proc_first_entry;
     p->ctx.sp = p->stack_top;
     p->prio = (uint8_t)o->prio;
@@ -258,22 +261,20 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     p->timeout_cpu = NO_TIMEOUT;
     /* Release: everything above is visible to whoever sees it alive. */
     __atomic_store_n(&p->state, PROC_RUNNABLE, __ATOMIC_RELEASE);
-    uint64_t flags = irq_save();
+    uint64_t flags = irq_save(); /* the counter and trace ring are this core's */
     struct sched_core *c = this_core();
     struct proc *parent = c->current;
     bool from_process = parent && parent != &c->idle;
     c->count.spawns++;
+    trace(c, TR_SPAWN, p, (uint16_t)p->core);
     irq_restore(flags);
-    if (from_process) {
+    if (from_process && (o->link || o->monitor)) {
         if (o->link)
             link(p->pid);
         if (o->monitor && monitor_ref)
             *monitor_ref = monitor(p->pid);
     }
     pid_t pid = p->pid; /* once queued it may run, end and be reused at once */
-    flags = irq_save();
-    trace(this_core(), TR_SPAWN, p, (uint16_t)p->core);
-    irq_restore(flags);
     enqueue(p);
     return pid;
 }
