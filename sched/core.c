@@ -272,7 +272,7 @@ void sched_finish_switch(void)
     /* A context switch is a quiescent state. Reported here, not in take():
      * callbacks it runs see a finished switch, on the stack of the process
      * the core calls current. */
-    rcu_quiescent_state();
+    rcu_quiescent_state_if_wanted();
     struct proc *p = c->current;
     if (p != &c->idle && __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE))
         proc_die(p, p->kill_reason);

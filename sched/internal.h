@@ -188,7 +188,16 @@ void timeout_moved(struct timer_event *ev, uint32_t cpu);
 
 /* stats.c */
 void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg);
-void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const struct proc *p, uint16_t arg);
+/* Inline: the switch records one per switch. */
+static inline void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const struct proc *p,
+                            uint16_t arg)
+{
+    struct trace_event *e = &c->trace[c->trace_next++ % TRACE_LEN];
+    e->time = time;
+    e->kind = (uint16_t)kind;
+    e->pid_index = p ? p->index : UINT32_MAX;
+    e->arg = arg;
+}
 
 /* hotplug.c */
 void sched_hotplug_init(void);
