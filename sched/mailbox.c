@@ -194,6 +194,7 @@ void mailbox_close(struct proc *p)
 static void timeout_fired(void *arg)
 {
     struct proc *p = arg;
+    RACE_HOOK(timeout_firing, p->pid);
     __atomic_store_n(&p->timed_out, 1, __ATOMIC_RELAXED);
     /* Full barrier: timed_out is visible before proc_wake reads the state
      * (its CAS's load-acquire does not order an earlier store); the waiter
@@ -253,6 +254,7 @@ void timeout_cancel(struct proc *p)
 /* Sleep until a message, the timeout or a kill. IRQs off. */
 static void wait_for_mail(struct proc *p)
 {
+    RACE_HOOK(waiting_for_mail, p->pid);
     __atomic_store_n(&p->state, PROC_WAITING, __ATOMIC_RELAXED);
     smp_mb(); /* WAITING visible before we look at the inbox: pairs with deliver() */
     if (!__atomic_load_n(&p->inbox, __ATOMIC_RELAXED) && !__atomic_load_n(&p->timed_out, __ATOMIC_RELAXED) &&

@@ -15,6 +15,10 @@ struct sched_race_hooks {
     void (*deliver_counted)(pid_t to);
     /* kill(): `pid` looked up, before its slot is told to die. */
     void (*kill_looked_up)(pid_t pid);
+    /* timeout_fired(): before it marks `pid` timed out and wakes it. */
+    void (*timeout_firing)(pid_t pid);
+    /* wait_for_mail(): before `pid` says it waits and looks once more. */
+    void (*waiting_for_mail)(pid_t pid);
 };
 extern struct sched_race_hooks sched_race_hooks;
 

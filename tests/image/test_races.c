@@ -35,6 +35,8 @@ static void clear_hooks(void)
 {
     __atomic_store_n(&sched_race_hooks.deliver_counted, NULL, __ATOMIC_RELAXED);
     __atomic_store_n(&sched_race_hooks.kill_looked_up, NULL, __ATOMIC_RELAXED);
+    __atomic_store_n(&sched_race_hooks.timeout_firing, NULL, __ATOMIC_RELAXED);
+    __atomic_store_n(&sched_race_hooks.waiting_for_mail, NULL, __ATOMIC_RELAXED);
 }
 
 static void quick_exit(void *arg) { (void)arg; }
@@ -340,5 +342,112 @@ IMAGE_TEST(races, dropped_sends_counted_exactly_across_migrations)
     TEST_ASSERT(all, "%u of %u senders finished", done, n);
     TEST_ASSERT(counted == sent, "%lu sends to a dead pid, %lu counted as dropped", (unsigned long)sent,
                 (unsigned long)counted);
+    return true;
+}
+
+/* --- 1: a timeout firing on one core as its process, moved to another,
+ * goes to wait: store then load on both sides (Dekker). The hooks meet both
+ * sides at a two-party barrier just before their stores, so they run the
+ * protocol at the same moment, try after try, as the litmus SB test does;
+ * without the timer side's full barrier, both can miss each other and the
+ * process sleeps on with its timeout spent. --- */
+#define TIMEOUT_TRIES 400
+#define TRY_TIMEOUT_MS 2
+static pid_t sleeper;
+static uint32_t at_barrier, barrier_round;
+static uint32_t nudged; /* this try's nudge is sent: the next meeting is the race */
+
+/* Both sides arrive, then both leave together (bounded: one side may not
+ * come). Only between a nudge and the try's end: the sleeper's first wait
+ * of a try, before its timer can fire, meets nobody. */
+static void meet(pid_t pid)
+{
+    if (pid != READ_ONCE(sleeper) || !__atomic_load_n(&nudged, __ATOMIC_ACQUIRE))
+        return;
+    uint32_t round = __atomic_load_n(&barrier_round, __ATOMIC_ACQUIRE);
+    if (__atomic_add_fetch(&at_barrier, 1, __ATOMIC_ACQ_REL) == 2) {
+        __atomic_store_n(&at_barrier, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&nudged, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&barrier_round, round + 1, __ATOMIC_RELEASE); /* after the resets: pairs with the load */
+        return;
+    }
+    uint64_t end = ms_from_now(20);
+    uint32_t one = 1;
+    while (__atomic_load_n(&barrier_round, __ATOMIC_ACQUIRE) == round) {
+        /* Alone too long: leave, unless the other side arrived just now. */
+        if (timer_now() >= end &&
+            __atomic_compare_exchange_n(&at_barrier, &one, 0, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+            return;
+        one = 1;
+    }
+}
+
+static bool is_wake(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+{
+    (void)i, (void)ctx;
+    return l == 4 && *(const uint32_t *)d == 1;
+}
+
+static uint32_t timeouts_seen;
+static void time_out_again_and_again(void *arg)
+{
+    (void)arg;
+    uint32_t v;
+    for (uint32_t i = 0; i < TIMEOUT_TRIES; i++) {
+        /* Only a wake (1) matches: a nudge (0) moves us and we wait on. */
+        int n = receive(is_wake, NULL, &v, sizeof v, TRY_TIMEOUT_MS, NULL);
+        if (n == RECEIVE_TIMEOUT)
+            __atomic_fetch_add(&timeouts_seen, 1, __ATOMIC_RELEASE); /* our progress, for the test */
+        while (receive(NULL, NULL, &v, sizeof v, 0, NULL) != RECEIVE_TIMEOUT)
+            ; /* nudges left over */
+    }
+}
+
+IMAGE_TEST(races, timeout_wakes_a_process_that_moved_cores)
+{
+    uint32_t cores = cpus_online_count();
+    if (cores < 3)
+        TEST_SKIP("needs three cores: the test's, the timer's and the sleeper's");
+    timeouts_seen = at_barrier = barrier_round = nudged = 0;
+    uint64_t ref;
+    sleeper = 0;
+    pid_t pid = spawn_monitored(time_out_again_and_again, NULL, -1, PRIO_NORMAL, &ref);
+    sleeper = pid;
+    struct proc *p = proc_by_index((uint32_t)pid);
+    __atomic_store_n(&sched_race_hooks.timeout_firing, meet, __ATOMIC_RELAXED);
+    __atomic_store_n(&sched_race_hooks.waiting_for_mail, meet, __ATOMIC_RELAXED);
+    uint32_t lost = 0, nudge = 0, wake = 1;
+    for (uint32_t i = 0; i < TIMEOUT_TRIES; i++) {
+        /* Wait until it sleeps with its timeout armed on some core, then
+         * make its next core another (it is in no queue while it waits:
+         * the waker's enqueue reads `core` after winning the wakeup) and
+         * nudge it there. */
+        uint64_t end = ms_from_now(200);
+        while (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PROC_WAITING && timer_now() < end)
+            ;
+        uint32_t armed_on = __atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE);
+        if (armed_on != NO_TIMEOUT) {
+            uint32_t to = 1 + (armed_on % (cores - 1)); /* never the test's own core 0, never the timer's */
+            if (to == armed_on)
+                to = 1 + (to % (cores - 1));
+            WRITE_ONCE(p->core, to);
+            __atomic_store_n(&nudged, 1, __ATOMIC_RELEASE); /* the sleeper's next wait meets its timer */
+            send(pid, &nudge, sizeof nudge);
+        }
+        /* Its timeout must end this try within TRY_TIMEOUT_MS and a busy host's margin. */
+        end = ms_from_now(TRY_TIMEOUT_MS + 4 * TEST_BUSY_HOST_MS); /* vCPUs stall for 1 s on a loaded host */
+        while (__atomic_load_n(&timeouts_seen, __ATOMIC_ACQUIRE) <= i && timer_now() < end)
+            ;
+        if (__atomic_load_n(&timeouts_seen, __ATOMIC_ACQUIRE) <= i) {
+            lost++; /* it sleeps with its timeout spent: wake it by message, and count the try as done */
+            send(pid, &wake, sizeof wake);
+            __atomic_fetch_add(&timeouts_seen, 1, __ATOMIC_RELEASE);
+        }
+    }
+    bool down = wait_down(ref, NULL);
+    clear_hooks();
+    TEST_ASSERT(down, "the sleeper did not finish");
+    TEST_ASSERT(!lost, "%u of %u timeouts never woke their process (it had moved cores after arming)", lost,
+                TIMEOUT_TRIES);
     return true;
 }
