@@ -94,9 +94,9 @@ static struct proc *steal(struct sched_core *c)
     if (victim < 0)
         return NULL;
     struct sched_core *from = &sched_cores[victim];
-    spin_lock(&from->rq.lock);
+    rq_lock(&from->rq.lock);
     struct proc *p = rq_steal_one(&from->rq);
-    spin_unlock(&from->rq.lock);
+    rq_unlock(&from->rq.lock);
     if (p) {
         c->count.steals++;
         trace(c, TR_STEAL, p, (uint16_t)victim);
@@ -122,9 +122,9 @@ static void demote_run_next(struct sched_core *c)
     struct proc *p = c->run_next;
     c->run_next = NULL;
     c->run_next_streak = 0;
-    spin_lock(&c->rq.lock);
+    rq_lock(&c->rq.lock);
     rq_push(&c->rq, p);
-    spin_unlock(&c->rq.lock);
+    rq_unlock(&c->rq.lock);
 }
 
 /* The slot's process, unless something of a higher priority waits in the
@@ -157,16 +157,16 @@ static struct proc *pick_next(struct sched_core *c)
     struct proc *p = c->run_next ? take_run_next(c) : NULL;
     if (p)
         return p;
-    spin_lock(&c->rq.lock);
+    rq_lock(&c->rq.lock);
     p = rq_pick(&c->rq);
-    spin_unlock(&c->rq.lock);
+    rq_unlock(&c->rq.lock);
     if (p)
         return p;
     if (!global_mode)
         return steal(c);
-    spin_lock(&global_rq.lock);
+    rq_lock(&global_rq.lock);
     p = rq_pick(&global_rq);
-    spin_unlock(&global_rq.lock);
+    rq_unlock(&global_rq.lock);
     return p;
 }
 
@@ -180,9 +180,9 @@ static void requeue_runnable(struct sched_core *c, struct proc *p)
 {
     struct runqueue *rq = home_queue(c, p);
     p->state = PROC_RUNNABLE;
-    spin_lock(&rq->lock);
+    rq_lock(&rq->lock);
     rq_push(rq, p);
-    spin_unlock(&rq->lock);
+    rq_unlock(&rq->lock);
 }
 
 static bool work_waiting(struct sched_core *c)
@@ -204,16 +204,16 @@ static void balance(void)
             if (to < 0)
                 break;
             struct sched_core *src = &sched_cores[from], *dst = &sched_cores[to];
-            spin_lock(&src->rq.lock);
+            rq_lock(&src->rq.lock);
             struct proc *p = rq_steal_one(&src->rq);
-            spin_unlock(&src->rq.lock);
+            rq_unlock(&src->rq.lock);
             if (!p)
                 break;
             p->core = (uint32_t)to; /* migrates when it next runs */
-            spin_lock(&dst->rq.lock);
+            rq_lock(&dst->rq.lock);
             rq_push(&dst->rq, p);
             bool sleeping = dst->rq.idle;
-            spin_unlock(&dst->rq.lock);
+            rq_unlock(&dst->rq.lock);
             v[from].load--, v[from].movable--, v[to].load++, v[to].movable++;
             this_core()->count.migrations++;
             if (sleeping && (uint32_t)to != this_cpu_id())
@@ -302,11 +302,11 @@ void sched_switch_out(bool requeue)
          * (the run-next slot first). */
         prev->state = PROC_RUNNABLE;
         next = c->run_next ? take_run_next(c) : NULL;
-        spin_lock(&c->rq.lock);
+        rq_lock(&c->rq.lock);
         rq_push(&c->rq, prev);
         if (!next)
             next = rq_pick(&c->rq);
-        spin_unlock(&c->rq.lock);
+        rq_unlock(&c->rq.lock);
     } else {
         if (requeue && prev != &c->idle)
             requeue_runnable(c, prev);
@@ -348,9 +348,9 @@ void enqueue(struct proc *p)
     uint32_t here = this_cpu_id();
     struct sched_core *me = &sched_cores[here];
     if (global_mode && p->pinned < 0) {
-        spin_lock(&global_rq.lock);
+        rq_lock(&global_rq.lock);
         rq_push(&global_rq, p);
-        spin_unlock(&global_rq.lock);
+        rq_unlock(&global_rq.lock);
         /* Full barrier: the push is visible before we read the idle mask; an
          * idle core sets its bit (full barrier) before it checks the queue. */
         smp_mb();
@@ -366,10 +366,10 @@ void enqueue(struct proc *p)
         target = here;
     p->core = target;
     struct sched_core *c = &sched_cores[target];
-    spin_lock(&c->rq.lock);
+    rq_lock(&c->rq.lock);
     rq_push(&c->rq, p);
     bool sleeping = c->rq.idle; /* read under the lock: see sched_core_loop */
-    spin_unlock(&c->rq.lock);
+    rq_unlock(&c->rq.lock);
     if (sleeping && target != here) {
         ipi_send(target, IPI_RESCHEDULE);
         me->count.ipi_wakeups++;
@@ -565,10 +565,10 @@ void sched_core_loop(void)
         /* Sleep unless work arrived: `idle` is set under the queue lock, and
          * a waker reads it under that lock after queueing, so either we see
          * its work here or it sees idle and sends the IPI that ends our WFI. */
-        spin_lock(&c->rq.lock);
+        rq_lock(&c->rq.lock);
         bool empty = c->rq.total == 0;
         c->rq.idle = empty;
-        spin_unlock(&c->rq.lock);
+        rq_unlock(&c->rq.lock);
         if (global_mode && READ_ONCE(global_rq.total))
             empty = false; /* rechecked after setting our idle bit, below */
         if (empty) {
@@ -586,9 +586,9 @@ void sched_core_loop(void)
                 c->count.idle_time += timer_now() - t0;
             }
             __atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED); /* a hint */
-            spin_lock(&c->rq.lock);
+            rq_lock(&c->rq.lock);
             c->rq.idle = 0;
-            spin_unlock(&c->rq.lock);
+            rq_unlock(&c->rq.lock);
         }
         irq_enable_local(); /* take what woke us */
         irq_disable_local();
@@ -598,11 +598,11 @@ void sched_core_loop(void)
 void sched_init(void)
 {
     global_mode = bootargs.sched_global;
-    global_rq.lock = (struct spinlock)SPINLOCK_INIT("global-runqueue");
+    global_rq.lock = (struct rq_lock)RQ_LOCK_INIT("global-runqueue");
     proc_table_init();
     for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
         struct sched_core *c = &sched_cores[cpu];
-        c->rq.lock = (struct spinlock)SPINLOCK_INIT("runqueue");
+        c->rq.lock = (struct rq_lock)RQ_LOCK_INIT("runqueue");
         c->idle.pinned = (int32_t)cpu;
         c->idle.prio = PRIO_LOW;
         c->current = &c->idle; /* until the core enters sched_core_loop */

@@ -6,6 +6,7 @@
 #include <arch/cpu.h>
 #include <drivers/timer.h>
 #include <sched/context.h>
+#include <sched/rq_lock.h>
 #include <sched/sched.h>
 #include <stddef.h>
 #include <sync/rcu.h>
@@ -81,7 +82,7 @@ struct proc {
 
 /* Per-core scheduler state (per-CPU by default: docs/design.md). */
 struct runqueue {
-    struct spinlock lock;
+    struct rq_lock lock;
     struct proc *head[PRIO_COUNT], *tail[PRIO_COUNT];
     uint32_t len[PRIO_COUNT]; /* under lock; read racily for balancing */
     uint32_t total;
