@@ -382,10 +382,11 @@ static void meet(pid_t pid)
     }
 }
 
-static bool is_wake(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
+enum { NUDGE, WAKE, GO };
+static bool is_value(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
 {
-    (void)i, (void)ctx;
-    return l == 4 && *(const uint32_t *)d == 1;
+    (void)i;
+    return l == 4 && *(const uint32_t *)d == (uint32_t)(uintptr_t)ctx;
 }
 
 static uint32_t timeouts_seen;
@@ -394,12 +395,15 @@ static void time_out_again_and_again(void *arg)
     (void)arg;
     uint32_t v;
     for (uint32_t i = 0; i < TIMEOUT_TRIES; i++) {
-        /* Only a wake (1) matches: a nudge (0) moves us and we wait on. */
-        int n = receive(is_wake, NULL, &v, sizeof v, TRY_TIMEOUT_MS, NULL);
+        /* In step with the test: each try starts at its GO. */
+        if (receive(is_value, (void *)(uintptr_t)GO, &v, sizeof v, 4 * WAIT_MS, NULL) == RECEIVE_TIMEOUT)
+            return;
+        /* Only a WAKE matches: a NUDGE moves us and we wait on. */
+        int n = receive(is_value, (void *)(uintptr_t)WAKE, &v, sizeof v, TRY_TIMEOUT_MS, NULL);
         if (n == RECEIVE_TIMEOUT)
             __atomic_fetch_add(&timeouts_seen, 1, __ATOMIC_RELEASE); /* our progress, for the test */
-        while (receive(NULL, NULL, &v, sizeof v, 0, NULL) != RECEIVE_TIMEOUT)
-            ; /* nudges left over */
+        while (receive(is_value, (void *)(uintptr_t)NUDGE, &v, sizeof v, 0, NULL) != RECEIVE_TIMEOUT)
+            ; /* a nudge left over */
     }
 }
 
@@ -416,16 +420,19 @@ IMAGE_TEST(races, timeout_wakes_a_process_that_moved_cores)
     struct proc *p = proc_by_index((uint32_t)pid);
     __atomic_store_n(&sched_race_hooks.timeout_firing, meet, __ATOMIC_RELAXED);
     __atomic_store_n(&sched_race_hooks.waiting_for_mail, meet, __ATOMIC_RELAXED);
-    uint32_t lost = 0, nudge = 0, wake = 1;
-    for (uint32_t i = 0; i < TIMEOUT_TRIES; i++) {
-        /* Wait until it sleeps with its timeout armed on some core, then
-         * make its next core another (it is in no queue while it waits:
-         * the waker's enqueue reads `core` after winning the wakeup) and
-         * nudge it there. */
-        uint64_t end = ms_from_now(200);
-        while (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PROC_WAITING && timer_now() < end)
+    uint32_t lost = 0, nudge = NUDGE, wake = WAKE, go = GO, tries = 0;
+    for (uint32_t i = 0; i < TIMEOUT_TRIES && lost < 3 && is_alive(pid); i++, tries++) {
+        /* Start the try; wait until it sleeps with its timeout armed on
+         * some core, then make its next core another (it is in no queue
+         * while it waits: the waker's enqueue reads `core` after winning the
+         * wakeup) and nudge it there. */
+        send(pid, &go, sizeof go);
+        uint64_t end = ms_from_now(2 * TEST_BUSY_HOST_MS);
+        uint32_t armed_on = NO_TIMEOUT;
+        while (timer_now() < end &&
+               (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PROC_WAITING ||
+                (armed_on = __atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE)) == NO_TIMEOUT))
             ;
-        uint32_t armed_on = __atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE);
         if (armed_on != NO_TIMEOUT) {
             uint32_t to = 1 + (armed_on % (cores - 1)); /* never the test's own core 0, never the timer's */
             if (to == armed_on)
@@ -444,10 +451,12 @@ IMAGE_TEST(races, timeout_wakes_a_process_that_moved_cores)
             __atomic_fetch_add(&timeouts_seen, 1, __ATOMIC_RELEASE);
         }
     }
+    if (lost)
+        kill(pid); /* it would go on sleeping through its timeouts */
     bool down = wait_down(ref, NULL);
     clear_hooks();
+    TEST_ASSERT(!lost, "%u of %u timeouts never woke their process (it had moved cores after arming)", lost, tries);
     TEST_ASSERT(down, "the sleeper did not finish");
-    TEST_ASSERT(!lost, "%u of %u timeouts never woke their process (it had moved cores after arming)", lost,
-                TIMEOUT_TRIES);
+    TEST_ASSERT(tries == TIMEOUT_TRIES, "the sleeper ended after %u of %u tries", tries, TIMEOUT_TRIES);
     return true;
 }
