@@ -28,6 +28,12 @@
  * queue; a timer period is the same idea measured in time. */
 #define BALANCE_PERIOD_NS (20 * 1000 * 1000)
 
+/* Two processes that ping-pong through the run-next slot would keep the
+ * rest of the queue waiting (Tokio's LIFO-slot bug): after this many slot
+ * picks in a row with the queue non-empty, the slot's process goes to the
+ * queue's tail and the queue's head runs. */
+#define RUN_NEXT_CAP 8
+
 struct sched_core sched_cores[MAX_CPUS];
 static bool sched_running;
 static uint64_t idle_cores; /* bit n: core n sleeps in WFI (a hint for wakeups) */
@@ -90,9 +96,9 @@ static struct proc *steal(struct sched_core *c)
     if (victim < 0)
         return NULL;
     struct sched_core *from = &sched_cores[victim];
-    spin_lock(&from->rq.lock);
+    rq_lock(&from->rq.lock);
     struct proc *p = rq_steal_one(&from->rq);
-    spin_unlock(&from->rq.lock);
+    rq_unlock(&from->rq.lock);
     if (p) {
         c->count.steals++;
         trace(c, TR_STEAL, p, (uint16_t)victim);
@@ -112,20 +118,57 @@ static bool any_work_elsewhere(void)
     return false;
 }
 
+/* The run-next slot's process into the queue (IRQs off). */
+static void demote_run_next(struct sched_core *c)
+{
+    struct proc *p = c->run_next;
+    c->run_next = NULL;
+    c->run_next_streak = 0;
+    rq_lock(&c->rq.lock);
+    rq_push(&c->rq, p);
+    rq_unlock(&c->rq.lock);
+}
+
+/* The slot's process, unless something of a higher priority waits in the
+ * queue or the slot has had its RUN_NEXT_CAP turns in a row (IRQs off). */
+static struct proc *take_run_next(struct sched_core *c)
+{
+    struct proc *p = c->run_next;
+    if (!p)
+        return NULL;
+    /* Racy reads of the queue (others push under its lock): a process that
+     * arrives just now is seen at the next switch. */
+    if (READ_ONCE(c->rq.total) == 0) {
+        c->run_next_streak = 0; /* nothing waits behind it */
+    } else if (++c->run_next_streak > RUN_NEXT_CAP || READ_ONCE(c->rq.head[PRIO_MAX]) ||
+               READ_ONCE(c->rq.head[PRIO_HIGH])) {
+        demote_run_next(c);
+        return NULL;
+    }
+    c->run_next = NULL;
+    return p;
+}
+
 static struct proc *pick_next(struct sched_core *c)
 {
-    if (smp_down_requested(this_cpu_id()))
+    if (smp_down_requested(this_cpu_id())) {
+        if (c->run_next)
+            demote_run_next(c); /* the core's processes leave from its queue */
         return NULL; /* to the idle loop, which takes the core down */
-    spin_lock(&c->rq.lock);
-    struct proc *p = rq_pick(&c->rq);
-    spin_unlock(&c->rq.lock);
+    }
+    struct proc *p = c->run_next ? take_run_next(c) : NULL;
+    if (p)
+        return p;
+    rq_lock(&c->rq.lock);
+    p = rq_pick(&c->rq);
+    rq_unlock(&c->rq.lock);
     if (p)
         return p;
     if (!global_mode)
         return steal(c);
-    spin_lock(&global_rq.lock);
+    rq_lock(&global_rq.lock);
     p = rq_pick(&global_rq);
-    spin_unlock(&global_rq.lock);
+    rq_unlock(&global_rq.lock);
     return p;
 }
 
@@ -139,14 +182,14 @@ static void requeue_runnable(struct sched_core *c, struct proc *p)
 {
     struct runqueue *rq = home_queue(c, p);
     p->state = PROC_RUNNABLE;
-    spin_lock(&rq->lock);
+    rq_lock(&rq->lock);
     rq_push(rq, p);
-    spin_unlock(&rq->lock);
+    rq_unlock(&rq->lock);
 }
 
 static bool work_waiting(struct sched_core *c)
 {
-    return READ_ONCE(c->rq.total) || (global_mode && READ_ONCE(global_rq.total));
+    return c->run_next || READ_ONCE(c->rq.total) || (global_mode && READ_ONCE(global_rq.total));
 }
 
 /* Move processes from queues above the average to the emptiest ones,
@@ -163,16 +206,16 @@ static void balance(void)
             if (to < 0)
                 break;
             struct sched_core *src = &sched_cores[from], *dst = &sched_cores[to];
-            spin_lock(&src->rq.lock);
+            rq_lock(&src->rq.lock);
             struct proc *p = rq_steal_one(&src->rq);
-            spin_unlock(&src->rq.lock);
+            rq_unlock(&src->rq.lock);
             if (!p)
                 break;
             p->core = (uint32_t)to; /* migrates when it next runs */
-            spin_lock(&dst->rq.lock);
+            rq_lock(&dst->rq.lock);
             rq_push(&dst->rq, p);
             bool sleeping = dst->rq.idle;
-            spin_unlock(&dst->rq.lock);
+            rq_unlock(&dst->rq.lock);
             v[from].load--, v[from].movable--, v[to].load++, v[to].movable++;
             this_core()->count.migrations++;
             if (sleeping && (uint32_t)to != this_cpu_id())
@@ -199,9 +242,13 @@ static void take(struct sched_core *c, struct proc *next)
     }
     uint64_t now = read_sysreg(cntvct_el0); /* no isb: a timestamp for statistics and the slice */
     trace_at(c, now, TR_SWITCH, next, 0);
+    /* The core's reductions: what the outgoing process ran since it came on
+     * (counted here, on our own core, not through a pointer that a
+     * migration could make stale). */
+    c->count.reductions += c->current->reductions - c->reductions_at_switch;
+    c->reductions_at_switch = next->reductions;
     c->current = next;
     c->count.switches++;
-    rcu_quiescent_state(); /* a context switch is a quiescent state */
     start_slice(c, next, now);
     if (!global_mode) {
         if (now >= c->next_balance) {
@@ -224,9 +271,26 @@ void sched_finish_switch(void)
         if (dead)
             proc_release(prev);
     }
+    /* A context switch is a quiescent state. Reported here, not in take():
+     * callbacks it runs see a finished switch, on the stack of the process
+     * the core calls current. */
+    rcu_quiescent_state_if_wanted();
     struct proc *p = c->current;
     if (p != &c->idle && __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE))
         proc_die(p, p->kill_reason);
+}
+
+/* See sched_check_not_in_rcu_read: the process is killed, said so, and the
+ * core's count put back (its references end with it). */
+void sched_refuse_rcu_block(const char *call)
+{
+    irq_disable_local(); /* we stay on this core, whose count we put back */
+    uint32_t me = this_cpu_id();
+    struct proc *p = current_proc();
+    kprintf("sched: pid %lu called %s inside an RCU read-side section (cpu%u); killed\n",
+            (unsigned long)(uint32_t)p->pid, call, me);
+    rcu_cpus[me].nesting = 0;
+    proc_die(p, (struct exit_reason){.kind = EXIT_FAULT, .class = EXIT_CLASS_RCU_BLOCK, .pc = (uint64_t)__builtin_return_address(0)});
 }
 
 /* The current process stops: back in its queue (requeue), or waiting, or dead. */
@@ -236,12 +300,15 @@ void sched_switch_out(bool requeue)
     struct proc *prev = c->current;
     struct proc *next = NULL;
     if (requeue && prev != &c->idle && home_queue(c, prev) == &c->rq && !smp_down_requested(this_cpu_id())) {
-        /* The common yield: back into our own queue and pick, one lock hold. */
+        /* The common yield: back into our own queue and pick, one lock hold
+         * (the run-next slot first). */
         prev->state = PROC_RUNNABLE;
-        spin_lock(&c->rq.lock);
+        next = c->run_next ? take_run_next(c) : NULL;
+        rq_lock(&c->rq.lock);
         rq_push(&c->rq, prev);
-        next = rq_pick(&c->rq);
-        spin_unlock(&c->rq.lock);
+        if (!next)
+            next = rq_pick(&c->rq);
+        rq_unlock(&c->rq.lock);
     } else {
         if (requeue && prev != &c->idle)
             requeue_runnable(c, prev);
@@ -276,43 +343,68 @@ static bool wake_an_idle_core(uint32_t except)
     return false;
 }
 
+/* Masked throughout: the counters are the core we run on, which we stay on. */
 void enqueue(struct proc *p)
 {
-    struct sched_core *me = this_core();
+    uint64_t flags = irq_save();
+    uint32_t here = this_cpu_id();
+    struct sched_core *me = &sched_cores[here];
     if (global_mode && p->pinned < 0) {
-        uint64_t flags = spin_lock_irqsave(&global_rq.lock);
+        rq_lock(&global_rq.lock);
         rq_push(&global_rq, p);
-        spin_unlock_irqrestore(&global_rq.lock, flags);
+        rq_unlock(&global_rq.lock);
         /* Full barrier: the push is visible before we read the idle mask; an
          * idle core sets its bit (full barrier) before it checks the queue. */
         smp_mb();
-        if (wake_an_idle_core(this_cpu_id()))
+        if (wake_an_idle_core(here))
             me->count.ipi_wakeups++;
         else
             me->count.wakeups_no_ipi++;
+        irq_restore(flags);
         return;
     }
     uint32_t target = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
     if (!cpu_is_online(target))
-        target = this_cpu_id();
+        target = here;
     p->core = target;
     struct sched_core *c = &sched_cores[target];
-    uint64_t flags = spin_lock_irqsave(&c->rq.lock);
+    rq_lock(&c->rq.lock);
     rq_push(&c->rq, p);
     bool sleeping = c->rq.idle; /* read under the lock: see sched_core_loop */
-    spin_unlock_irqrestore(&c->rq.lock, flags);
-    if (sleeping && target != this_cpu_id()) {
+    rq_unlock(&c->rq.lock);
+    if (sleeping && target != here) {
         ipi_send(target, IPI_RESCHEDULE);
         me->count.ipi_wakeups++;
-        return;
-    }
-    /* The target is busy: if some core sleeps, wake one so it can steal this
-     * work (BEAM wakes an idle scheduler when work piles up). A core that just
-     * went to sleep also looks for stealable work on its own first. */
-    if (p->pinned < 0 && wake_an_idle_core(target))
+    } else if (p->pinned < 0 && wake_an_idle_core(target)) {
+        /* The target is busy: if some core sleeps, wake one so it can steal
+         * this work (BEAM wakes an idle scheduler when work piles up). A core
+         * that just went to sleep also looks for stealable work on its own first. */
         me->count.ipi_wakeups++;
-    else
+    } else {
         me->count.wakeups_no_ipi++;
+    }
+    irq_restore(flags);
+}
+
+/* A woken process whose home is this core, woken by a process here, goes
+ * to the run-next slot: it runs at our next switch, beside its waker (BEAM
+ * keeps a woken process where its waker runs): no lock, no IPI, no idle
+ * core woken to steal it. It waits at most the rest of the waker's slice.
+ * (A spawn goes to the queue, where an idle core may take it.) */
+static bool wake_to_run_next(struct proc *p)
+{
+    uint64_t flags = irq_save();
+    uint32_t here = this_cpu_id(); /* masked: we stay on it */
+    struct sched_core *c = &sched_cores[here];
+    uint32_t home = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
+    bool taken = home == here && c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL &&
+                 !global_mode && !smp_down_requested(here);
+    if (taken) {
+        c->run_next = p;
+        c->count.wakeups_no_ipi++;
+    }
+    irq_restore(flags);
+    return taken;
 }
 
 void proc_wake(struct proc *p)
@@ -320,12 +412,14 @@ void proc_wake(struct proc *p)
     uint8_t expected = PROC_WAITING;
     /* Only one waker wins WAITING -> RUNNABLE, so p is queued once. */
     if (__atomic_compare_exchange_n(&p->state, &expected, PROC_RUNNABLE, false, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_RELAXED))
+                                    __ATOMIC_RELAXED) &&
+        !wake_to_run_next(p))
         enqueue(p);
 }
 
 void yield(void)
 {
+    sched_check_not_in_rcu_read("yield");
     uint64_t flags = irq_save();
     sched_switch_out(true);
     irq_restore(flags);
@@ -334,8 +428,7 @@ void yield(void)
 void reduce(uint32_t n)
 {
     struct proc *p = current_proc();
-    this_core()->count.reductions += n; /* statistics: a stale core is harmless */
-    p->reductions += n;
+    p->reductions += n; /* the core's count is taken from it at the switch (take) */
     /* One atomic step (relaxed: it orders nothing). A plain load and store
      * preempted in between would write what was left of the old slice over
      * the fresh budget start_slice gave the new one, cutting it short. The
@@ -402,7 +495,7 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
         return;
     }
     if (!save_preempted(p, f)) {
-        struct exit_reason why = {.kind = EXIT_FAULT, .class = 0xff, .value = f->sp, .pc = f->elr};
+        struct exit_reason why = {.kind = EXIT_FAULT, .class = EXIT_CLASS_NO_STACK, .value = f->sp, .pc = f->elr};
         kprintf("sched: pid %lu: no stack left to save its state at preemption; killed\n",
                 (unsigned long)(uint32_t)p->pid);
         proc_exit_bookkeeping(p, why);
@@ -476,10 +569,10 @@ void sched_core_loop(void)
         /* Sleep unless work arrived: `idle` is set under the queue lock, and
          * a waker reads it under that lock after queueing, so either we see
          * its work here or it sees idle and sends the IPI that ends our WFI. */
-        spin_lock(&c->rq.lock);
+        rq_lock(&c->rq.lock);
         bool empty = c->rq.total == 0;
         c->rq.idle = empty;
-        spin_unlock(&c->rq.lock);
+        rq_unlock(&c->rq.lock);
         if (global_mode && READ_ONCE(global_rq.total))
             empty = false; /* rechecked after setting our idle bit, below */
         if (empty) {
@@ -497,9 +590,9 @@ void sched_core_loop(void)
                 c->count.idle_time += timer_now() - t0;
             }
             __atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED); /* a hint */
-            spin_lock(&c->rq.lock);
+            rq_lock(&c->rq.lock);
             c->rq.idle = 0;
-            spin_unlock(&c->rq.lock);
+            rq_unlock(&c->rq.lock);
         }
         irq_enable_local(); /* take what woke us */
         irq_disable_local();
@@ -509,12 +602,12 @@ void sched_core_loop(void)
 void sched_init(void)
 {
     global_mode = bootargs.sched_global;
-    global_rq.lock = (struct spinlock)SPINLOCK_INIT("global-runqueue");
+    global_rq.lock = (struct rq_lock)RQ_LOCK_INIT("global-runqueue");
     proc_table_init();
     mailbox_limit_init();
     for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
         struct sched_core *c = &sched_cores[cpu];
-        c->rq.lock = (struct spinlock)SPINLOCK_INIT("runqueue");
+        c->rq.lock = (struct rq_lock)RQ_LOCK_INIT("runqueue");
         c->idle.pinned = (int32_t)cpu;
         c->idle.prio = PRIO_LOW;
         c->current = &c->idle; /* until the core enters sched_core_loop */

@@ -41,10 +41,16 @@ static void sched_cpu_down(uint32_t cpu)
 {
     struct sched_core *c = &sched_cores[cpu];
     uint32_t to = cpu, moved = 0, unpinned = 0;
+    if (c->run_next) { /* pick_next put it in the queue; should it not have, now */
+        rq_lock(&c->rq.lock);
+        rq_push(&c->rq, c->run_next);
+        rq_unlock(&c->rq.lock);
+        c->run_next = NULL;
+    }
     for (;;) {
-        spin_lock(&c->rq.lock);
+        rq_lock(&c->rq.lock);
         struct proc *p = rq_pick(&c->rq);
-        spin_unlock(&c->rq.lock);
+        rq_unlock(&c->rq.lock);
         if (!p)
             break;
         to = next_online(to);

@@ -6,8 +6,10 @@
 #include <arch/cpu.h>
 #include <drivers/timer.h>
 #include <sched/context.h>
+#include <sched/rq_lock.h>
 #include <sched/sched.h>
 #include <stddef.h>
+#include <sync/rcu.h>
 #include <sync/spinlock.h>
 
 /* Saved by ctx_switch: the callee-saved registers, the return address, the
@@ -53,7 +55,7 @@ struct proc {
     int32_t reds;   /* reductions left in this slice */
     int32_t pinned; /* -1 or the only core it may run on */
     uint32_t core;  /* whose run queue it belongs to */
-    uint32_t senders; /* sends in flight into our mailbox (exit waits for 0) */
+    uint32_t senders; /* holders of this slot: sends, kills in flight (exit waits for 0) */
     uint8_t timed_out;
     uint8_t pending_kill;      /* set by another process: die at the next chance */
     uint8_t registered;        /* has a name in the registry */
@@ -71,13 +73,17 @@ struct proc {
     const char *spawn_error; /* why this process's last spawn failed */
 };
 
+/* Process stacks: index i's is the slot ending at STACK_VA_BASE + (i + 1) * STACK_SLOT. */
+#define STACK_VA_BASE 0x00007f0000000000UL /* far above any RAM the identity map covers */
+#define STACK_SLOT (64 * 1024UL)           /* MAX_STACK_SIZE + at least one guard page */
+
 #define NO_TIMEOUT UINT32_MAX
 #define PROC_CHUNK 256     /* PCBs are made in chunks of this many */
 #define MAX_PROC_CHUNKS 4096 /* up to 1M processes */
 
 /* Per-core scheduler state (per-CPU by default: docs/design.md). */
 struct runqueue {
-    struct spinlock lock;
+    struct rq_lock lock;
     struct proc *head[PRIO_COUNT], *tail[PRIO_COUNT];
     uint32_t len[PRIO_COUNT]; /* under lock; read racily for balancing */
     uint32_t total;
@@ -105,6 +111,11 @@ struct trace_event {
 
 struct sched_core {
     struct runqueue rq;
+    /* A process woken by a send on this core, to run at its next switch
+     * before the queue (Go's runnext): no lock, no IPI. This core only,
+     * interrupts masked; never stolen (it runs at the next switch here). */
+    struct proc *run_next;
+    uint32_t run_next_streak; /* slot picks while the queue waited, since it was last empty (RUN_NEXT_CAP) */
     struct proc *current;
     struct proc *prev;       /* set across a switch: the new side finishes it */
     struct proc idle;        /* this core's idle loop, as a context */
@@ -116,6 +127,7 @@ struct sched_core {
     struct msg *free_msgs;   /* this core's cache of message blocks */
     uint32_t free_msg_count;
     struct sched_counters count;
+    uint64_t reductions_at_switch; /* the current process's total when it came on */
     uint32_t trace_next;     /* written only by this core, interrupts masked */
     struct trace_event trace[TRACE_LEN];
 } __attribute__((aligned(CACHE_LINE)));
@@ -139,14 +151,32 @@ void proc_die(struct proc *p, struct exit_reason why) __attribute__((noreturn));
 void proc_table_init(void);
 /* Everything dying involves but the switch: links, monitors, mailbox, name. */
 void proc_exit_bookkeeping(struct proc *p, struct exit_reason why);
-void proc_kill(struct proc *p, struct exit_reason why);
+/* Hold `pid`'s slot: while held the process may die, but its slot is not
+ * released (its exit waits for `senders` to reach 0), so a stale pid never
+ * reaches the slot's next process. Interrupts masked by the caller from hold
+ * to unhold: a holder preempted on the dying process's core would never let
+ * go. NULL if `pid` is not alive. *window: a race test's hook, called inside
+ * the hold before the checks. */
+struct proc *proc_hold(pid_t pid, void (*const *window)(pid_t));
+void proc_unhold(struct proc *p);
+void proc_kill(struct proc *p, struct exit_reason why); /* p held, not the caller */
 
 /* core.c */
 void sched_switch_out(bool requeue); /* current stops running; IRQs off */
 void enqueue(struct proc *p);        /* make p runnable on its core (IPI if idle) */
 void proc_wake(struct proc *p);      /* WAITING -> RUNNABLE, from anywhere */
 void sched_finish_switch(void);
-bool sched_core_sleeping(uint32_t cpu); /* its idle bit is set: a wakeup for it sends an IPI (tests) */
+bool sched_core_sleeping(uint32_t cpu);
+/* Yield, send and receive may switch: inside an RCU read-side section (its
+ * count is per core) that would let the next process run inside it and
+ * stall grace periods. Such a caller is killed (EXIT_CLASS_RCU_BLOCK). */
+void sched_refuse_rcu_block(const char *call) __attribute__((noreturn, cold));
+static inline void sched_check_not_in_rcu_read(const char *call)
+{
+    /* Any core's count will do: a process inside a section is not preempted. */
+    if (__builtin_expect(rcu_cpus[this_cpu_id()].nesting != 0, 0))
+        sched_refuse_rcu_block(call);
+} /* its idle bit is set: a wakeup for it sends an IPI (tests) */
 
 /* runqueue.c */
 void rq_push(struct runqueue *rq, struct proc *p);
@@ -161,7 +191,16 @@ void timeout_moved(struct timer_event *ev, uint32_t cpu);
 
 /* stats.c */
 void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg);
-void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const struct proc *p, uint16_t arg);
+/* Inline: the switch records one per switch. */
+static inline void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const struct proc *p,
+                            uint16_t arg)
+{
+    struct trace_event *e = &c->trace[c->trace_next++ % TRACE_LEN];
+    e->time = time;
+    e->kind = (uint16_t)kind;
+    e->pid_index = p ? p->index : UINT32_MAX;
+    e->arg = arg;
+}
 
 /* hotplug.c */
 void sched_hotplug_init(void);

@@ -10,6 +10,7 @@
 #include <arch/barrier.h>
 #include <mm/page_alloc.h>
 #include <sched/internal.h>
+#include <sched/race_hooks.h>
 #include <string.h>
 
 enum link_kind { LINK, MONITORING, MONITORED_BY };
@@ -93,16 +94,25 @@ static bool drop(struct proc *p, uint8_t kind, pid_t other, uint64_t ref)
 
 static void exit_signal(pid_t to, pid_t from, struct exit_reason why)
 {
-    struct proc *p = proc_lookup(to);
-    if (!p)
-        return;
-    if (p->trap_exit) {
-        send_signal(to, from, MSG_EXIT, 0, &why);
+    uint64_t flags = irq_save(); /* held: a stale `to` cannot kill its slot's next process */
+    struct proc *p = proc_hold(to, &sched_race_hooks.kill_looked_up);
+    if (!p) {
+        irq_restore(flags);
         return;
     }
-    if (why.kind == EXIT_NORMAL)
-        return; /* a normal end does not take linked processes with it */
-    proc_kill(p, (struct exit_reason){.kind = EXIT_LINKED, .value = from});
+    bool trapping = p->trap_exit;
+    bool dies = !trapping && why.kind != EXIT_NORMAL; /* a normal end does not take linked processes with it */
+    struct exit_reason linked = {.kind = EXIT_LINKED, .value = from};
+    if (dies && p == current_proc()) { /* link() to a pid that is gone: we die now */
+        proc_unhold(p);
+        proc_die(p, linked);
+    }
+    if (dies)
+        proc_kill(p, linked);
+    proc_unhold(p);
+    irq_restore(flags);
+    if (trapping)
+        send_signal(to, from, MSG_EXIT, 0, &why);
 }
 
 bool link(pid_t pid)

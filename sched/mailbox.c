@@ -12,6 +12,7 @@
 #include <mm/page_alloc.h>
 #include <sched/internal.h>
 #include <sched/mailbox_limit.h>
+#include <sched/race_hooks.h>
 #include <string.h>
 #include <sync/xcall.h>
 
@@ -102,39 +103,34 @@ static uint64_t block_bytes(uint32_t len) { return len > SMALL_PAYLOAD ? LARGE_B
 static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32_t len, uint64_t ref,
                    const struct exit_reason *why)
 {
-    struct sched_core *c = this_core(); /* for statistics only: a stale core is harmless */
-    struct proc *p = proc_by_index((uint32_t)to);
-    if (!p) {
-        c->count.dropped_sends++;
-        return 0;
-    }
-    /* Count ourselves in before looking at the state (full barrier, the
-     * SEQ_CST increment is an LDAXR/STLXR loop plus the dmb below): a dying
-     * process sets EXITING, then waits for senders to reach 0 (proc.c). */
-    __atomic_fetch_add(&p->senders, 1, __ATOMIC_SEQ_CST);
-    smp_mb(); /* our increment before our reads of pid and state */
-    uint8_t st = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
-    if (READ_ONCE(p->pid) != to || st == PROC_FREE || st == PROC_EXITING) {
-        __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE); /* done with p */
-        c->count.dropped_sends++;
-        return 0;
-    }
-    if (!mailbox_admit(p, kind, block_bytes(len))) {
-        __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE);
-        c->count.mailbox_full++;
-        return SEND_MAILBOX_FULL;
-    }
+    /* The block first, outside the hold: the hold is short and masked. */
     struct msg *m = msg_alloc(len);
-    if (!m) {
-        mailbox_unadmit(p, block_bytes(len));
-        __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE);
+    if (!m)
         return SEND_NO_MEMORY;
-    }
     m->info = (struct msg_info){.from = from, .kind = kind, .ref = ref};
     if (why)
         m->info.reason = *why;
     m->len = len;
     memcpy(m->data, data, len);
+    /* Masked from here to the end: a sender preempted while it holds the
+     * receiver's slot, on the core where the receiver then runs and exits,
+     * would never let go; and the counters are this core's, which we stay on. */
+    uint64_t flags = irq_save();
+    struct sched_core *c = this_core();
+    struct proc *p = proc_hold(to, &sched_race_hooks.deliver_counted);
+    if (!p) {
+        c->count.dropped_sends++;
+        irq_restore(flags);
+        msg_free(m);
+        return 0;
+    }
+    if (!mailbox_admit(p, kind, block_bytes(len))) {
+        c->count.mailbox_full++;
+        proc_unhold(p);
+        irq_restore(flags);
+        msg_free(m);
+        return SEND_MAILBOX_FULL;
+    }
     struct msg *head = __atomic_load_n(&p->inbox, __ATOMIC_RELAXED);
     do
         m->next = head;
@@ -145,13 +141,15 @@ static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32
     smp_mb();
     if (__atomic_load_n(&p->state, __ATOMIC_RELAXED) == PROC_WAITING)
         proc_wake(p);
-    __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE); /* our use of p is complete */
+    proc_unhold(p); /* our use of p is complete */
     c->count.sends++;
+    irq_restore(flags);
     return 0;
 }
 
 int send(pid_t to, const void *data, uint32_t len)
 {
+    sched_check_not_in_rcu_read("send");
     if (len > MSG_MAX)
         return SEND_TOO_BIG;
     struct proc *me = current_proc();
@@ -208,7 +206,13 @@ void mailbox_close(struct proc *p)
 static void timeout_fired(void *arg)
 {
     struct proc *p = arg;
-    p->timed_out = 1;
+    RACE_HOOK(timeout_firing, p->pid);
+    __atomic_store_n(&p->timed_out, 1, __ATOMIC_RELAXED);
+    /* Full barrier: timed_out is visible before proc_wake reads the state
+     * (its CAS's load-acquire does not order an earlier store); the waiter
+     * stores WAITING, then (dmb) reads timed_out (wait_for_mail). One of us
+     * sees the other, or the process sleeps on with its timeout spent. */
+    smp_mb();
     proc_wake(p);
     /* Release: the stores above come before a canceller that sees the event
      * done (timeout_cancel); it may then re-arm at once. Also what tells it
@@ -262,9 +266,10 @@ void timeout_cancel(struct proc *p)
 /* Sleep until a message, the timeout or a kill. IRQs off. */
 static void wait_for_mail(struct proc *p)
 {
+    RACE_HOOK(waiting_for_mail, p->pid);
     __atomic_store_n(&p->state, PROC_WAITING, __ATOMIC_RELAXED);
     smp_mb(); /* WAITING visible before we look at the inbox: pairs with deliver() */
-    if (!__atomic_load_n(&p->inbox, __ATOMIC_RELAXED) && !p->timed_out &&
+    if (!__atomic_load_n(&p->inbox, __ATOMIC_RELAXED) && !__atomic_load_n(&p->timed_out, __ATOMIC_RELAXED) &&
         !__atomic_load_n(&p->pending_kill, __ATOMIC_RELAXED)) {
         sched_switch_out(false); /* a waker queues us again */
         return;
@@ -277,6 +282,7 @@ static void wait_for_mail(struct proc *p)
 
 int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t timeout_ms, struct msg_info *info)
 {
+    sched_check_not_in_rcu_read("receive");
     struct proc *p = current_proc();
     reduce(1);
     p->timed_out = 0;

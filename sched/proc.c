@@ -13,11 +13,10 @@
 #include <gic/irq.h>
 #include <mm/page_alloc.h>
 #include <sched/internal.h>
+#include <sched/race_hooks.h>
 #include <string.h>
 #include <sync/xcall.h>
 
-#define STACK_VA_BASE 0x00007f0000000000UL /* far above any RAM the identity map covers */
-#define STACK_SLOT (64 * 1024UL)           /* MAX_STACK_SIZE + at least one guard page */
 _Static_assert(MAX_STACK_SIZE + PAGE_SIZE <= STACK_SLOT, "a stack slot keeps a guard page");
 
 /* Pages never come back (mm/page_alloc.c is a bump allocator): PCBs and
@@ -32,6 +31,8 @@ static uint64_t proc_pages(uint64_t count)
         return 0;
     return page_alloc(count);
 }
+
+struct sched_race_hooks sched_race_hooks;
 
 static struct proc *chunks[MAX_PROC_CHUNKS];
 static uint32_t next_fresh;          /* indices handed out so far (atomic) */
@@ -231,9 +232,12 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
         current_proc()->spawn_error = err;
         return 0;
     }
-    memset(&p->ctx, 0, sizeof p->ctx);
+    /* Only what proc_first_entry reads: fn, arg, no frame above it (x29 = 0
+     * ends a backtrace), where to start, the stack. The other callee-saved
+     * registers are loaded and never read before being written. */
     p->ctx.x19_x29[0] = (uint64_t)fn;
     p->ctx.x19_x29[1] = (uint64_t)arg;
+    p->ctx.x19_x29[10] = 0;
     p->ctx.pc = (uint64_t)proc_first_entry;
     p->ctx.sp = p->stack_top;
     p->prio = (uint8_t)o->prio;
@@ -246,7 +250,8 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     p->pending_kill = 0;
     p->registered = 0;
     p->on_cpu = 0;
-    p->senders = 0;
+    /* Not `senders`: a stale holder of the slot's last pid may be counted in
+     * right now (proc_hold); its own decrement brings the count back to 0. */
     p->inbox = NULL;
     p->mbox_pushed = p->mbox_taken = 0; /* no sender is in flight on a free PCB (exit waited for them) */
     p->queue = NULL;
@@ -257,22 +262,20 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     p->timeout_cpu = NO_TIMEOUT;
     /* Release: everything above is visible to whoever sees it alive. */
     __atomic_store_n(&p->state, PROC_RUNNABLE, __ATOMIC_RELEASE);
-    uint64_t flags = irq_save();
+    uint64_t flags = irq_save(); /* the counter and trace ring are this core's */
     struct sched_core *c = this_core();
     struct proc *parent = c->current;
     bool from_process = parent && parent != &c->idle;
     c->count.spawns++;
+    trace(c, TR_SPAWN, p, (uint16_t)p->core);
     irq_restore(flags);
-    if (from_process) {
+    if (from_process && (o->link || o->monitor)) {
         if (o->link)
             link(p->pid);
         if (o->monitor && monitor_ref)
             *monitor_ref = monitor(p->pid);
     }
     pid_t pid = p->pid; /* once queued it may run, end and be reused at once */
-    flags = irq_save();
-    trace(this_core(), TR_SPAWN, p, (uint16_t)p->core);
-    irq_restore(flags);
     enqueue(p);
     return pid;
 }
@@ -309,10 +312,36 @@ void proc_die(struct proc *p, struct exit_reason why)
 void exit_normal(void) { proc_die(current_proc(), (struct exit_reason){.kind = EXIT_NORMAL}); }
 void proc_exit(uint64_t code) { proc_die(current_proc(), (struct exit_reason){.kind = EXIT_ERROR, .value = code}); }
 
+struct proc *proc_hold(pid_t pid, void (*const *window)(pid_t))
+{
+    struct proc *p = proc_by_index((uint32_t)pid);
+    if (!p)
+        return NULL;
+    __atomic_fetch_add(&p->senders, 1, __ATOMIC_RELAXED);
+    /* Full barrier: our increment is visible before we read pid and state;
+     * a dying process stores EXITING, then (dmb) reads `senders`
+     * (proc_exit_bookkeeping): one of us sees the other. */
+    smp_mb();
+    void (*hook)(pid_t) = __atomic_load_n(window, __ATOMIC_RELAXED);
+    if (__builtin_expect(hook != NULL, 0))
+        hook(pid); /* a race test holds us here (sched/race_hooks.h) */
+    uint8_t st = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
+    if (READ_ONCE(p->pid) != pid || st == PROC_FREE || st == PROC_EXITING) {
+        proc_unhold(p);
+        return NULL;
+    }
+    return p;
+}
+
+void proc_unhold(struct proc *p)
+{
+    /* Release: our use of p is complete before its exit sees the count drop. */
+    __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE);
+}
+
+/* p: held (proc_hold), not the caller. */
 void proc_kill(struct proc *p, struct exit_reason why)
 {
-    if (p == current_proc())
-        proc_die(p, why);
     p->kill_reason = why;
     /* Release: the reason is visible to whoever sees the flag. */
     __atomic_store_n(&p->pending_kill, 1, __ATOMIC_RELEASE);
@@ -325,11 +354,16 @@ void proc_kill(struct proc *p, struct exit_reason why)
 
 bool kill(pid_t pid)
 {
-    struct proc *p = proc_lookup(pid);
-    if (!p)
-        return false;
-    proc_kill(p, (struct exit_reason){.kind = EXIT_KILLED});
-    return true;
+    if (pid == self())
+        proc_die(current_proc(), (struct exit_reason){.kind = EXIT_KILLED});
+    uint64_t flags = irq_save();
+    struct proc *p = proc_hold(pid, &sched_race_hooks.kill_looked_up);
+    if (p) {
+        proc_kill(p, (struct exit_reason){.kind = EXIT_KILLED});
+        proc_unhold(p);
+    }
+    irq_restore(flags);
+    return p != NULL;
 }
 
 const char *exit_kind_name(uint16_t kind)

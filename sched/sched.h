@@ -39,6 +39,9 @@ struct exit_reason {
     uint64_t value;
     uint64_t pc; /* EXIT_FAULT: where */
 };
+/* EXIT_FAULT classes of Armada's own (beyond any ESR class): */
+#define EXIT_CLASS_RCU_BLOCK 0xfe /* yielded, sent or received inside an RCU read-side section */
+#define EXIT_CLASS_NO_STACK 0xff  /* no stack left to save its state at preemption */
 const char *exit_kind_name(uint16_t kind);
 
 struct spawn_opts {

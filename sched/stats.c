@@ -10,14 +10,6 @@ void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uin
     trace_at(c, timer_now(), kind, p, arg);
 }
 
-void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const struct proc *p, uint16_t arg)
-{
-    struct trace_event *e = &c->trace[c->trace_next++ % TRACE_LEN];
-    e->time = time;
-    e->kind = (uint16_t)kind;
-    e->pid_index = p ? p->index : UINT32_MAX;
-    e->arg = arg;
-}
 
 uint64_t sched_idle_ticks(uint32_t cpu) { return READ_ONCE(sched_cores[cpu].count.idle_time); }
 

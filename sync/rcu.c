@@ -17,7 +17,7 @@ struct rcu_cpu rcu_cpus[PORT_MAX_CPUS];
 static port_lock_t rcu_lock = PORT_LOCK_INIT("rcu");
 static uint64_t gp_started;       /* under rcu_lock */
 static uint64_t gp_completed;     /* written under rcu_lock; read lock-free */
-static uint64_t qs_needed;        /* cores yet to report in the current grace period */
+uint64_t rcu_qs_needed;            /* cores yet to report in the current grace period */
 static struct rcu_head *cb_head;  /* under rcu_lock, in queueing order */
 static struct rcu_head **cb_tail = &cb_head;
 
@@ -33,7 +33,7 @@ static uint64_t start_gp_locked(void)
     /* Release: the updater's unpublishing stores (before call_rcu) are visible
      * before any core sees its bit; a core that reads the mask with acquire
      * and reports afterwards cannot then find the old pointer. */
-    port_store_release(&qs_needed, mask);
+    port_store_release(&rcu_qs_needed, mask);
     return mask & ~(1ULL << port_cpu_id());
 }
 
@@ -75,11 +75,11 @@ void rcu_quiescent_state(void)
      * without ever reporting and stall it. */
     for (;;) {
         /* Acquire: pairs with start_gp_locked's release (see there). */
-        if (!(port_load_acquire(&qs_needed) & bit))
+        if (!(port_load_acquire(&rcu_qs_needed) & bit))
             return;
         /* Fully ordered RMW (LDXR/STLXR + DMB ISH, or LDCLRAL): every load of
          * our finished read-side sections is performed before the report is seen. */
-        if (port_fetch_and64(&qs_needed, ~bit) != bit)
+        if (port_fetch_and64(&rcu_qs_needed, ~bit) != bit)
             return;
         end_gp();
     }
@@ -103,10 +103,10 @@ void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
  * for it (it runs no code, so it holds no reference). */
 static void forget_offline(void)
 {
-    uint64_t gone = port_load_relaxed(&qs_needed) & ~port_online_mask();
+    uint64_t gone = port_load_relaxed(&rcu_qs_needed) & ~port_online_mask();
     if (!gone)
         return;
-    uint64_t old = port_fetch_and64(&qs_needed, ~gone);
+    uint64_t old = port_fetch_and64(&rcu_qs_needed, ~gone);
     if ((old & gone) && !(old & ~gone)) /* we cleared the last bits */
         end_gp();
 }
@@ -131,7 +131,7 @@ void synchronize_rcu(void)
         rcu_quiescent_state();
         if (spins % RCU_REKICK_SPINS == 0) { /* a wake-up may have come before a core slept */
             forget_offline();
-            rcu_kick_cpus(port_load_relaxed(&qs_needed) & ~(1ULL << port_cpu_id()));
+            rcu_kick_cpus(port_load_relaxed(&rcu_qs_needed) & ~(1ULL << port_cpu_id()));
         }
     }
 }

@@ -56,6 +56,17 @@ static inline void rcu_read_unlock(void)
 
 /* This core holds no RCU reference now (not inside a read-side section). */
 void rcu_quiescent_state(void);
+
+/* The same for a hot path (the context switch): the common case, no report
+ * wanted from this core, is one relaxed load inline. A bit published just
+ * now and missed here is seen at the core's next quiescent point (and
+ * synchronize_rcu re-kicks laggards); the full call orders what matters. */
+extern uint64_t rcu_qs_needed; /* cores yet to report (sync/rcu.c) */
+static inline void rcu_quiescent_state_if_wanted(void)
+{
+    if (port_load_relaxed(&rcu_qs_needed) & (1ULL << port_cpu_id()))
+        rcu_quiescent_state();
+}
 /* Queue func(head) to run after a grace period; runs on whichever core ends it. */
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
 /* Wait for a grace period; call outside any read-side section. */

@@ -8,10 +8,17 @@
 
 extern const struct bench __benches_start[], __benches_end[];
 
+void bench_report_in(const char *bench, const char *variant, uint64_t value_milli, const char *unit,
+                     const char *config)
+{
+    kprintf("BENCH %s %s %u %lu.%03lu %s%s%s\n", bench, variant, cpus_online_count(),
+            (unsigned long)(value_milli / 1000), (unsigned long)(value_milli % 1000), unit, config[0] ? " " : "",
+            config);
+}
+
 void bench_report(const char *bench, const char *variant, uint64_t value_milli, const char *unit)
 {
-    kprintf("BENCH %s %s %u %lu.%03lu %s\n", bench, variant, cpus_online_count(), (unsigned long)(value_milli / 1000),
-            (unsigned long)(value_milli % 1000), unit);
+    bench_report_in(bench, variant, value_milli, unit, "");
 }
 
 uint32_t bench_run_selected(const char *selection)

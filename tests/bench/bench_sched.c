@@ -1,12 +1,14 @@
 /*
- * Scheduler benchmarks (issue targets in brackets). Under QEMU -icount
- * shift=0 the virtual counter advances one ns per guest instruction, so the
- * single-core figures are guest instructions:
- *   yield between two processes on one core       [<= 120 per switch]
- *   spawn + exit                                  [<= 600]
- *   send + receive round trip, one core           [<= 500]; and across two cores
- *   a ring of 1000 processes passing a message    [<= 250 per hop]
+ * Scheduler benchmarks. Under QEMU -icount shift=0 the virtual counter
+ * advances one ns per guest instruction, so these figures are guest
+ * instructions (on several cores: the sum of every core's, idle ones too):
+ *   yield between two processes on one core, per switch
+ *   spawn + exit
+ *   send + receive round trip: both on one core, on two cores, unpinned
+ *   a ring of 1000 processes passing a message, per hop: pinned, unpinned
  *   memory per idle process
+ * Each result names its configuration: pinned or not, and the cores each
+ * side ran on (seen, not assumed: every side notes its core each turn).
  * sched_rings: hops per ms of independent rings, one per core, wall clock of
  * the guest under multi-threaded TCG; run with and without sched=global.
  */
@@ -14,6 +16,7 @@
 #include <arch/cpu.h>
 #include <arch/timer.h>
 #include <drivers/console.h>
+#include <lib/fmt.h>
 #include <mm/page_alloc.h>
 #include <sched/sched.h>
 #include <tests/bench/bench.h>
@@ -23,16 +26,39 @@
 #define ROUND_TRIPS 20000
 #define RING 1000
 #define RING_LAPS 20
+#define RING_HOPS_PER_LAP (RING + 1) /* every node's send, and the measurer's own */
 #define IDLE_PROCS 1000
 
 static uint64_t elapsed_ns(uint64_t t0) { return timer_ticks_to_ns(timer_now() - t0); }
 
+/* The cores each side of a measurement ran on, as bit masks: every side ORs
+ * in its core each turn (a local: two or three instructions a turn) and
+ * publishes the mask once at its end, before the message that ends the
+ * measurement (release; the reader's receive orders its read after it). */
+enum side { SIDE_MEASURER, SIDE_PEER, SIDES };
+static uint64_t ran_on[SIDES];
+static inline uint64_t here(void) { return 1UL << this_cpu_id(); }
+static void publish_cores(enum side s, uint64_t mask) { __atomic_fetch_or(&ran_on[s], mask, __ATOMIC_RELEASE); }
+
+/* "cpu0+cpu1" */
+static void format_cores(char *buf, size_t size, uint64_t mask)
+{
+    size_t at = 0;
+    buf[0] = 0;
+    for (uint32_t cpu = 0; cpu < 64 && at < size; cpu++)
+        if (mask >> cpu & 1)
+            at += (size_t)fmt_snprintf(buf + at, size - at, "%scpu%u", at ? "+" : "", cpu);
+}
+
 /* Each figure is measured by a process of its own at normal priority,
- * pinned beside the processes it measures; it reports back by message. */
+ * pinned to `cpu` (-1: unpinned), beside the processes it measures; it
+ * reports back by message. */
 static uint64_t run_measurement(proc_fn fn, int cpu)
 {
     static pid_t boss;
     boss = self();
+    for (int s = 0; s < SIDES; s++)
+        __atomic_store_n(&ran_on[s], 0, __ATOMIC_RELAXED); /* before the spawn, which orders it */
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
     o.pin_cpu = cpu;
     o.stack_size = 16384;
@@ -45,6 +71,18 @@ static uint64_t run_measurement(proc_fn fn, int cpu)
 static void report_to(void *arg, uint64_t value)
 {
     send(*(pid_t *)arg, &value, sizeof value);
+}
+
+/* The configuration line of a two-sided figure. */
+static void report_sides(const char *variant, uint64_t value, const char *how, const char *peer_name)
+{
+    char m[64], p[64], config[200];
+    format_cores(m, sizeof m, __atomic_load_n(&ran_on[SIDE_MEASURER], __ATOMIC_RELAXED));
+    format_cores(p, sizeof p, __atomic_load_n(&ran_on[SIDE_PEER], __ATOMIC_RELAXED));
+    uint64_t all = ran_on[SIDE_MEASURER] | ran_on[SIDE_PEER];
+    fmt_snprintf(config, sizeof config, "%s; measurer on %s, %s on %s%s", how, m, peer_name, p,
+                 all & (all - 1) ? "; sum of both cores' instructions" : "");
+    bench_report_in("sched_uncontended", variant, value, "ns", config);
 }
 
 /* --- yield --- */
@@ -93,34 +131,41 @@ static void measure_spawn(void *boss)
 static void echo(void *arg)
 {
     (void)arg;
-    uint64_t v;
+    uint64_t v, cores = 0;
     struct msg_info info;
     for (int i = 0; i < ROUND_TRIPS; i++) {
         receive(NULL, NULL, &v, sizeof v, RECEIVE_FOREVER, &info);
+        cores |= here();
+        if (i == ROUND_TRIPS - 1)
+            publish_cores(SIDE_PEER, cores); /* before the last reply */
         send(info.from, &v, sizeof v);
     }
 }
 
+/* echo_cpu: -2 unpinned, like the measurer itself. */
 static void round_trips(void *boss, int echo_cpu)
 {
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
-    o.pin_cpu = echo_cpu;
+    o.pin_cpu = echo_cpu < -1 ? -1 : echo_cpu;
     pid_t peer = spawn_opt(echo, NULL, &o, NULL);
-    uint64_t v = 0, t0 = timer_now();
+    uint64_t v = 0, cores = 0, t0 = timer_now();
     for (int i = 0; i < ROUND_TRIPS; i++) {
         send(peer, &v, sizeof v);
         receive(NULL, NULL, &v, sizeof v, RECEIVE_FOREVER, NULL);
+        cores |= here();
     }
-    report_to(boss, elapsed_ns(t0) * 1000 / ROUND_TRIPS);
+    uint64_t ns = elapsed_ns(t0);
+    publish_cores(SIDE_MEASURER, cores);
+    report_to(boss, ns * 1000 / ROUND_TRIPS);
 }
 
 static void measure_round_trip_same(void *boss) { round_trips(boss, (int)this_cpu_id()); }
 static void measure_round_trip_cross(void *boss) { round_trips(boss, (int)(this_cpu_id() ? 0 : 1)); }
+static void measure_round_trip_unpinned(void *boss) { round_trips(boss, -2); }
 
 /* --- ring --- */
 struct ring_arg {
     pid_t next;
-    pid_t boss; /* the one that gets the token after the last lap */
     uint32_t laps;
 };
 
@@ -129,14 +174,18 @@ static void ring_node(void *arg)
     struct ring_arg *a = arg;
     pid_t next = a->next;
     uint32_t laps = a->laps;
-    uint64_t token;
+    uint64_t token, cores = 0;
     for (uint32_t i = 0; i < laps; i++) {
         receive(NULL, NULL, &token, sizeof token, RECEIVE_FOREVER, NULL);
+        cores |= here();
+        if (i == laps - 1)
+            publish_cores(SIDE_PEER, cores); /* before our last send */
         send(next, &token, sizeof token);
     }
 }
 
-/* Build a ring of n on core `cpu` (or anywhere: -1); returns the first node. */
+/* Build a ring of n on core `cpu` (or anywhere: -1) that goes round `laps`
+ * times back to us; returns the first node. */
 static pid_t make_ring(uint32_t n, uint32_t laps, int cpu, struct ring_arg *args)
 {
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
@@ -144,7 +193,7 @@ static pid_t make_ring(uint32_t n, uint32_t laps, int cpu, struct ring_arg *args
     o.stack_size = 4096;
     pid_t next = self();
     for (uint32_t i = 0; i < n; i++) {
-        args[i] = (struct ring_arg){next, self(), laps};
+        args[i] = (struct ring_arg){next, laps};
         next = spawn_opt(ring_node, &args[i], &o, NULL);
     }
     return next;
@@ -152,16 +201,27 @@ static pid_t make_ring(uint32_t n, uint32_t laps, int cpu, struct ring_arg *args
 
 static struct ring_arg ring_args[RING];
 
-static void measure_ring(void *boss)
+/* One lap first, untimed: every node's first entry (its first switch onto
+ * a fresh stack) is not part of a hop. Then RING_LAPS laps, per hop made. */
+static void ring(void *boss, int cpu)
 {
-    pid_t first = make_ring(RING, RING_LAPS, (int)this_cpu_id(), ring_args);
-    uint64_t token = 0, t0 = timer_now();
+    pid_t first = make_ring(RING, 1 + RING_LAPS, cpu, ring_args);
+    uint64_t token = 0, cores = 0;
+    send(first, &token, sizeof token);
+    receive(NULL, NULL, &token, sizeof token, RECEIVE_FOREVER, NULL);
+    uint64_t t0 = timer_now();
     for (uint32_t lap = 0; lap < RING_LAPS; lap++) {
         send(first, &token, sizeof token);
         receive(NULL, NULL, &token, sizeof token, RECEIVE_FOREVER, NULL);
+        cores |= here();
     }
-    report_to(boss, elapsed_ns(t0) * 1000 / ((uint64_t)RING * RING_LAPS));
+    uint64_t ns = elapsed_ns(t0);
+    publish_cores(SIDE_MEASURER, cores);
+    report_to(boss, ns * 1000 / ((uint64_t)RING_HOPS_PER_LAP * RING_LAPS));
 }
+
+static void measure_ring(void *boss) { ring(boss, (int)this_cpu_id()); }
+static void measure_ring_unpinned(void *boss) { ring(boss, -1); }
 
 /* --- memory per idle process --- */
 static void idle_until_told(void *arg)
@@ -177,6 +237,7 @@ static void measure_memory(void *boss)
 {
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
     o.stack_size = 4096;
+    uint32_t processes = sched_process_count();
     uint64_t before = page_alloc_free_bytes();
     for (int i = 0; i < IDLE_PROCS; i++)
         idle_pids[i] = spawn_opt(idle_until_told, NULL, &o, NULL);
@@ -185,20 +246,34 @@ static void measure_memory(void *boss)
         uint64_t stop = 1;
         send(idle_pids[i], &stop, sizeof stop);
     }
+    /* All of them gone before the next measurement starts beside them. */
+    for (int ms = 0; ms < 5000 && sched_process_count() > processes; ms++)
+        sleep_ms(1);
     report_to(boss, used * 1000 / IDLE_PROCS);
 }
 
 BENCH(sched_uncontended)
 {
     int cpu = cpus_online_count() > 1 ? 1 : 0;
+    char on[64];
+    fmt_snprintf(on, sizeof on, "pinned, all on cpu%d", cpu);
     /* First, while every slot is fresh (later ones reuse freed stacks). */
-    bench_report("sched_uncontended", "memory-per-idle-process", run_measurement(measure_memory, cpu), "bytes");
-    bench_report("sched_uncontended", "yield-per-switch", run_measurement(measure_yield, cpu), "ns");
-    bench_report("sched_uncontended", "spawn+exit", run_measurement(measure_spawn, cpu), "ns");
-    bench_report("sched_uncontended", "round-trip-same-core", run_measurement(measure_round_trip_same, cpu), "ns");
-    if (cpus_online_count() > 1)
-        bench_report("sched_uncontended", "round-trip-two-cores", run_measurement(measure_round_trip_cross, cpu), "ns");
-    bench_report("sched_uncontended", "ring-1000-per-hop", run_measurement(measure_ring, cpu), "ns");
+    bench_report_in("sched_uncontended", "memory-per-idle-process", run_measurement(measure_memory, cpu), "bytes",
+                    "4 KiB stacks");
+    bench_report_in("sched_uncontended", "yield-per-switch", run_measurement(measure_yield, cpu), "ns", on);
+    bench_report_in("sched_uncontended", "spawn+exit", run_measurement(measure_spawn, cpu), "ns", on);
+    uint64_t v = run_measurement(measure_round_trip_same, cpu);
+    report_sides("round-trip-same-core", v, "pinned", "echo");
+    if (cpus_online_count() > 1) {
+        v = run_measurement(measure_round_trip_cross, cpu);
+        report_sides("round-trip-two-cores", v, "pinned", "echo");
+    }
+    v = run_measurement(measure_round_trip_unpinned, -1);
+    report_sides("round-trip-unpinned", v, "unpinned", "echo");
+    v = run_measurement(measure_ring, cpu);
+    report_sides("ring-1000-per-hop", v, "pinned, warm lap, per hop (1001 a lap)", "nodes");
+    v = run_measurement(measure_ring_unpinned, -1);
+    report_sides("ring-1000-unpinned-per-hop", v, "unpinned, warm lap, per hop (1001 a lap)", "nodes");
 }
 
 /* --- throughput: one ring of 100 per core, for RINGS_MS --- */
@@ -260,7 +335,8 @@ BENCH(sched_rings)
         hops += __atomic_load_n(&ring_hops[r], __ATOMIC_RELAXED);
     uint64_t ns = elapsed_ns(t0);
     __atomic_store_n(&rings_stop, 1, __ATOMIC_RELEASE);
-    bench_report("sched_rings", sched_global_queue() ? "global-queue" : "per-core-queues",
-                 (hops - start) * 1000000 * 1000 / (ns ? ns : 1), "hops/ms");
+    bench_report_in("sched_rings", sched_global_queue() ? "global-queue" : "per-core-queues",
+                    (hops - start) * 1000000 * 1000 / (ns ? ns : 1), "hops/ms",
+                    "one ring of 100 unpinned processes per core");
     sleep_ms(400); /* they stop at their next timeout */
 }

@@ -5,19 +5,28 @@
 # distribution's (tests/bench/dist-bench.sh).
 #  - uncontended cost, one core, under -icount shift=0: ns = guest instructions;
 #  - contended throughput on 1, 2, 4 and 8 cores (MTTCG, wall clock of the guest).
+# Every figure goes to build/bench/results.tsv (operation, figure, unit,
+# configuration); the scheduler's, beside littlekernel's and BEAM's
+# (tests/bench/peers.tsv), to the chart build/bench/sched.png.
+# `tools/bench-readme.sh` puts the scheduler table into the README from it.
+# BENCH_PARTS="locks sched net dist" (the default) chooses the parts.
 # Raw logs: build/test-logs/bench-*.log. Not a test: prints no PASS/FAIL.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 run=tests/qemu/qemu-run.sh
+mkdir -p build/test-logs build/bench
 out=build/test-logs/bench-results.txt
 : > "$out"
 T=${BENCH_TIMEOUT:-300}
 CORES=${BENCH_CORES:-"1 2 4 8"}
+PARTS=${BENCH_PARTS:-"locks sched net dist"}
+part() { [[ " $PARTS " == *" $1 "* ]]; }
 
 collect() { # NAME ATOMICS: keep the BENCH lines of log NAME, tagged with the atomics kind
     tr -d '\r' < "build/test-logs/$1.log" | grep '^BENCH ' | sed "s/^BENCH /$2 /" >> "$out"
 }
 
+if part locks; then
 $run bench-uncontended-llsc --smp 1 --cpu cortex-a72 --append bench=locks_uncontended --timeout $T \
     --expect 'benchmark\(s\) done' -- -icount shift=0
 collect bench-uncontended-llsc llsc
@@ -56,8 +65,10 @@ for v in $(awk '$2 == "locks_contended" {print $3}' "$out" | awk '!seen[$0]++');
     done
     echo "$row"
 done
+fi
 
 # --- The scheduler (issue targets in brackets) ---
+if part sched; then
 $run bench-sched-1core --smp 1 --cpu cortex-a72 --append bench=sched_uncontended --timeout $T \
     --expect 'benchmark\(s\) done' -- -icount shift=0
 collect bench-sched-1core llsc
@@ -72,16 +83,17 @@ for n in $CORES; do
         collect "$name" llsc
     done
 done
-fig() { awk -v b="$1" -v v="$2" -v a="$3" '$1 == a && $2 == b && $3 == v {print $5}' "$out" | head -1; }
+bash tests/bench/results-tsv.sh "$out" build/bench/results.tsv
 echo
-echo "Scheduler, one core, -icount shift=0 (guest instructions; memory in bytes)"
-printf '%-26s %10s %8s\n' "" "measured" "target"
-printf '%-26s %10s %8s\n' "yield, per switch" "$(fig sched_uncontended yield-per-switch llsc | cut -d. -f1)" "<= 120"
-printf '%-26s %10s %8s\n' "spawn + exit" "$(fig sched_uncontended spawn+exit llsc | cut -d. -f1)" "<= 600"
-printf '%-26s %10s %8s\n' "round trip, same core" "$(fig sched_uncontended round-trip-same-core llsc | cut -d. -f1)" "<= 500"
-printf '%-26s %10s %8s\n' "round trip, two cores" "$(fig sched_uncontended round-trip-two-cores llsc2 | cut -d. -f1)" ""
-printf '%-26s %10s %8s\n' "ring of 1000, per hop" "$(fig sched_uncontended ring-1000-per-hop llsc | cut -d. -f1)" "<= 250"
-printf '%-26s %10s %8s\n' "memory per idle process" "$(fig sched_uncontended memory-per-idle-process llsc | cut -d. -f1)" ""
+echo "Scheduler, -icount shift=0: guest instructions (on two cores, the sum of both)"
+printf '%-42s %8s %8s %8s %8s\n' "" "Armada" "LK" "BEAM" "target"
+bash tests/bench/sched-figures.sh build/bench/results.tsv |
+    awk -F'\t' '{ printf "%-42s %8s %8s %8s %8s\n", $2, $3, $4, $5, $6 }'
+printf '%-42s %8s\n' "memory per idle process, bytes" \
+    "$(awk -F'\t' '$1 == "sched_uncontended/memory-per-idle-process" {printf "%d", $2; exit}' build/bench/results.tsv)"
+echo "(littlekernel and BEAM: tests/bench/peers.tsv; where each figure ran: build/bench/results.tsv)"
+if command -v gnuplot >/dev/null; then bash tests/bench/plot-sched.sh build/bench/results.tsv build/bench/sched.png
+else echo "bench: no gnuplot (tools/setup.sh installs it): no chart"; fi
 echo
 echo "Independent rings, one per core (hops per ms of guest time, multi-threaded TCG)"
 printf '%-8s %16s %14s\n' "cores" "per-core queues" "sched=global"
@@ -90,7 +102,11 @@ for n in $CORES; do
     gl=$(awk -v n="$n" '$2 == "sched_rings" && $3 == "global-queue" && $4 == n {print $5}' "$out" | cut -d. -f1)
     printf '%-8s %16s %14s\n' "$n" "$pc" "$gl"
 done
+fi
+
+bash tests/bench/results-tsv.sh "$out" build/bench/results.tsv
+echo "bench: every figure in build/bench/results.tsv; tools/bench-readme.sh puts the scheduler's into README.md"
 
 # --- The network: TCP echo throughput and latency, socat on the host as the reference ---
-bash tests/bench/net-bench.sh
-bash tests/bench/dist-bench.sh
+part net && bash tests/bench/net-bench.sh
+part dist && bash tests/bench/dist-bench.sh

@@ -33,3 +33,11 @@ $run sched-slices-icount --suite --smp 2 --append test=icount --timeout $T -- -i
 $run sched-mailbox-flood --suite --smp 8 --mem 128M --append test=mailbox --timeout $T \
     --expect '^mailbox: limit [0-9]+ bytes; the sink took [0-9]+ floods \([0-9]+ bytes\), [1-9][0-9]* refused$'
 $run sched-global-queue --suite --append "test sched=global" --timeout $T
+# The races of the send, kill, exit and switch paths (tests/image/test_races.c),
+# many runs on 2 and on 8 cores: each forces its interleaving with a hook, so
+# every run would fail without its fix (the timeout one, which needs three
+# cores, only meets the two sides: it runs on 8).
+for i in 1 2 3 4 5; do
+    $run sched-races-smp2-run$i --suite --smp 2 --append test=races --timeout $T
+    $run sched-races-smp8-run$i --suite --smp 8 --append test=races --timeout $T
+done

@@ -1,0 +1,32 @@
+/* Windows the race tests widen (tests/image/test_races.c). Each hook, when
+ * set, is called at a point where another core or process may act, and may
+ * spin there a while: the construction that makes an interleaving happen
+ * every run instead of once in a million. NULL outside those tests (one load
+ * and a branch not taken). Set by a test before it starts the processes it
+ * watches (their spawn orders the store), cleared after they are done. */
+#ifndef ARMADA_SCHED_RACE_HOOKS_H
+#define ARMADA_SCHED_RACE_HOOKS_H
+
+#include <sched/sched.h>
+
+struct sched_race_hooks {
+    /* deliver(): counted in as a sender of `to`'s slot, before its pid and
+     * state are checked (a stale sender, a sender preempted mid-send). */
+    void (*deliver_counted)(pid_t to);
+    /* kill(): `pid` looked up, before its slot is told to die. */
+    void (*kill_looked_up)(pid_t pid);
+    /* timeout_fired(): before it marks `pid` timed out and wakes it. */
+    void (*timeout_firing)(pid_t pid);
+    /* wait_for_mail(): before `pid` says it waits and looks once more. */
+    void (*waiting_for_mail)(pid_t pid);
+};
+extern struct sched_race_hooks sched_race_hooks;
+
+#define RACE_HOOK(name, arg)                                                                        \
+    do {                                                                                            \
+        void (*hook_)(pid_t) = __atomic_load_n(&sched_race_hooks.name, __ATOMIC_RELAXED);           \
+        if (__builtin_expect(hook_ != NULL, 0))                                                     \
+            hook_(arg);                                                                             \
+    } while (0)
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * The run-next slot (sched/core.c): a process woken by a send on its own
+ * core runs there at the next switch, ahead of the queue, but only
+ * RUN_NEXT_CAP times in a row while others wait; talkers stay together.
+ */
+#include <arch/cpu.h>
+#include <arch/timer.h>
+#include <sched/sched.h>
+#include <tests/image/harness.h>
+#include <tests/image/proc_helpers.h>
+
+#define WAIT_MS 5000
+
+struct talk {
+    pid_t peer;
+    uint32_t trips;
+};
+
+
+static void answer(void *arg)
+{
+    struct talk *t = arg;
+    uint64_t v;
+    struct msg_info info;
+    for (uint32_t i = 0; i < t->trips; i++) {
+        if (receive(NULL, NULL, &v, sizeof v, WAIT_MS, &info) == RECEIVE_TIMEOUT)
+            return;
+        v = this_cpu_id(); /* where we ran */
+        send(info.from, &v, sizeof v);
+    }
+}
+
+/* --- capped: a third process on the core still gets its turns --- */
+static uint32_t pong_stop, pings;
+
+static void ping_until_stopped(void *arg)
+{
+    struct talk *t = arg;
+    uint64_t v = 0;
+    while (!__atomic_load_n(&pong_stop, __ATOMIC_ACQUIRE)) {
+        send(t->peer, &v, sizeof v);
+        if (receive(NULL, NULL, &v, sizeof v, WAIT_MS, NULL) == RECEIVE_TIMEOUT)
+            return;
+        __atomic_store_n(&pings, pings + 1, __ATOMIC_RELAXED); /* a count; we are its only writer */
+    }
+    uint64_t last = UINT64_MAX;
+    send(t->peer, &last, sizeof last);
+}
+
+static void pong_until_told(void *arg)
+{
+    (void)arg;
+    uint64_t v;
+    struct msg_info info;
+    while (receive(NULL, NULL, &v, sizeof v, WAIT_MS, &info) != RECEIVE_TIMEOUT && v != UINT64_MAX)
+        send(info.from, &v, sizeof v);
+}
+
+/* Without the cap, the queue gets a turn only when one of the pair's
+ * reduction budget ends: once in about 2000 round trips. With it, once in
+ * RUN_NEXT_CAP + 1 picks. */
+#define BYSTANDER_TURNS 50
+#define MOST_TRIPS_FOR_ITS_TURNS 5000
+static uint32_t bystander_turns, pings_during_bystander;
+static void bystander(void *arg)
+{
+    (void)arg;
+    uint32_t first = __atomic_load_n(&pings, __ATOMIC_RELAXED);
+    for (int i = 0; i < BYSTANDER_TURNS; i++) {
+        __atomic_fetch_add(&bystander_turns, 1, __ATOMIC_RELAXED); /* a count */
+        yield();
+    }
+    pings_during_bystander = __atomic_load_n(&pings, __ATOMIC_RELAXED) - first;
+}
+
+IMAGE_TEST(sched, run_next_ping_pong_leaves_the_queue_its_turns)
+{
+    int cpu = cpus_online_count() > 1 ? 1 : 0;
+    pong_stop = pings = 0;
+    bystander_turns = 0;
+    static struct talk t;
+    uint64_t pref, qref, bref;
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.pin_cpu = cpu;
+    o.monitor = true;
+    t.peer = spawn_opt(pong_until_told, NULL, &o, &pref);
+    spawn_opt(ping_until_stopped, &t, &o, &qref);
+    sleep_ms(5); /* the two are at it */
+    spawn_opt(bystander, NULL, &o, &bref);
+    bool done = wait_down(bref, NULL);
+    __atomic_store_n(&pong_stop, 1, __ATOMIC_RELEASE); /* ends the ping-pong */
+    wait_down(qref, NULL);
+    wait_down(pref, NULL);
+    TEST_ASSERT(done, "a process queued beside a ping-pong pair on cpu%d got %u of its %u turns in %u ms", cpu,
+                bystander_turns, BYSTANDER_TURNS, DOWN_WAIT_MS);
+    TEST_ASSERT(pings_during_bystander < MOST_TRIPS_FOR_ITS_TURNS,
+                "a process queued beside a ping-pong pair waited %u round trips for its %u turns",
+                pings_during_bystander, BYSTANDER_TURNS);
+    return true;
+}
+
+/* --- together: unpinned talkers run on one core --- */
+#define TOGETHER_TRIPS 2000
+#define TOGETHER_WARMUP 200
+static uint32_t together_same, together_counted;
+
+/* Unpinned, as its echo: the round trips where the echo answered from the
+ * core we read its answer on are counted. */
+static void talk_to_an_echo(void *arg)
+{
+    (void)arg;
+    static struct talk e;
+    e.trips = TOGETHER_TRIPS;
+    pid_t echo = spawn(answer, &e);
+    uint64_t v = 0;
+    for (uint32_t i = 0; i < TOGETHER_TRIPS; i++) {
+        send(echo, &v, sizeof v);
+        if (receive(NULL, NULL, &v, sizeof v, WAIT_MS, NULL) == RECEIVE_TIMEOUT)
+            return;
+        if (i >= TOGETHER_WARMUP) {
+            together_counted++;
+            together_same += v == this_cpu_id();
+        }
+    }
+}
+
+IMAGE_TEST(sched, talking_processes_stay_together)
+{
+    if (cpus_online_count() < 2)
+        TEST_SKIP("one core: nowhere else to go");
+    if (sched_global_queue())
+        TEST_SKIP("sched=global: one shared queue, no run-next slot");
+    together_same = together_counted = 0;
+    uint64_t ref;
+    spawn_monitored(talk_to_an_echo, NULL, -1, PRIO_NORMAL, &ref);
+    TEST_ASSERT(wait_down(ref, NULL), "the talker did not finish");
+    uint32_t counted = together_counted, same = together_same; /* ordered by the DOWN */
+    TEST_ASSERT(counted == TOGETHER_TRIPS - TOGETHER_WARMUP, "%u round trips made", counted);
+    kprintf("sched: unpinned talkers on one core in %u of %u round trips\n", same, counted);
+    TEST_ASSERT(same * 4 >= counted * 3, "unpinned talkers were on one core in only %u of %u round trips", same,
+                counted);
+    return true;
+}
