@@ -87,6 +87,12 @@ void console_write(const char *s, unsigned long n)
 
 /* Panic time: let a line another core is writing finish (bounded: its
  * holder may be stopped for good), then write without ever taking the lock. */
+/* Two cores that panic at once each write a whole report by takeover: the
+ * one that claims this first goes first, the other waits for it, but only
+ * so long (a report takes far less), so a stuck first one stops nobody. */
+static uint32_t takeover_writer; /* 1 + the cpu writing by takeover, 0: none */
+#define TAKEOVER_REPORT_WAIT_NS (200 * 1000 * 1000ULL)
+
 static void console_write_takeover(const char *s, unsigned long n)
 {
     if (locking && spin_is_locked(&console_lock) && !spin_is_held_by_me(&console_lock)) {
@@ -94,7 +100,18 @@ static void console_write_takeover(const char *s, unsigned long n)
         while (spin_is_locked(&console_lock) && timer_now() < until)
             cpu_relax();
     }
+    uint32_t me = this_cpu_id() + 1, free = 0;
+    uint64_t until = timer_now() + timer_ns_to_ticks(TAKEOVER_REPORT_WAIT_NS);
+    /* Acquire: the previous writer's characters are out before ours start. */
+    bool claimed = __atomic_compare_exchange_n(&takeover_writer, &free, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    while (!claimed && free != me && timer_now() < until) {
+        cpu_relax();
+        free = 0;
+        claimed = __atomic_compare_exchange_n(&takeover_writer, &free, me, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+    }
     console_write_unlocked(s, n);
+    if (claimed) /* Release: our characters are out before the next writer's. */
+        __atomic_store_n(&takeover_writer, 0, __ATOMIC_RELEASE);
 }
 
 static void console_rx_irq(uint32_t intid, void *arg)
