@@ -2,6 +2,7 @@
  * Pi's cmdline.txt). Words: test, test=A,B  bench, bench=A,B  litmus,
  * litmus=A,B  iters=N  sched=global  demo  diag (the bring-up screen, init/diag.c)
  * soak=SECONDS (how long test=soak runs).
+ * semihosting: QEMU was started with -semihosting-config enable=on (arch/semihost.h).
  * Unknown words are kept for a report.
  * Network (net/): ip=A.B.C.D/N gw=A.B.C.D  the static address, used when DHCP
  * does not answer (or at once with dhcp=off); echo=PORT starts the TCP echo
@@ -22,6 +23,7 @@
 
 struct bootargs {
     bool test, bench, litmus, sched_global, diag;
+    bool semihosting;                 /* the host answers semihosting calls */
     char test_list[BOOTARGS_LIST];   /* "" = all */
     char bench_list[BOOTARGS_LIST];
     char litmus_list[BOOTARGS_LIST];

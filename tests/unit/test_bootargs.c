@@ -28,6 +28,10 @@ static void bootargs_test_words(void)
     CHECK(b.soak_seconds == 0 && b.unknown_count == 1, "soak=0 accepted");
     bootargs_parse(&b, "diag=1");
     CHECK(!b.diag && b.unknown_count == 1, "diag takes no value: diag=1 is reported");
+    bootargs_parse(&b, "test semihosting");
+    CHECK(b.semihosting && b.test && b.unknown_count == 0, "semihosting");
+    bootargs_parse(&b, "diag");
+    CHECK(!b.semihosting, "semihosting only when asked for");
 }
 
 static void bootargs_network_words(void)
