@@ -3,7 +3,10 @@
 #include <arch/barrier.h>
 #include <drivers/console.h>
 #include <gic/irq.h>
+#include <sched/flight.h>
 #include <sched/internal.h>
+
+_Static_assert(TR_SWITCH == (int)FL_RUN && TR_IDLE == (int)FL_IDLE, "trace kinds are the recorder's first kinds");
 
 void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg)
 {
@@ -17,6 +20,11 @@ void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const s
     e->kind = (uint16_t)kind;
     e->pid_index = p ? p->index : UINT32_MAX;
     e->arg = arg;
+    /* flight recorder hook (issue 15): the same event, to the recorder when it records. A switch
+     * also says what the process leaving (still c->current) stopped for: its state. */
+    bool run = kind == TR_SWITCH && c->current;
+    flight_record((enum flight_kind)kind, time, p ? p->pid : 0, run ? c->current->index : arg, 0,
+                  run ? c->current->state : 0);
 }
 
 uint64_t sched_idle_ticks(uint32_t cpu) { return READ_ONCE(sched_cores[cpu].count.idle_time); }

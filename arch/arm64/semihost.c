@@ -19,7 +19,10 @@ void semihost_enable(void)
     enabled = true;
 }
 
-bool semihost_available(void) { return enabled; }
+bool semihost_available(void)
+{
+    return enabled;
+}
 
 static long semihost_call(uint64_t op, const uint64_t *params)
 {

@@ -24,3 +24,20 @@ fi
 # Without the boot word nothing traps: the calls answer -1.
 $run semihost-off --suite --smp 2 --append "test=semihost" --timeout $T \
     --expect '^PASS semihost.off_answers_minus_one'
+
+# The recorder over a ring of processes on 4 cores: the image checks its own
+# counts, then dumps by semihosting and framed on the console; both must give
+# the same file, and its timeline must be sound (tools/trace-check.py).
+raw=build/trace/test-trace.raw
+rm -f "$raw" build/trace/test-trace-console.raw build/trace/test-trace.json
+if $run trace-ring --suite --append "test=trace semihosting" --timeout $T -- "${SEMI[@]}"; then
+    if ! python3 tools/trace2json.py --console build/test-logs/trace-ring.log \
+            --raw build/trace/test-trace-console.raw -o build/trace/test-trace.json; then
+        echo "FAIL trace-ring-console: the console dump did not convert"
+    elif ! cmp -s "$raw" build/trace/test-trace-console.raw; then
+        echo "FAIL trace-ring-same-dump: $raw (semihosting) and the console dump differ"
+    else
+        echo "PASS trace-ring-same-dump: semihosting and console dumps are identical"
+        python3 tools/trace-check.py trace-ring-json build/trace/test-trace.json --min-cores 2 --min-flows 400
+    fi
+fi
