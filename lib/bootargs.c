@@ -158,6 +158,10 @@ static void parse_word(struct bootargs *b, const char *w, unsigned n)
             b->soak_seconds = (uint32_t)v;
     } else if (word_is(w, n, "diag")) {
         b->diag = true;
+    } else if (word_is(w, n, "trace=wrap")) {
+        b->trace_mode = BOOTARGS_TRACE_WRAP;
+    } else if (word_is(w, n, "trace=stop")) {
+        b->trace_mode = BOOTARGS_TRACE_STOP;
     } else if (word_is(w, n, "semihosting")) {
         b->semihosting = true;
     } else if (eq && (parse_net_word(b, w, klen, val, vlen) || parse_dist_word(b, w, klen, val, vlen))) {

@@ -21,7 +21,7 @@ struct flight_ring {
     struct flight_rec *rec;
 };
 
-bool flight_recording;
+uint32_t flight_recording; /* 0 or 1; a word, so that the test is one ldr and a cbnz */
 static enum flight_mode mode;
 static struct flight_ring rings[MAX_CPUS];
 
@@ -47,13 +47,13 @@ bool flight_start(enum flight_mode m)
     mode = m;
     /* Release: the rings and the mode are visible to a core before it sees
      * recording on and writes into its ring. */
-    __atomic_store_n(&flight_recording, true, __ATOMIC_RELEASE);
+    __atomic_store_n(&flight_recording, 1, __ATOMIC_RELEASE);
     return true;
 }
 
 void flight_stop(void)
 {
-    __atomic_store_n(&flight_recording, false, __ATOMIC_RELAXED);
+    __atomic_store_n(&flight_recording, 0, __ATOMIC_RELAXED);
 }
 
 void flight_clear(void)

@@ -40,7 +40,8 @@ struct flight_rec {
 enum flight_mode { FLIGHT_WRAP, FLIGHT_STOP_WHEN_FULL };
 
 /* Read by every call site; written by flight_start/flight_stop. */
-extern bool flight_recording;
+/* Hidden: one adrp+ldrb, no GOT load, at each call site. */
+extern uint32_t flight_recording __attribute__((visibility("hidden")));
 
 /* Allocates the rings on first use (false: no memory, said on the console). */
 bool flight_start(enum flight_mode mode);
@@ -50,13 +51,14 @@ void flight_clear(void); /* recording stopped: empties every ring */
 void flight_record_slow(enum flight_kind kind, uint64_t time, uint64_t pid, uint32_t arg, uint32_t id,
                         uint16_t aux);
 
-static inline void flight_record(enum flight_kind kind, uint64_t time, uint64_t pid, uint32_t arg,
-                                 uint32_t id, uint16_t aux)
-{
-    /* Relaxed: a record lost or taken at the moment recording flips is fine. */
-    if (__builtin_expect(__atomic_load_n(&flight_recording, __ATOMIC_RELAXED), 0))
-        flight_record_slow(kind, time, pid, arg, id, aux);
-}
+/* The call sites' form: a macro, so that the arguments are evaluated only
+ * inside the branch (an inline function's would be loaded before it). */
+#define flight_record(...)                                                                                   \
+    do {                                                                                                     \
+        /* Relaxed: a record lost or taken at the moment recording flips is fine. */                         \
+        if (__builtin_expect(__atomic_load_n(&flight_recording, __ATOMIC_RELAXED), 0))                       \
+            flight_record_slow(__VA_ARGS__);                                                                 \
+    } while (0)
 
 /* A message's id for its send and receive records: its block's address. A
  * block is reused only after its receive, so a send pairs with the first

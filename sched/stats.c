@@ -22,9 +22,9 @@ void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const s
     e->arg = arg;
     /* flight recorder hook (issue 15): the same event, to the recorder when it records. A switch
      * also says what the process leaving (still c->current) stopped for: its state. */
-    bool run = kind == TR_SWITCH && c->current;
-    flight_record((enum flight_kind)kind, time, p ? p->pid : 0, run ? c->current->index : arg, 0,
-                  run ? c->current->state : 0);
+    flight_record((enum flight_kind)kind, time, p ? p->pid : 0,
+                  kind == TR_SWITCH && c->current ? c->current->index : arg, 0,
+                  kind == TR_SWITCH && c->current ? c->current->state : 0);
 }
 
 uint64_t sched_idle_ticks(uint32_t cpu) { return READ_ONCE(sched_cores[cpu].count.idle_time); }

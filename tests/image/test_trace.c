@@ -76,3 +76,63 @@ IMAGE_TEST(trace, records_a_ring)
     flight_dump_console();
     return true;
 }
+
+/* Stop-when-full and wrap: a process pinned to one core sends itself
+ * SELF_SENDS messages (a send and a receive record each, more than a ring
+ * holds). Full, the ring keeps its first FLIGHT_LEN records and counts the
+ * rest as dropped; wrapping, it takes every one and drops none. */
+#define SELF_SENDS (FLIGHT_LEN * 3 / 4)
+
+static void self_sender(void *arg)
+{
+    (void)arg;
+    for (uint32_t i = 0; i < SELF_SENDS; i++) {
+        send(self(), &i, sizeof i);
+        uint32_t got;
+        receive(NULL, NULL, &got, sizeof got, RECEIVE_FOREVER, NULL);
+    }
+}
+
+static bool fill_one_core(enum flight_mode mode, uint32_t cpu, pid_t *who)
+{
+    flight_stop();
+    flight_clear();
+    if (!flight_start(mode))
+        return false;
+    uint64_t ref;
+    *who = spawn_monitored(self_sender, NULL, (int)cpu, PRIO_NORMAL, &ref);
+    bool ended = *who && wait_down(ref, NULL);
+    flight_stop();
+    return ended;
+}
+
+IMAGE_TEST(trace, stop_when_full_keeps_the_first)
+{
+    uint32_t cpu = cpus_online_count() - 1;
+    pid_t who;
+    TEST_ASSERT(fill_one_core(FLIGHT_STOP_WHEN_FULL, cpu, &who), "the self-sender did not run to its end");
+    uint64_t mine = flight_count(FL_SEND, who) + flight_count(FL_RECV, who);
+    TEST_ASSERT(flight_recorded(cpu) == FLIGHT_LEN, "cpu%u took %lu records, holds %u", cpu,
+                (unsigned long)flight_recorded(cpu), FLIGHT_LEN);
+    TEST_ASSERT(flight_dropped(cpu) >= 2 * SELF_SENDS - FLIGHT_LEN, "only %lu records dropped",
+                (unsigned long)flight_dropped(cpu));
+    TEST_ASSERT(mine < 2 * SELF_SENDS && mine > FLIGHT_LEN / 2, "%lu of the sender's records kept",
+                (unsigned long)mine);
+    return true;
+}
+
+IMAGE_TEST(trace, wrap_takes_every_record)
+{
+    uint32_t cpu = cpus_online_count() - 1;
+    pid_t who;
+    TEST_ASSERT(fill_one_core(FLIGHT_WRAP, cpu, &who), "the self-sender did not run to its end");
+    TEST_ASSERT(flight_recorded(cpu) >= 2 * SELF_SENDS, "cpu%u took %lu records, the sender made %u", cpu,
+                (unsigned long)flight_recorded(cpu), 2 * SELF_SENDS);
+    TEST_ASSERT(flight_dropped(cpu) == 0, "%lu records dropped while wrapping",
+                (unsigned long)flight_dropped(cpu));
+    /* The ring holds the newest FLIGHT_LEN: the sender's last ones, all of them. */
+    uint64_t mine = flight_count(FL_SEND, who) + flight_count(FL_RECV, who);
+    TEST_ASSERT(mine > FLIGHT_LEN / 2 && mine <= FLIGHT_LEN, "%lu of the sender's records kept",
+                (unsigned long)mine);
+    return true;
+}

@@ -31,7 +31,13 @@ static void bootargs_test_words(void)
     bootargs_parse(&b, "test semihosting");
     CHECK(b.semihosting && b.test && b.unknown_count == 0, "semihosting");
     bootargs_parse(&b, "diag");
-    CHECK(!b.semihosting, "semihosting only when asked for");
+    CHECK(!b.semihosting && b.trace_mode == BOOTARGS_TRACE_OFF, "semihosting and trace only when asked for");
+    bootargs_parse(&b, "trace=wrap");
+    CHECK(b.trace_mode == BOOTARGS_TRACE_WRAP && b.unknown_count == 0, "trace=wrap");
+    bootargs_parse(&b, "trace=stop");
+    CHECK(b.trace_mode == BOOTARGS_TRACE_STOP && b.unknown_count == 0, "trace=stop");
+    bootargs_parse(&b, "trace=sometimes");
+    CHECK(b.trace_mode == BOOTARGS_TRACE_OFF && b.unknown_count == 1, "trace=sometimes is reported");
 }
 
 static void bootargs_network_words(void)
