@@ -4,6 +4,8 @@
  * soak=SECONDS (how long test=soak runs).
  * trace=wrap | trace=stop: the flight recorder records from boot, overwriting
  * its oldest records or stopping when full (sched/flight.h).
+ * trace.demo=NAME trace.seconds=N: make trace: record demo NAME for N seconds
+ * (from boot, stop-when-full), dump it by semihosting, power off.
  * semihosting: QEMU was started with -semihosting-config enable=on (arch/semihost.h).
  * Unknown words are kept for a report.
  * Network (net/): ip=A.B.C.D/N gw=A.B.C.D  the static address, used when DHCP
@@ -29,6 +31,8 @@ struct bootargs {
     bool test, bench, litmus, sched_global, diag;
     bool semihosting;                 /* the host answers semihosting calls */
     uint8_t trace_mode;               /* BOOTARGS_TRACE_*: record from boot */
+    char trace_demo[32];              /* "" = no make-trace run */
+    uint32_t trace_seconds;           /* 0 = 2 */
     char test_list[BOOTARGS_LIST];   /* "" = all */
     char bench_list[BOOTARGS_LIST];
     char litmus_list[BOOTARGS_LIST];

@@ -41,3 +41,13 @@ if $run trace-ring --suite --append "test=trace semihosting" --timeout $T -- "${
         python3 tools/trace-check.py trace-ring-json build/trace/test-trace.json --min-cores 2 --min-flows 400
     fi
 fi
+
+# make trace's path, end to end: a 1 s recording of the ring demo becomes a
+# sound JSON trace and a PNG timeline.
+rm -f build/trace/timeline.png
+if bash tools/trace-run.sh ring 4 1 > build/test-logs/make-trace.log 2>&1 &&
+        [ "$(head -c 8 build/trace/timeline.png 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
+    echo "PASS make-trace: build/trace/trace.json and a PNG timeline.png ($(grep -o 'ok: .*' build/test-logs/make-trace.log))"
+else
+    echo "FAIL make-trace: see build/test-logs/make-trace.log: $(tail -n 2 build/test-logs/make-trace.log | tr '\n' ' ')"
+fi

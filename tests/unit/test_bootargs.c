@@ -38,6 +38,10 @@ static void bootargs_test_words(void)
     CHECK(b.trace_mode == BOOTARGS_TRACE_STOP && b.unknown_count == 0, "trace=stop");
     bootargs_parse(&b, "trace=sometimes");
     CHECK(b.trace_mode == BOOTARGS_TRACE_OFF && b.unknown_count == 1, "trace=sometimes is reported");
+    bootargs_parse(&b, "trace.demo=ring trace.seconds=3");
+    CHECK(!strcmp(b.trace_demo, "ring") && b.trace_seconds == 3 && b.unknown_count == 0, "trace.demo, trace.seconds");
+    bootargs_parse(&b, "trace.seconds=0 trace.seconds=2x trace.demo=");
+    CHECK(b.trace_seconds == 0 && !b.trace_demo[0] && b.unknown_count == 3, "bad trace words are reported");
 }
 
 static void bootargs_network_words(void)
