@@ -6,6 +6,7 @@
 #include <arch/timer.h>
 #include <drivers/console.h>
 #include <lib/fmt.h>
+#include <lib/ksyms.h>
 #include <lib/print.h>
 #include <mm/page_alloc.h>
 #include <sched/flight.h>
@@ -142,8 +143,14 @@ void flight_dump(const struct flight_sink *s)
              (unsigned long)flight_dropped(cpu));
         for (uint64_t i = head - kept; i < head && r->rec; i++) {
             const struct flight_rec *e = &r->rec[i % FLIGHT_LEN];
-            emit(s, "r %u %u %lx %lx %x %x %x\n", e->core, e->kind, (unsigned long)e->time,
-                 (unsigned long)e->pid, e->arg, e->id, e->aux);
+            struct ksym fn = {"?", 0};
+            if (e->kind == FL_ENTRY)
+                ksym_lookup((uintptr_t)((uint64_t)e->id << 32 | e->arg), &fn);
+            /* An entry record carries its function's name (from the image's
+             * own symbols) as a ninth field. */
+            emit(s, "r %u %u %lx %lx %x %x %x%s%s\n", e->core, e->kind, (unsigned long)e->time,
+                 (unsigned long)e->pid, e->arg, e->id, e->aux, e->kind == FL_ENTRY ? " " : "",
+                 e->kind == FL_ENTRY ? fn.name : "");
         }
         total += kept;
     }

@@ -23,6 +23,7 @@ enum flight_kind {
     FL_IDLE,    /* this core goes idle */
     FL_SEND,    /* pid sent message `id` to pid arg's index */
     FL_RECV,    /* pid took message `id`, sent by arg's index */
+    FL_ENTRY,   /* pid was spawned to run the function at address (id << 32 | arg) */
     FL_KIND_COUNT
 };
 

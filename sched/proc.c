@@ -12,6 +12,7 @@
 #include <drivers/console.h>
 #include <gic/irq.h>
 #include <mm/page_alloc.h>
+#include <sched/flight.h>
 #include <sched/internal.h>
 #include <string.h>
 #include <sync/xcall.h>
@@ -272,6 +273,8 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     pid_t pid = p->pid; /* once queued it may run, end and be reused at once */
     flags = irq_save();
     trace(this_core(), TR_SPAWN, p, (uint16_t)p->core);
+    /* flight recorder hook (issue 15): the entry function, for the trace's names */
+    flight_record(FL_ENTRY, 0, pid, (uint32_t)(uintptr_t)fn, (uint32_t)((uint64_t)(uintptr_t)fn >> 32), 0);
     irq_restore(flags);
     enqueue(p);
     return pid;

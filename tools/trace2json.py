@@ -10,7 +10,7 @@ import argparse
 import json
 import sys
 
-KINDS = ["run", "spawn", "exit", "steal", "migrate", "preempt", "wake", "idle", "send", "recv"]
+KINDS = ["run", "spawn", "exit", "steal", "migrate", "preempt", "wake", "idle", "send", "recv", "entry"]
 STATES = {1: "runnable", 2: "running", 3: "waiting", 4: "exited"}
 MSG_KINDS = ["user", "exit", "down", "irq", "cpu_down"]
 EXIT_KINDS = ["normal", "error", "killed", "fault", "noproc", "linked"]
@@ -59,12 +59,15 @@ def parse(text):
     for no, line in enumerate(lines[1:], 2):
         f = line.split()
         try:
-            if f[0] == "r" and len(f) == 8:
+            if f[0] == "r" and len(f) in (8, 9):
                 core, kind = int(f[1]), int(f[2])
-                time, pid, arg, mid, aux = (int(x, 16) for x in f[3:])
+                time, pid, arg, mid, aux = (int(x, 16) for x in f[3:8])
                 if kind >= len(KINDS):
                     raise ValueError(f"kind {kind}")
-                recs.append(dict(core=core, kind=KINDS[kind], time=time, pid=pid, arg=arg, id=mid, aux=aux))
+                if (len(f) == 9) != (KINDS[kind] == "entry"):
+                    raise ValueError("only an entry record carries a name")
+                recs.append(dict(core=core, kind=KINDS[kind], time=time, pid=pid, arg=arg, id=mid, aux=aux,
+                                 fn=f[8] if len(f) == 9 else None))
             elif f[0] == "core" and len(f) == 8:
                 pass
             elif f[0] == "end" and len(f) == 2:
@@ -80,11 +83,17 @@ def parse(text):
     return header, recs
 
 
+ENTRY_NAMES = {}  # pid -> its entry function's name, from the dump's entry records
+
+
 def pid_name(pid):
-    return f"<{pid & 0xFFFFFFFF}.{pid >> 32}>"
+    fn = ENTRY_NAMES.get(pid)
+    return f"<{pid & 0xFFFFFFFF}.{pid >> 32}>" + (f" {fn}" if fn and fn != "?" else "")
 
 
 def convert(header, recs):
+    ENTRY_NAMES.clear()
+    ENTRY_NAMES.update((r["pid"], r["fn"]) for r in recs if r["kind"] == "entry")
     t0 = min((r["time"] for r in recs), default=0)
     us = lambda t: (t - t0) * 1e6 / header["freq"]
     ev = [{"ph": "M", "pid": CORES_PID, "name": "process_name", "args": {"name": "Armada cores"}}]
@@ -135,6 +144,8 @@ def convert(header, recs):
             if r["pid"]:
                 open_slice[c] = r["pid"]
                 ev.append(dict(base, ph="B", name=pid_name(r["pid"]), cat="run", args={"pid": pid_name(r["pid"])}))
+            continue
+        if r["kind"] == "entry":
             continue
         if r["kind"] == "preempt":
             preempted.add(r["pid"])

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Host tests of tools/trace2json.py and tools/trace-check.py on a small dump
 # (tests/host/trace/small.raw, 2 cores): <5.1> runs when recording begins
-# and sends message a, is preempted for <7.1>, which sends b (never taken)
-# and blocks in receive; on cpu1 <1.1> takes a and exits. Times are in µs
+# and sends message a, is preempted for <7.1> (spawned to run worker()),
+# which sends b (never taken) and blocks in receive; on cpu1 <1.1> takes a
+# and exits. Times are in µs
 # from the first record (the counter runs at 1 MHz here). PASS/FAIL lines.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +21,7 @@ q() { # PYTHON-EXPR over the events list `ev` of $tmp/small.json
 python3 tools/trace2json.py "$fixture" -o "$tmp/small.json"
 check converts 0 $?
 check slices "B=3 E=3" "$(q '"B=%d E=%d" % (sum(e["ph"]=="B" for e in ev), sum(e["ph"]=="E" for e in ev))')"
-check slice-names "<5.1> <7.1> <1.1>" "$(q '" ".join(e["name"] for e in ev if e["ph"]=="B")')"
+check slice-names "<5.1> <7.1> worker <1.1>" "$(q '" ".join(e["name"] for e in ev if e["ph"]=="B")')"
 check stop-reasons "preempted receive end of trace" "$(q '" ".join(e["args"]["stop"] for e in ev if e["ph"]=="E")')"
 check one-flow-a-to-cpu1 "s:0:0.0 f:1:110.0" \
     "$(q '" ".join("%s:%d:%.1f" % (e["ph"], e["tid"], e["ts"]) for e in ev if e["ph"] in "sf")')"
@@ -46,7 +47,7 @@ err=$(python3 tools/trace2json.py --console "$tmp/garbled.log" --raw "$tmp/g.raw
 check garbled-line-refused "1 yes" "$? $(printf '%s' "$err" | grep -q 'checksum mismatch' && echo yes || echo no)"
 grep -v '^T r 0 7 ' "$tmp/console.log" > "$tmp/short.log"
 err=$(python3 tools/trace2json.py --console "$tmp/short.log" --raw "$tmp/s.raw" 2>&1)
-check lost-line-refused "1 yes" "$? $(printf '%s' "$err" | grep -q 'TRACE-END says 13 lines, 12 came' && echo yes || echo no)"
+check lost-line-refused "1 yes" "$? $(printf '%s' "$err" | grep -q 'TRACE-END says 14 lines, 13 came' && echo yes || echo no)"
 head -n 5 "$fixture" > "$tmp/cut.raw"
 err=$(python3 tools/trace2json.py "$tmp/cut.raw" -o "$tmp/cut.json" 2>&1)
 check cut-dump-refused "1 yes no" \

@@ -39,6 +39,11 @@ if $run trace-ring --suite --append "test=trace semihosting" --timeout $T -- "${
     else
         echo "PASS trace-ring-same-dump: semihosting and console dumps are identical"
         python3 tools/trace-check.py trace-ring-json build/trace/test-trace.json --min-cores 2 --min-flows 400
+        # Slices named by entry function (the image's ksyms): the test's ring members.
+        named=$(python3 -c "import json; ev = json.load(open('build/trace/test-trace.json'))['traceEvents']
+print(sum(e['ph'] == 'B' and e['name'].endswith(' ring_member') for e in ev))")
+        if [ "${named:-0}" -gt 0 ]; then echo "PASS trace-ring-names: $named slices named '<pid> ring_member'"
+        else echo "FAIL trace-ring-names: no slice named by its entry function ring_member"; fi
     fi
 fi
 
