@@ -69,6 +69,7 @@ struct proc {
     struct spinlock links_lock;
     uint64_t reductions; /* total, for ps/top */
     const char *spawn_error; /* why this process's last spawn failed */
+    proc_fn entry;           /* what it was spawned to run: ps names it (ksyms) */
 };
 
 #define NO_TIMEOUT UINT32_MAX
@@ -169,5 +170,7 @@ void sched_hotplug_init(void);
 /* links.c */
 void links_on_exit(struct proc *p);
 void registry_on_exit(struct proc *p);
+/* The name `pid` is registered under, copied into out (cap bytes); false if none. */
+bool registry_name_of(pid_t pid, char *out, unsigned cap);
 
 #endif

@@ -256,6 +256,7 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     p->reason = (struct exit_reason){0};
     p->timeout.queued = 0;
     p->timeout_cpu = NO_TIMEOUT;
+    p->entry = fn; /* ps (issue 15) */
     /* Release: everything above is visible to whoever sees it alive. */
     __atomic_store_n(&p->state, PROC_RUNNABLE, __ATOMIC_RELEASE);
     uint64_t flags = irq_save();

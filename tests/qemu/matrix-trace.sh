@@ -59,17 +59,20 @@ fi
 
 # The shell's recorder commands over make run's workload, without
 # semihosting (as on a Pi): the dump comes framed on the console and makes a
-# sound trace; the old `trace CPU N` still prints the ring.
+# sound trace; the old `trace CPU N` still prints the ring. `ps` names each
+# process (registered name, or entry function) and says what it waits in.
 # (The expectations are checked here, not by qemu-run.sh --expect: with a
 # log this long its printf | grep -q dies of SIGPIPE under pipefail, and
 # so would a tr | grep -q here.)
 if $run shell-trace --timeout $T --prompt '> ' \
-        --input "$(printf 'trace clear\rtrace on\rstats\rtrace off\rtrace dump\rtrace 1 3\rpoweroff\r')"; then
+        --input "$(printf 'trace clear\rtrace on\rstats\rtrace off\rtrace dump\rtrace 1 3\rps\rpoweroff\r')"; then
     log=build/test-logs/shell-trace.log
     tr -d '\r' < "$log" > "$log.clean"
     missing=""
     for re in '^trace: stopped and cleared' '^trace: recording \(overwriting the oldest\)' '^trace: stopped' \
-              '^TRACE-END [0-9]+' 'trace of cpu1, last 3 event'; do
+              '^TRACE-END [0-9]+' 'trace of cpu1, last 3 event' \
+              ' ticker, receive with a timeout \(or sleep\)$' ' ring_member\(\)(, receive)?$' ' spinner$' \
+              ' shell_main\(\)$'; do
         grep -qE -- "$re" "$log.clean" || missing="$missing '$re'"
     done
     if [ -n "$missing" ]; then
