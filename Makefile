@@ -32,7 +32,7 @@ LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,n
 
 OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all setup clean distclean run run-net test debug fuzz fuzz-boot unit-tests dtbs fresh-check soak run-cluster
+.PHONY: all setup clean distclean run run-net test trace debug fuzz fuzz-boot unit-tests dtbs fresh-check soak run-cluster
 all: $(BUILD)/armada.img
 
 include net/lwip.mk
@@ -186,6 +186,14 @@ debug: $(BUILD)/armada.img
 	@echo "QEMU waits for gdb on localhost:1234 (log: $(BUILD)/debug-console.log)"
 	$(QEMU_VIRT) -S -gdb tcp::1234 -serial file:$(BUILD)/debug-console.log -display none -daemonize
 	gdb-multiarch -q -x tools/armada.gdb $(BUILD)/armada.elf
+
+# The flight recorder over a demo: build/trace/trace.json (Perfetto) and
+# timeline.png (tools/trace-run.sh, docs/trace.md).
+DEMO ?= ring
+CORES ?= 4
+SECONDS ?= 2
+trace: $(BUILD)/armada.img
+	@bash tools/trace-run.sh $(DEMO) $(CORES) $(SECONDS)
 
 # Everything: host unit tests, DT tests and a fuzz smoke run, then QEMU.
 test: $(BUILD)/armada.img $(DTBS) $(BUILD)/tests/stub.bin $(STUB_LOAD_ADDRS:%=$(BUILD)/tests/stub-at-%.bin)

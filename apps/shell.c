@@ -8,16 +8,19 @@
 #include <apps/apps.h>
 #include <apps/shell_net.h>
 #include <arch/cpu.h>
+#include <arch/semihost.h>
 #include <arch/timer.h>
 #include <boot/boot.h>
 #include <drivers/console.h>
 #include <psci/psci.h>
+#include <sched/flight.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sync/lockstat.h>
 
 #define LINE_MAX_LEN 120
 #define MAX_ARGS 4
+#define SHELL_TRACE_FILE "build/trace/shell-trace.raw" /* relative to QEMU's working directory */
 
 static bool is_input(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
 {
@@ -96,8 +99,39 @@ static void cmd_lockstat(int argc, char **argv)
     lockstat_report();
 }
 
+/* The flight recorder (sched/flight.h): on (wrap, or `on stop` to stop
+ * when full), off, dump (stops it; semihosting file when the run has it,
+ * else the console frame for tools/trace2json.py), clear. */
+static bool trace_recorder_command(int argc, char **argv)
+{
+    const char *w = argv[1];
+    if (!strcmp(w, "on")) {
+        bool stop = argc > 2 && !strcmp(argv[2], "stop");
+        if (flight_start(stop ? FLIGHT_STOP_WHEN_FULL : FLIGHT_WRAP))
+            kprintf("trace: recording (%s)\n", stop ? "stop when full" : "overwriting the oldest");
+    } else if (!strcmp(w, "off")) {
+        flight_stop();
+        kprintf("trace: stopped\n");
+    } else if (!strcmp(w, "clear")) {
+        flight_stop();
+        flight_clear();
+        kprintf("trace: stopped and cleared\n");
+    } else if (!strcmp(w, "dump")) {
+        flight_stop();
+        if (semihost_available() && flight_dump_semihost(SHELL_TRACE_FILE))
+            kprintf("trace: wrote %s by semihosting\n", SHELL_TRACE_FILE);
+        else
+            flight_dump_console();
+    } else {
+        return false;
+    }
+    return true;
+}
+
 static void cmd_trace(int argc, char **argv)
 {
+    if (argc > 1 && trace_recorder_command(argc, argv))
+        return;
     uint32_t cpu = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 0;
     uint32_t n = argc > 2 ? (uint32_t)strtoul(argv[2], NULL, 0) : 20;
     sched_print_trace(cpu, n);
@@ -169,7 +203,9 @@ static const struct shell_command commands[] = {
     {"top", "per-core load, redrawn every second [N times]", cmd_top},
     {"cpus", "cores, MPIDR, cluster, online", cmd_cpus},
     {"stats", "per-core scheduler counters", cmd_stats},
-    {"trace", "[cpu] [n]: the last n scheduler events on a core", cmd_trace},
+    {"trace",
+     "[cpu] [n]: the last n scheduler events on a core; on [stop]|off|dump|clear: the flight recorder",
+     cmd_trace},
     {"lockstat", "per named lock: acquisitions, contended, longest wait", cmd_lockstat},
     {"spawn", "<demo>: start a demo process (spinner, ring, ticker)", cmd_spawn},
     {"kill", "<pid|name>: kill a process", cmd_kill},

@@ -10,6 +10,7 @@
 #include <arch/atomics_check.h>
 #include <arch/cpu.h>
 #include <arch/exception.h>
+#include <arch/semihost.h>
 #include <arch/exclusives_check.h>
 #include <boot/boot.h>
 #include <boot/boot_handoff.h>
@@ -123,6 +124,8 @@ static void init_boot_core(void)
     console_smp_ready();
     page_alloc_smp_ready();
     wire_exception_hooks();
+    if (bootargs.semihosting)
+        semihost_enable(); /* before any core can reach a semihosting call */
     xcall_init();
     if (irq_init_global(&platform) || irq_init_cpu(0))
         stop_boot("no usable interrupt controller in the device tree");

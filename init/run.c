@@ -9,6 +9,7 @@
 #include <init/run.h>
 #include <lib/print.h>
 #include <net/net.h>
+#include <sched/flight.h>
 #include <sched/sched.h>
 
 /* Registered with RUN_MODE: the linker gathers them, in order (boot/armada.lds). */
@@ -18,6 +19,9 @@ extern const struct run_mode __run_modes_start[], __run_modes_end[];
 static void init_main(void *arg)
 {
     (void)arg;
+    if (bootargs.trace_mode && !flight_start(bootargs.trace_mode == BOOTARGS_TRACE_STOP ? FLIGHT_STOP_WHEN_FULL
+                                                                                         : FLIGHT_WRAP))
+        kprintf("armada: trace=...: the flight recorder could not start\n");
     /* The network, when there is a NIC (make run-net, tests/qemu/matrix-net.sh). */
     if (net_start() && bootargs.echo_port && !echo_start(bootargs.echo_port, bootargs.echo_quit))
         kprintf("armada: cannot start the echo service: %s\n", spawn_error());

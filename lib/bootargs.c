@@ -132,6 +132,7 @@ static void parse_word(struct bootargs *b, const char *w, unsigned n)
     unsigned klen = eq ? (unsigned)(eq - w) : n;
     const char *val = eq ? eq + 1 : "";
     unsigned vlen = eq ? n - klen - 1 : 0;
+    uint64_t number;
     if (word_is(w, klen, "test")) {
         b->test = true;
         copy_word(b->test_list, BOOTARGS_LIST, val, vlen);
@@ -158,6 +159,16 @@ static void parse_word(struct bootargs *b, const char *w, unsigned n)
             b->soak_seconds = (uint32_t)v;
     } else if (word_is(w, n, "diag")) {
         b->diag = true;
+    } else if (word_is(w, klen, "trace.demo") && vlen && vlen < sizeof b->trace_demo) {
+        copy_word(b->trace_demo, sizeof b->trace_demo, val, vlen);
+    } else if (word_is(w, klen, "trace.seconds") && parse_number(val, vlen, 3600, &number) && number) {
+        b->trace_seconds = (uint32_t)number;
+    } else if (word_is(w, n, "trace=wrap")) {
+        b->trace_mode = BOOTARGS_TRACE_WRAP;
+    } else if (word_is(w, n, "trace=stop")) {
+        b->trace_mode = BOOTARGS_TRACE_STOP;
+    } else if (word_is(w, n, "semihosting")) {
+        b->semihosting = true;
     } else if (eq && (parse_net_word(b, w, klen, val, vlen) || parse_dist_word(b, w, klen, val, vlen))) {
         /* taken */
     } else if (b->unknown_count < BOOTARGS_MAX_UNKNOWN) {

@@ -2,6 +2,11 @@
  * Pi's cmdline.txt). Words: test, test=A,B  bench, bench=A,B  litmus,
  * litmus=A,B  iters=N  sched=global  demo  diag (the bring-up screen, init/diag.c)
  * soak=SECONDS (how long test=soak runs).
+ * trace=wrap | trace=stop: the flight recorder records from boot, overwriting
+ * its oldest records or stopping when full (sched/flight.h).
+ * trace.demo=NAME trace.seconds=N: make trace: record demo NAME for N seconds
+ * (from boot, stop-when-full), dump it by semihosting, power off.
+ * semihosting: QEMU was started with -semihosting-config enable=on (arch/semihost.h).
  * Unknown words are kept for a report.
  * Network (net/): ip=A.B.C.D/N gw=A.B.C.D  the static address, used when DHCP
  * does not answer (or at once with dhcp=off); echo=PORT starts the TCP echo
@@ -20,8 +25,14 @@
 #define BOOTARGS_LIST 256
 #define BOOTARGS_MAX_UNKNOWN 8
 
+enum { BOOTARGS_TRACE_OFF, BOOTARGS_TRACE_WRAP, BOOTARGS_TRACE_STOP };
+
 struct bootargs {
     bool test, bench, litmus, sched_global, diag;
+    bool semihosting;                 /* the host answers semihosting calls */
+    uint8_t trace_mode;               /* BOOTARGS_TRACE_*: record from boot */
+    char trace_demo[32];              /* "" = no make-trace run */
+    uint32_t trace_seconds;           /* 0 = 2 */
     char test_list[BOOTARGS_LIST];   /* "" = all */
     char bench_list[BOOTARGS_LIST];
     char litmus_list[BOOTARGS_LIST];

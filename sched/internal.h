@@ -6,6 +6,7 @@
 #include <arch/cpu.h>
 #include <drivers/timer.h>
 #include <sched/context.h>
+#include <sched/flight.h>
 #include <sched/rq_lock.h>
 #include <sched/sched.h>
 #include <stddef.h>
@@ -71,6 +72,7 @@ struct proc {
     struct spinlock links_lock;
     uint64_t reductions; /* total, for ps/top */
     const char *spawn_error; /* why this process's last spawn failed */
+    proc_fn entry;           /* what it was spawned to run: ps names it (ksyms) */
 };
 
 /* Process stacks: index i's is the slot ending at STACK_VA_BASE + (i + 1) * STACK_SLOT. */
@@ -200,6 +202,11 @@ static inline void trace_at(struct sched_core *c, uint64_t time, enum trace_kind
     e->kind = (uint16_t)kind;
     e->pid_index = p ? p->index : UINT32_MAX;
     e->arg = arg;
+    /* flight recorder hook (issue 15): the same event, to the recorder when it records. A switch
+     * also says what the process leaving (still c->current) stopped for: its state. */
+    flight_record((enum flight_kind)kind, time, p ? p->pid : 0,
+                  kind == TR_SWITCH && c->current ? c->current->index : arg, 0,
+                  kind == TR_SWITCH && c->current ? c->current->state : 0);
 }
 
 /* hotplug.c */
@@ -208,5 +215,7 @@ void sched_hotplug_init(void);
 /* links.c */
 void links_on_exit(struct proc *p);
 void registry_on_exit(struct proc *p);
+/* The name `pid` is registered under, copied into out (cap bytes); false if none. */
+bool registry_name_of(pid_t pid, char *out, unsigned cap);
 
 #endif

@@ -269,3 +269,17 @@ void registry_on_exit(struct proc *p)
             registry[i].pid = 0;
     spin_unlock_irqrestore(&registry_lock, flags);
 }
+
+bool registry_name_of(pid_t pid, char *out, unsigned cap)
+{
+    bool found = false;
+    uint64_t flags = spin_lock_irqsave(&registry_lock);
+    for (int i = 0; i < REGISTRY_SIZE && !found; i++) {
+        if (pid && registry[i].pid == pid) {
+            strlcpy(out, registry[i].name, cap);
+            found = true;
+        }
+    }
+    spin_unlock_irqrestore(&registry_lock, flags);
+    return found;
+}

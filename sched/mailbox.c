@@ -10,6 +10,7 @@
 #include <arch/barrier.h>
 #include <drivers/console.h>
 #include <mm/page_alloc.h>
+#include <sched/flight.h>
 #include <sched/internal.h>
 #include <sched/mailbox_limit.h>
 #include <sched/race_hooks.h>
@@ -131,6 +132,8 @@ static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32
         msg_free(m);
         return SEND_MAILBOX_FULL;
     }
+    /* flight recorder hook (issue 15): before the push, so the send's time precedes its receive's. */
+    flight_record(FL_SEND, 0, from, (uint32_t)to, flight_msg_id(m), kind);
     struct msg *head = __atomic_load_n(&p->inbox, __ATOMIC_RELAXED);
     do
         m->next = head;
@@ -301,6 +304,8 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
             memcpy(buf, m->data, m->len < cap ? m->len : cap);
             if (info)
                 *info = m->info;
+            /* flight recorder hook (issue 15) */
+            flight_record(FL_RECV, 0, p->pid, (uint32_t)m->info.from, flight_msg_id(m), m->info.kind);
             int len = (int)m->len;
             mailbox_taken(p, block_bytes(m->len));
             msg_free(m);

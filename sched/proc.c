@@ -12,6 +12,7 @@
 #include <drivers/console.h>
 #include <gic/irq.h>
 #include <mm/page_alloc.h>
+#include <sched/flight.h>
 #include <sched/internal.h>
 #include <sched/race_hooks.h>
 #include <string.h>
@@ -260,6 +261,7 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     p->reason = (struct exit_reason){0};
     p->timeout.queued = 0;
     p->timeout_cpu = NO_TIMEOUT;
+    p->entry = fn; /* ps (issue 15) */
     /* Release: everything above is visible to whoever sees it alive. */
     __atomic_store_n(&p->state, PROC_RUNNABLE, __ATOMIC_RELEASE);
     uint64_t flags = irq_save(); /* the counter and trace ring are this core's */
@@ -268,6 +270,8 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     bool from_process = parent && parent != &c->idle;
     c->count.spawns++;
     trace(c, TR_SPAWN, p, (uint16_t)p->core);
+    /* flight recorder hook (issue 15): the entry function, for the trace's names */
+    flight_record(FL_ENTRY, 0, p->pid, (uint32_t)(uintptr_t)fn, (uint32_t)((uint64_t)(uintptr_t)fn >> 32), 0);
     irq_restore(flags);
     if (from_process && (o->link || o->monitor)) {
         if (o->link)

@@ -3,7 +3,12 @@
 #include <arch/barrier.h>
 #include <drivers/console.h>
 #include <gic/irq.h>
+#include <lib/fmt.h>
+#include <lib/ksyms.h>
+#include <sched/flight.h>
 #include <sched/internal.h>
+
+_Static_assert(TR_SWITCH == (int)FL_RUN && TR_IDLE == (int)FL_IDLE, "trace kinds are the recorder's first kinds");
 
 void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg)
 {
@@ -51,9 +56,21 @@ uint32_t sched_process_count(void)
     return n;
 }
 
+/* ps (issue 15): a process's registered name, else its entry function's. */
+static void ps_name(const struct proc *p, char *out, unsigned cap)
+{
+    struct ksym fn;
+    if (registry_name_of(p->pid, out, cap))
+        return;
+    if (p->entry && ksym_lookup((uintptr_t)p->entry, &fn))
+        fmt_snprintf(out, cap, "%s()", fn.name);
+    else
+        fmt_snprintf(out, cap, "-");
+}
+
 void sched_print_ps(void)
 {
-    kprintf("   pid        state     prio   core  pinned  reductions  stack\n");
+    kprintf("   pid        state     prio   core  pinned  reductions  stack  name (registered, or entry function), waiting in\n");
     uint32_t shown = 0, total = 0;
     for (uint32_t i = 0; i < MAX_PROC_CHUNKS * PROC_CHUNK; i++) {
         struct proc *p = proc_by_index(i);
@@ -65,9 +82,14 @@ void sched_print_ps(void)
         total++;
         if (shown++ >= 40)
             continue;
-        kprintf("<%u.%u> %*s %-8s %-6s %4u  %6s  %10lu  %5lu\n", p->index, (unsigned)(p->pid >> 32),
+        char name[32];
+        ps_name(p, name, sizeof name);
+        kprintf("<%u.%u> %*s %-8s %-6s %4u  %6s  %10lu  %5lu  %s%s\n", p->index, (unsigned)(p->pid >> 32),
                 p->index < 10 ? 4 : p->index < 100 ? 3 : 2, "", state_names[st], prio_names[p->prio % 4], p->core,
-                p->pinned >= 0 ? "yes" : "-", (unsigned long)p->reductions, (unsigned long)p->stack_mapped);
+                p->pinned >= 0 ? "yes" : "-", (unsigned long)p->reductions, (unsigned long)p->stack_mapped, name,
+                st != PROC_WAITING                           ? ""
+                : READ_ONCE(p->timeout_cpu) != NO_TIMEOUT ? ", receive with a timeout (or sleep)"
+                                                            : ", receive");
     }
     if (shown > 40)
         kprintf("... and %u more\n", shown - 40);

@@ -28,6 +28,7 @@ group() { # NAME COMMAND...: run one group, keep its PASS/FAIL lines
 group unit make --no-print-directory unit-tests
 group layers bash tools/check-layers.sh
 group apt-sources bash tests/host/test-apt-sources.sh
+group trace-host bash tests/host/test-trace2json.sh
 group host-dt make --no-print-directory host-tests
 group fuzz-smoke make --no-print-directory fuzz-smoke
 group litmus-host bash tests/litmus/host-check.sh

@@ -28,6 +28,20 @@ static void bootargs_test_words(void)
     CHECK(b.soak_seconds == 0 && b.unknown_count == 1, "soak=0 accepted");
     bootargs_parse(&b, "diag=1");
     CHECK(!b.diag && b.unknown_count == 1, "diag takes no value: diag=1 is reported");
+    bootargs_parse(&b, "test semihosting");
+    CHECK(b.semihosting && b.test && b.unknown_count == 0, "semihosting");
+    bootargs_parse(&b, "diag");
+    CHECK(!b.semihosting && b.trace_mode == BOOTARGS_TRACE_OFF, "semihosting and trace only when asked for");
+    bootargs_parse(&b, "trace=wrap");
+    CHECK(b.trace_mode == BOOTARGS_TRACE_WRAP && b.unknown_count == 0, "trace=wrap");
+    bootargs_parse(&b, "trace=stop");
+    CHECK(b.trace_mode == BOOTARGS_TRACE_STOP && b.unknown_count == 0, "trace=stop");
+    bootargs_parse(&b, "trace=sometimes");
+    CHECK(b.trace_mode == BOOTARGS_TRACE_OFF && b.unknown_count == 1, "trace=sometimes is reported");
+    bootargs_parse(&b, "trace.demo=ring trace.seconds=3");
+    CHECK(!strcmp(b.trace_demo, "ring") && b.trace_seconds == 3 && b.unknown_count == 0, "trace.demo, trace.seconds");
+    bootargs_parse(&b, "trace.seconds=0 trace.seconds=2x trace.demo=");
+    CHECK(b.trace_seconds == 0 && !b.trace_demo[0] && b.unknown_count == 3, "bad trace words are reported");
 }
 
 static void bootargs_network_words(void)

@@ -1,0 +1,216 @@
+/* The flight recorder's rings, recording and dump (sched/flight.h). */
+#include <arch/barrier.h>
+#include <arch/cpu.h>
+#include <arch/semihost.h>
+#include <arch/sysreg.h>
+#include <arch/timer.h>
+#include <drivers/console.h>
+#include <lib/fmt.h>
+#include <lib/ksyms.h>
+#include <lib/print.h>
+#include <mm/page_alloc.h>
+#include <sched/flight.h>
+#include <string.h>
+
+#define PAGE_BYTES 4096
+#define RING_PAGES ((FLIGHT_LEN * sizeof(struct flight_rec) + PAGE_BYTES - 1) / PAGE_BYTES)
+#define LINE_MAX 96
+
+struct flight_ring {
+    uint64_t head;    /* records claimed since the last clear; written by its core only */
+    uint64_t dropped; /* stop-when-full: records refused */
+    struct flight_rec *rec;
+};
+
+uint32_t flight_recording; /* 0 or 1; a word, so that the test is one ldr and a cbnz */
+static enum flight_mode mode;
+static struct flight_ring rings[MAX_CPUS];
+
+static bool rings_allocated(void)
+{
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        if (rings[cpu].rec)
+            continue;
+        uint64_t mem = page_alloc(RING_PAGES);
+        if (!mem) {
+            kprintf("flight: no memory for cpu%u's ring (%lu pages)\n", cpu, (unsigned long)RING_PAGES);
+            return false;
+        }
+        rings[cpu].rec = (struct flight_rec *)(uintptr_t)mem;
+    }
+    return true;
+}
+
+bool flight_start(enum flight_mode m)
+{
+    if (!rings_allocated())
+        return false;
+    mode = m;
+    /* Release: the rings and the mode are visible to a core before it sees
+     * recording on and writes into its ring. */
+    __atomic_store_n(&flight_recording, 1, __ATOMIC_RELEASE);
+    return true;
+}
+
+void flight_stop(void)
+{
+    __atomic_store_n(&flight_recording, 0, __ATOMIC_RELAXED);
+}
+
+void flight_clear(void)
+{
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        /* Relaxed: recording is stopped; a record in flight on another core
+         * may still land, which a dump after a clear tolerates. */
+        __atomic_store_n(&rings[cpu].head, 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&rings[cpu].dropped, 0, __ATOMIC_RELAXED);
+    }
+}
+
+void flight_record_slow(enum flight_kind kind, uint64_t time, uint64_t pid, uint32_t arg, uint32_t id,
+                        uint16_t aux)
+{
+    /* Masked: an interrupt's record cannot interleave with ours, and we
+     * cannot migrate between choosing the ring and filling the slot. */
+    uint64_t flags = irq_save();
+    if (!time)
+        time = timer_now(); /* read here, so that the call site pays nothing when off */
+    uint32_t cpu = this_cpu_id();
+    struct flight_ring *r = &rings[cpu];
+    uint64_t n = r->head;
+    if (!r->rec || (mode == FLIGHT_STOP_WHEN_FULL && n >= FLIGHT_LEN)) {
+        r->dropped++;
+        irq_restore(flags);
+        return;
+    }
+    struct flight_rec *e = &r->rec[n % FLIGHT_LEN];
+    *e = (struct flight_rec){.time = time,
+                             .pid = pid,
+                             .arg = arg,
+                             .id = id,
+                             .kind = (uint8_t)kind,
+                             .core = (uint8_t)cpu,
+                             .aux = aux};
+    /* Release: the record is complete before a dumper that reads head
+     * (acquire) looks at it. */
+    __atomic_store_n(&r->head, n + 1, __ATOMIC_RELEASE);
+    irq_restore(flags);
+}
+
+uint64_t flight_recorded(uint32_t core)
+{
+    return core < MAX_CPUS ? __atomic_load_n(&rings[core].head, __ATOMIC_ACQUIRE) : 0;
+}
+uint64_t flight_dropped(uint32_t core)
+{
+    return core < MAX_CPUS ? __atomic_load_n(&rings[core].dropped, __ATOMIC_RELAXED) : 0;
+}
+
+uint64_t flight_count(enum flight_kind kind, uint64_t pid)
+{
+    uint64_t n = 0;
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        uint64_t head = flight_recorded(cpu), kept = head < FLIGHT_LEN ? head : FLIGHT_LEN;
+        for (uint64_t i = head - kept; i < head && rings[cpu].rec; i++) {
+            const struct flight_rec *e = &rings[cpu].rec[i % FLIGHT_LEN];
+            n += e->kind == kind && (!pid || e->pid == pid);
+        }
+    }
+    return n;
+}
+
+static void emit(const struct flight_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emit(const struct flight_sink *s, const char *fmt, ...)
+{
+    char line[LINE_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = fmt_vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        s->write(s->ctx, line, (uint32_t)(n < (int)sizeof line ? n : (int)sizeof line - 1));
+}
+
+void flight_dump(const struct flight_sink *s)
+{
+    emit(s, "armada-trace 1 cores %u freq %lu\n", cpus_possible, (unsigned long)timer_frequency());
+    uint64_t total = 0;
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        const struct flight_ring *r = &rings[cpu];
+        uint64_t head = flight_recorded(cpu);
+        uint64_t kept = head < FLIGHT_LEN ? head : FLIGHT_LEN;
+        emit(s, "core %u recorded %lu kept %lu dropped %lu\n", cpu, (unsigned long)head, (unsigned long)kept,
+             (unsigned long)flight_dropped(cpu));
+        for (uint64_t i = head - kept; i < head && r->rec; i++) {
+            const struct flight_rec *e = &r->rec[i % FLIGHT_LEN];
+            struct ksym fn = {"?", 0};
+            if (e->kind == FL_ENTRY)
+                ksym_lookup((uintptr_t)((uint64_t)e->id << 32 | e->arg), &fn);
+            /* An entry record carries its function's name (from the image's
+             * own symbols) as a ninth field. */
+            emit(s, "r %u %u %lx %lx %x %x %x%s%s\n", e->core, e->kind, (unsigned long)e->time,
+                 (unsigned long)e->pid, e->arg, e->id, e->aux, e->kind == FL_ENTRY ? " " : "",
+                 e->kind == FL_ENTRY ? fn.name : "");
+        }
+        total += kept;
+    }
+    emit(s, "end %lu\n", (unsigned long)total);
+}
+
+/* Semihosting: lines gathered into blocks, one SYS_WRITE each. */
+struct semihost_out {
+    long fd;
+    bool failed;
+    uint32_t used;
+    char buf[4096];
+};
+
+static void semihost_flush(struct semihost_out *o)
+{
+    if (o->used && semihost_write(o->fd, o->buf, o->used) != 0)
+        o->failed = true;
+    o->used = 0;
+}
+
+static void semihost_put(void *ctx, const char *text, uint32_t len)
+{
+    struct semihost_out *o = ctx;
+    if (o->used + len > sizeof o->buf)
+        semihost_flush(o);
+    memcpy(o->buf + o->used, text, len);
+    o->used += len;
+}
+
+bool flight_dump_semihost(const char *path)
+{
+    static struct semihost_out out; /* 4 KiB: off the stack; one dump at a time (the caller's) */
+    out.fd = semihost_open_write(path);
+    if (out.fd < 0)
+        return false;
+    out.failed = false;
+    out.used = 0;
+    flight_dump(&(struct flight_sink){semihost_put, &out});
+    semihost_flush(&out);
+    return semihost_close(out.fd) == 0 && !out.failed;
+}
+
+/* The console frame: each line of the dump as `T <line> ~<sum>`, the sum of
+ * its bytes (newline excluded) mod 65536 in hex, between TRACE-BEGIN and
+ * TRACE-END <lines>, so a host tool can see a line lost or garbled. */
+static void console_put(void *ctx, const char *text, uint32_t len)
+{
+    uint64_t *lines = ctx;
+    uint32_t sum = 0, n = len && text[len - 1] == '\n' ? len - 1 : len;
+    for (uint32_t i = 0; i < n; i++)
+        sum += (uint8_t)text[i];
+    kprintf("T %.*s ~%04x\n", (int)n, text, sum & 0xffff);
+    (*lines)++;
+}
+
+void flight_dump_console(void)
+{
+    uint64_t lines = 0;
+    kprintf("TRACE-BEGIN\n");
+    flight_dump(&(struct flight_sink){console_put, &lines});
+    kprintf("TRACE-END %lu\n", (unsigned long)lines);
+}

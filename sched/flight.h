@@ -1,0 +1,84 @@
+/* The flight recorder: per-core rings of scheduler events for timelines
+ * (docs/trace.md; tools/trace2json.py turns a dump into Perfetto JSON).
+ * Each core writes only its own ring, interrupts masked, so no locks; a
+ * dump is taken with recording stopped. Off, a call site costs one load and
+ * one not-taken branch (flight_record below). */
+#ifndef ARMADA_SCHED_FLIGHT_H
+#define ARMADA_SCHED_FLIGHT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define FLIGHT_LEN 4096 /* records per core: 128 KiB, about 10 ms of a busy core */
+
+/* What happened; the numbers are the dump's (docs/trace.md): append only. */
+enum flight_kind {
+    FL_RUN,     /* pid starts running here; aux = the previous process's state, arg = its index */
+    FL_SPAWN,   /* pid spawned, arg = the core it was queued on */
+    FL_EXIT,    /* pid exited, arg = its exit reason's kind */
+    FL_STEAL,   /* pid stolen, arg = from which core */
+    FL_MIGRATE, /* pid moved here */
+    FL_PREEMPT, /* pid's slice ended by the timer */
+    FL_WAKE,    /* pid woken */
+    FL_IDLE,    /* this core goes idle */
+    FL_SEND,    /* pid sent message `id` to pid arg's index */
+    FL_RECV,    /* pid took message `id`, sent by arg's index */
+    FL_ENTRY,   /* pid was spawned to run the function at address (id << 32 | arg) */
+    FL_KIND_COUNT
+};
+
+struct flight_rec {
+    uint64_t time; /* generic counter (CNTVCT), common to all cores */
+    uint64_t pid;  /* 0: the core's idle loop */
+    uint32_t arg;
+    uint32_t id; /* send/receive: the message's id (pairs a send with its receive) */
+    uint8_t kind;
+    uint8_t core;
+    uint16_t aux;
+    uint32_t reserved;
+};
+
+enum flight_mode { FLIGHT_WRAP, FLIGHT_STOP_WHEN_FULL };
+
+/* Read by every call site; written by flight_start/flight_stop. */
+/* Hidden: one adrp+ldrb, no GOT load, at each call site. */
+extern uint32_t flight_recording __attribute__((visibility("hidden")));
+
+/* Allocates the rings on first use (false: no memory, said on the console). */
+bool flight_start(enum flight_mode mode);
+void flight_stop(void);
+void flight_clear(void); /* recording stopped: empties every ring */
+/* time 0: now. */
+void flight_record_slow(enum flight_kind kind, uint64_t time, uint64_t pid, uint32_t arg, uint32_t id,
+                        uint16_t aux);
+
+/* The call sites' form: a macro, so that the arguments are evaluated only
+ * inside the branch (an inline function's would be loaded before it). */
+#define flight_record(...)                                                                                   \
+    do {                                                                                                     \
+        /* Relaxed: a record lost or taken at the moment recording flips is fine. */                         \
+        if (__builtin_expect(__atomic_load_n(&flight_recording, __ATOMIC_RELAXED), 0))                       \
+            flight_record_slow(__VA_ARGS__);                                                                 \
+    } while (0)
+
+/* A message's id for its send and receive records: its block's address. A
+ * block is reused only after its receive, so a send pairs with the first
+ * receive of the same id after it. */
+#define flight_msg_id(m) ((uint32_t)((uintptr_t)(m) >> 4))
+
+/* The dump (recording stopped): the text of docs/trace.md, oldest first per core. */
+struct flight_sink {
+    void (*write)(void *ctx, const char *text, uint32_t len);
+    void *ctx;
+};
+void flight_dump(const struct flight_sink *sink);
+/* The same text, to the semihosting host file `path` (false: no semihosting
+ * or the host refused) or to the console framed for tools/trace2json.py. */
+bool flight_dump_semihost(const char *path);
+void flight_dump_console(void);
+/* Kept records of `kind` by `pid` (0: by anyone), over every core. */
+uint64_t flight_count(enum flight_kind kind, uint64_t pid);
+uint64_t flight_recorded(uint32_t core); /* records taken there since the last clear */
+uint64_t flight_dropped(uint32_t core);  /* stop-when-full: records not taken */
+
+#endif
