@@ -54,7 +54,7 @@ boot_one() { # KIND SEED: one verdict line
     case $verdict in PASS*) ;; *) echo "$verdict ($what)"; return ;; esac
     local log=build/test-logs/$name.log missing=""
     while IFS= read -r line; do
-        tr -d '\r' < "$log" | grep -qF -- "$line" || { missing=$line; break; }
+        tr -d '\r' < "$log" | grep -cF -- "$line" > /dev/null || { missing=$line; break; }
     done < <(sed -n 's/^error: //p' "$expect")
     if [ -n "$missing" ]; then
         echo "FAIL $name ($what): the boot log does not say \"$missing\", which the DT reader finds (log: $log)"

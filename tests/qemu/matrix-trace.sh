@@ -61,9 +61,7 @@ fi
 # semihosting (as on a Pi): the dump comes framed on the console and makes a
 # sound trace; the old `trace CPU N` still prints the ring. `ps` names each
 # process (registered name, or entry function) and says what it waits in.
-# (The expectations are checked here, not by qemu-run.sh --expect: with a
-# log this long its printf | grep -q dies of SIGPIPE under pipefail, and
-# so would a tr | grep -q here.)
+# (The expectations are checked here, on a copy without carriage returns.)
 if $run shell-trace --timeout $T --prompt '> ' \
         --input "$(printf 'trace clear\rtrace on\rstats\rtrace off\rtrace dump\rtrace 1 3\rps\rpoweroff\r')"; then
     log=build/test-logs/shell-trace.log

@@ -122,7 +122,7 @@ else
 fi
 rc=""
 while kill -0 "$pid" 2>/dev/null; do
-    if [ -n "$stop_on" ] && tr -d '\r' < "$log" | grep -qE -- "$stop_on"; then
+    if [ -n "$stop_on" ] && tr -d '\r' < "$log" | grep -cE -- "$stop_on" > /dev/null; then
         kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rc=stopped; break
     fi
     if [ $(( $(date +%s) - start )) -ge "$timeout" ]; then
@@ -144,7 +144,7 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
     fail "timed out after ${timeout}s (log: $log, last line: $(printf '%s\n' "$out" | tail -1))"
 fi
 panic_re='panic( on cpu[0-9]+)?:|unexpected exception'
-if [ $panic_expected = 0 ] && printf '%s\n' "$out" | grep -qE "$panic_re"; then
+if [ $panic_expected = 0 ] && grep -qE "$panic_re" <<< "$out"; then
     [ $suite = 1 ] && report_lines
     fail "the image panicked: $(printf '%s\n' "$out" | grep -E -m1 "$panic_re") (log: $log)"
 fi
@@ -153,14 +153,14 @@ if [ "$rc" != stopped ] && [ "$rc" != 0 ]; then
     fail "QEMU exited with $rc (log: $log)"
 fi
 for re in "${expects[@]}"; do
-    printf '%s\n' "$out" | grep -qE -- "$re" || fail "expected output matching '$re' (log: $log)"
+    grep -qE -- "$re" <<< "$out" || fail "expected output matching '$re' (log: $log)"
 done
 if [ -n "$count_re" ]; then
     got=$(printf '%s\n' "$out" | grep -cE -- "$count_re")
     [ "$got" = "$count_n" ] || fail "$got lines match '$count_re', expected $count_n (log: $log)"
 fi
 for re in "${rejects[@]}"; do
-    printf '%s\n' "$out" | grep -qE -- "$re" && fail "unexpected output matching '$re' (log: $log)"
+    grep -qE -- "$re" <<< "$out" && fail "unexpected output matching '$re' (log: $log)"
 done
 if [ $suite = 1 ]; then
     report_lines
