@@ -195,7 +195,10 @@ IMAGE_TEST(sched, low_gets_one_in_nine)
     return true;
 }
 
-/* A burst spawned on one core ends up spread over all of them. */
+/* A burst spawned on one core ends up spread over all of them: every other
+ * online core runs some of it. (The spawning core itself may get none: on a
+ * loaded host the idle cores can steal the whole burst while it still waits
+ * to run; seen once, 'work ran on cores 0xe, online 0xf'.) */
 static uint64_t seen_on_mask;
 
 static void busy_and_note_core(void *arg)
@@ -213,18 +216,19 @@ static void busy_and_note_core(void *arg)
 IMAGE_TEST(sched, burst_spreads_over_cores)
 {
     seen_on_mask = 0;
-    uint32_t n = cpus_online_count() * 4;
+    uint32_t home = this_cpu_id(), n = cpus_online_count() * 4;
     uint64_t refs[64 * 4];
     for (uint32_t i = 0; i < n; i++)
         TEST_ASSERT(spawn_monitored(busy_and_note_core, NULL, -1, PRIO_NORMAL, &refs[i]), "spawn %u failed", i);
     for (uint32_t i = 0; i < n; i++)
         TEST_ASSERT(wait_down(refs[i], NULL), "worker %u did not finish", i);
-    uint64_t want = 0;
+    uint64_t want = 0, online = 0;
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
         if (cpu_is_online(cpu))
-            want |= 1UL << cpu;
-    TEST_ASSERT(seen_on_mask == want, "work ran on cores %#lx, online %#lx", (unsigned long)seen_on_mask,
-                (unsigned long)want);
+            online |= 1UL << cpu;
+    want = cpus_online_count() > 1 ? online & ~(1UL << home) : online;
+    TEST_ASSERT((seen_on_mask & want) == want, "work ran on cores %#lx, online %#lx, spawned on cpu%u",
+                (unsigned long)seen_on_mask, (unsigned long)online, home);
     return true;
 }
 
