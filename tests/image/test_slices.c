@@ -129,7 +129,7 @@ static void spin_and_time(void *arg)
     }
 }
 
-static bool spinner_turns(bool exact)
+static bool spinner_turns_once(bool exact, bool last_try)
 {
     uint32_t cpu = core_for_pair();
     pair_reset();
@@ -153,11 +153,25 @@ static bool spinner_turns(bool exact)
     if (exact)
         TEST_ASSERT(on_time == 2 * TURNS, "turns of %lu to %lu us, expected %u to %u", (unsigned long)shortest,
                     (unsigned long)longest, low, high);
+    else if (on_time * 6 < 2 * TURNS && !last_try)
+        return false; /* noise, most likely: the caller measures again */
     else /* a descheduled vCPU splits or stretches turns: two thirds of them on a 2-core host at load 60;
           * a slice off by a tenth leaves none in range */
         TEST_ASSERT(on_time * 6 >= 2 * TURNS, "only %u of %u turns took %u-%u us (shortest %lu, longest %lu)", on_time,
                     2 * TURNS, low, high, (unsigned long)shortest, (unsigned long)longest);
     return true;
+}
+
+/* In wall time under TCG, one measurement can be all noise (once 2 of 48 in
+ * range, longest 12 ms, on an EL2 machine with 4 vCPUs on 2 host cores); a
+ * wrong slice is wrong every time, so three tries, the last one judged. */
+#define SPINNER_TRIES 3
+static bool spinner_turns(bool exact)
+{
+    for (int i = 1; !exact && i < SPINNER_TRIES; i++)
+        if (spinner_turns_once(false, false))
+            return true;
+    return spinner_turns_once(exact, true);
 }
 
 IMAGE_TEST(sched, spinner_slice_is_2ms) { return spinner_turns(false); }
