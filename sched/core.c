@@ -484,6 +484,17 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
         return;
     if (rcu_cpus[me].nesting)
         return; /* an RCU read-side section is not preemptible (the count is per core) */
+    /* Only a RUNNING process is preempted or killed here. One interrupted
+     * between storing WAITING and switching out (wait_for_mail) may already
+     * have been woken, and so queued, by a sender on another core or by this
+     * very interrupt's handler: queueing it again would put it in a queue
+     * twice (or in the queue and the run-next slot), and a process linked
+     * twice loses the ones behind it; killing it would leave a dead process
+     * queued. It is about to switch out by itself (and dies when it next runs,
+     * sched_finish_switch); the preemption waits for the next interrupt. No
+     * one else moves a process off RUNNING: this read cannot go stale. */
+    if (__atomic_load_n(&p->state, __ATOMIC_RELAXED) != PROC_RUNNING)
+        return;
     c->need_resched = 0;
     if (killed) {
         proc_exit_bookkeeping(p, p->kill_reason);
