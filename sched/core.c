@@ -192,6 +192,8 @@ static bool work_waiting(struct sched_core *c)
     return c->run_next || READ_ONCE(c->rq.total) || (global_mode && READ_ONCE(global_rq.total));
 }
 
+static bool wake_an_idle_core(uint32_t except);
+
 /* Move processes from queues above the average to the emptiest ones,
  * nearby first (sched/policy.c). */
 static void balance(void)
@@ -218,7 +220,9 @@ static void balance(void)
             rq_unlock(&dst->rq.lock);
             v[from].load--, v[from].movable--, v[to].load++, v[to].movable++;
             this_core()->count.migrations++;
-            if (sleeping && (uint32_t)to != this_cpu_id())
+            if (!cpu_is_online((uint32_t)to))
+                wake_an_idle_core((uint32_t)to); /* it went down since the snapshot: someone must steal p */
+            else if (sleeping && (uint32_t)to != this_cpu_id())
                 ipi_send((uint32_t)to, IPI_RESCHEDULE);
         }
     }
