@@ -280,7 +280,7 @@ void sched_finish_switch(void)
      * the core calls current. */
     rcu_quiescent_state_if_wanted();
     struct proc *p = c->current;
-    if (p != &c->idle && __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE))
+    if (p != &c->idle && kill_due(p))
         proc_die(p, p->kill_reason);
 }
 
@@ -483,7 +483,7 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
         return; /* idle re-checks by itself; handlers are never preempted */
     if (!rcu_cpus[me].nesting)
         rcu_quiescent_state(); /* a process outside any read-side section: as a switch */
-    bool killed = __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE);
+    bool killed = kill_due(p);
     if (!killed && !c->need_resched && !smp_down_requested(me))
         return;
     if (rcu_cpus[me].nesting)

@@ -59,6 +59,7 @@ struct proc {
     uint32_t senders; /* holders of this slot: sends, kills in flight (exit waits for 0) */
     uint8_t timed_out;
     uint8_t pending_kill;      /* set by another process: die at the next chance */
+    uint8_t kill_deferred;     /* inside spawn: a pending kill waits for its end (kill_defer_*) */
     uint8_t registered;        /* has a name in the registry */
     uint32_t timeout_cpu;      /* where `timeout` was last armed; NO_TIMEOUT: not since cancelled */
     struct exit_reason kill_reason;
@@ -137,6 +138,15 @@ struct sched_core {
 extern struct sched_core sched_cores[MAX_CPUS];
 static inline struct sched_core *this_core(void) { return &sched_cores[this_cpu_id()]; }
 static inline struct proc *current_proc(void) { return this_core()->current; }
+
+/* May p die of a pending kill here? Not inside spawn_opt, whose steps (a
+ * PCB and stack taken, the child made RUNNABLE, linked, then queued) must
+ * all happen: killed between the last two, the child was never queued and
+ * stayed RUNNABLE with 0 reductions for good (the soak found such). */
+static inline bool kill_due(const struct proc *p)
+{
+    return __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE) && !READ_ONCE(p->kill_deferred);
+}
 
 /* context.S */
 void ctx_switch(struct proc_ctx *prev, struct proc_ctx *next);

@@ -216,7 +216,7 @@ pid_t spawn(proc_fn fn, void *arg)
     return spawn_opt(fn, arg, &opts, NULL);
 }
 
-pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *monitor_ref)
+static pid_t spawn_steps(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *monitor_ref)
 {
     uint64_t stack = o->stack_size ? (o->stack_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1) : DEFAULT_STACK_SIZE;
     const char *err = NULL;
@@ -249,6 +249,7 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     p->trap_exit = 0;
     p->timed_out = 0;
     p->pending_kill = 0;
+    p->kill_deferred = 0;
     p->registered = 0;
     p->on_cpu = 0;
     /* Not `senders`: a stale holder of the slot's last pid may be counted in
@@ -281,6 +282,28 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     }
     pid_t pid = p->pid; /* once queued it may run, end and be reused at once */
     enqueue(p);
+    return pid;
+}
+
+/* The caller's pending kill waits until the spawn is whole (kill_due). Only
+ * the process itself and an interrupt on its core read or write the count:
+ * compiler barriers order it against the spawn's steps. */
+pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *monitor_ref)
+{
+    uint64_t flags = irq_save();
+    struct sched_core *c = this_core();
+    struct proc *me = c->current != &c->idle ? c->current : NULL;
+    if (me)
+        WRITE_ONCE(me->kill_deferred, me->kill_deferred + 1);
+    irq_restore(flags);
+    barrier(); /* the count is up before the first step */
+    pid_t pid = spawn_steps(fn, arg, o, monitor_ref);
+    barrier(); /* every step is done before the count goes down */
+    if (me) {
+        WRITE_ONCE(me->kill_deferred, me->kill_deferred - 1);
+        if (kill_due(me))
+            proc_die(me, me->kill_reason); /* the kill that waited */
+    }
     return pid;
 }
 
