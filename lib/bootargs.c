@@ -148,15 +148,9 @@ static void parse_word(struct bootargs *b, const char *w, unsigned n)
         b->iters = strtoul(tmp, NULL, 0);
     } else if (word_is(w, n, "sched=global")) {
         b->sched_global = true;
-    } else if (word_is(w, klen, "soak") && vlen && vlen < 10 && val[0] >= '1' && val[0] <= '9') {
-        char tmp[12];
-        copy_word(tmp, sizeof tmp, val, vlen);
-        char *e;
-        unsigned long v = strtoul(tmp, &e, 10);
-        if (*e && b->unknown_count < BOOTARGS_MAX_UNKNOWN)
-            copy_word(b->unknown[b->unknown_count++], sizeof b->unknown[0], w, n); /* soak=12x */
-        else
-            b->soak_seconds = (uint32_t)v;
+    } else if (word_is(w, klen, "soak") && vlen && val[0] >= '1' && val[0] <= '9' &&
+               parse_number(val, vlen, 999999999, &number)) { /* soak=12x or soak=0: unknown, below */
+        b->soak_seconds = (uint32_t)number;
     } else if (word_is(w, n, "diag")) {
         b->diag = true;
     } else if (word_is(w, klen, "trace.demo") && vlen && vlen < sizeof b->trace_demo) {
