@@ -26,6 +26,16 @@ struct dist_req_monitor {
 };
 #define DIST_PASS_THROUGH 112 /* 'p': a packet without a distribution header */
 
+/* Start a control message in buf: 'p', then the tuple {Op, ...} of `arity`
+ * elements with Op written; the caller adds the rest and ends it. */
+static inline void dist_control_begin(struct term_buf *b, uint8_t *buf, uint32_t cap, uint32_t arity, int64_t op)
+{
+    buf[0] = DIST_PASS_THROUGH;
+    term_begin(b, buf + 1, cap - 1);
+    term_tuple(b, arity);
+    term_int(b, op);
+}
+
 /* A connection the listener accepted: a process of its own takes it. */
 bool dist_conn_accept(uint32_t conn);
 

@@ -166,10 +166,7 @@ static bool hold(uint32_t type, int op, const struct term_pid *remote, struct te
     r->target_len = (uint16_t)(tn - 1);
     uint8_t *packet = r->packet.packet;
     uint32_t cap = MSG_MAX - (uint32_t)(packet - req);
-    packet[0] = DIST_PASS_THROUGH;
-    term_begin(&b, packet + 1, cap - 1);
-    term_tuple(&b, ref ? 4 : 3);
-    term_int(&b, op);
+    dist_control_begin(&b, packet, cap, ref ? 4 : 3, op);
     term_pid(&b, &me);
     term_pid(&b, remote);
     if (ref)

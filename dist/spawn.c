@@ -83,10 +83,7 @@ uint32_t dist_spawn_request(struct watches *ws, const struct term *ctrl, const u
     }
     /* {SPAWN_REPLY, ReqId, To, Flags, Pid | Reason} */
     struct term_buf b;
-    buf[0] = DIST_PASS_THROUGH;
-    term_begin(&b, buf + 1, cap - 1);
-    term_tuple(&b, 5);
-    term_int(&b, CTRL_SPAWN_REPLY);
+    dist_control_begin(&b, buf, cap, 5, CTRL_SPAWN_REPLY);
     term_copy(&b, &req);
     term_copy(&b, &from);
     term_int(&b, flags);

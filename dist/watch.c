@@ -71,10 +71,7 @@ static uint32_t exit_packet(uint8_t *buf, uint32_t cap, int op, const uint8_t *a
                             const char *why_atom)
 {
     struct term_buf b;
-    buf[0] = DIST_PASS_THROUGH;
-    term_begin(&b, buf + 1, cap - 1);
-    term_tuple(&b, c ? 5 : 4);
-    term_int(&b, op);
+    dist_control_begin(&b, buf, cap, c ? 5 : 4, op);
     struct term ta = {.ext = a, .ext_len = alen}, tb = {.ext = bb, .ext_len = blen}, tc = {.ext = c, .ext_len = clen};
     term_copy(&b, &ta);
     term_copy(&b, &tb);
@@ -219,10 +216,7 @@ uint32_t watch_unlink(struct watches *ws, const struct term *ctrl, uint8_t *buf,
     }
     /* {UNLINK_ID_ACK, Id, To, From}, before anything else goes to From */
     struct term_buf b;
-    buf[0] = DIST_PASS_THROUGH;
-    term_begin(&b, buf + 1, cap - 1);
-    term_tuple(&b, 4);
-    term_int(&b, CTRL_UNLINK_ID_ACK);
+    dist_control_begin(&b, buf, cap, 4, CTRL_UNLINK_ID_ACK);
     term_copy(&b, &id);
     term_copy(&b, &to);
     term_copy(&b, &from);
