@@ -28,7 +28,8 @@ struct dist_req_monitor {
 
 /* Start a control message in buf: 'p', then the tuple {Op, ...} of `arity`
  * elements with Op written; the caller adds the rest and ends it. */
-static inline void dist_control_begin(struct term_buf *b, uint8_t *buf, uint32_t cap, uint32_t arity, int64_t op)
+static inline void dist_control_begin(struct term_buf *b, uint8_t *buf, uint32_t cap, uint32_t arity,
+                                      int64_t op)
 {
     buf[0] = DIST_PASS_THROUGH;
     term_begin(b, buf + 1, cap - 1);
