@@ -80,8 +80,11 @@ void sched_print_ps(void)
         if (st == PROC_FREE || st == PROC_EXITING)
             continue;
         total++;
-        if (shown++ >= 40)
+        /* Past the first 40, only the running ones: the caller is always among
+         * them, whatever its index (the demo's ring may spawn ahead of the shell). */
+        if (shown >= 40 && st != PROC_RUNNING)
             continue;
+        shown++;
         char name[32];
         ps_name(p, name, sizeof name);
         kprintf("<%u.%u> %*s %-8s %-6s %4u  %6s  %10lu  %5lu  %s%s\n", p->index, (unsigned)(p->pid >> 32),
@@ -91,8 +94,8 @@ void sched_print_ps(void)
                 : READ_ONCE(p->timeout_cpu) != NO_TIMEOUT ? ", receive with a timeout (or sleep)"
                                                             : ", receive");
     }
-    if (shown > 40)
-        kprintf("... and %u more\n", shown - 40);
+    if (total > shown)
+        kprintf("... and %u more\n", total - shown);
     kprintf("%u process(es)\n", total);
 }
 

@@ -8,13 +8,16 @@ cd "$(dirname "$0")/.."
 mkdir -p build/test-logs
 results=build/test-logs/results.txt
 : > "$results"
+: > build/test-logs/group-times.txt
 
 group() { # NAME COMMAND...: run one group, keep its PASS/FAIL lines
     local name=$1; shift
     echo "== $name"
     local log=build/test-logs/group-$name.log
+    local start=$SECONDS
     "$@" > "$log" 2>&1
     local rc=$?
+    echo "$name $((SECONDS - start))" >> build/test-logs/group-times.txt
     grep -E '^(PASS|FAIL|SKIP) ' "$log" | tee -a "$results"
     if [ $rc != 0 ] && ! grep -q '^FAIL ' "$log"; then
         echo "FAIL $name: exited $rc without a FAIL line (log: $log)" | tee -a "$results"
@@ -47,5 +50,6 @@ if [ "$passed" = 0 ]; then
     failed=$((failed + 1))
 fi
 echo
+echo "seconds per group: $(tr '\n' ' ' < build/test-logs/group-times.txt)"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
