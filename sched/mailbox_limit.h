@@ -10,7 +10,9 @@
  *
  * The count is two numbers: bytes pushed (senders, one relaxed atomic add)
  * and bytes taken out (the receiver alone, a plain store). Senders read the
- * receiver's number racily: a stale one only refuses a little early.
+ * receiver's number racily: a stale one only refuses a little early, and
+ * one ahead of the sender's (later senders' messages already taken) reads
+ * as less than the mailbox holds, never as a wrapped-round full one.
  */
 #ifndef ARMADA_SCHED_MAILBOX_LIMIT_H
 #define ARMADA_SCHED_MAILBOX_LIMIT_H
@@ -32,7 +34,12 @@ static inline bool mailbox_admit(struct proc *p, uint16_t kind, uint64_t bytes)
 {
     /* Relaxed: a count, ordered by nothing; the push publishes the message. */
     uint64_t pushed = __atomic_add_fetch(&p->mbox_pushed, bytes, __ATOMIC_RELAXED);
-    if (kind != MSG_USER || pushed - READ_ONCE(p->mbox_taken) <= mailbox_limit_bytes)
+    /* Signed: `taken` may already count messages of senders that added after
+     * us (pushed, and taken, before we read it), so it can be ahead of our
+     * `pushed`. Unsigned, that wrapped round to a full mailbox: the stress
+     * suite's 'send ... failed: -3' to a receiver holding a few messages. */
+    int64_t queued = (int64_t)(pushed - READ_ONCE(p->mbox_taken));
+    if (kind != MSG_USER || queued <= (int64_t)mailbox_limit_bytes)
         return true;
     __atomic_sub_fetch(&p->mbox_pushed, bytes, __ATOMIC_RELAXED);
     return false;

@@ -1,4 +1,5 @@
 /* The in-image test runner: one line per test, then `N passed, N failed, N skipped`. */
+#include <arch/timer.h>
 #include <lib/bootargs.h>
 #include <lib/fmt.h>
 #include <tests/image/harness.h>
@@ -51,7 +52,10 @@ int image_tests_run(const char *selection)
         skip_reason[0] = 0;
         skipped_now = false;
         kprintf("test: %s ...\n", t->name);
+        uint64_t started = timer_now();
         bool ok = t->fn();
+        /* Where a suite's time goes: grep " took " in its log. */
+        kprintf("test: %s took %lu ms\n", t->name, (unsigned long)(timer_ticks_to_ns(timer_now() - started) / 1000000));
         if (ok && skipped_now) {
             kprintf("SKIP %s: %s\n", t->name, skip_reason);
             skipped++;

@@ -5,6 +5,7 @@
  * (test=mailbox): tests/qemu/matrix-sched.sh runs it on 8 cores in 128 MiB,
  * where the flood without the limit would take all memory. */
 #include <arch/cpu.h>
+#include <sched/mailbox_limit.h>
 #include <string.h>
 #include <tests/image/harness.h>
 #include <tests/image/proc_helpers.h>
@@ -151,5 +152,24 @@ IMAGE_TEST_EXPLICIT(mailbox, flood_is_bounded_others_keep_their_messages)
         TEST_ASSERT(send(sink, &quit, 1) == SEND_MAILBOX_FULL, "a message to the full sink was not refused");
     TEST_ASSERT(kill(sink) && wait_down(sink_ref, NULL), "the sink did not end when killed");
     TEST_ASSERT(echo_once(), "after the flood, a fresh process did not get %u messages in order", PARTNER_MSGS);
+    return true;
+}
+
+/* The count as a sender sees it: `taken` read after two later senders'
+ * messages were pushed and taken, so ahead of the `pushed` this sender got
+ * back from its add. That is a nearly empty mailbox, not a full one (it
+ * wrapped round to full as unsigned: the stress suite's lost messages). And
+ * a mailbox at its limit still refuses. */
+IMAGE_TEST(mailbox, count_skew_is_not_full)
+{
+    static struct proc fake; /* only the two counters are read */
+    fake.mbox_pushed = 1000;
+    fake.mbox_taken = 1000 + 2 * 64 + 64; /* two later 64-byte blocks, and ours about to be added */
+    TEST_ASSERT(mailbox_admit(&fake, MSG_USER, 64), "a mailbox whose taken count is ahead was called full");
+    fake.mbox_pushed = mailbox_limit_bytes;
+    fake.mbox_taken = 0;
+    TEST_ASSERT(!mailbox_admit(&fake, MSG_USER, 64), "a mailbox at its limit took one more");
+    TEST_ASSERT(fake.mbox_pushed == mailbox_limit_bytes, "a refused message stayed counted");
+    TEST_ASSERT(mailbox_admit(&fake, MSG_DOWN, 64), "a signal was refused");
     return true;
 }

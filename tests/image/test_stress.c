@@ -23,6 +23,7 @@ enum { TAG_DATA = 1, TAG_SENT = 2, TAG_EXPECT = 3, TAG_RESULT = 4, TAG_GO = 5 };
 
 struct stress_msg {
     uint32_t tag, from, seq, value;
+    uint32_t failed_sends; /* TAG_RESULT: sends that returned an error */
 };
 
 struct stress {
@@ -55,7 +56,7 @@ static void stress_worker(void *arg)
 {
     uint32_t me = (uint32_t)(uintptr_t)arg;
     uint32_t next_seq[MAX_WORKERS] = {0}, sent_to[MAX_WORKERS] = {0};
-    uint32_t received = 0, errors = 0, rng = me * 2654435761u + 1;
+    uint32_t received = 0, errors = 0, failed_sends = 0, rng = me * 2654435761u + 1;
     struct stress_msg m;
     /* Every peer's pid is known only once the coordinator says go. It and
      * EXPECT below are waited for without a bound: the coordinator's own
@@ -68,25 +69,36 @@ static void stress_worker(void *arg)
             sleep_ms(1); /* spread the load over time (hotplug runs meanwhile) */
         rng = rng * 1664525u + 1013904223u;
         uint32_t to = (rng >> 8) % st.workers;
-        struct stress_msg out = {TAG_DATA, me, sent_to[to]++, 0};
+        struct stress_msg out = {TAG_DATA, me, sent_to[to], 0, 0};
         int r = send(st.pids[to], &out, sizeof out);
-        if (r != 0) /* counted as sent all the same: the receiver comes up one short, and this says why */
+        if (r == 0)
+            sent_to[to]++;
+        else if (failed_sends++ == 0) /* not counted as sent: the result says how many, this line the first */
             kprintf("stress: worker %u: send %u to worker %u failed: %d\n", me, i, to, r);
         while (receive(is_tag, (void *)TAG_DATA, &m, sizeof m, 0, NULL) > 0) /* drain as we go */
             account(&m, next_seq, &received, &errors);
     }
     /* Tell the coordinator how many we sent to whom, one message per peer. */
     for (uint32_t to = 0; to < st.workers; to++) {
-        struct stress_msg out = {TAG_SENT, me, to, sent_to[to]};
+        struct stress_msg out = {TAG_SENT, me, to, sent_to[to], 0};
         send(st.coordinator, &out, sizeof out);
     }
     receive(is_tag, (void *)TAG_EXPECT, &m, sizeof m, RECEIVE_FOREVER, NULL);
     uint32_t expected = m.value;
-    while (received < expected && receive(is_tag, (void *)TAG_DATA, &m, sizeof m, WAIT_MS, NULL) > 0)
+    uint64_t waited_from = timer_now();
+    while (received < expected && receive(is_tag, (void *)TAG_DATA, &m, sizeof m, WAIT_MS, NULL) > 0) {
         account(&m, next_seq, &received, &errors);
+        waited_from = timer_now();
+    }
+    if (received < expected) { /* why: a receive that gave up early, or a message that never came */
+        uint64_t ms = timer_ticks_to_ns(timer_now() - waited_from) / 1000000;
+        bool late = receive(is_tag, (void *)TAG_DATA, &m, sizeof m, 1000, NULL) > 0;
+        kprintf("stress: worker %u: %u of %u after a %lu ms wait for the next; %s\n", me, received, expected,
+                (unsigned long)ms, late ? "one more came in the next second" : "none came in the next second");
+    }
     if (receive(is_tag, (void *)TAG_DATA, &m, sizeof m, 0, NULL) > 0)
         errors++; /* more than was sent to us */
-    struct stress_msg result = {TAG_RESULT, me, received, errors};
+    struct stress_msg result = {TAG_RESULT, me, received, errors, failed_sends};
     send(st.coordinator, &result, sizeof result);
 }
 
@@ -114,7 +126,7 @@ static bool stress_coordinate(uint32_t sends, uint32_t pause_every, bool (*meanw
         TEST_ASSERT(st.pids[i], "spawn %u: %s", i, spawn_error());
     }
     for (uint32_t i = 0; i < st.workers; i++) {
-        struct stress_msg go = {TAG_GO, 0, 0, 0};
+        struct stress_msg go = {TAG_GO, 0, 0, 0, 0};
         send(st.pids[i], &go, sizeof go);
     }
     uint64_t dropped_before = sched_dropped_sends();
@@ -130,11 +142,11 @@ static bool stress_coordinate(uint32_t sends, uint32_t pause_every, bool (*meanw
     }
     uint64_t total = 0;
     for (uint32_t i = 0; i < st.workers; i++) {
-        struct stress_msg e = {TAG_EXPECT, 0, 0, expect[i]};
+        struct stress_msg e = {TAG_EXPECT, 0, 0, expect[i], 0};
         send(st.pids[i], &e, sizeof e);
         total += expect[i];
     }
-    uint64_t got = 0, errors = 0;
+    uint64_t got = 0, errors = 0, failed_sends = 0;
     for (uint32_t n = 0; n < st.workers; n++) {
         TEST_ASSERT(receive(is_tag, (void *)TAG_RESULT, &m, sizeof m, WAIT_MS, NULL) > 0,
                     "missing results (%u of %u came; %lu sends dropped in all)", n, st.workers,
@@ -143,7 +155,10 @@ static bool stress_coordinate(uint32_t sends, uint32_t pause_every, bool (*meanw
                     expect[m.from], (unsigned long)sched_dropped_sends());
         got += m.seq;
         errors += m.value;
+        failed_sends += m.failed_sends;
     }
+    TEST_ASSERT(failed_sends == 0, "%lu sends to live workers failed (the first one is printed above)",
+                (unsigned long)failed_sends);
     TEST_ASSERT(errors == 0, "%lu messages out of order or unexpected", (unsigned long)errors);
     TEST_ASSERT(sched_dropped_sends() == dropped_before, "%lu sends to live processes were dropped",
                 (unsigned long)(sched_dropped_sends() - dropped_before));
