@@ -112,12 +112,14 @@ def convert(header, recs):
             implicit.add(i)
         running[i] = on_core.get(c)
     # Messages: a send pairs with the first receive of its id at or after it,
-    # both made by the process running on its core (a flow needs a slice).
+    # both made by the process running on its core (a flow needs a slice). A
+    # send from an interrupt handler (pid 0: the console's MSG_IRQ, perhaps on
+    # an idle core) is an instant instead.
     sends = {}
     pairs = {}  # index of send record -> index of recv record
     for i in sorted(range(len(recs)), key=lambda i: recs[i]["time"]):
         r = recs[i]
-        if r["kind"] in ("send", "recv") and running[i] != r["pid"]:
+        if r["kind"] in ("send", "recv") and (not r["pid"] or running[i] != r["pid"]):
             continue
         if r["kind"] == "send":
             sends.setdefault(r["id"], []).append(i)
@@ -153,6 +155,11 @@ def convert(header, recs):
             open_slice[c] = r["pid"]
             ev.append(dict(base, ph="B", name=pid_name(r["pid"]), cat="run",
                            args={"pid": pid_name(r["pid"]), "start": "running when recording began"}))
+        if r["kind"] == "send" and not r["pid"]:
+            kind = MSG_KINDS[r["aux"]] if r["aux"] < len(MSG_KINDS) else r["aux"]
+            ev.append(dict(base, ph="i", s="t", name="send from interrupt", cat="msg",
+                           args={"to": f"<{r['arg']}>", "kind": kind}))
+            continue
         if r["kind"] in ("send", "recv"):
             if i in flow_of:
                 ph = "s" if r["kind"] == "send" else "f"

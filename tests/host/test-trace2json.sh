@@ -53,6 +53,18 @@ err=$(python3 tools/trace2json.py "$tmp/cut.raw" -o "$tmp/cut.json" 2>&1)
 check cut-dump-refused "1 yes no" \
     "$? $(printf '%s' "$err" | grep -q 'no end line' && echo yes || echo no) $([ -e "$tmp/cut.json" ] && echo yes || echo no)"
 
+# An interrupt's send (pid 0: the console's MSG_IRQ) on cpu0 once it is idle,
+# taken by <1.1> on cpu1: an instant, not a flow out of no slice.
+sed -e 's/^core 0 recorded 7 kept 7 /core 0 recorded 8 kept 8 /' -e '/^r 0 7 82 /a r 0 8 8c 0 1 c 3' \
+    -e 's/^core 1 recorded 3 kept 3 /core 1 recorded 4 kept 4 /' -e '/^r 1 9 d2 /a r 1 9 d7 100000001 0 c 3' \
+    -e 's/^end 10$/end 12/' "$fixture" > "$tmp/irq.raw"
+python3 tools/trace2json.py "$tmp/irq.raw" -o "$tmp/irq.json"
+check irq-send-converts 0 $?
+check irq-send-instant "send from interrupt:0:<1>:irq" "$(python3 -c "import json; ev=json.load(open('$tmp/irq.json'))['traceEvents']
+print(' '.join('%s:%d:%s:%s' % (e['name'], e['tid'], e['args']['to'], e['args']['kind']) for e in ev if e.get('name') == 'send from interrupt'))")"
+out=$(python3 tools/trace-check.py irq "$tmp/irq.json" --min-cores 2 --min-flows 1)
+check irq-send-sound "PASS" "${out%% *}"
+
 # The checker itself: two processes on one core at once, and a flow without its end.
 echo '{"traceEvents":[{"ph":"B","tid":0,"ts":1,"name":"a"},{"ph":"B","tid":0,"ts":2,"name":"b"},
  {"ph":"E","tid":0,"ts":3},{"ph":"E","tid":0,"ts":4}]}' > "$tmp/overlap.json"

@@ -2,7 +2,7 @@
  * messages while every other core floods it keeps at most its limit; the
  * floods are refused with SEND_MAILBOX_FULL and counted, memory does not run
  * out, and every other process gets all its messages, in order. Named only
- * (test=mailbox): tests/qemu/matrix-sched.sh runs it on 8 cores in 128 MiB,
+ * (test=mailbox): tests/qemu/matrix-sched.sh runs it on 4 cores in 48 MiB,
  * where the flood without the limit would take all memory. */
 #include <arch/cpu.h>
 #include <sched/mailbox_limit.h>

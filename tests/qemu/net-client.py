@@ -8,7 +8,7 @@ service on 127.0.0.1:PORT (Armada's, or socat's as the reference).
   net-client.py PORT reset BYTES     a bulk transfer the client resets (SO_LINGER 0)
                                      once a quarter came back; then a bulk that works
   net-client.py PORT flood UDP BYTES a bulk echo while UDP datagrams pour into
-                                     127.0.0.1:UDP as fast as the host can send
+                                     127.0.0.1:UDP in ring-filling bursts
   net-client.py PORT serve BYTES     the other way round: listen on PORT, take one
                                      connection (Armada's `nc`), echo it, check the
                                      BYTES that came are nc's pattern
@@ -139,13 +139,17 @@ def main():
         def flood():
             u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             payload = os.urandom(1400)
+            # Bursts of 3 rings' worth (128 buffers), 20 ms apart: each fills
+            # the ring, and the echo gets through between them. (Without the
+            # pause the host sent nothing but datagrams: 1 MiB took 170 s.)
             while not stop.is_set():
-                for _ in range(64):
+                for _ in range(384):
                     try:
                         u.sendto(payload, ("127.0.0.1", udp_port))
                         sent[0] += 1
                     except OSError:
                         pass
+                stop.wait(0.02)
             u.close()
         t = threading.Thread(target=flood)
         t.start()
