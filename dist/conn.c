@@ -26,6 +26,7 @@ struct conn_state {
     struct {                   /* our processes' monitors on the peer's */
         bool used;
         pid_t local;
+        uint64_t signal_ref; /* monitor(): DOWN as MSG_DOWN with this ref; 0: a term DOWN */
         uint32_t ids[3];
         uint16_t target_len;
         uint8_t target[128];
@@ -56,8 +57,9 @@ static bool write_packet(struct conn_state *c, const uint8_t *packet, uint32_t l
     return true;
 }
 
-/* The message term at msg (len bytes, from 131), to a local process. */
-static void deliver(struct conn_state *c, pid_t to, const uint8_t *msg, uint32_t len)
+/* The message term at msg (len bytes, from 131), to a local process, from
+ * the remote pid of its sender when the packet names one (else from us). */
+static void deliver(struct conn_state *c, pid_t to, const uint8_t *msg, uint32_t len, const struct term *sender)
 {
     struct dist_msg *m = (struct dist_msg *)c->mail;
     if (!to || sizeof *m + len > MSG_MAX) {
@@ -67,7 +69,8 @@ static void deliver(struct conn_state *c, pid_t to, const uint8_t *msg, uint32_t
     m->type = DIST_MSG_TERM;
     m->len = len;
     memcpy(m->term, msg, len);
-    if (send(to, m, (uint32_t)sizeof *m + len) != 0)
+    pid_t from = sender && sender->kind == TERM_PID ? dist_pid(&sender->pid) : 0;
+    if ((from ? send_as(to, from, m, (uint32_t)sizeof *m + len) : send(to, m, (uint32_t)sizeof *m + len)) != 0)
         c->dropped++;
 }
 
@@ -79,6 +82,20 @@ static void deliver_down(struct conn_state *c, int i, const struct term *reason)
     struct term_ref ref = {{(const uint8_t *)dist_node.name, (uint16_t)strlen(dist_node.name), false},
                            dist_node.creation, 3, {c->outmon[i].ids[0], c->outmon[i].ids[1], c->outmon[i].ids[2]}};
     struct term target = {.ext = c->outmon[i].target, .ext_len = c->outmon[i].target_len};
+    if (c->outmon[i].signal_ref) { /* monitor() of a remote pid: MSG_DOWN from it */
+        struct exit_reason why = {.kind = EXIT_NOCONNECTION};
+        if (reason)
+            dist_exit_reason_of_term(reason, &why);
+        uint8_t enc[sizeof c->outmon[i].target + 1] = {131};
+        struct term pid;
+        memcpy(enc + 1, c->outmon[i].target, c->outmon[i].target_len);
+        pid_t from = term_decode_exact(enc, c->outmon[i].target_len + 1u, &pid) > 0 && pid.kind == TERM_PID
+                         ? dist_pid(&pid.pid)
+                         : 0;
+        c->outmon[i].used = false;
+        send_down_as(c->outmon[i].local, from, c->outmon[i].signal_ref, &why);
+        return;
+    }
     term_begin(&b, down, sizeof down);
     term_tuple(&b, 5);
     term_atom(&b, "DOWN");
@@ -92,7 +109,7 @@ static void deliver_down(struct conn_state *c, int i, const struct term *reason)
     long n = term_end(&b);
     c->outmon[i].used = false;
     if (n > 0)
-        deliver(c, c->outmon[i].local, down, (uint32_t)n);
+        deliver(c, c->outmon[i].local, down, (uint32_t)n, NULL);
 }
 
 static void monitor_exit(struct conn_state *c, const struct term *ctrl)
@@ -112,6 +129,7 @@ static void outmon_add(struct conn_state *c, const struct dist_req_monitor *r)
         if (!c->outmon[i].used) {
             c->outmon[i].used = true;
             c->outmon[i].local = r->local;
+            c->outmon[i].signal_ref = r->signal_ref;
             memcpy(c->outmon[i].ids, r->ids, sizeof r->ids);
             c->outmon[i].target_len = r->target_len;
             memcpy(c->outmon[i].target, r->target, r->target_len);
@@ -119,6 +137,37 @@ static void outmon_add(struct conn_state *c, const struct dist_req_monitor *r)
         }
     }
     c->dropped++; /* no room: that monitor never fires */
+}
+
+/* A request that holds, or lets go of, a link or a monitor (conn.h). */
+static bool is_hold(const uint8_t *mail)
+{
+    uint32_t t = ((const struct dist_req_monitor *)mail)->type;
+    return t == DIST_REQ_MONITOR || t == DIST_REQ_LINK || t == DIST_REQ_UNLINK || t == DIST_REQ_DEMONITOR;
+}
+
+/* demonitor() of a remote pid: the monitor goes, and its DEMONITOR_P
+ * {20, FromPid, ToProc, Ref} is built in c->out (its length; 0: no such monitor). */
+static uint32_t outmon_drop(struct conn_state *c, pid_t local, uint64_t signal_ref)
+{
+    for (int i = 0; i < WATCH_MAX; i++) {
+        if (!c->outmon[i].used || c->outmon[i].local != local || c->outmon[i].signal_ref != signal_ref)
+            continue;
+        c->outmon[i].used = false;
+        struct term_pid me;
+        struct term_ref ref = {{(const uint8_t *)dist_node.name, (uint16_t)strlen(dist_node.name), false},
+                               dist_node.creation, 3, {c->outmon[i].ids[0], c->outmon[i].ids[1], c->outmon[i].ids[2]}};
+        struct term target = {.ext = c->outmon[i].target, .ext_len = c->outmon[i].target_len};
+        struct term_buf b;
+        dist_pid_of(local, &me);
+        dist_control_begin(&b, c->out, sizeof c->out, 4, 20);
+        term_pid(&b, &me);
+        term_copy(&b, &target);
+        term_ref(&b, &ref);
+        long n = term_end(&b);
+        return n < 0 ? 0 : 1 + (uint32_t)n;
+    }
+    return 0;
 }
 
 /* net_kernel's part of net_adm:ping: {'$gen_call', {From, Tag}, {is_auth, _}} -> From ! {Tag, yes} */
@@ -180,17 +229,19 @@ static bool handle_packet(struct conn_state *c, const uint8_t *p, uint32_t len)
         if (!strcmp(name, "net_kernel"))
             net_kernel_call(c, &msg);
         else
-            deliver(c, whereis(name), rest, (uint32_t)m);
+            deliver(c, whereis(name), rest, (uint32_t)m, term_element(&ctrl, 1, &to) ? &to : NULL);
         break;
     }
     case CTRL_SEND:        /* {2, Unused, ToPid} */
     case CTRL_SEND_SENDER: { /* {22, From, ToPid} */
         pid_t local = 0;
+        struct term from;
         if (!m || !term_element(&ctrl, 2, &to) || to.kind != TERM_PID || !dist_pid_local(&to.pid, &local)) {
             c->dropped++;
             break;
         }
-        deliver(c, local, rest, (uint32_t)m);
+        bool named = op.integer == CTRL_SEND_SENDER && term_element(&ctrl, 1, &from);
+        deliver(c, local, rest, (uint32_t)m, named ? &from : NULL);
         break;
     }
     case 19: /* MONITOR_P */
@@ -285,18 +336,23 @@ static void conn_loop(struct conn_state *c)
                 kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
                 return;
             }
-        } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req_monitor) &&
-                   (((struct dist_req_monitor *)c->mail)->type == DIST_REQ_MONITOR ||
-                    ((struct dist_req_monitor *)c->mail)->type == DIST_REQ_LINK)) {
+        } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req_monitor) && is_hold(c->mail)) {
             const struct dist_req_monitor *r = (const struct dist_req_monitor *)c->mail;
+            struct term remote = {.kind = TERM_PID, .ext = r->target, .ext_len = r->target_len};
+            uint32_t len = r->packet.len;
+            const uint8_t *packet = r->packet.packet;
             if (r->type == DIST_REQ_MONITOR) {
                 outmon_add(c, r);
-            } else { /* a link is a link whichever side asked: the same watch as the peer's */
-                struct term remote = {.kind = TERM_PID, .ext = r->target, .ext_len = r->target_len};
+            } else if (r->type == DIST_REQ_LINK) { /* a link is a link whichever side asked: the peer's watch */
                 if (!watch_add_link(&c->watches, r->local, &remote))
                     c->dropped++;
+            } else if (r->type == DIST_REQ_UNLINK) {
+                watch_drop_link(&c->watches, r->local, &remote);
+            } else { /* DIST_REQ_DEMONITOR: the packet is ours to write */
+                len = outmon_drop(c, r->local, r->signal_ref);
+                packet = c->out;
             }
-            if (!write_packet(c, r->packet.packet, r->packet.len)) {
+            if (len && !write_packet(c, packet, len)) {
                 kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
                 return;
             }

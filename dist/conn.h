@@ -16,9 +16,13 @@ struct dist_req {
 /* ... and hold a monitor: DOWN for it goes to `local` (a struct dist_req follows) */
 #define DIST_REQ_MONITOR (0x4453u << 16 | 5)
 #define DIST_REQ_LINK (0x4453u << 16 | 6) /* ... and hold a link (the same struct; ids unused) */
+#define DIST_REQ_UNLINK (0x4453u << 16 | 7) /* ... and drop that link */
+/* Drop the monitor whose signal_ref this is and write its DEMONITOR_P (no packet comes) */
+#define DIST_REQ_DEMONITOR (0x4453u << 16 | 8)
 struct dist_req_monitor {
     uint32_t type;
     pid_t local;
+    uint64_t signal_ref; /* a monitor(): its DOWN as MSG_DOWN with this ref (0: dist_monitor's term DOWN) */
     uint32_t ids[3]; /* the reference's words */
     uint16_t target_len;
     uint8_t target[128]; /* the monitored pid's encoding, no version byte */

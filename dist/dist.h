@@ -60,9 +60,27 @@ int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t 
  * noconnection when the connection goes first. False: no connection. */
 bool dist_monitor(const struct term_pid *remote, struct term_ref *ref);
 
-/* Link the calling process to a process on another node: its abnormal end
- * (or the connection's) kills the caller, and the caller's end reaches it
- * as EXIT with the reason. False: no connection. */
+/* Pids as pid_t (dist/remote.c): an Erlang pid of this node is its local
+ * pid, one of another node a remote pid (PID_REMOTE, sched.h) that send,
+ * link, monitor and the rest take like a local one; 0 when no more remote
+ * pids fit. And back: false for a remote pid this node never handed out. */
+pid_t dist_pid(const struct term_pid *p);
+bool dist_term_pid(pid_t pid, struct term_pid *out);
+void dist_remote_start(void); /* registers the remote pid operations with sched */
+
+/* The term reference a monitor gets (our node, a fresh counter: returned). */
+uint32_t dist_make_ref(struct term_ref *ref);
+/* monitor() on a remote pid: as dist_monitor, but the DOWN comes as MSG_DOWN
+ * with signal_ref and the remote pid in info.from; and its demonitor. */
+bool dist_monitor_signalled(const struct term_pid *remote, struct term_ref *ref, uint64_t signal_ref);
+void dist_demonitor_signalled(const struct term_pid *remote, uint64_t signal_ref);
+/* unlink() on a remote pid: UNLINK_ID to its node, and the link dropped here. */
+void dist_unlink(const struct term_pid *remote);
+
+/* Link the calling process to a process on another node: its end (or the
+ * connection's: noconnection) is an exit signal to the caller from its
+ * remote pid, and the caller's end reaches it as EXIT with the reason.
+ * False: no connection. */
 bool dist_link(const struct term_pid *remote);
 
 /* The connection process of node `name`, calling it first if there is none

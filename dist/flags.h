@@ -17,6 +17,7 @@
 #define DFLAG_UTF8_ATOMS 0x10000ull
 #define DFLAG_MAP_TAG 0x20000ull
 #define DFLAG_BIG_CREATION 0x40000ull
+#define DFLAG_SEND_SENDER 0x80000ull
 #define DFLAG_HANDSHAKE_23 0x1000000ull
 #define DFLAG_UNLINK_ID 0x2000000ull
 #define DFLAG_SPAWN (1ull << 32)
@@ -32,9 +33,11 @@
 /* Ours: a visible node, the mandatory set (funs other than M:F/A arrive as
  * terms lib/term refuses: such a message is dropped, said so), monitors,
  * the new link protocol, full 32-bit pid fields (V4_NC: Armada's pids carry
- * a 32-bit generation), SPAWN_REQUEST (dist/spawn.c). No atom cache, no fragments. */
+ * a 32-bit generation), SPAWN_REQUEST (dist/spawn.c), SEND_SENDER (a message
+ * from a remote process names it: info.from is its remote pid). No atom
+ * cache, no fragments. */
 #define DFLAGS_ARMADA                                                                                     \
     (DFLAGS_MANDATORY_25 | DFLAG_MANDATORY_25_DIGEST | DFLAG_PUBLISHED | DFLAG_DIST_MONITOR |            \
-     DFLAG_DIST_MONITOR_NAME | DFLAG_UNLINK_ID | DFLAG_V4_NC | DFLAG_SPAWN)
+     DFLAG_DIST_MONITOR_NAME | DFLAG_UNLINK_ID | DFLAG_V4_NC | DFLAG_SPAWN | DFLAG_SEND_SENDER)
 
 #endif

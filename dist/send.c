@@ -9,6 +9,8 @@
 #define CTRL_REG_SEND 6
 #define CTRL_MONITOR_P 19
 #define CTRL_LINK 1
+#define CTRL_DEMONITOR_P 20
+#define CTRL_UNLINK_ID 35
 
 bool dist_is_msg(const void *data, uint32_t len, const struct msg_info *info, void *ctx)
 {
@@ -85,8 +87,9 @@ int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t 
     return hand_over(conn, req, &b, msg, len);
 }
 
-/* An Erlang reference made here: our node, a counter in its first word. */
-static void make_ref(struct term_ref *r)
+/* An Erlang reference made here: our node, a counter in its first word
+ * (returned: remote monitors' pid_t references carry it). */
+uint32_t dist_make_ref(struct term_ref *r)
 {
     static uint32_t next; /* per-boot uniqueness is all a ping needs; a race may repeat one, harmlessly */
     r->node.bytes = (const uint8_t *)dist_node.name;
@@ -97,6 +100,7 @@ static void make_ref(struct term_ref *r)
     r->ids[0] = ++next;
     r->ids[1] = (uint32_t)self();
     r->ids[2] = (uint32_t)(self() >> 32);
+    return r->ids[0];
 }
 
 struct ping_wait {
@@ -121,7 +125,7 @@ bool dist_ping(const char *name, uint64_t timeout_ms)
     struct term_pid me;
     struct term_ref ref;
     dist_pid_of(self(), &me);
-    make_ref(&ref);
+    dist_make_ref(&ref);
     term_begin(&b, msg, sizeof msg); /* {'$gen_call', {self(), Ref}, {is_auth, node()}} */
     term_tuple(&b, 3);
     term_atom(&b, "$gen_call");
@@ -141,7 +145,7 @@ bool dist_ping(const char *name, uint64_t timeout_ms)
 
 /* A request that holds a link or a monitor: the remote pid's encoding kept
  * for the connection process, the control term {Op, Self, Remote[, Ref]}. */
-static bool hold(uint32_t type, int op, const struct term_pid *remote, struct term_ref *ref)
+static bool hold(uint32_t type, int op, const struct term_pid *remote, struct term_ref *ref, uint64_t signal_ref)
 {
     char name[256];
     pid_t conn;
@@ -154,6 +158,7 @@ static bool hold(uint32_t type, int op, const struct term_pid *remote, struct te
     dist_pid_of(self(), &me);
     r->type = type;
     r->local = self();
+    r->signal_ref = signal_ref;
     if (ref)
         memcpy(r->ids, ref->ids, sizeof r->ids);
     uint8_t target[sizeof r->target + 1]; /* the pid's encoding, after its version byte */
@@ -166,26 +171,54 @@ static bool hold(uint32_t type, int op, const struct term_pid *remote, struct te
     r->target_len = (uint16_t)(tn - 1);
     uint8_t *packet = r->packet.packet;
     uint32_t cap = MSG_MAX - (uint32_t)(packet - req);
-    dist_control_begin(&b, packet, cap, ref ? 4 : 3, op);
-    term_pid(&b, &me);
-    term_pid(&b, remote);
-    if (ref)
-        term_ref(&b, ref);
+    r->packet.type = DIST_REQ_PACKET;
+    r->packet.len = 0;
+    if (op == CTRL_DEMONITOR_P) /* the connection holds the term reference: it writes the packet */
+        return send(conn, r, (uint32_t)(packet - req)) == 0;
+    if (op == CTRL_UNLINK_ID) { /* {UNLINK_ID, Id, FromPid, ToPid} */
+        dist_control_begin(&b, packet, cap, 4, op);
+        term_uint(&b, ref->ids[0]);
+        term_pid(&b, &me);
+        term_pid(&b, remote);
+    } else { /* {LINK, FromPid, ToPid} or {MONITOR_P, FromPid, ToProc, Ref} */
+        dist_control_begin(&b, packet, cap, ref ? 4 : 3, op);
+        term_pid(&b, &me);
+        term_pid(&b, remote);
+        if (ref)
+            term_ref(&b, ref);
+    }
     long n = term_end(&b);
     if (n < 0)
         return false;
-    r->packet.type = DIST_REQ_PACKET;
     r->packet.len = 1 + (uint32_t)n;
     return send(conn, r, (uint32_t)(packet - req) + r->packet.len) == 0;
 }
 
 bool dist_monitor(const struct term_pid *remote, struct term_ref *ref)
 {
-    make_ref(ref);
-    return hold(DIST_REQ_MONITOR, CTRL_MONITOR_P, remote, ref); /* {MONITOR_P, FromPid, ToProc, Ref} */
+    dist_make_ref(ref);
+    return hold(DIST_REQ_MONITOR, CTRL_MONITOR_P, remote, ref, 0); /* {MONITOR_P, FromPid, ToProc, Ref} */
+}
+
+bool dist_monitor_signalled(const struct term_pid *remote, struct term_ref *ref, uint64_t signal_ref)
+{
+    return hold(DIST_REQ_MONITOR, CTRL_MONITOR_P, remote, ref, signal_ref);
+}
+
+void dist_demonitor_signalled(const struct term_pid *remote, uint64_t signal_ref)
+{
+    /* The connection knows the term reference: it writes {DEMONITOR_P, FromPid, ToProc, Ref}. */
+    hold(DIST_REQ_DEMONITOR, CTRL_DEMONITOR_P, remote, NULL, signal_ref);
 }
 
 bool dist_link(const struct term_pid *remote)
 {
-    return hold(DIST_REQ_LINK, CTRL_LINK, remote, NULL); /* {LINK, FromPid, ToPid} */
+    return hold(DIST_REQ_LINK, CTRL_LINK, remote, NULL, 0); /* {LINK, FromPid, ToPid} */
+}
+
+void dist_unlink(const struct term_pid *remote)
+{
+    static uint32_t next_id; /* the peer only echoes it in its ack: per-boot uniqueness, a race harmless */
+    struct term_ref id = {.n_ids = 1, .ids = {++next_id}};
+    hold(DIST_REQ_UNLINK, CTRL_UNLINK_ID, remote, &id, 0); /* {UNLINK_ID, Id, FromPid, ToPid} */
 }

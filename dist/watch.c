@@ -15,6 +15,7 @@ void dist_exit_reason_term(struct term_buf *b, const struct exit_reason *r)
     case EXIT_NORMAL: term_atom(b, "normal"); break;
     case EXIT_KILLED: term_atom(b, "killed"); break;
     case EXIT_NOPROC: term_atom(b, "noproc"); break;
+    case EXIT_NOCONNECTION: term_atom(b, "noconnection"); break;
     case EXIT_ERROR:
         term_tuple(b, 2);
         term_atom(b, "error");
@@ -33,6 +34,31 @@ void dist_exit_reason_term(struct term_buf *b, const struct exit_reason *r)
         term_uint(b, r->value);
         break;
     }
+}
+
+void dist_exit_reason_of_term(const struct term *t, struct exit_reason *out)
+{
+    struct term value;
+    *out = (struct exit_reason){.kind = EXIT_REMOTE};
+    if (term_is_atom(t, "normal"))
+        out->kind = EXIT_NORMAL;
+    else if (term_is_atom(t, "killed") || term_is_atom(t, "kill"))
+        out->kind = EXIT_KILLED;
+    else if (term_is_atom(t, "noproc"))
+        out->kind = EXIT_NOPROC;
+    else if (term_is_atom(t, "noconnection"))
+        out->kind = EXIT_NOCONNECTION;
+    else if (term_match(t, "{error, ~t}", &value) && value.kind == TERM_INTEGER && value.integer >= 0)
+        *out = (struct exit_reason){.kind = EXIT_ERROR, .value = (uint64_t)value.integer};
+}
+
+/* The remote pid of a kept pid encoding; 0 if it is none (or no room). */
+static pid_t remote_of(const uint8_t *enc, uint16_t len)
+{
+    uint8_t buf[WATCH_TERM_MAX + 1] = {131};
+    struct term t;
+    memcpy(buf + 1, enc, len);
+    return term_decode_exact(buf, len + 1u, &t) > 0 && t.kind == TERM_PID ? dist_pid(&t.pid) : 0;
 }
 
 /* A term's encoding (no version byte) kept in dst; false when too long. */
@@ -232,7 +258,6 @@ void watch_remote_exit(struct watches *ws, const struct term *ctrl)
     pid_t local = resolve(&to);
     if (!local)
         return;
-    bool normal = term_is_atom(&reason, "normal");
     if (op.integer == CTRL_EXIT) { /* a linked remote process ended */
         struct watch *w = find_link(ws, local, &from);
         if (!w)
@@ -240,10 +265,27 @@ void watch_remote_exit(struct watches *ws, const struct term *ctrl)
         w->used = false;
         if (!linked_elsewhere(ws, local))
             unlink(local);
-    }
-    /* Armada's exit signals carry no foreign reason: any abnormal one kills */
-    if (!normal || term_is_atom(&reason, "kill"))
+    } else if (term_is_atom(&reason, "kill")) { /* exit(Pid, kill): untrappable */
         kill(local);
+        return;
+    }
+    /* An exit signal from the remote pid, as a local one: a trapping process
+     * gets MSG_EXIT with the reason, another dies of an abnormal one. */
+    struct exit_reason why;
+    dist_exit_reason_of_term(&reason, &why);
+    pid_t remote = from.kind == TERM_PID ? dist_pid(&from.pid) : 0;
+    exit_signal_from(local, remote, &why);
+}
+
+bool watch_drop_link(struct watches *ws, pid_t local, const struct term *remote)
+{
+    struct watch *w = find_link(ws, local, remote);
+    if (!w)
+        return false;
+    w->used = false;
+    if (!linked_elsewhere(ws, local))
+        unlink(local);
+    return true;
 }
 
 uint32_t watch_local_end(struct watches *ws, const struct msg_info *info, uint8_t *buf, uint32_t cap)
@@ -283,7 +325,9 @@ void watch_connection_lost(struct watches *ws)
             continue;
         if (w->link) {
             unlink(w->local);
-            kill(w->local); /* noconnection: a link's exit across a lost connection */
+            /* noconnection: a link's exit signal across a lost connection */
+            exit_signal_from(w->local, remote_of(w->remote, w->remote_len),
+                             &(struct exit_reason){.kind = EXIT_NOCONNECTION});
         } else {
             demonitor(w->mref);
         }

@@ -35,6 +35,8 @@ bool watch_add_link(struct watches *ws, pid_t local, const struct term *remote);
 bool watch_add_monitor(struct watches *ws, pid_t local, const struct term *remote, const struct term *ref);
 /* A MSG_DOWN or MSG_EXIT the connection process got: the peer's message. */
 uint32_t watch_local_end(struct watches *ws, const struct msg_info *info, uint8_t *buf, uint32_t cap);
+/* A link the local process dropped (unlink of a remote pid): false if none. */
+bool watch_drop_link(struct watches *ws, pid_t local, const struct term *remote);
 /* The connection is gone: the links' local ends get their exit (noconnection). */
 void watch_connection_lost(struct watches *ws);
 uint32_t watch_count(const struct watches *ws, bool links);
@@ -42,5 +44,8 @@ uint32_t watch_count(const struct watches *ws, bool links);
 /* An Armada exit reason as an Erlang term: normal, killed, noproc,
  * {error, Code}, {fault, Class, Address, Pc}. */
 void dist_exit_reason_term(struct term_buf *b, const struct exit_reason *r);
+/* And back, for a reason from another node: normal, killed (or kill),
+ * noproc, noconnection, {error, N}; anything else is EXIT_REMOTE. */
+void dist_exit_reason_of_term(const struct term *t, struct exit_reason *out);
 
 #endif

@@ -198,6 +198,14 @@ struct proc *rq_steal_one(struct runqueue *rq);
 /* mailbox.c */
 void mailbox_close(struct proc *p); /* drop every message; later sends are dropped */
 int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why);
+/* Remote pids (remote.c): through the distribution's operations, or what a
+ * pid on an unreachable node gets. remote_monitor's local_ref: a fresh
+ * reference, used when there is no distribution. */
+int remote_send(pid_t to, const void *data, uint32_t len);
+bool remote_link(pid_t to);
+void remote_unlink(pid_t to);
+uint64_t remote_monitor(pid_t to, uint64_t local_ref);
+void remote_demonitor(uint64_t ref);
 void timeout_cancel(struct proc *p); /* its receive timeout, from whatever core */
 void timeout_moved(struct timer_event *ev, uint32_t cpu);
 

@@ -115,8 +115,12 @@ static void exit_signal(pid_t to, pid_t from, struct exit_reason why)
         send_signal(to, from, MSG_EXIT, 0, &why);
 }
 
+void exit_signal_from(pid_t to, pid_t from, const struct exit_reason *why) { exit_signal(to, from, *why); }
+
 bool link(pid_t pid)
 {
+    if (pid_is_remote(pid))
+        return remote_link(pid);
     struct proc *me = current_proc();
     struct proc *other = proc_lookup(pid);
     if (!other) {
@@ -135,6 +139,10 @@ bool link(pid_t pid)
 
 void unlink(pid_t pid)
 {
+    if (pid_is_remote(pid)) {
+        remote_unlink(pid);
+        return;
+    }
     struct proc *me = current_proc();
     drop(me, LINK, pid, 0);
     struct proc *other = proc_lookup(pid);
@@ -146,6 +154,8 @@ uint64_t monitor(pid_t pid)
 {
     struct proc *me = current_proc();
     uint64_t ref = __atomic_fetch_add(&next_ref, 1, __ATOMIC_RELAXED); /* unique, no ordering */
+    if (pid_is_remote(pid))
+        return remote_monitor(pid, ref);
     struct proc *other = proc_lookup(pid);
     struct exit_reason noproc = {.kind = EXIT_NOPROC};
     if (!other) {
@@ -162,6 +172,10 @@ uint64_t monitor(pid_t pid)
 
 void demonitor(uint64_t ref)
 {
+    if (ref & PID_REMOTE) {
+        remote_demonitor(ref);
+        return;
+    }
     struct proc *me = current_proc();
     pid_t target = 0;
     uint64_t flags = spin_lock_irqsave(&me->links_lock);

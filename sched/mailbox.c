@@ -156,9 +156,21 @@ int send(pid_t to, const void *data, uint32_t len)
     if (len > MSG_MAX)
         return SEND_TOO_BIG;
     struct proc *me = current_proc();
-    int r = deliver(to, me->pid, MSG_USER, data, len, 0, NULL);
+    int r = pid_is_remote(to) ? remote_send(to, data, len) : deliver(to, me->pid, MSG_USER, data, len, 0, NULL);
     reduce(1 + len / 64);
     return r;
+}
+
+int send_as(pid_t to, pid_t from, const void *data, uint32_t len)
+{
+    if (len > MSG_MAX)
+        return SEND_TOO_BIG;
+    return deliver(to, from, MSG_USER, data, len, 0, NULL);
+}
+
+int send_down_as(pid_t to, pid_t from, uint64_t ref, const struct exit_reason *why)
+{
+    return deliver(to, from, MSG_DOWN, NULL, 0, ref, why);
 }
 
 int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why)

@@ -203,6 +203,8 @@ static struct proc *proc_alloc(uint64_t stack_bytes, const char **err)
 void proc_release(struct proc *p)
 {
     uint64_t generation = (p->pid >> 32) + 1;
+    if (generation << 32 & PID_REMOTE)
+        generation = 1; /* 2^31 reuses of one slot: start again, below the remote bit */
     WRITE_ONCE(p->pid, generation << 32 | p->index); /* stale pids miss from now on */
     __atomic_store_n(&p->state, PROC_FREE, __ATOMIC_RELEASE);
     free_list_push(p);
@@ -381,6 +383,8 @@ void proc_kill(struct proc *p, struct exit_reason why)
 
 bool kill(pid_t pid)
 {
+    if (pid_is_remote(pid))
+        return false; /* local processes only (sched.h) */
     if (pid == self())
         proc_die(current_proc(), (struct exit_reason){.kind = EXIT_KILLED});
     uint64_t flags = irq_save();
@@ -395,7 +399,8 @@ bool kill(pid_t pid)
 
 const char *exit_kind_name(uint16_t kind)
 {
-    static const char *const names[] = {"normal", "error", "killed", "fault", "noproc", "linked"};
+    static const char *const names[] = {"normal", "error",  "killed",       "fault",
+                                        "noproc", "linked", "noconnection", "remote"};
     return kind < sizeof names / sizeof names[0] ? names[kind] : "unknown";
 }
 

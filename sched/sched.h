@@ -18,8 +18,11 @@
 #include <stdint.h>
 
 /* Index in the low 32 bits, generation in the high 32: a stale pid never
- * reaches the process that later reuses the slot. 0 is no process. */
+ * reaches the process that later reuses the slot. 0 is no process. A pid
+ * with PID_REMOTE set names a process on another node (below). */
 typedef uint64_t pid_t;
+#define PID_REMOTE (1ULL << 63) /* local generations stay below it */
+static inline bool pid_is_remote(pid_t pid) { return (pid & PID_REMOTE) != 0; }
 
 enum priority { PRIO_MAX, PRIO_HIGH, PRIO_NORMAL, PRIO_LOW, PRIO_COUNT };
 
@@ -32,6 +35,8 @@ enum exit_kind {
                     class has none, e.g. an undefined instruction), pc */
     EXIT_NOPROC, /* the linked/monitored process did not exist */
     EXIT_LINKED, /* an exit signal from a linked process: value = its pid */
+    EXIT_NOCONNECTION, /* a remote process's node could not be reached, or went away */
+    EXIT_REMOTE,       /* a remote process's reason that has no kind here (say {shutdown, bye}) */
 };
 struct exit_reason {
     uint16_t kind;  /* enum exit_kind */
@@ -110,6 +115,30 @@ void trap_exit(bool on); /* exit signals arrive as MSG_EXIT messages instead of 
 bool register_name(const char *name, pid_t pid);
 pid_t whereis(const char *name); /* 0 if none */
 void unregister_name(const char *name);
+
+/* Remote pids are pids: send, link, unlink, monitor and demonitor take one
+ * as they take a local pid, through the operations the distribution
+ * registers when it starts (dist/remote.c), so a process does not know which
+ * it holds. A remote monitor's reference has PID_REMOTE set; its DOWN, and a
+ * remote link's exit signal, come as MSG_DOWN / MSG_EXIT with the remote pid
+ * in info.from. Without the distribution a remote pid is a process that is
+ * not there: link and monitor say EXIT_NOCONNECTION, a send is refused.
+ * kill and is_alive answer for local processes only (as Erlang's
+ * is_process_alive/1). */
+#define SEND_NO_CONNECTION (-4) /* a remote pid whose node cannot be reached: not sent */
+struct remote_ops {
+    int (*send)(pid_t to, const void *data, uint32_t len);
+    bool (*link)(pid_t to);
+    void (*unlink)(pid_t to);
+    uint64_t (*monitor)(pid_t to); /* a reference with PID_REMOTE set */
+    void (*demonitor)(uint64_t ref);
+};
+void sched_set_remote_ops(const struct remote_ops *ops); /* once, before any process holds a remote pid */
+/* For the distribution: a message, or an exit signal, from a remote process
+ * (`from` a remote pid), delivered as a local one would be. */
+int send_as(pid_t to, pid_t from, const void *data, uint32_t len);
+int send_down_as(pid_t to, pid_t from, uint64_t ref, const struct exit_reason *why);
+void exit_signal_from(pid_t to, pid_t from, const struct exit_reason *why);
 
 /* Interrupts as messages: the process gets MSG_IRQ (info.ref = INTID) each
  * time `intid` fires; the interrupt stays masked from then until irq_done,

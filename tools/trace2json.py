@@ -13,7 +13,7 @@ import sys
 KINDS = ["run", "spawn", "exit", "steal", "migrate", "preempt", "wake", "idle", "send", "recv", "entry"]
 STATES = {1: "runnable", 2: "running", 3: "waiting", 4: "exited"}
 MSG_KINDS = ["user", "exit", "down", "irq", "cpu_down"]
-EXIT_KINDS = ["normal", "error", "killed", "fault", "noproc", "linked"]
+EXIT_KINDS = ["normal", "error", "killed", "fault", "noproc", "linked", "noconnection", "remote"]
 CORES_PID = 1  # the one Chrome "process" holding a track (thread) per core
 
 

@@ -10,6 +10,9 @@
 %%   spawn NODE         remote spawns: "reply NODE got" (armada:reply/2 sent
 %%                      us a term), "ring normal" (spawn_monitor of
 %%                      armada:ring/1), "linked normal" (spawn_link), "unknown R"
+%%   firstclass NODE    armada:first_class/3 uses our pids through Armada's
+%%                      plain send/link/monitor: "firstclass CHECK ok" per
+%%                      check (else its complaint), "doomed crash"
 %%   monitored NODE     Armada processes monitor ours: one ends {shutdown, bye}
 %%                      ("collected {shutdown,bye}"), one stays for the harness
 %%                      to kill this node under it (Armada logs noconnection)
@@ -98,6 +101,21 @@ main(["spawn", Node]) ->
     P3 = spawn_link(N, armada, reply, [self(), linked]),
     io:format("linked ~p~n", [receive {'EXIT', P3, Why3} -> Why3 after 5000 -> timeout end]),
     io:format("unknown ~p~n", [catch spawn(N, nomodule, nofun, [])]);
+main(["firstclass", Node]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    Peer = spawn(fun() ->
+                     receive {hello, From} -> From ! {answer, 42} after 20000 -> exit(no_hello) end,
+                     receive <<"done">> -> exit({shutdown, bye}) after 20000 -> exit(no_done) end
+                 end),
+    Doomed = spawn(fun() -> receive <<"die">> -> exit(crash) after 20000 -> exit(not_told) end end),
+    MD = monitor(process, Doomed),
+    spawn(N, armada, first_class, [Peer, Doomed, self()]),
+    receive
+        {first_class, Checks} -> [io:format("firstclass ~s ~p~n", [K, V]) || {K, V} <- Checks]
+    after 60000 -> io:format("firstclass no report~n")
+    end,
+    io:format("doomed ~p~n", [receive {'DOWN', MD, process, Doomed, R} -> R after 5000 -> timeout end]);
 main(["monitored", Node]) ->
     N = list_to_atom(Node),
     pong = net_adm:ping(N),

@@ -409,6 +409,32 @@ test_spawn() {
     stop "$qemu_pid"; stop "$epmd_pid"
 }
 
+# 11b. Remote pids are pids: armada:first_class/3 (tests/image/dist_first_class.c)
+#     uses two BEAM pids through plain send/link/unlink/monitor/demonitor
+#     (a term and raw bytes out, the answer's info.from, DOWN and EXIT with
+#     the foreign reason, nothing after unlink/demonitor) and a pid on a node
+#     nobody runs (send refused, noconnection), and reports each check.
+test_first_class() {
+    local name=dist-first-class out bad="" c
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(peer beam armadacookie -- firstclass armada@127.0.0.1)
+        for c in remote_pids link_monitor send_term answer answer_from_peer send_bytes down exit tell_doomed \
+                 unlink_demonitor unreachable; do
+            grep -qx "firstclass $c ok" <<< "$out" || bad="$bad $c"
+        done
+        grep -qx 'doomed crash' <<< "$out" || bad="$bad doomed"
+        if [ -z "$bad" ]; then
+            pass "$name: BEAM pids through send/link/unlink/monitor/demonitor: a term and a binary out, the answer from the peer's pid, DOWN and EXIT with {shutdown,bye}, none after unlink/demonitor, noconnection for a node nobody runs"
+        else
+            fail "$name: failed:$bad / $(tr '\n' ' ' <<< "$out") / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
 # 12. An Armada process monitors BEAM processes: one exits {shutdown, bye}
 #     and the DOWN's reason reaches Armada (which sends it back to the BEAM's
 #     collector); then the BEAM node is killed under the other monitor, and
@@ -523,7 +549,7 @@ test_boot_words() {
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
                        test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
-                       test_armada_monitors test_armada_links test_malformed test_boot_words}; do
+                       test_first_class test_armada_monitors test_armada_links test_malformed test_boot_words}; do
     "$t"
 done
 exit $status
