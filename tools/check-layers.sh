@@ -37,13 +37,14 @@ check() {
         return 1
     fi
     echo "objects $(wc -l <<< "$objs")"
-    # One line per symbol: FILE D|U SYMBOL (FILE: the source path, without .c/.S).
-    for o in $objs; do
-        src=${o#"$obj"/}
-        src=${src%.o}
-        "$nm" --defined-only -g "$o" | awk -v f="$src" 'NF == 3 {print f, "D", $3}'
-        "$nm" --undefined-only "$o" | awk -v f="$src" '{print f, "U", $NF}'
-    done | awk '
+    # One line per symbol: FILE D|U SYMBOL (FILE: the source path, without
+    # .c/.S). Two nm runs over all objects (-A names each line's object):
+    # one per object took most of a minute.
+    # shellcheck disable=SC2086
+    {
+        "$nm" -A --defined-only -g $objs | awk 'NF == 3 {print $1, "D", $3}'
+        "$nm" -A --undefined-only $objs | awk '{print $1, "U", $NF}'
+    } | sed -E "s#^$obj/##; s#\.o:[^ ]* # #" | awk '
         FNR == NR {            # the table: rank by line order, prefix -> layer
             if ($0 ~ /^[ \t]*(#|$)/) next
             rank[$1] = ++n
