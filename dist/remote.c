@@ -136,7 +136,10 @@ static void remote_demonitor_op(uint64_t mref)
         dist_demonitor_signalled(&tp, mref);
 }
 
-static const struct remote_ops remote_ops = {remote_send_op, remote_link_op, remote_unlink_op, remote_monitor_op,
-                                             remote_demonitor_op};
+static const struct remote_ops remote_ops = {remote_send_op, remote_link_op, remote_unlink_op,
+                                             remote_monitor_op, remote_demonitor_op};
 
-void dist_remote_start(void) { sched_set_remote_ops(&remote_ops); }
+void dist_remote_start(void)
+{
+    sched_set_remote_ops(&remote_ops);
+}

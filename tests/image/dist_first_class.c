@@ -57,7 +57,8 @@ static void first_class_entry(const struct term *args)
     if (!term_match(args, "[~t, ~t, ~t]", &peer_t, &doomed_t, &reporter_t) || peer_t.kind != TERM_PID ||
         doomed_t.kind != TERM_PID || reporter_t.kind != TERM_PID)
         proc_exit(2);
-    pid_t peer = dist_pid(&peer_t.pid), doomed = dist_pid(&doomed_t.pid), reporter = dist_pid(&reporter_t.pid);
+    pid_t peer = dist_pid(&peer_t.pid), doomed = dist_pid(&doomed_t.pid),
+          reporter = dist_pid(&reporter_t.pid);
     struct report r = {0};
     _Alignas(8) uint8_t buf[MSG_MAX];
     struct term_buf b;
@@ -80,7 +81,8 @@ static void first_class_entry(const struct term *args)
     check(&r, "send_term", n > 0 && send(peer, buf, as_dist_msg(buf, n)) == 0, "send refused");
     int got = receive(dist_is_msg, NULL, buf, sizeof buf, STEP_MS, &info);
     struct term t;
-    bool answer = got > 0 && term_decode_exact(((struct dist_msg *)buf)->term, ((struct dist_msg *)buf)->len, &t) > 0 &&
+    bool answer = got > 0 &&
+                  term_decode_exact(((struct dist_msg *)buf)->term, ((struct dist_msg *)buf)->len, &t) > 0 &&
                   term_match(&t, "{answer, 42}");
     check(&r, "answer", answer, "no {answer, 42}");
     check(&r, "answer_from_peer", answer && info.from == peer, "info.from is not Peer's pid");
@@ -90,7 +92,8 @@ static void first_class_entry(const struct term *args)
     check(&r, "down", got >= 0 && info.ref == ref && info.reason.kind == EXIT_REMOTE,
           "no DOWN from Peer with our reference and its foreign reason");
     got = receive(is_signal, &exit, buf, sizeof buf, STEP_MS, &info);
-    check(&r, "exit", got >= 0 && info.reason.kind == EXIT_REMOTE, "no EXIT from Peer with its foreign reason");
+    check(&r, "exit", got >= 0 && info.reason.kind == EXIT_REMOTE,
+          "no EXIT from Peer with its foreign reason");
 
     /* Doomed: link and monitor taken back before it dies. */
     link(doomed);
@@ -112,7 +115,8 @@ static void first_class_entry(const struct term *args)
     struct msg_info di = {0}, ei = {0};
     bool nc = receive(is_signal, &gdown, buf, sizeof buf, STEP_MS, &di) >= 0 && di.ref == gref &&
               di.reason.kind == EXIT_NOCONNECTION &&
-              receive(is_signal, &gexit, buf, sizeof buf, STEP_MS, &ei) >= 0 && ei.reason.kind == EXIT_NOCONNECTION;
+              receive(is_signal, &gexit, buf, sizeof buf, STEP_MS, &ei) >= 0 &&
+              ei.reason.kind == EXIT_NOCONNECTION;
     check(&r, "unreachable", refused && nc, "send not refused, or no noconnection DOWN and EXIT");
 
     /* The report, to Reporter's remote pid. */

@@ -494,11 +494,12 @@ test_malformed() {
 }
 
 # 15. Armada processes link to BEAM processes (dist_link): the BEAM end's
-#     {shutdown, bye} kills the Armada end; then the BEAM node killed under
-#     the second link kills that one too (noconnection).
+#     {shutdown, bye} is an exit signal that ends the Armada end (it does not
+#     trap: it dies of 'linked'); then the BEAM node killed under the second
+#     link ends that one too (noconnection, the same way).
 test_armada_links() {
     local name=dist-armada-links beam_log=build/test-logs/dist-armada-links-beam.log
-    local ended='dist: an Armada process linked to another node.s ended: killed'
+    local ended='dist: an Armada process linked to another node.s ended: linked'
     if ! dist_boot $name; then
         fail "$name: Armada did not come up on epmd"
     else
@@ -517,7 +518,7 @@ test_armada_links() {
                 sleep 0.5; tries=$((tries + 1))
             done
             if [ "$before" = 1 ] && [ "$(grep -caE "$ended" "$log")" = 2 ]; then
-                pass "$name: the BEAM end's {shutdown,bye} killed its Armada end; the BEAM node killed: the other Armada end killed too"
+                pass "$name: the BEAM end's {shutdown,bye} ended its Armada end (an exit signal from a linked process: linked); the BEAM node killed: the other Armada end ended so too (noconnection)"
             else
                 fail "$name: $before then $(grep -caE "$ended" "$log") ends: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
             fi
