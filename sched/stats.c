@@ -68,9 +68,22 @@ static void ps_name(const struct proc *p, char *out, unsigned cap)
         fmt_snprintf(out, cap, "-");
 }
 
+/* One row of ps, taken before anything is printed: the snapshot takes
+ * microseconds, the printing milliseconds (a process woken meanwhile would
+ * show as runnable behind the shell). */
+struct ps_row {
+    uint32_t index, generation, core;
+    uint8_t state, prio;
+    bool pinned, timeout;
+    uint64_t reductions, stack;
+    char name[32];
+};
+#define PS_FIRST 40                   /* rows listed in slot order; past them only the running ones */
+#define PS_ROWS (PS_FIRST + 16)       /* and 16 running (more: counted below); about 4 KiB of the caller's stack */
+
 void sched_print_ps(void)
 {
-    kprintf("   pid        state     prio   core  pinned  reductions  stack  name (registered, or entry function), waiting in\n");
+    struct ps_row rows[PS_ROWS];
     uint32_t shown = 0, total = 0;
     for (uint32_t i = 0; i < MAX_PROC_CHUNKS * PROC_CHUNK; i++) {
         struct proc *p = proc_by_index(i);
@@ -82,17 +95,22 @@ void sched_print_ps(void)
         total++;
         /* Past the first 40, only the running ones: the caller is always among
          * them, whatever its index (the demo's ring may spawn ahead of the shell). */
-        if (shown >= 40 && st != PROC_RUNNING)
+        if ((shown >= PS_FIRST && st != PROC_RUNNING) || shown == PS_ROWS)
             continue;
-        shown++;
-        char name[32];
-        ps_name(p, name, sizeof name);
-        kprintf("<%u.%u> %*s %-8s %-6s %4u  %6s  %10lu  %5lu  %s%s\n", p->index, (unsigned)(p->pid >> 32),
-                p->index < 10 ? 4 : p->index < 100 ? 3 : 2, "", state_names[st], prio_names[p->prio % 4], p->core,
-                p->pinned >= 0 ? "yes" : "-", (unsigned long)p->reductions, (unsigned long)p->stack_mapped, name,
-                st != PROC_WAITING                           ? ""
-                : READ_ONCE(p->timeout_cpu) != NO_TIMEOUT ? ", receive with a timeout (or sleep)"
-                                                            : ", receive");
+        struct ps_row *r = &rows[shown++];
+        *r = (struct ps_row){p->index, (uint32_t)(p->pid >> 32), p->core, st, (uint8_t)(p->prio % 4), p->pinned >= 0,
+                             READ_ONCE(p->timeout_cpu) != NO_TIMEOUT, p->reductions, p->stack_mapped, ""};
+        ps_name(p, r->name, sizeof r->name);
+    }
+    kprintf("   pid        state     prio   core  pinned  reductions  stack  name (registered, or entry function), waiting in\n");
+    for (uint32_t k = 0; k < shown; k++) {
+        const struct ps_row *r = &rows[k];
+        kprintf("<%u.%u> %*s %-8s %-6s %4u  %6s  %10lu  %5lu  %s%s\n", r->index, r->generation,
+                r->index < 10 ? 4 : r->index < 100 ? 3 : 2, "", state_names[r->state], prio_names[r->prio], r->core,
+                r->pinned ? "yes" : "-", (unsigned long)r->reductions, (unsigned long)r->stack, r->name,
+                r->state != PROC_WAITING ? ""
+                : r->timeout             ? ", receive with a timeout (or sleep)"
+                                         : ", receive");
     }
     if (total > shown)
         kprintf("... and %u more\n", total - shown);
