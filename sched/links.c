@@ -54,11 +54,16 @@ static void node_free(struct link *n)
 
 static bool add(struct proc *p, uint8_t kind, pid_t other, uint64_t ref)
 {
+    /* Masked from the node's allocation until it is listed: killed at an
+     * interrupt's exit in between, the caller would leak it. */
+    uint64_t flags = irq_save();
     struct link *n = node_alloc();
-    if (!n)
+    if (!n) {
+        irq_restore(flags);
         return false;
+    }
     *n = (struct link){.other = other, .ref = ref, .kind = kind};
-    uint64_t flags = spin_lock_irqsave(&p->links_lock);
+    spin_lock(&p->links_lock);
     /* An exiting process has taken its list (links_on_exit, under this
      * lock, after it became EXITING): nothing may be added after that. */
     uint8_t st = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
@@ -67,9 +72,10 @@ static bool add(struct proc *p, uint8_t kind, pid_t other, uint64_t ref)
         n->next = p->links;
         p->links = n;
     }
-    spin_unlock_irqrestore(&p->links_lock, flags);
+    spin_unlock(&p->links_lock);
     if (!alive)
         node_free(n);
+    irq_restore(flags);
     return alive;
 }
 
@@ -86,9 +92,10 @@ static bool drop(struct proc *p, uint8_t kind, pid_t other, uint64_t ref)
             break;
         }
     }
-    spin_unlock_irqrestore(&p->links_lock, flags);
+    spin_unlock(&p->links_lock);
     if (found)
-        node_free(found);
+        node_free(found); /* still masked: off the list and not yet free, a kill here would leak it */
+    irq_restore(flags);
     return found != NULL;
 }
 

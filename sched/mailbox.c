@@ -81,6 +81,7 @@ static void msg_free(struct msg *m)
 {
     uint64_t flags = irq_save();
     struct sched_core *c = this_core();
+    c->count.msg_blocks--; /* the leak check's count (sched_msg_blocks_in_use) */
     if (m->cap <= SMALL_PAYLOAD && c->free_msg_count < CORE_CACHE_MAX) {
         m->next = c->free_msgs;
         c->free_msgs = m;
@@ -104,20 +105,24 @@ static uint64_t block_bytes(uint32_t len) { return len > SMALL_PAYLOAD ? LARGE_B
 static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32_t len, uint64_t ref,
                    const struct exit_reason *why)
 {
-    /* The block first, outside the hold: the hold is short and masked. */
+    /* Masked from the block's allocation to the end: a sender killed at an
+     * interrupt's exit between taking the block and pushing it would leak it
+     * (the soak's leak check found such blocks); one preempted while it holds
+     * the receiver's slot, on the core where the receiver then runs and
+     * exits, would never let go; and the counters are this core's. */
+    uint64_t flags = irq_save();
     struct msg *m = msg_alloc(len);
-    if (!m)
+    if (!m) {
+        irq_restore(flags);
         return SEND_NO_MEMORY;
+    }
     m->info = (struct msg_info){.from = from, .kind = kind, .ref = ref};
     if (why)
         m->info.reason = *why;
     m->len = len;
     memcpy(m->data, data, len);
-    /* Masked from here to the end: a sender preempted while it holds the
-     * receiver's slot, on the core where the receiver then runs and exits,
-     * would never let go; and the counters are this core's, which we stay on. */
-    uint64_t flags = irq_save();
     struct sched_core *c = this_core();
+    c->count.msg_blocks++; /* m, taken above: counted here, where we are masked anyway */
     struct proc *p = proc_hold(to, &sched_race_hooks.deliver_counted);
     if (!p) {
         c->count.dropped_sends++;
@@ -176,6 +181,14 @@ int send_down_as(pid_t to, pid_t from, uint64_t ref, const struct exit_reason *w
 int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why)
 {
     return deliver(to, from, kind, NULL, 0, ref, why);
+}
+
+uint64_t sched_msg_blocks_in_use(void)
+{
+    uint64_t n = 0; /* each core's count may wrap below zero (taken on one core, given back on another) */
+    for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++)
+        n += READ_ONCE(sched_cores[cpu].count.msg_blocks);
+    return n;
 }
 
 uint64_t sched_dropped_sends(void)
@@ -303,11 +316,17 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
     p->timed_out = 0;
     bool armed = false;
     for (;;) {
+        /* Masked while messages are off both lists (here, and from the
+         * unlink to the free below): killed at an interrupt's exit there, the
+         * process would leak them; mailbox_close frees only what is listed. */
+        uint64_t drain_flags = irq_save();
         drain_inbox(p);
+        irq_restore(drain_flags);
         for (struct msg **mp = &p->queue; *mp; mp = &(*mp)->next) {
             struct msg *m = *mp;
             if (match && !match(m->data, m->len, &m->info, ctx))
                 continue;
+            uint64_t take_flags = irq_save();
             *mp = m->next;
             if (p->queue_tail == &m->next)
                 p->queue_tail = mp;
@@ -321,6 +340,7 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
             int len = (int)m->len;
             mailbox_taken(p, block_bytes(m->len));
             msg_free(m);
+            irq_restore(take_flags);
             return len;
         }
         if (timeout_ms == 0 || p->timed_out) {

@@ -11,7 +11,8 @@
  *  - every worker's DOWN comes exactly once; a trapping parent gets exactly one
  *    EXIT of its linked child, a monitoring one exactly one DOWN;
  *  - no send fails but by a full mailbox (none here: the sinks drain);
- *  - the live process count returns to its baseline;
+ *  - the live process count returns to its baseline, and so does the count
+ *    of message blocks in use (none leaked);
  *  - no lock is held once everything is idle.
  */
 #include <arch/atomic.h>
@@ -19,6 +20,7 @@
 #include <arch/timer.h>
 #include <boot/boot.h>
 #include <lib/fmt.h>
+#include <sched/internal.h> /* the leak report: each process's mailbox count */
 #include <string.h>
 #include <sync/lockstat.h>
 #include <tests/image/harness.h>
@@ -215,6 +217,7 @@ IMAGE_TEST_EXPLICIT(soak, random_load_keeps_every_invariant)
         TEST_SKIP("one core: no hotplug, no cross-core load");
     uint32_t seconds = bootargs.soak_seconds ? bootargs.soak_seconds : SOAK_DEFAULT_S;
     uint32_t baseline = sched_process_count();
+    uint64_t blocks_before = sched_msg_blocks_in_use();
     static uint8_t downs[SENDERS_MAX];
     memset(downs, 0, sizeof downs);
     sink_count = cpus_online_count();
@@ -280,11 +283,29 @@ IMAGE_TEST_EXPLICIT(soak, random_load_keeps_every_invariant)
     TEST_ASSERT(!sink_errors && !worker_errors && !hotplug_errors, "%u sink, %u worker, %u hotplug error(s): %s",
                 sink_errors, worker_errors, hotplug_errors, first_error);
     uint32_t count = 0;
-    for (int tries = 0; tries < 100 && (count = sched_process_count()) != baseline; tries++)
-        sleep_ms(10); /* the last exits finish on their cores */
+    uint64_t blocks = 0;
+    for (int tries = 0; tries < 100; tries++) {
+        count = sched_process_count();
+        blocks = sched_msg_blocks_in_use();
+        if (count == baseline && blocks == blocks_before)
+            break;
+        sleep_ms(10); /* the last exits finish on their cores (their mailboxes closed) */
+    }
     if (count != baseline)
         sched_print_ps(); /* who is left, and in what state */
+    if (blocks != blocks_before) /* whose mailbox holds them (the counts are quiet now) */
+        for (uint32_t i = 0; i < MAX_PROC_CHUNKS * PROC_CHUNK; i++) {
+            struct proc *p = proc_by_index(i);
+            if (!p)
+                break;
+            uint64_t held = READ_ONCE(p->mbox_pushed) - READ_ONCE(p->mbox_taken);
+            if (held)
+                kprintf("soak: <%u.%u> (state %u) holds %lu bytes of messages\n", p->index, (unsigned)(p->pid >> 32),
+                        READ_ONCE(p->state), (unsigned long)held);
+        }
     TEST_ASSERT(count == baseline, "%u processes live, %u before the soak", count, baseline);
+    TEST_ASSERT(blocks == blocks_before, "%ld message blocks in use, %lu before the soak: leaked",
+                (long)blocks, (unsigned long)blocks_before);
     uint32_t held = 0;
     lockstat_held(count_held, &held);
     TEST_ASSERT(!held, "%u lock(s) held with everything idle", held);

@@ -2,9 +2,7 @@
 # The soak (tests/image/test_soak.c) on 8 cores for SOAK_SECONDS (default 60):
 # random spawn, exit, kill, links, monitors, selective receives with
 # timeouts, faults, cpu off/on, with every invariant checked. `make soak
-# MINUTES=N` runs it. Not yet in make test: on the loaded shared host its
-# runs so far mostly failed (a lockup report, processes left over), which is
-# still to be told apart from host starvation (README, Tests).
+# MINUTES=N` runs it; make test runs one minute (matrix-soak.sh).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 run=tests/qemu/qemu-run.sh
