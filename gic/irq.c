@@ -5,7 +5,6 @@
 #include <lib/dt/platform.h>
 #include <lib/print.h>
 
-
 struct irq_slot {
     irq_handler_t fn;
     void *arg;
@@ -17,6 +16,7 @@ static const struct irq_backend *backend;
 static struct irq_slot handlers[INTID_SPURIOUS_MIN];
 static void (*ipi_handlers[IPI_KIND_COUNT])(void);
 uint64_t ipi_sent[IPI_KIND_COUNT];
+static const struct irq_watch *watch; /* NULL: nobody watches (irq_watch_set) */
 struct irq_cpu_stats irq_cpu_stats[MAX_CPUS];
 
 int irq_init_global(const struct platform *p)
@@ -36,8 +36,14 @@ int irq_init_global(const struct platform *p)
     return backend->init_global(p);
 }
 
-int irq_init_cpu(uint32_t cpu) { return backend ? backend->init_cpu(cpu) : -1; }
-const char *irq_backend_name(void) { return backend ? backend->name : "none"; }
+int irq_init_cpu(uint32_t cpu)
+{
+    return backend ? backend->init_cpu(cpu) : -1;
+}
+const char *irq_backend_name(void)
+{
+    return backend ? backend->name : "none";
+}
 void irq_describe(void)
 {
     if (backend)
@@ -60,7 +66,10 @@ void irq_handler_set(uint32_t intid, irq_handler_t fn, void *arg)
     WRITE_ONCE(handlers[intid].fn, fn);
 }
 
-void irq_enable(uint32_t intid) { irq_enable_on(intid, this_cpu_id()); }
+void irq_enable(uint32_t intid)
+{
+    irq_enable_on(intid, this_cpu_id());
+}
 void irq_enable_on(uint32_t intid, uint32_t cpu)
 {
     if (backend)
@@ -79,18 +88,54 @@ void irq_disable(uint32_t intid)
         backend->disable(intid);
 }
 
-void ipi_handler_set(enum ipi_kind kind, void (*fn)(void)) { ipi_handlers[kind] = fn; }
+void ipi_handler_set(enum ipi_kind kind, void (*fn)(void))
+{
+    ipi_handlers[kind] = fn;
+}
+
+void irq_watch_set(const struct irq_watch *w)
+{
+    /* Release: what the watcher set up for its callbacks (its rings) is
+     * visible to a core that sees the pointer (watcher()'s acquire). */
+    __atomic_store_n(&watch, w, __ATOMIC_RELEASE);
+}
+
+static inline const struct irq_watch *watcher(void)
+{
+    /* Acquire: pairs with irq_watch_set's release. */
+    return __atomic_load_n(&watch, __ATOMIC_ACQUIRE);
+}
+
+/* Out of line, so that unwatched ipi_send stays a tail call with no frame.
+ * The watcher is told first: its record precedes the target's. */
+static void __attribute__((noinline, cold))
+ipi_send_watched(const struct irq_watch *w, uint32_t cpu, enum ipi_kind kind)
+{
+    w->ipi_sent(cpu, kind);
+    if (cpu == IRQ_WATCH_ALL_OTHERS)
+        backend->send_sgi_others(kind);
+    else
+        backend->send_sgi(kind, cpu);
+}
 
 void ipi_send(uint32_t cpu, enum ipi_kind kind)
 {
     __atomic_fetch_add(&ipi_sent[kind], 1, __ATOMIC_RELAXED); /* statistics only */
-    backend->send_sgi(kind, cpu);
+    const struct irq_watch *w = watcher();
+    if (__builtin_expect(w != NULL, 0))
+        ipi_send_watched(w, cpu, kind);
+    else
+        backend->send_sgi(kind, cpu);
 }
 
 void ipi_broadcast(enum ipi_kind kind)
 {
     __atomic_fetch_add(&ipi_sent[kind], 1, __ATOMIC_RELAXED); /* statistics only */
-    backend->send_sgi_others(kind);
+    const struct irq_watch *w = watcher();
+    if (__builtin_expect(w != NULL, 0))
+        ipi_send_watched(w, IRQ_WATCH_ALL_OTHERS, kind);
+    else
+        backend->send_sgi_others(kind);
 }
 
 void irq_dispatch(struct exception_frame *frame)
@@ -108,6 +153,9 @@ void irq_dispatch_on(uint32_t me)
         if (intid >= INTID_SPURIOUS_MIN)
             return;
         st->irqs++;
+        const struct irq_watch *w = watcher();
+        if (__builtin_expect(w != NULL, 0))
+            w->taken(intid);
         if (intid < IPI_KIND_COUNT) {
             st->ipis_received[intid]++;
             backend->eoi(raw); /* SGIs: EOI first so a new one can be raised meanwhile */

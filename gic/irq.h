@@ -28,34 +28,46 @@ enum ipi_kind {
 
 struct irq_backend {
     const char *name;
-    int (*init_global)(const struct platform *p);   /* distributor, boot core */
-    int (*init_cpu)(uint32_t cpu);                  /* this core's interface */
-    uint32_t (*ack)(uint32_t *raw);                 /* INTID; *raw goes back to eoi */
+    int (*init_global)(const struct platform *p); /* distributor, boot core */
+    int (*init_cpu)(uint32_t cpu);                /* this core's interface */
+    uint32_t (*ack)(uint32_t *raw);               /* INTID; *raw goes back to eoi */
     void (*eoi)(uint32_t raw);
     void (*enable)(uint32_t intid, uint32_t target_cpu);
     void (*disable)(uint32_t intid);
     void (*send_sgi)(uint32_t sgi, uint32_t cpu);
     void (*send_sgi_others)(uint32_t sgi);
-    void (*set_pending)(uint32_t spi);              /* software-raised SPI */
-    void (*describe)(void);                         /* one boot-log line */
-    void (*diag)(void);                             /* the diag screen's lines: mode, routing */
+    void (*set_pending)(uint32_t spi); /* software-raised SPI */
+    void (*describe)(void);            /* one boot-log line */
+    void (*diag)(void);                /* the diag screen's lines: mode, routing */
 };
 
-int irq_init_global(const struct platform *p);  /* boot core, after the MMU is on */
-int irq_init_cpu(uint32_t cpu);                 /* every core, itself */
+int irq_init_global(const struct platform *p); /* boot core, after the MMU is on */
+int irq_init_cpu(uint32_t cpu);                /* every core, itself */
 void irq_handler_set(uint32_t intid, irq_handler_t fn, void *arg);
-void irq_enable(uint32_t intid);                /* SPIs go to the calling core */
+void irq_enable(uint32_t intid); /* SPIs go to the calling core */
 void irq_enable_on(uint32_t intid, uint32_t cpu);
 void irq_disable(uint32_t intid);
-bool irq_raise(uint32_t intid);                 /* make an SPI pending (tests); false if not an SPI */
+bool irq_raise(uint32_t intid); /* make an SPI pending (tests); false if not an SPI */
 const char *irq_backend_name(void);
 void irq_describe(void);
 void irq_diag(void);
 
 void ipi_handler_set(enum ipi_kind kind, void (*fn)(void));
 void ipi_send(uint32_t cpu, enum ipi_kind kind);
-void ipi_broadcast(enum ipi_kind kind);         /* every online core but this one */
-extern uint64_t ipi_sent[IPI_KIND_COUNT];       /* totals, for the boot log and tests */
+void ipi_broadcast(enum ipi_kind kind);   /* every online core but this one */
+extern uint64_t ipi_sent[IPI_KIND_COUNT]; /* totals, for the boot log and tests */
+
+/* Watching interrupts (the flight recorder, sched/flight_watch.c): when set,
+ * ipi_sent is called for each IPI sent (cpu: IRQ_WATCH_ALL_OTHERS for a
+ * broadcast) and taken for each interrupt taken, on the core that takes it
+ * (an SGI's INTID is its ipi_kind). The layer above sets it while it records
+ * and clears it after, so unwatched a site costs one load and one branch. */
+#define IRQ_WATCH_ALL_OTHERS 0xffffffffu
+struct irq_watch {
+    void (*ipi_sent)(uint32_t cpu, enum ipi_kind kind);
+    void (*taken)(uint32_t intid);
+};
+void irq_watch_set(const struct irq_watch *w); /* NULL: stop */
 
 /* Each core's interrupt counts, written only by that core (its interrupt
  * handler); others read them racily (statistics, tests). */

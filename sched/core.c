@@ -20,7 +20,7 @@
 /* A process that never reaches a reduction point is preempted by its core's
  * timer after this long: long enough that reductions decide almost always. */
 #define SLICE_NS (2 * 1000 * 1000)
-#define STACK_MARGIN 512       /* room below a pushed frame for the resume path's C call */
+#define STACK_MARGIN 512 /* room below a pushed frame for the resume path's C call */
 
 /* Run queue balancing, BEAM's check_balance: every so often one core (the
  * first to take balance_lock) moves work from queues above the average to
@@ -43,7 +43,6 @@ static bool global_mode;
 static struct runqueue global_rq;
 static struct spinlock balance_lock = SPINLOCK_INIT("balance");
 
-
 /* The slice timer is armed lazily: a switch only notes when the new slice
  * began (slice_start); the event, once queued, stays queued, and when it
  * fires it either ends the slice or re-arms for what is left of it. So a
@@ -52,10 +51,13 @@ static void slice_expired(void *arg)
 {
     (void)arg;
     struct sched_core *c = this_core();
-    if (c->current == &c->idle)
-        return; /* idle: the next switch re-arms */
+    bool idle = c->current == &c->idle;
     uint64_t end = c->slice_start + c->slice_ticks;
-    if (timer_now() >= end)
+    bool ended = !idle && timer_now() >= end;
+    flight_record(FL_TIMER, 0, c->current->pid, FLIGHT_TIMER_SLICE, 0, ended);
+    if (idle)
+        return; /* idle: the next switch re-arms */
+    if (ended)
         c->need_resched = 1; /* acted on as this interrupt returns */
     else
         timer_event_add(&c->slice, end, slice_expired, NULL);
@@ -154,7 +156,7 @@ static struct proc *pick_next(struct sched_core *c)
     if (smp_down_requested(this_cpu_id())) {
         if (c->run_next)
             demote_run_next(c); /* the core's processes leave from its queue */
-        return NULL; /* to the idle loop, which takes the core down */
+        return NULL;            /* to the idle loop, which takes the core down */
     }
     struct proc *p = c->run_next ? take_run_next(c) : NULL;
     if (p)
@@ -294,7 +296,9 @@ void sched_refuse_rcu_block(const char *call)
     kprintf("sched: pid %lu called %s inside an RCU read-side section (cpu%u); killed\n",
             (unsigned long)(uint32_t)p->pid, call, me);
     rcu_cpus[me].nesting = 0;
-    proc_die(p, (struct exit_reason){.kind = EXIT_FAULT, .class = EXIT_CLASS_RCU_BLOCK, .pc = (uint64_t)__builtin_return_address(0)});
+    proc_die(p, (struct exit_reason){.kind = EXIT_FAULT,
+                                     .class = EXIT_CLASS_RCU_BLOCK,
+                                     .pc = (uint64_t)__builtin_return_address(0)});
 }
 
 /* The current process stops: back in its queue (requeue), or waiting, or dead. */
@@ -510,7 +514,8 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
         return;
     }
     if (!save_preempted(p, f)) {
-        struct exit_reason why = {.kind = EXIT_FAULT, .class = EXIT_CLASS_NO_STACK, .value = f->sp, .pc = f->elr};
+        struct exit_reason why = {
+            .kind = EXIT_FAULT, .class = EXIT_CLASS_NO_STACK, .value = f->sp, .pc = f->elr};
         kprintf("sched: pid %lu: no stack left to save its state at preemption; killed\n",
                 (unsigned long)(uint32_t)p->pid);
         proc_exit_bookkeeping(p, why);
@@ -528,7 +533,7 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
  * processes run, maybe switch. */
 void sched_irq_entry(struct exception_frame *f)
 {
-    uint32_t me = this_cpu_id(); /* interrupts stay masked: we stay on this core */
+    uint32_t me = this_cpu_id();                            /* interrupts stay masked: we stay on this core */
     lockup_sample_irq(me, f->elr, read_sysreg(cntvct_el0)); /* where it was: for a lockup report */
     irq_dispatch_on(me);
     sched_irq_exit(f, me);
@@ -544,12 +549,14 @@ bool sched_process_fault(struct exception_frame *f)
     uint16_t class = (uint16_t)esr_class(f->esr);
     /* FAR holds the address only for aborts and watchpoints; otherwise it is stale. */
     bool far_valid = (class >= 0x20 && class <= 0x25) || class == 0x34 || class == 0x35;
-    struct exit_reason why = {.kind = EXIT_FAULT, .class = class, .value = far_valid ? f->far : 0, .pc = f->elr};
+    struct exit_reason why = {
+        .kind = EXIT_FAULT, .class = class, .value = far_valid ? f->far : 0, .pc = f->elr};
     bool overflow = far_valid && f->far < p->stack_top - p->stack_mapped &&
                     f->far >= p->stack_top - MAX_STACK_SIZE - 2 * PAGE_SIZE;
-    kprintf("sched: pid %lu killed by %s%s at pc %#lx, address %#lx (cpu%u)\n", (unsigned long)(uint32_t)p->pid,
-            esr_class_name(why.class), overflow ? " (stack overflow into its guard page)" : "",
-            (unsigned long)f->elr, (unsigned long)why.value, this_cpu_id());
+    kprintf("sched: pid %lu killed by %s%s at pc %#lx, address %#lx (cpu%u)\n",
+            (unsigned long)(uint32_t)p->pid, esr_class_name(why.class),
+            overflow ? " (stack overflow into its guard page)" : "", (unsigned long)f->elr,
+            (unsigned long)why.value, this_cpu_id());
     proc_exit_bookkeeping(p, why);
     switch_from_interrupt(c, p, f);
     return true;
@@ -570,6 +577,7 @@ void sched_core_loop(void)
     c->idle.pinned = (int32_t)this_cpu_id();
     c->current = &c->idle;
     lockup_watch_start(); /* this core watches the one before it from now on */
+    flight_record(FL_CPU_UP, 0, 0, 0, 0, 0);
     for (;;) {
         rcu_quiescent_state(); /* the idle loop is outside every read-side section */
         smp_idle_poll();       /* hotplug: may not return */
@@ -602,7 +610,10 @@ void sched_core_loop(void)
                 rcu_quiescent_state();
                 uint64_t t0 = timer_now();
                 cpu_wfi(); /* a pending interrupt ends it even while masked */
-                c->count.idle_time += timer_now() - t0;
+                uint64_t slept = timer_now() - t0;
+                c->count.idle_time += slept;
+                flight_record(FL_IDLE_EXIT, 0, 0, slept > UINT32_MAX ? UINT32_MAX : (uint32_t)slept, 0,
+                              work_waiting(c));
             }
             __atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED); /* a hint */
             rq_lock(&c->rq.lock);
@@ -633,11 +644,23 @@ void sched_init(void)
     __atomic_store_n(&sched_running, true, __ATOMIC_RELEASE);
 }
 
-bool sched_global_queue(void) { return global_mode; }
+bool sched_global_queue(void)
+{
+    return global_mode;
+}
 
 /* Relaxed: a snapshot of the hint, as wake_an_idle_core reads it. */
-bool sched_core_sleeping(uint32_t cpu) { return __atomic_load_n(&idle_cores, __ATOMIC_RELAXED) >> cpu & 1; }
+bool sched_core_sleeping(uint32_t cpu)
+{
+    return __atomic_load_n(&idle_cores, __ATOMIC_RELAXED) >> cpu & 1;
+}
 
-bool sched_is_running(void) { return __atomic_load_n(&sched_running, __ATOMIC_ACQUIRE); }
+bool sched_is_running(void)
+{
+    return __atomic_load_n(&sched_running, __ATOMIC_ACQUIRE);
+}
 
-pid_t self(void) { return current_proc()->pid; }
+pid_t self(void)
+{
+    return current_proc()->pid;
+}

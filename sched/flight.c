@@ -10,7 +10,9 @@
 #include <lib/print.h>
 #include <mm/page_alloc.h>
 #include <sched/flight.h>
+#include <sched/flight_watch.h>
 #include <string.h>
+#include <sync/lockstat.h>
 
 #define PAGE_BYTES 4096
 #define RING_PAGES ((FLIGHT_LEN * sizeof(struct flight_rec) + PAGE_BYTES - 1) / PAGE_BYTES)
@@ -49,11 +51,13 @@ bool flight_start(enum flight_mode m)
     /* Release: the rings and the mode are visible to a core before it sees
      * recording on and writes into its ring. */
     __atomic_store_n(&flight_recording, 1, __ATOMIC_RELEASE);
+    flight_watch_start(); /* IPIs, interrupts, lock waits: hooks below sched/ */
     return true;
 }
 
 void flight_stop(void)
 {
+    flight_watch_stop();
     __atomic_store_n(&flight_recording, 0, __ATOMIC_RELAXED);
 }
 
@@ -106,17 +110,51 @@ uint64_t flight_dropped(uint32_t core)
     return core < MAX_CPUS ? __atomic_load_n(&rings[core].dropped, __ATOMIC_RELAXED) : 0;
 }
 
-uint64_t flight_count(enum flight_kind kind, uint64_t pid)
+void flight_each(void (*fn)(const struct flight_rec *e, void *ctx), void *ctx)
 {
-    uint64_t n = 0;
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
         uint64_t head = flight_recorded(cpu), kept = head < FLIGHT_LEN ? head : FLIGHT_LEN;
-        for (uint64_t i = head - kept; i < head && rings[cpu].rec; i++) {
-            const struct flight_rec *e = &rings[cpu].rec[i % FLIGHT_LEN];
-            n += e->kind == kind && (!pid || e->pid == pid);
-        }
+        for (uint64_t i = head - kept; i < head && rings[cpu].rec; i++)
+            fn(&rings[cpu].rec[i % FLIGHT_LEN], ctx);
     }
-    return n;
+}
+
+struct kind_count {
+    enum flight_kind kind;
+    uint64_t pid, n;
+};
+
+static void count_one(const struct flight_rec *e, void *ctx)
+{
+    struct kind_count *k = ctx;
+    k->n += e->kind == k->kind && (!k->pid || e->pid == k->pid);
+}
+
+uint64_t flight_count(enum flight_kind kind, uint64_t pid)
+{
+    struct kind_count k = {kind, pid, 0};
+    flight_each(count_one, &k);
+    return k.n;
+}
+
+/* The ninth field of an entry record (its function) or a lock wait (the
+ * lock's name, spaces made underscores: one field); NULL for other kinds. */
+static const char *record_name(const struct flight_rec *e, char *buf, uint32_t cap)
+{
+    if (e->kind == FL_ENTRY) {
+        struct ksym fn = {"?", 0};
+        ksym_lookup((uintptr_t)((uint64_t)e->id << 32 | e->arg), &fn);
+        return fn.name;
+    }
+    if (e->kind != FL_LOCK_WAIT)
+        return NULL;
+    const struct lockstat *l = lockstat_by_id(e->id);
+    const char *name = !l ? "?" : l->name && l->name[0] ? l->name : "(anon)";
+    uint32_t n = 0;
+    for (; name[n] && n + 1 < cap; n++)
+        buf[n] = name[n] == ' ' ? '_' : name[n];
+    buf[n] = 0;
+    return buf;
 }
 
 static void emit(const struct flight_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -143,14 +181,10 @@ void flight_dump(const struct flight_sink *s)
              (unsigned long)flight_dropped(cpu));
         for (uint64_t i = head - kept; i < head && r->rec; i++) {
             const struct flight_rec *e = &r->rec[i % FLIGHT_LEN];
-            struct ksym fn = {"?", 0};
-            if (e->kind == FL_ENTRY)
-                ksym_lookup((uintptr_t)((uint64_t)e->id << 32 | e->arg), &fn);
-            /* An entry record carries its function's name (from the image's
-             * own symbols) as a ninth field. */
+            char lock[24];
+            const char *name = record_name(e, lock, sizeof lock);
             emit(s, "r %u %u %lx %lx %x %x %x%s%s\n", e->core, e->kind, (unsigned long)e->time,
-                 (unsigned long)e->pid, e->arg, e->id, e->aux, e->kind == FL_ENTRY ? " " : "",
-                 e->kind == FL_ENTRY ? fn.name : "");
+                 (unsigned long)e->pid, e->arg, e->id, e->aux, name ? " " : "", name ? name : "");
         }
         total += kept;
     }

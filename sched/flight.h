@@ -13,19 +13,33 @@
 
 /* What happened; the numbers are the dump's (docs/trace.md): append only. */
 enum flight_kind {
-    FL_RUN,     /* pid starts running here; aux = the previous process's state, arg = its index */
-    FL_SPAWN,   /* pid spawned, arg = the core it was queued on */
-    FL_EXIT,    /* pid exited, arg = its exit reason's kind */
-    FL_STEAL,   /* pid stolen, arg = from which core */
-    FL_MIGRATE, /* pid moved here */
-    FL_PREEMPT, /* pid's slice ended by the timer */
-    FL_WAKE,    /* pid woken */
-    FL_IDLE,    /* this core goes idle */
-    FL_SEND,    /* pid sent message `id` to pid arg's index */
-    FL_RECV,    /* pid took message `id`, sent by arg's index */
-    FL_ENTRY,   /* pid was spawned to run the function at address (id << 32 | arg) */
+    FL_RUN,       /* pid starts running here; aux = the previous process's state, arg = its index,
+                   * id = processes left waiting in this core's queue (its run-queue length) */
+    FL_SPAWN,     /* pid spawned, arg = the core it was queued on */
+    FL_EXIT,      /* pid exited, arg = its exit reason's kind */
+    FL_STEAL,     /* pid stolen, arg = from which core */
+    FL_MIGRATE,   /* pid moved here */
+    FL_PREEMPT,   /* pid's slice ended by the timer */
+    FL_WAKE,      /* pid woken */
+    FL_IDLE,      /* this core goes idle */
+    FL_SEND,      /* pid sent message `id` to pid arg's index */
+    FL_RECV,      /* pid took message `id`, sent by arg's index */
+    FL_ENTRY,     /* pid was spawned to run the function at address (id << 32 | arg) */
+    FL_IPI_SEND,  /* pid (running here) sent IPI kind aux to core arg (FLIGHT_ALL_OTHERS: a broadcast) */
+    FL_IPI_TAKEN, /* this core took IPI kind arg, interrupting pid */
+    FL_IRQ,       /* this core took interrupt INTID arg (not an IPI), interrupting pid */
+    FL_TIMER,     /* a scheduler timer fired for pid: arg FLIGHT_TIMER_*; a slice's aux: 1 it ended */
+    FL_IDLE_EXIT, /* this core left WFI after arg counter ticks (saturated); aux 1: with work waiting */
+    FL_CPU_DOWN,  /* this core goes offline: arg processes and aux timers moved elsewhere */
+    FL_CPU_UP,    /* this core enters the scheduler (at boot, or back online) */
+    FL_LOCK_WAIT, /* pid waited arg ticks (saturated), over FLIGHT_LOCK_WAIT_NS, for the lock `id` */
     FL_KIND_COUNT
 };
+
+#define FLIGHT_ALL_OTHERS 0xffffffffu              /* an IPI's target: every online core but the sender */
+enum { FLIGHT_TIMER_TIMEOUT, FLIGHT_TIMER_SLICE }; /* a timer record's arg: receive timeout or sleep; slice */
+/* Lock waits shorter than this are not recorded (lockstat counts them all). */
+#define FLIGHT_LOCK_WAIT_NS (20 * 1000)
 
 struct flight_rec {
     uint64_t time; /* generic counter (CNTVCT), common to all cores */
@@ -76,6 +90,8 @@ void flight_dump(const struct flight_sink *sink);
  * or the host refused) or to the console framed for tools/trace2json.py. */
 bool flight_dump_semihost(const char *path);
 void flight_dump_console(void);
+/* fn on each kept record, core by core, oldest first (recording stopped). */
+void flight_each(void (*fn)(const struct flight_rec *e, void *ctx), void *ctx);
 /* Kept records of `kind` by `pid` (0: by anyone), over every core. */
 uint64_t flight_count(enum flight_kind kind, uint64_t pid);
 uint64_t flight_recorded(uint32_t core); /* records taken there since the last clear */

@@ -98,9 +98,13 @@ static void sched_cpu_down(uint32_t cpu)
         }
         ev = next;
     }
+    flight_record(FL_CPU_DOWN, 0, 0, moved, 0, (uint16_t)timers);
     if (moved || timers)
-        kprintf("sched: cpu%u going down: %u process(es) moved (%u unpinned and told), %u timer(s) moved\n", cpu,
-                moved, unpinned, timers);
+        kprintf("sched: cpu%u going down: %u process(es) moved (%u unpinned and told), %u timer(s) moved\n",
+                cpu, moved, unpinned, timers);
 }
 
-void sched_hotplug_init(void) { cpu_down_prepare = sched_cpu_down; }
+void sched_hotplug_init(void)
+{
+    cpu_down_prepare = sched_cpu_down;
+}

@@ -53,15 +53,15 @@ struct proc {
     uint8_t prio;
     uint8_t on_cpu; /* its registers are live on a core: not yet safe to run elsewhere */
     uint8_t trap_exit;
-    int32_t reds;   /* reductions left in this slice */
-    int32_t pinned; /* -1 or the only core it may run on */
-    uint32_t core;  /* whose run queue it belongs to */
+    int32_t reds;     /* reductions left in this slice */
+    int32_t pinned;   /* -1 or the only core it may run on */
+    uint32_t core;    /* whose run queue it belongs to */
     uint32_t senders; /* holders of this slot: sends, kills in flight (exit waits for 0) */
     uint8_t timed_out;
-    uint8_t pending_kill;      /* set by another process: die at the next chance */
-    uint8_t kill_deferred;     /* inside spawn: a pending kill waits for its end (kill_defer_*) */
-    uint8_t registered;        /* has a name in the registry */
-    uint32_t timeout_cpu;      /* where `timeout` was last armed; NO_TIMEOUT: not since cancelled */
+    uint8_t pending_kill;  /* set by another process: die at the next chance */
+    uint8_t kill_deferred; /* inside spawn: a pending kill waits for its end (kill_defer_*) */
+    uint8_t registered;    /* has a name in the registry */
+    uint32_t timeout_cpu;  /* where `timeout` was last armed; NO_TIMEOUT: not since cancelled */
     struct exit_reason kill_reason;
     uint64_t stack_top, stack_mapped; /* stack [top - mapped, top), guard below */
     struct msg *inbox;                /* senders push here (LIFO, lock-free) */
@@ -69,9 +69,9 @@ struct proc {
     struct msg *queue, **queue_tail;  /* the receiver's own FIFO */
     struct timer_event timeout;
     struct exit_reason reason;
-    struct link *links;               /* under links_lock */
+    struct link *links; /* under links_lock */
     struct spinlock links_lock;
-    uint64_t reductions; /* total, for ps/top */
+    uint64_t reductions;     /* total, for ps/top */
     const char *spawn_error; /* why this process's last spawn failed */
     proc_fn entry;           /* what it was spawned to run: ps names it (ksyms) */
 };
@@ -81,7 +81,7 @@ struct proc {
 #define STACK_SLOT (64 * 1024UL)           /* MAX_STACK_SIZE + at least one guard page */
 
 #define NO_TIMEOUT UINT32_MAX
-#define PROC_CHUNK 256     /* PCBs are made in chunks of this many */
+#define PROC_CHUNK 256       /* PCBs are made in chunks of this many */
 #define MAX_PROC_CHUNKS 4096 /* up to 1M processes */
 
 /* Per-core scheduler state (per-CPU by default: docs/design.md). */
@@ -100,7 +100,7 @@ struct sched_counters {
     uint64_t ipi_wakeups, wakeups_no_ipi, spawns, exits, sends, dropped_sends;
     uint64_t mailbox_full; /* user messages refused: the receiver's mailbox was at its limit */
     uint64_t msg_blocks;   /* blocks taken for messages here, less those given back here (wraps: only the sum means) */
-    uint64_t idle_time; /* counter ticks spent in WFI */
+    uint64_t idle_time;    /* counter ticks spent in WFI */
 };
 
 /* The per-core trace ring: the last TRACE_LEN scheduler events. */
@@ -121,8 +121,8 @@ struct sched_core {
     struct proc *run_next;
     uint32_t run_next_streak; /* slot picks while the queue waited, since it was last empty (RUN_NEXT_CAP) */
     struct proc *current;
-    struct proc *prev;       /* set across a switch: the new side finishes it */
-    struct proc idle;        /* this core's idle loop, as a context */
+    struct proc *prev; /* set across a switch: the new side finishes it */
+    struct proc idle;  /* this core's idle loop, as a context */
     struct timer_event slice;
     uint64_t slice_start, slice_ticks; /* when the running process's slice began, and its length */
     uint8_t need_resched;
@@ -132,13 +132,19 @@ struct sched_core {
     uint32_t free_msg_count;
     struct sched_counters count;
     uint64_t reductions_at_switch; /* the current process's total when it came on */
-    uint32_t trace_next;     /* written only by this core, interrupts masked */
+    uint32_t trace_next;           /* written only by this core, interrupts masked */
     struct trace_event trace[TRACE_LEN];
 } __attribute__((aligned(CACHE_LINE)));
 
 extern struct sched_core sched_cores[MAX_CPUS];
-static inline struct sched_core *this_core(void) { return &sched_cores[this_cpu_id()]; }
-static inline struct proc *current_proc(void) { return this_core()->current; }
+static inline struct sched_core *this_core(void)
+{
+    return &sched_cores[this_cpu_id()];
+}
+static inline struct proc *current_proc(void)
+{
+    return this_core()->current;
+}
 
 /* May p die of a pending kill here? Not inside spawn_opt, whose steps (a
  * PCB and stack taken, the child made RUNNABLE, linked, then queued) must
@@ -151,7 +157,7 @@ static inline bool kill_due(const struct proc *p)
 
 /* context.S */
 void ctx_switch(struct proc_ctx *prev, struct proc_ctx *next);
-void ctx_resume(void);     /* eret target: x0 = ctx to load, then ret */
+void ctx_resume(void); /* eret target: x0 = ctx to load, then ret */
 void proc_first_entry(void);
 void proc_resume_preempted(void);
 void fp_save_all(void *area); /* q0-q31, FPSR, FPCR: FP_AREA_SIZE bytes */
@@ -159,7 +165,7 @@ void fp_save_all(void *area); /* q0-q31, FPSR, FPCR: FP_AREA_SIZE bytes */
 /* proc.c */
 struct proc *proc_lookup(pid_t pid); /* NULL unless alive (state != FREE/EXITING) */
 struct proc *proc_by_index(uint32_t index);
-void proc_release(struct proc *p);   /* after it is off its core for good */
+void proc_release(struct proc *p); /* after it is off its core for good */
 void proc_die(struct proc *p, struct exit_reason why) __attribute__((noreturn)); /* p is current */
 void proc_table_init(void);
 /* Everything dying involves but the switch: links, monitors, mailbox, name. */
@@ -210,6 +216,14 @@ void remote_demonitor(uint64_t ref);
 void timeout_cancel(struct proc *p); /* its receive timeout, from whatever core */
 void timeout_moved(struct timer_event *ev, uint32_t cpu);
 
+/* Processes waiting to run on c: its queue and its run-next slot. Racy
+ * (others push under the queue lock): a snapshot for the recorder. */
+static inline uint32_t rq_waiting(const struct sched_core *c)
+{
+    return __atomic_load_n(&c->rq.total, __ATOMIC_RELAXED) +
+           (__atomic_load_n(&c->run_next, __ATOMIC_RELAXED) != NULL);
+}
+
 /* stats.c */
 void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg);
 /* Inline: the switch records one per switch. */
@@ -222,9 +236,11 @@ static inline void trace_at(struct sched_core *c, uint64_t time, enum trace_kind
     e->pid_index = p ? p->index : UINT32_MAX;
     e->arg = arg;
     /* flight recorder hook (issue 15): the same event, to the recorder when it records. A switch
-     * also says what the process leaving (still c->current) stopped for: its state. */
+     * also says what the process leaving (still c->current) stopped for: its state, and how many
+     * wait here behind the new one (the run-queue counter track). */
     flight_record((enum flight_kind)kind, time, p ? p->pid : 0,
-                  kind == TR_SWITCH && c->current ? c->current->index : arg, 0,
+                  kind == TR_SWITCH && c->current ? c->current->index : arg,
+                  kind == TR_SWITCH ? rq_waiting(c) : 0,
                   kind == TR_SWITCH && c->current ? c->current->state : 0);
 }
 

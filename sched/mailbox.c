@@ -100,7 +100,10 @@ static void msg_free(struct msg *m)
 }
 
 /* What a message of `len` bytes costs its receiver's mailbox: its block. */
-static uint64_t block_bytes(uint32_t len) { return len > SMALL_PAYLOAD ? LARGE_BLOCK : SMALL_BLOCK; }
+static uint64_t block_bytes(uint32_t len)
+{
+    return len > SMALL_PAYLOAD ? LARGE_BLOCK : SMALL_BLOCK;
+}
 
 static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32_t len, uint64_t ref,
                    const struct exit_reason *why)
@@ -161,7 +164,8 @@ int send(pid_t to, const void *data, uint32_t len)
     if (len > MSG_MAX)
         return SEND_TOO_BIG;
     struct proc *me = current_proc();
-    int r = pid_is_remote(to) ? remote_send(to, data, len) : deliver(to, me->pid, MSG_USER, data, len, 0, NULL);
+    int r =
+        pid_is_remote(to) ? remote_send(to, data, len) : deliver(to, me->pid, MSG_USER, data, len, 0, NULL);
     reduce(1 + len / 64);
     return r;
 }
@@ -235,6 +239,7 @@ static void timeout_fired(void *arg)
 {
     struct proc *p = arg;
     RACE_HOOK(timeout_firing, p->pid);
+    flight_record(FL_TIMER, 0, p->pid, FLIGHT_TIMER_TIMEOUT, 0, 0);
     __atomic_store_n(&p->timed_out, 1, __ATOMIC_RELAXED);
     /* Full barrier: timed_out is visible before proc_wake reads the state
      * (its CAS's load-acquire does not order an earlier store); the waiter
@@ -256,7 +261,10 @@ void timeout_moved(struct timer_event *ev, uint32_t cpu)
         WRITE_ONCE(((struct proc *)ev->arg)->timeout_cpu, cpu); /* before the re-queue: see timeout_cancel */
 }
 
-static void remove_timeout_here(void *arg) { timer_event_remove(&((struct proc *)arg)->timeout); }
+static void remove_timeout_here(void *arg)
+{
+    timer_event_remove(&((struct proc *)arg)->timeout);
+}
 
 /* After this, the timeout neither is queued nor is its callback running. On
  * our own core that is a plain removal (the callback runs in our interrupt
@@ -308,7 +316,8 @@ static void wait_for_mail(struct proc *p)
         sched_switch_out(false); /* a waker queued us already: take that turn */
 }
 
-int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t timeout_ms, struct msg_info *info)
+int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t timeout_ms,
+            struct msg_info *info)
 {
     sched_check_not_in_rcu_read("receive");
     struct proc *p = current_proc();
@@ -351,7 +360,8 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
         uint64_t flags = irq_save();
         if (!armed && timeout_ms != RECEIVE_FOREVER) {
             p->timeout_cpu = this_cpu_id();
-            timer_event_add(&p->timeout, timer_now() + timer_ns_to_ticks(timeout_ms * 1000000ULL), timeout_fired, p);
+            timer_event_add(&p->timeout, timer_now() + timer_ns_to_ticks(timeout_ms * 1000000ULL),
+                            timeout_fired, p);
             armed = true;
         }
         wait_for_mail(p);

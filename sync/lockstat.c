@@ -5,6 +5,22 @@
 #include <sync/lockstat.h>
 
 static uint64_t registered_head; /* struct lockstat *, as an integer for the atomics */
+lockstat_wait_watch_fn lockstat_wait_watch;
+
+void lockstat_wait_watch_set(lockstat_wait_watch_fn fn)
+{
+    /* Release: the watcher's set-up is visible before a lock holder sees fn. */
+    __atomic_store_n(&lockstat_wait_watch, fn, __ATOMIC_RELEASE);
+}
+
+const struct lockstat *lockstat_by_id(uint32_t id)
+{
+    /* Acquire: pairs with lockstat_register's release; each entry is complete. */
+    for (struct lockstat *s = (struct lockstat *)load_acquire(&registered_head); s; s = s->next)
+        if (lockstat_id(s) == id)
+            return s;
+    return NULL;
+}
 
 void lockstat_register(struct lockstat *s)
 {
@@ -30,6 +46,7 @@ void lockstat_acquired_shared(struct lockstat *s, bool contended, uint64_t wait)
         return;
     atomic64_add(&s->contended, 1);
     atomic64_add(&s->total_wait, wait);
+    lockstat_watch_wait(s, wait);
     uint64_t max = READ_ONCE(s->max_wait);
     while (wait > max) {
         uint64_t seen = atomic64_cmpxchg_relaxed(&s->max_wait, max, wait);
@@ -58,7 +75,8 @@ void lockstat_report(void)
         uint64_t max = READ_ONCE(s->max_wait), total = READ_ONCE(s->total_wait);
         kprintf("lockstat: %-16s %-7s %12lu %12lu %12lu %12lu\n", s->name ? s->name : "(anon)",
                 s->kind ? s->kind : "?", (unsigned long)acq, (unsigned long)con,
-                (unsigned long)timer_ticks_to_ns(max), (unsigned long)(con ? timer_ticks_to_ns(total / con) : 0));
+                (unsigned long)timer_ticks_to_ns(max),
+                (unsigned long)(con ? timer_ticks_to_ns(total / con) : 0));
     }
 }
 

@@ -11,28 +11,55 @@
 #define ARMADA_SYNC_LOCKSTAT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <arch/barrier.h>
 
 struct lockstat {
     const char *name;
-    const char *kind;            /* "ticket", "mcs", "rwlock", ... */
+    const char *kind; /* "ticket", "mcs", "rwlock", ... */
     uint64_t acquired;
     uint64_t contended;
-    uint64_t max_wait;           /* ticks */
-    uint64_t total_wait;         /* ticks, over contended acquisitions */
-    struct lockstat *next;       /* report list, pushed once */
+    uint64_t max_wait;     /* ticks */
+    uint64_t total_wait;   /* ticks, over contended acquisitions */
+    struct lockstat *next; /* report list, pushed once */
     uint32_t registered;
     /* The CPU holding the lock now, -1 if none, for kinds that record their
      * holder (ticket locks); NULL where the kind does not know. */
     int32_t (*holder)(const struct lockstat *s);
 };
 
-#define LOCKSTAT_INIT(n, k) {.name = (n), .kind = (k)}
-#define LOCKSTAT_INIT_HOLDER(n, k, h) {.name = (n), .kind = (k), .holder = (h)}
+#define LOCKSTAT_INIT(n, k)                                                                                  \
+    {                                                                                                        \
+        .name = (n), .kind = (k)                                                                             \
+    }
+#define LOCKSTAT_INIT_HOLDER(n, k, h)                                                                        \
+    {                                                                                                        \
+        .name = (n), .kind = (k), .holder = (h)                                                              \
+    }
 
 void lockstat_register(struct lockstat *s);
+
+/* Watching long waits (the flight recorder, sched/flight_watch.c): when set,
+ * called with the lock held for each contended acquisition and its wait in
+ * ticks. The layer above sets it while it records and clears it after:
+ * unwatched, a contended acquisition pays one load and one branch more, an
+ * uncontended one nothing. */
+typedef void (*lockstat_wait_watch_fn)(const struct lockstat *s, uint64_t wait);
+extern lockstat_wait_watch_fn lockstat_wait_watch;
+void lockstat_wait_watch_set(lockstat_wait_watch_fn fn); /* NULL: stop */
+static inline void lockstat_watch_wait(const struct lockstat *s, uint64_t wait)
+{
+    /* Acquire: pairs with lockstat_wait_watch_set's release (the watcher's set-up). */
+    lockstat_wait_watch_fn fn = __atomic_load_n(&lockstat_wait_watch, __ATOMIC_ACQUIRE);
+    if (__builtin_expect(fn != NULL, 0))
+        fn(s, wait);
+}
+/* A lock's id in a recorder's record, and the registered lock it names
+ * (NULL if none: never acquired, or not a lock). */
+#define lockstat_id(s) ((uint32_t)((uintptr_t)(s) >> 4))
+const struct lockstat *lockstat_by_id(uint32_t id);
 
 /* Call with the lock held (exclusive side). wait: ticks spent waiting, 0 if none. */
 static inline void lockstat_acquired(struct lockstat *s, bool contended, uint64_t wait)
@@ -45,6 +72,7 @@ static inline void lockstat_acquired(struct lockstat *s, bool contended, uint64_
         s->total_wait += wait;
         if (wait > s->max_wait)
             s->max_wait = wait;
+        lockstat_watch_wait(s, wait);
     }
 }
 

@@ -2,21 +2,32 @@
 """Check a Chrome/Perfetto JSON trace from tools/trace2json.py (docs/trace.md):
 it parses; on each core track the slices are balanced, never overlap (one
 process at a time on a core), and timestamps never go back; every flow start
-has exactly one end, not before it. Prints one PASS or FAIL line.
+has exactly one end, not before it; counter events ("C": a track per
+name, no slice needed) carry numbers, their times never going back on a
+track. Idle slices do not count as a core's slices. Prints one PASS or FAIL
+line.
 
-  trace-check.py NAME TRACE.json [--min-cores N] [--min-flows N]
+  trace-check.py NAME TRACE.json [--min-cores N] [--min-flows N] [--min-counters N]
 """
 import argparse
 import json
 import sys
 
 
-def check(d, min_cores, min_flows):
+def check(d, min_cores, min_flows, min_counters=0):
     ev = d["traceEvents"]
     last, depth, slices = {}, {}, {}
-    flows_s, flows_f = {}, {}
+    flows_s, flows_f, counters = {}, {}, {}
     for e in ev:
         if e["ph"] == "M":
+            continue
+        if e["ph"] == "C":
+            name, ts = e["name"], e["ts"]
+            if not e["args"] or not all(isinstance(v, (int, float)) for v in e["args"].values()):
+                return f"counter {name} at {ts}: values {e['args']} are not numbers"
+            if ts < counters.get(name, ts):
+                return f"counter {name}: time goes back from {counters[name]} to {ts}"
+            counters[name] = ts
             continue
         tid, ts = e["tid"], e["ts"]
         if ts < last.get(tid, ts):
@@ -26,7 +37,8 @@ def check(d, min_cores, min_flows):
             if depth.get(tid, 0):
                 return f"cpu{tid}: a slice begins at {ts} inside another (two processes on one core)"
             depth[tid] = 1
-            slices[tid] = slices.get(tid, 0) + 1
+            if e.get("cat") != "idle":
+                slices[tid] = slices.get(tid, 0) + 1
         elif e["ph"] == "E":
             if not depth.get(tid, 0):
                 return f"cpu{tid}: a slice ends at {ts} that never began"
@@ -51,7 +63,9 @@ def check(d, min_cores, min_flows):
         return f"slices on {cores} core(s), expected at least {min_cores}"
     if len(flows_s) < min_flows:
         return f"{len(flows_s)} flows, expected at least {min_flows}"
-    return f"ok: {sum(slices.values())} slices on {cores} cores, {len(flows_s)} flows"
+    if len(counters) < min_counters:
+        return f"{len(counters)} counter track(s), expected at least {min_counters}"
+    return f"ok: {sum(slices.values())} slices on {cores} cores, {len(flows_s)} flows, {len(counters)} counter tracks"
 
 
 def main():
@@ -60,11 +74,12 @@ def main():
     ap.add_argument("trace")
     ap.add_argument("--min-cores", type=int, default=1)
     ap.add_argument("--min-flows", type=int, default=0)
+    ap.add_argument("--min-counters", type=int, default=0)
     a = ap.parse_args()
     try:
         with open(a.trace) as f:
             d = json.load(f)
-        why = check(d, a.min_cores, a.min_flows)
+        why = check(d, a.min_cores, a.min_flows, a.min_counters)
     except (OSError, ValueError, KeyError, TypeError) as e:
         why = f"unreadable trace: {e}"
     ok = why.startswith("ok: ")

@@ -27,8 +27,8 @@ def main():
     cores = set()
     for e in ev:
         ph = e["ph"]
-        if ph == "M":
-            continue
+        if ph in ("M", "C") or e.get("cat") == "idle":
+            continue  # metadata, counter tracks and idle slices: not drawn
         c, t = e["tid"], e["ts"] / 1000.0  # ms
         cores.add(c)
         if ph == "B":

@@ -10,7 +10,12 @@ import argparse
 import json
 import sys
 
-KINDS = ["run", "spawn", "exit", "steal", "migrate", "preempt", "wake", "idle", "send", "recv", "entry"]
+KINDS = ["run", "spawn", "exit", "steal", "migrate", "preempt", "wake", "idle", "send", "recv", "entry",
+         "ipi_send", "ipi_taken", "irq", "timer", "idle_exit", "cpu_down", "cpu_up", "lock_wait"]
+NAMED = ("entry", "lock_wait")  # kinds whose dump line carries a ninth field, a name
+IPI_KINDS = ["reschedule", "call_function", "stop"]
+ALL_OTHERS = 0xFFFFFFFF  # an IPI's target: every other core
+TIMERS = ["receive timeout", "slice"]
 STATES = {1: "runnable", 2: "running", 3: "waiting", 4: "exited"}
 MSG_KINDS = ["user", "exit", "down", "irq", "cpu_down"]
 EXIT_KINDS = ["normal", "error", "killed", "fault", "noproc", "linked", "noconnection", "remote"]
@@ -64,8 +69,8 @@ def parse(text):
                 time, pid, arg, mid, aux = (int(x, 16) for x in f[3:8])
                 if kind >= len(KINDS):
                     raise ValueError(f"kind {kind}")
-                if (len(f) == 9) != (KINDS[kind] == "entry"):
-                    raise ValueError("only an entry record carries a name")
+                if (len(f) == 9) != (KINDS[kind] in NAMED):
+                    raise ValueError("only entry and lock_wait records carry a name")
                 recs.append(dict(core=core, kind=KINDS[kind], time=time, pid=pid, arg=arg, id=mid, aux=aux,
                                  fn=f[8] if len(f) == 9 else None))
             elif f[0] == "core" and len(f) == 8:
@@ -89,6 +94,41 @@ ENTRY_NAMES = {}  # pid -> its entry function's name, from the dump's entry reco
 def pid_name(pid):
     fn = ENTRY_NAMES.get(pid)
     return f"<{pid & 0xFFFFFFFF}.{pid >> 32}>" + (f" {fn}" if fn and fn != "?" else "")
+
+
+def name_of(table, n):
+    return table[n] if n < len(table) else n
+
+
+def ipi_sources(recs, cores):
+    """index of an ipi_taken record -> the cores whose IPIs it took: each
+    send to its core (or to all others) of its kind since the last take of
+    that kind there (SGIs pending together are taken once)."""
+    pending, sources = {}, {}
+    for i in sorted(range(len(recs)), key=lambda i: recs[i]["time"]):
+        r = recs[i]
+        if r["kind"] == "ipi_send":
+            to = [c for c in range(cores) if c != r["core"]] if r["arg"] == ALL_OTHERS else [r["arg"]]
+            for c in to:
+                pending.setdefault((c, r["aux"]), []).append(r["core"])
+        elif r["kind"] == "ipi_taken":
+            sources[i] = sorted(set(pending.pop((r["core"], r["arg"]), [])))
+    return sources
+
+
+def idle_ends(recs):
+    """index of an idle record -> index of the idle_exit that ends it: the
+    next record of the same core among run, idle and idle_exit."""
+    last_idle, ends = {}, {}
+    for i, r in enumerate(recs):
+        c = r["core"]
+        if r["kind"] == "idle_exit" and c in last_idle:
+            ends[last_idle.pop(c)] = i
+        elif r["kind"] in ("run", "idle", "idle_exit"):
+            last_idle.pop(c, None)
+        if r["kind"] == "idle":
+            last_idle[c] = i
+    return ends
 
 
 def convert(header, recs):
@@ -128,11 +168,25 @@ def convert(header, recs):
     flow_of = {}
     for n, (s, f) in enumerate(sorted(pairs.items())):
         flow_of[s] = flow_of[f] = n + 1
-    open_slice, last_time, preempted = {}, {}, set()
+    sources, ends = ipi_sources(recs, header["cores"]), idle_ends(recs)
+    open_slice, idle_open, queue_len, last_time, preempted = {}, set(), {}, {}, set()
     for i, r in enumerate(recs):
         c, t = r["core"], us(r["time"])
         last_time[c] = t
         base = {"pid": CORES_PID, "tid": c, "ts": t}
+        if r["kind"] == "run" and queue_len.get(c) != r["id"]:
+            # The run-queue counter track: what waits here, at each switch.
+            queue_len[c] = r["id"]
+            ev.append({"ph": "C", "pid": CORES_PID, "name": f"runqueue cpu{c}", "ts": t, "args": {"waiting": r["id"]}})
+        if r["kind"] == "idle" and i in ends and c not in open_slice:
+            idle_open.add(c)
+            ev.append(dict(base, ph="B", name="idle", cat="idle", args={}))
+            continue
+        if r["kind"] == "idle_exit" and c in idle_open:
+            idle_open.discard(c)
+            ev.append(dict(base, ph="E", args={"slept_us": r["arg"] * 1e6 / header["freq"],
+                                               "work_waiting": bool(r["aux"])}))
+            continue
         if r["kind"] == "run":
             if c in open_slice:
                 left = open_slice.pop(c)
@@ -169,13 +223,30 @@ def convert(header, recs):
                 ev.append(e)
             continue
         args = {"pid": pid_name(r["pid"]) if r["pid"] else "idle"}
-        if r["kind"] == "steal":
+        name = r["kind"].replace("_", " ")
+        if r["kind"] == "ipi_send":
+            args.update(to_core="all others" if r["arg"] == ALL_OTHERS else r["arg"], ipi=name_of(IPI_KINDS, r["aux"]))
+        elif r["kind"] == "ipi_taken":
+            args.update(ipi=name_of(IPI_KINDS, r["arg"]), from_cores=sources.get(i, []))
+        elif r["kind"] == "irq":
+            args["intid"] = r["arg"]
+        elif r["kind"] == "timer":
+            args["timer"] = name_of(TIMERS, r["arg"])
+            if r["arg"] == 1:
+                args["ended_slice"] = bool(r["aux"])
+        elif r["kind"] == "idle_exit":  # its idle record fell out of the ring
+            args["slept_us"] = r["arg"] * 1e6 / header["freq"]
+        elif r["kind"] == "cpu_down":
+            args.update(processes_moved=r["arg"], timers_moved=r["aux"])
+        elif r["kind"] == "lock_wait":
+            args.update(lock=r["fn"], wait_us=r["arg"] * 1e6 / header["freq"])
+        elif r["kind"] == "steal":
             args["from_core"] = r["arg"]
         elif r["kind"] == "spawn":
             args["queued_on"] = r["arg"]
         elif r["kind"] == "exit":
             args["reason"] = EXIT_KINDS[r["arg"]] if r["arg"] < len(EXIT_KINDS) else r["arg"]
-        ev.append(dict(base, ph="i", s="t", name=r["kind"], cat="sched", args=args))
+        ev.append(dict(base, ph="i", s="t", name=name, cat="sched", args=args))
     for c in open_slice:
         ev.append({"pid": CORES_PID, "tid": c, "ts": last_time[c], "ph": "E", "args": {"stop": "end of trace"}})
     return {"traceEvents": ev, "displayTimeUnit": "ns",

@@ -38,7 +38,14 @@ if $run trace-ring --suite --append "test=trace semihosting" --timeout $T -- "${
         echo "FAIL trace-ring-same-dump: $raw (semihosting) and the console dump differ"
     else
         echo "PASS trace-ring-same-dump: semihosting and console dumps are identical"
-        python3 tools/trace-check.py trace-ring-json build/trace/test-trace.json --min-cores 2 --min-flows 400
+        python3 tools/trace-check.py trace-ring-json build/trace/test-trace.json --min-cores 2 --min-flows 400 \
+            --min-counters 2
+        # What the ring's cross-core wakeups leave besides: IPIs both ways, idle slices.
+        seen=$(python3 -c "import json; ev = json.load(open('build/trace/test-trace.json'))['traceEvents']
+print(*(sum(e.get('name') == n for e in ev) for n in ('ipi send', 'ipi taken', 'idle')))")
+        if [ "$(awk '{print ($1 > 0 && $2 > 0 && $3 > 0)}' <<< "$seen")" = 1 ]; then
+            echo "PASS trace-ring-ipis-idle: $seen ipi sends, ipi takes, idle events"
+        else echo "FAIL trace-ring-ipis-idle: ipi sends, ipi takes, idle events: '$seen'"; fi
         # Slices named by entry function (the image's ksyms): the test's ring members.
         named=$(python3 -c "import json; ev = json.load(open('build/trace/test-trace.json'))['traceEvents']
 print(sum(e['ph'] == 'B' and e['name'].endswith(' ring_member') for e in ev))")
@@ -78,7 +85,15 @@ if $run shell-trace --timeout $T --prompt '> ' \
     if [ -n "$missing" ]; then
         echo "FAIL shell-trace-commands: no line matching$missing (log: $log)"
     elif python3 tools/trace2json.py --console "$log" -o build/trace/shell-trace.json; then
-        python3 tools/trace-check.py shell-trace-json build/trace/shell-trace.json --min-cores 2 --min-flows 1
+        python3 tools/trace-check.py shell-trace-json build/trace/shell-trace.json --min-cores 2 --min-flows 1 \
+            --min-counters 1
+        # `stats`, typed while recording: the console's receive interrupt (an
+        # irq instant) handed to the shell as MSG_IRQ (a send from interrupt).
+        seen=$(python3 -c "import json; ev = json.load(open('build/trace/shell-trace.json'))['traceEvents']
+print(sum(e.get('name') == 'irq' for e in ev), sum(e.get('name') == 'send from interrupt' and e['args']['kind'] == 'irq' for e in ev))")
+        if [ "$(awk '{print ($1 > 0 && $2 > 0)}' <<< "$seen")" = 1 ]; then
+            echo "PASS shell-trace-irq-message: $seen irq instants, MSG_IRQ sends from interrupt"
+        else echo "FAIL shell-trace-irq-message: irq instants, MSG_IRQ sends from interrupt: '$seen'"; fi
     else
         echo "FAIL shell-trace-json: the console dump did not convert"
     fi
