@@ -151,7 +151,8 @@ void irq_message_callback(void *pid_as_arg);
 
 /* Seeing it work: counters, the trace ring, the process list. */
 void sched_print_stats(void);
-void sched_print_ps(void);
+void sched_print_ps(void); /* the first SCHED_PS_FIRST processes by slot, then only the running ones */
+#define SCHED_PS_FIRST 256
 void sched_print_trace(uint32_t cpu, uint32_t last);
 uint64_t sched_idle_ticks(uint32_t cpu);  /* counter ticks spent idle so far */
 uint64_t sched_preemptions(uint32_t cpu); /* processes switched out by the slice timer so far */

@@ -78,12 +78,19 @@ struct ps_row {
     uint64_t reductions, stack;
     char name[32];
 };
-#define PS_FIRST 40                   /* rows listed in slot order; past them only the running ones */
-#define PS_ROWS (PS_FIRST + 16)       /* and 16 running (more: counted below); about 4 KiB of the caller's stack */
+#define PS_FIRST SCHED_PS_FIRST  /* rows listed in slot order; past them only the running ones */
+#define PS_ROWS (PS_FIRST + 16) /* and 16 running (more: counted below) */
+static struct ps_row ps_rows[PS_ROWS]; /* 17 KiB: not on a process's stack */
+static uint32_t ps_busy;               /* one ps at a time owns ps_rows */
 
 void sched_print_ps(void)
 {
-    struct ps_row rows[PS_ROWS];
+    /* Acquire: the rows are ours only once we own them (pairs with the release below). */
+    if (__atomic_exchange_n(&ps_busy, 1, __ATOMIC_ACQUIRE)) {
+        kprintf("ps: another ps is printing; try again\n");
+        return;
+    }
+    struct ps_row *rows = ps_rows;
     uint32_t shown = 0, total = 0;
     for (uint32_t i = 0; i < MAX_PROC_CHUNKS * PROC_CHUNK; i++) {
         struct proc *p = proc_by_index(i);
@@ -93,8 +100,8 @@ void sched_print_ps(void)
         if (st == PROC_FREE || st == PROC_EXITING)
             continue;
         total++;
-        /* Past the first 40, only the running ones: the caller is always among
-         * them, whatever its index (the demo's ring may spawn ahead of the shell). */
+        /* Past the first PS_FIRST, only the running ones: the caller is always
+         * among them, whatever its index (the demo's ring may spawn ahead of the shell). */
         if ((shown >= PS_FIRST && st != PROC_RUNNING) || shown == PS_ROWS)
             continue;
         struct ps_row *r = &rows[shown++];
@@ -115,6 +122,8 @@ void sched_print_ps(void)
     if (total > shown)
         kprintf("... and %u more\n", total - shown);
     kprintf("%u process(es)\n", total);
+    /* Release: our reads of the rows are done before the next ps writes them. */
+    __atomic_store_n(&ps_busy, 0, __ATOMIC_RELEASE);
 }
 
 void sched_print_trace(uint32_t cpu, uint32_t last)

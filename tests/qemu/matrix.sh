@@ -55,7 +55,7 @@ $run lockup-fails-run --panic-expected --append test=lockup_fails_run --timeout 
     --expect 'panic on cpu[02-9]: lockup on cpu1 \(pid [0-9]+, pc 0x[0-9a-f]+\): the run fails' \
     --expect 'powering off' --reject '^(PASS|FAIL) '
 
-# ps past its first 40 rows still lists the running process that asked.
+# ps past its first 256 rows still lists the running process that asked.
 $run ps-caller --suite --append test=sched.ps_shows_the_caller --timeout $T --expect ' ps_probe\(\)$'
 
 # Console input arrives by the UART's receive interrupt.
