@@ -316,8 +316,7 @@ static void wait_for_mail(struct proc *p)
         sched_switch_out(false); /* a waker queued us already: take that turn */
 }
 
-int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t timeout_ms,
-            struct msg_info *info)
+int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t timeout_ms, struct msg_info *info)
 {
     sched_check_not_in_rcu_read("receive");
     struct proc *p = current_proc();
@@ -325,30 +324,22 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
     p->timed_out = 0;
     bool armed = false;
     for (;;) {
-        /* Masked while messages may be off both lists (drained, or unlinked
-         * and not yet freed): killed at an interrupt's exit there, the
-         * process would leak them (mailbox_close frees only what is listed).
-         * One masked stretch from the drain to the take or the wait; the
-         * caller's match runs unmasked. */
-        uint64_t flags = irq_save();
+        /* Masked while messages are off both lists (here, and from the
+         * unlink to the free below): killed at an interrupt's exit there, the
+         * process would leak them; mailbox_close frees only what is listed. */
+        uint64_t drain_flags = irq_save();
         drain_inbox(p);
+        irq_restore(drain_flags);
         for (struct msg **mp = &p->queue; *mp; mp = &(*mp)->next) {
             struct msg *m = *mp;
-            if (match) {
-                irq_restore(flags); /* only we change the queue: it holds still meanwhile */
-                bool wanted = match(m->data, m->len, &m->info, ctx);
-                flags = irq_save();
-                if (!wanted)
-                    continue;
-            }
-            if (armed) { /* unmasked: the cancel may wait for another core's cross-call */
-                irq_restore(flags);
-                timeout_cancel(p);
-                flags = irq_save();
-            }
+            if (match && !match(m->data, m->len, &m->info, ctx))
+                continue;
+            uint64_t take_flags = irq_save();
             *mp = m->next;
             if (p->queue_tail == &m->next)
                 p->queue_tail = mp;
+            if (armed)
+                timeout_cancel(p);
             memcpy(buf, m->data, m->len < cap ? m->len : cap);
             if (info)
                 *info = m->info;
@@ -357,19 +348,18 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
             int len = (int)m->len;
             mailbox_taken(p, block_bytes(m->len));
             msg_free(m);
-            irq_restore(flags);
+            irq_restore(take_flags);
             return len;
         }
         if (timeout_ms == 0 || p->timed_out) {
-            irq_restore(flags);
             if (armed)
                 timeout_cancel(p);
             return RECEIVE_TIMEOUT;
         }
+        uint64_t flags = irq_save();
         if (!armed && timeout_ms != RECEIVE_FOREVER) {
             p->timeout_cpu = this_cpu_id();
-            timer_event_add(&p->timeout, timer_now() + timer_ns_to_ticks(timeout_ms * 1000000ULL),
-                            timeout_fired, p);
+            timer_event_add(&p->timeout, timer_now() + timer_ns_to_ticks(timeout_ms * 1000000ULL), timeout_fired, p);
             armed = true;
         }
         wait_for_mail(p);
