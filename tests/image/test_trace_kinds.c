@@ -96,9 +96,16 @@ static void lock_waiter(void *arg)
     spin_unlock_irqrestore(&held_lock, flags);
 }
 
+static uint32_t yielders_in; /* how many yielders have started: they yield together once all have */
+
 static void yielder(void *arg)
 {
     (void)arg;
+    /* A gate: spawned one after another, the first could finish its rounds
+     * before the next is queued (seen on a busy host: a longest queue of 0). */
+    __atomic_fetch_add(&yielders_in, 1, __ATOMIC_RELAXED);
+    while (__atomic_load_n(&yielders_in, __ATOMIC_RELAXED) < YIELDERS) /* relaxed: a count, nothing else read */
+        yield();
     for (uint32_t i = 0; i < YIELD_ROUNDS; i++)
         yield();
 }
@@ -183,6 +190,7 @@ IMAGE_TEST(trace, kinds_match_counters)
     __atomic_store_n(&lock_taken, 0, __ATOMIC_RELAXED); /* no waiter runs yet */
     spawn_monitored(lock_holder, NULL, 0, PRIO_NORMAL, &ref[refs++]);
     s.waiter = spawn_monitored(lock_waiter, NULL, 1, PRIO_NORMAL, &ref[refs++]);
+    yielders_in = 0;
     for (uint32_t i = 0; i < YIELDERS; i++)
         spawn_monitored(yielder, NULL, (int)s.shared_core, PRIO_NORMAL, &ref[refs++]);
     for (uint32_t i = 0; i < refs; i++)
