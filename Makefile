@@ -121,7 +121,7 @@ $(BUILD)/tests/stub-at-%.bin: tests/qemu/stub.S | $(SETUP_STAMP)
 	@$(CC) -nostdlib -static -DIMAGE_ADDR=$* -Wl,-Ttext=0x1000000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
 	@$(OBJCOPY) -O binary -j .text $(@:.bin=.elf) $@
 
-# The soak for MINUTES (default 10) on 8 cores (make test runs one minute of it).
+# The soak for MINUTES (default 10) on 8 cores (not in make test: README, Tests).
 MINUTES ?= 10
 soak: $(BUILD)/armada.img
 	@SOAK_SECONDS=$$(( $(MINUTES) * 60 )) bash tests/qemu/soak.sh
