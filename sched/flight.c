@@ -110,6 +110,14 @@ uint64_t flight_dropped(uint32_t core)
     return core < MAX_CPUS ? __atomic_load_n(&rings[core].dropped, __ATOMIC_RELAXED) : 0;
 }
 
+uint64_t flight_dropped_all(void)
+{
+    uint64_t n = 0;
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        n += flight_dropped(cpu);
+    return n;
+}
+
 void flight_each(void (*fn)(const struct flight_rec *e, void *ctx), void *ctx)
 {
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {

@@ -96,5 +96,6 @@ void flight_each(void (*fn)(const struct flight_rec *e, void *ctx), void *ctx);
 uint64_t flight_count(enum flight_kind kind, uint64_t pid);
 uint64_t flight_recorded(uint32_t core); /* records taken there since the last clear */
 uint64_t flight_dropped(uint32_t core);  /* stop-when-full: records not taken */
+uint64_t flight_dropped_all(void);     /* flight_dropped summed over every core */
 
 #endif
