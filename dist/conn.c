@@ -86,12 +86,7 @@ static void deliver_down(struct conn_state *c, int i, const struct term *reason)
         struct exit_reason why = {.kind = EXIT_NOCONNECTION};
         if (reason)
             dist_exit_reason_of_term(reason, &why);
-        uint8_t enc[sizeof c->outmon[i].target + 1] = {131};
-        struct term pid;
-        memcpy(enc + 1, c->outmon[i].target, c->outmon[i].target_len);
-        pid_t from = term_decode_exact(enc, c->outmon[i].target_len + 1u, &pid) > 0 && pid.kind == TERM_PID
-                         ? dist_pid(&pid.pid)
-                         : 0;
+        pid_t from = watch_pid_of_encoding(c->outmon[i].target, c->outmon[i].target_len);
         c->outmon[i].used = false;
         send_down_as(c->outmon[i].local, from, c->outmon[i].signal_ref, &why);
         return;

@@ -52,8 +52,7 @@ void dist_exit_reason_of_term(const struct term *t, struct exit_reason *out)
         *out = (struct exit_reason){.kind = EXIT_ERROR, .value = (uint64_t)value.integer};
 }
 
-/* The remote pid of a kept pid encoding; 0 if it is none (or no room). */
-static pid_t remote_of(const uint8_t *enc, uint16_t len)
+pid_t watch_pid_of_encoding(const uint8_t *enc, uint16_t len)
 {
     uint8_t buf[WATCH_TERM_MAX + 1] = {131};
     struct term t;
@@ -326,7 +325,7 @@ void watch_connection_lost(struct watches *ws)
         if (w->link) {
             unlink(w->local);
             /* noconnection: a link's exit signal across a lost connection */
-            exit_signal_from(w->local, remote_of(w->remote, w->remote_len),
+            exit_signal_from(w->local, watch_pid_of_encoding(w->remote, w->remote_len),
                              &(struct exit_reason){.kind = EXIT_NOCONNECTION});
         } else {
             demonitor(w->mref);

@@ -35,6 +35,8 @@ bool watch_add_link(struct watches *ws, pid_t local, const struct term *remote);
 bool watch_add_monitor(struct watches *ws, pid_t local, const struct term *remote, const struct term *ref);
 /* A MSG_DOWN or MSG_EXIT the connection process got: the peer's message. */
 uint32_t watch_local_end(struct watches *ws, const struct msg_info *info, uint8_t *buf, uint32_t cap);
+/* The pid_t (dist_pid) of a kept pid encoding (no version byte); 0 if it is none. */
+pid_t watch_pid_of_encoding(const uint8_t *enc, uint16_t len);
 /* A link the local process dropped (unlink of a remote pid): false if none. */
 bool watch_drop_link(struct watches *ws, pid_t local, const struct term *remote);
 /* The connection is gone: the links' local ends get their exit (noconnection). */
