@@ -25,6 +25,7 @@ struct link {
 /* Link nodes: a small shared free list refilled a page at a time. */
 static struct spinlock node_lock = SPINLOCK_INIT("link-nodes");
 static struct link *free_nodes;
+static uint64_t nodes_in_use; /* under node_lock; read racily by the leak check */
 static uint64_t next_ref = 1;
 
 static struct link *node_alloc(void)
@@ -38,8 +39,10 @@ static struct link *node_alloc(void)
         }
     }
     struct link *n = free_nodes;
-    if (n)
+    if (n) {
         free_nodes = n->next;
+        nodes_in_use++;
+    }
     spin_unlock_irqrestore(&node_lock, flags);
     return n;
 }
@@ -49,8 +52,11 @@ static void node_free(struct link *n)
     uint64_t flags = spin_lock_irqsave(&node_lock);
     n->next = free_nodes;
     free_nodes = n;
+    nodes_in_use--;
     spin_unlock_irqrestore(&node_lock, flags);
 }
+
+uint64_t sched_link_nodes_in_use(void) { return __atomic_load_n(&nodes_in_use, __ATOMIC_RELAXED); }
 
 static bool add(struct proc *p, uint8_t kind, pid_t other, uint64_t ref)
 {

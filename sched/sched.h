@@ -170,6 +170,7 @@ struct exception_frame;
 void sched_irq_entry(struct exception_frame *f);
 bool sched_process_fault(struct exception_frame *f);
 uint64_t sched_msg_blocks_in_use(void);              /* message blocks held by mailboxes (and in flight), all cores */
+uint64_t sched_link_nodes_in_use(void);              /* links and monitors held, both ends counted */
 uint64_t sched_dropped_sends(void);                   /* sends to dead processes, all cores */
 uint64_t sched_mailbox_full_drops(void);              /* user messages refused at a full mailbox */
 uint64_t sched_mailbox_limit(void);                   /* bytes of message blocks a mailbox may hold */

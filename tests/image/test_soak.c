@@ -11,8 +11,9 @@
  *  - every worker's DOWN comes exactly once; a trapping parent gets exactly one
  *    EXIT of its linked child, a monitoring one exactly one DOWN;
  *  - no send fails but by a full mailbox (none here: the sinks drain);
- *  - the live process count returns to its baseline, and so does the count
- *    of message blocks in use (none leaked);
+ *  - the live process count returns to its baseline (their control blocks
+ *    and stacks), and so do the counts of message blocks and of link and
+ *    monitor nodes in use (none leaked; pools keep their pages, by design);
  *  - no lock is held once everything is idle.
  */
 #include <arch/atomic.h>
@@ -217,7 +218,7 @@ IMAGE_TEST_EXPLICIT(soak, random_load_keeps_every_invariant)
         TEST_SKIP("one core: no hotplug, no cross-core load");
     uint32_t seconds = bootargs.soak_seconds ? bootargs.soak_seconds : SOAK_DEFAULT_S;
     uint32_t baseline = sched_process_count();
-    uint64_t blocks_before = sched_msg_blocks_in_use();
+    uint64_t blocks_before = sched_msg_blocks_in_use(), nodes_before = sched_link_nodes_in_use();
     static uint8_t downs[SENDERS_MAX];
     memset(downs, 0, sizeof downs);
     sink_count = cpus_online_count();
@@ -256,7 +257,15 @@ IMAGE_TEST_EXPLICIT(soak, random_load_keeps_every_invariant)
         while (k < live_n && live[k].ref != info.ref)
             k++;
         if (k == live_n) {
-            unknown_downs++; /* a DOWN twice, or one we never asked for */
+            unknown_downs++; /* a DOWN twice, or one we never asked for: say whose */
+            const char *whose = info.ref == hotplug_ref ? "the hotplug process's" : "an unknown";
+            for (uint32_t i = 0; i < sink_count; i++)
+                if (info.ref == sink_refs[i])
+                    whose = "a sink's";
+            kprintf("soak: %s DOWN: ref %lu from <%u.%u>, reason %s value %lu; %u hotplug error(s): %s\n", whose,
+                    (unsigned long)info.ref, (unsigned)(info.from & 0xffffffffu), (unsigned)(info.from >> 32),
+                    exit_kind_name(info.reason.kind), (unsigned long)info.reason.value, hotplug_errors,
+                    hotplug_errors ? first_error : "-");
             continue;
         }
         downs[live[k].id]++;
@@ -283,11 +292,12 @@ IMAGE_TEST_EXPLICIT(soak, random_load_keeps_every_invariant)
     TEST_ASSERT(!sink_errors && !worker_errors && !hotplug_errors, "%u sink, %u worker, %u hotplug error(s): %s",
                 sink_errors, worker_errors, hotplug_errors, first_error);
     uint32_t count = 0;
-    uint64_t blocks = 0;
+    uint64_t blocks = 0, nodes = 0;
     for (int tries = 0; tries < 100; tries++) {
         count = sched_process_count();
         blocks = sched_msg_blocks_in_use();
-        if (count == baseline && blocks == blocks_before)
+        nodes = sched_link_nodes_in_use();
+        if (count == baseline && blocks == blocks_before && nodes == nodes_before)
             break;
         sleep_ms(10); /* the last exits finish on their cores (their mailboxes closed) */
     }
@@ -306,6 +316,8 @@ IMAGE_TEST_EXPLICIT(soak, random_load_keeps_every_invariant)
     TEST_ASSERT(count == baseline, "%u processes live, %u before the soak", count, baseline);
     TEST_ASSERT(blocks == blocks_before, "%ld message blocks in use, %lu before the soak: leaked",
                 (long)blocks, (unsigned long)blocks_before);
+    TEST_ASSERT(nodes == nodes_before, "%lu link and monitor nodes in use, %lu before the soak: leaked",
+                (unsigned long)nodes, (unsigned long)nodes_before);
     uint32_t held = 0;
     lockstat_held(count_held, &held);
     TEST_ASSERT(!held, "%u lock(s) held with everything idle", held);
