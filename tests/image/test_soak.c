@@ -18,6 +18,7 @@
  */
 #include <arch/atomic.h>
 #include <arch/cpu.h>
+#include <arch/exception.h> /* panic: a stall stops the run with its report */
 #include <arch/timer.h>
 #include <boot/boot.h>
 #include <lib/fmt.h>
@@ -199,6 +200,43 @@ static void hotplug_main(void *arg)
     }
 }
 
+/* A stall is named, not left to the runner's timeout: a process pinned to
+ * cpu0 (never taken down) watches the coordinator's beat and, once it has
+ * stood still for STALL_MS, prints every core's queue and the process
+ * list, then stops the run. */
+#define STALL_MS 20000
+static uint32_t coordinator_beat, stop_watchdog;
+static pid_t coordinator_pid;
+
+static void watchdog_main(void *arg)
+{
+    (void)arg;
+    uint32_t last = 0;
+    uint64_t still_since = timer_now();
+    while (!load_acquire(&stop_watchdog)) { /* acquire: pairs with the coordinator's release */
+        sleep_ms(250);
+        uint32_t beat = __atomic_load_n(&coordinator_beat, __ATOMIC_RELAXED); /* a count: no ordering */
+        if (beat != last) {
+            last = beat;
+            still_since = timer_now();
+            continue;
+        }
+        if (timer_now() - still_since < timer_ns_to_ticks(STALL_MS * 1000000ULL))
+            continue;
+        kprintf("soak: the coordinator <%u.%u> made no progress for %u ms; cores:\n",
+                (unsigned)(coordinator_pid & 0xffffffffu), (unsigned)(coordinator_pid >> 32), STALL_MS);
+        for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+            struct sched_core *c = &sched_cores[cpu];
+            struct proc *cur = READ_ONCE(c->current), *next = READ_ONCE(c->run_next);
+            kprintf("soak:   cpu%u %s: %u queued, run-next %u, running %u\n", cpu,
+                    cpu_is_online(cpu) ? "online" : "OFFLINE", READ_ONCE(c->rq.total),
+                    next ? next->index : UINT32_MAX, cur && cur != &c->idle ? cur->index : UINT32_MAX);
+        }
+        sched_print_ps();
+        panic("soak: stalled (the report above)");
+    }
+}
+
 struct live {
     uint64_t ref;
     pid_t pid;
@@ -227,6 +265,10 @@ IMAGE_TEST_EXPLICIT(soak, random_load_keeps_every_invariant)
         sinks[i] = spawn_monitored(sink_main, NULL, (int)i, PRIO_NORMAL, &sink_refs[i]);
         TEST_ASSERT(sinks[i], "sink %u: spawn failed: %s", i, spawn_error());
     }
+    coordinator_pid = self();
+    store_release(&stop_watchdog, 0);
+    uint64_t watchdog_ref;
+    TEST_ASSERT(spawn_monitored(watchdog_main, NULL, 0, PRIO_HIGH, &watchdog_ref), "watchdog: spawn failed");
     uint64_t hotplug_ref;
     store_release(&stop_hotplug, 0);
     TEST_ASSERT(spawn_monitored(hotplug_main, NULL, 0, PRIO_NORMAL, &hotplug_ref), "hotplug: spawn failed");
@@ -236,6 +278,7 @@ IMAGE_TEST_EXPLICIT(soak, random_load_keeps_every_invariant)
     uint64_t end = timer_now() + timer_ns_to_ticks((uint64_t)seconds * 1000000000ULL);
     uint64_t last_down = timer_now();
     while (live_n || (timer_now() < end && next_id < SENDERS_MAX)) {
+        __atomic_fetch_add(&coordinator_beat, 1, __ATOMIC_RELAXED); /* a count for the watchdog */
         while (timer_now() < end && live_n < WORKERS_LIVE && next_id < SENDERS_MAX) {
             uint64_t ref;
             pid_t pid = spawn_monitored(worker_main, (void *)(uintptr_t)next_id, -1, PRIO_NORMAL, &ref);
@@ -258,7 +301,9 @@ IMAGE_TEST_EXPLICIT(soak, random_load_keeps_every_invariant)
             k++;
         if (k == live_n) {
             unknown_downs++; /* a DOWN twice, or one we never asked for: say whose */
-            const char *whose = info.ref == hotplug_ref ? "the hotplug process's" : "an unknown";
+            const char *whose = info.ref == hotplug_ref    ? "the hotplug process's"
+                                : info.ref == watchdog_ref ? "the watchdog's"
+                                                           : "an unknown";
             for (uint32_t i = 0; i < sink_count; i++)
                 if (info.ref == sink_refs[i])
                     whose = "a sink's";
@@ -271,6 +316,8 @@ IMAGE_TEST_EXPLICIT(soak, random_load_keeps_every_invariant)
         downs[live[k].id]++;
         live[k] = live[--live_n];
     }
+    store_release(&stop_watchdog, 1); /* release: pairs with watchdog_main's acquire */
+    TEST_ASSERT(wait_down(watchdog_ref, NULL), "the watchdog did not end");
     TEST_ASSERT(!unknown_downs, "%u DOWN(s) for no live worker (twice, or never asked for)", unknown_downs);
     store_release(&stop_hotplug, 1); /* release: pairs with hotplug_main's acquire */
     TEST_ASSERT(wait_down(hotplug_ref, NULL), "the hotplug process did not end");
