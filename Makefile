@@ -6,7 +6,10 @@ CC := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
 # `make ATOMICS=lse` builds the LSE image beside the default one (sync/sync.mk).
 ATOMICS ?= llsc
-BUILD := $(if $(filter lse,$(ATOMICS)),build/lse,build)
+# `make FLIGHT_SITES=out` builds build/nosites/armada.img with the flight
+# recorder's call sites compiled out (docs/trace.md, Cost).
+FLIGHT_SITES ?= on
+BUILD := $(if $(filter lse,$(ATOMICS)),build/lse,$(if $(filter out,$(FLIGHT_SITES)),build/nosites,build))
 DEPS := .deps
 LIBFDT_ARM64 := $(DEPS)/libfdt-arm64
 LIBFDT_A := $(LIBFDT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a
@@ -29,6 +32,12 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdinc -fno-
 ASFLAGS := -g -I. -Iarch/arm64/include -D__ASSEMBLER__ -MMD -MP
 LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,notext \
            -Wl,--build-id=none -Wl,-T,boot/armada.lds -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
+
+ifeq ($(FLIGHT_SITES),out)
+CFLAGS += -DFLIGHT_SITES_OUT
+else ifneq ($(FLIGHT_SITES),on)
+$(error FLIGHT_SITES must be on (default) or out, not "$(FLIGHT_SITES)")
+endif
 
 OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 
@@ -74,7 +83,7 @@ $(BUILD)/armada.elf: $(BUILD)/armada.pass1.elf $(BUILD)/ksyms.o
 	@bash tools/gen-ksyms.sh $@ > $(BUILD)/ksyms.final.S
 	@cmp -s $(BUILD)/ksyms.final.S $(BUILD)/ksyms.S || \
 	    { echo "ksyms: a function moved between the two links" >&2; rm -f $@; exit 1; }
-	@bash tools/check-image.sh $@
+	@FLIGHT_SITES=$(FLIGHT_SITES) bash tools/check-image.sh $@
 
 $(BUILD)/armada.img: $(BUILD)/armada.elf
 	$(OBJCOPY) -O binary $< $@

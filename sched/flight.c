@@ -13,6 +13,7 @@
 #include <sched/flight_watch.h>
 #include <string.h>
 #include <sync/lockstat.h>
+#include <sync/static_key.h>
 
 #define PAGE_BYTES 4096
 #define RING_PAGES ((FLIGHT_LEN * sizeof(struct flight_rec) + PAGE_BYTES - 1) / PAGE_BYTES)
@@ -24,7 +25,10 @@ struct flight_ring {
     struct flight_rec *rec;
 };
 
-uint32_t flight_recording; /* 0 or 1; a word, so that the test is one ldr and a cbnz */
+struct static_key flight_sites;
+/* 1 while recording: checked by the slow path, interrupts masked, so that a
+ * core still running a site's old branch after flight_stop records nothing. */
+static uint32_t recording;
 static enum flight_mode mode;
 static struct flight_ring rings[MAX_CPUS];
 
@@ -48,17 +52,33 @@ bool flight_start(enum flight_mode m)
     if (!rings_allocated())
         return false;
     mode = m;
-    /* Release: the rings and the mode are visible to a core before it sees
-     * recording on and writes into its ring. */
-    __atomic_store_n(&flight_recording, 1, __ATOMIC_RELEASE);
-    flight_watch_start(); /* IPIs, interrupts, lock waits: hooks below sched/ */
+    /* Release: the rings and the mode are visible to a core whose slow path
+     * sees recording on (its acquire) and writes into its ring. */
+    __atomic_store_n(&recording, 1, __ATOMIC_RELEASE);
+    /* IPIs, interrupts, lock waits (hooks below sched/) before the sites:
+     * the cross-call's own IPIs below are recorded, sent and taken, as the
+     * counters count them (trace.kinds_match_counters). */
+    flight_watch_start();
+    /* Every online core runs the sites' branches from here on. */
+    static_key_enable_all_cores(&flight_sites);
     return true;
 }
 
 void flight_stop(void)
 {
     flight_watch_stop();
-    __atomic_store_n(&flight_recording, 0, __ATOMIC_RELAXED);
+    /* Relaxed: a record taken at the moment recording stops is fine; one
+     * that sees 0 is not taken. No cross-call here: it would wake idle cores
+     * after the fact, and a core still taking an old branch records nothing. */
+    __atomic_store_n(&recording, 0, __ATOMIC_RELAXED);
+    static_key_disable_lazily(&flight_sites);
+}
+
+bool flight_sites_match(bool on, uint32_t *sites, uint32_t *branching)
+{
+    *sites = arch_static_branch_sites(&flight_sites, branching);
+    return *sites > 0 && *branching == (on ? *sites : 0) &&
+           __atomic_load_n(&flight_sites.enabled, __ATOMIC_RELAXED) == on;
 }
 
 void flight_clear(void)
@@ -77,6 +97,11 @@ void flight_record_slow(enum flight_kind kind, uint64_t time, uint64_t pid, uint
     /* Masked: an interrupt's record cannot interleave with ours, and we
      * cannot migrate between choosing the ring and filling the slot. */
     uint64_t flags = irq_save();
+    /* Acquire: pairs with flight_start's release (the rings, the mode). */
+    if (!__atomic_load_n(&recording, __ATOMIC_ACQUIRE)) {
+        irq_restore(flags);
+        return;
+    }
     if (!time)
         time = timer_now(); /* read here, so that the call site pays nothing when off */
     uint32_t cpu = this_cpu_id();

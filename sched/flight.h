@@ -1,11 +1,12 @@
 /* The flight recorder: per-core rings of scheduler events for timelines
  * (docs/trace.md; tools/trace2json.py turns a dump into Perfetto JSON).
  * Each core writes only its own ring, interrupts masked, so no locks; a
- * dump is taken with recording stopped. Off, a call site costs one load and
- * one not-taken branch (flight_record below). */
+ * dump is taken with recording stopped. Off, a call site costs one nop
+ * (flight_record below; docs/trace.md, Cost). */
 #ifndef ARMADA_SCHED_FLIGHT_H
 #define ARMADA_SCHED_FLIGHT_H
 
+#include <arch/static_branch.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -54,26 +55,37 @@ struct flight_rec {
 
 enum flight_mode { FLIGHT_WRAP, FLIGHT_STOP_WHEN_FULL };
 
-/* Read by every call site; written by flight_start/flight_stop. */
-/* Hidden: one adrp+ldrb, no GOT load, at each call site. */
-extern uint32_t flight_recording __attribute__((visibility("hidden")));
+/* Every call site is a static branch of this key (sync/static_key.h): off,
+ * one nop; flight_start patches each into a branch to its out-of-line call. */
+extern struct static_key flight_sites __attribute__((visibility("hidden")));
 
 /* Allocates the rings on first use (false: no memory, said on the console). */
 bool flight_start(enum flight_mode mode);
 void flight_stop(void);
+/* The call sites (the test of the patching): how many there are, how many
+ * read as a branch now; true if there are some and they all say `on`. */
+bool flight_sites_match(bool on, uint32_t *sites, uint32_t *branching);
 void flight_clear(void); /* recording stopped: empties every ring */
 /* time 0: now. */
 void flight_record_slow(enum flight_kind kind, uint64_t time, uint64_t pid, uint32_t arg, uint32_t id,
                         uint16_t aux);
 
 /* The call sites' form: a macro, so that the arguments are evaluated only
- * inside the branch (an inline function's would be loaded before it). */
+ * in the out-of-line block the branch leads to. `make FLIGHT_SITES=out`
+ * compiles the sites out (the Cost table's "without the sites"). */
+#ifdef FLIGHT_SITES_OUT
 #define flight_record(...)                                                                                   \
     do {                                                                                                     \
-        /* Relaxed: a record lost or taken at the moment recording flips is fine. */                         \
-        if (__builtin_expect(__atomic_load_n(&flight_recording, __ATOMIC_RELAXED), 0))                       \
+        if (0)                                                                                               \
             flight_record_slow(__VA_ARGS__);                                                                 \
     } while (0)
+#else
+#define flight_record(...)                                                                                   \
+    do {                                                                                                     \
+        if (static_branch_unlikely(&flight_sites))                                                           \
+            flight_record_slow(__VA_ARGS__);                                                                 \
+    } while (0)
+#endif
 
 /* A message's id for its send and receive records: its block's address. A
  * block is reused only after its receive, so a send pairs with the first

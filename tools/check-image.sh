@@ -20,3 +20,13 @@ if [ -n "$fp" ]; then
     printf '%s\n' "$fp" | head -5 >&2
     exit 1
 fi
+# The flight recorder's call sites are static branches (arch/static_branch.h):
+# each a nop whose block calls flight_record_slow, at least one per source
+# site; only the watch hooks (sched/flight_watch.c) call it directly.
+# FLIGHT_SITES=out (the Makefile's): the sites are compiled out, none expected.
+sites=0
+if [ "${FLIGHT_SITES:-on}" != out ]; then
+    sites=$(cat sched/*.c sched/*.h | grep 'flight_record(' | grep -vc '^#define')
+fi
+python3 tools/check-static-branches.py "$elf" flight_sites=flight_record_slow \
+    --direct ipi_was_sent,irq_taken,lock_waited --min "$sites" >/dev/null

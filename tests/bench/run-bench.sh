@@ -7,8 +7,10 @@
 #  - contended throughput on 1, 2, 4 and 8 cores (MTTCG, wall clock of the guest).
 # Every figure goes to build/bench/results.tsv (operation, figure, unit,
 # configuration); the scheduler's, beside littlekernel's and BEAM's
-# (tests/bench/peers.tsv), to the chart build/bench/sched.png.
-# `tools/bench-readme.sh` puts the scheduler table into the README from it.
+# (tests/bench/peers.tsv), to the chart build/bench/sched.png; the locks' to
+# build/bench/locks-uncontended.png and locks-contended.png (plot-locks.sh).
+# `tools/bench-readme.sh` puts the scheduler table into the README from it
+# and copies the charts to docs/ (the README shows them).
 # BENCH_PARTS="locks sched net dist" (the default) chooses the parts.
 # Raw logs: build/test-logs/bench-*.log. Not a test: prints no PASS/FAIL.
 set -uo pipefail
@@ -65,6 +67,9 @@ for v in $(awk '$2 == "locks_contended" {print $3}' "$out" | awk '!seen[$0]++');
     done
     echo "$row"
 done
+bash tests/bench/results-tsv.sh "$out" build/bench/results.tsv
+if command -v gnuplot >/dev/null; then bash tests/bench/plot-locks.sh build/bench/results.tsv build/bench
+else echo "bench: no gnuplot (tools/setup.sh installs it): no lock charts"; fi
 fi
 
 # --- The scheduler (issue targets in brackets) ---
@@ -105,7 +110,7 @@ done
 fi
 
 bash tests/bench/results-tsv.sh "$out" build/bench/results.tsv
-echo "bench: every figure in build/bench/results.tsv; tools/bench-readme.sh puts the scheduler's into README.md"
+echo "bench: every figure in build/bench/results.tsv, charts in build/bench/*.png; tools/bench-readme.sh puts the scheduler's figures into README.md and the charts into docs/"
 
 # --- The network: TCP echo throughput and latency, socat on the host as the reference ---
 if part net; then bash tests/bench/net-bench.sh; fi

@@ -25,3 +25,12 @@ pid_t spawn_monitored(proc_fn fn, void *arg, int pin, enum priority prio, uint64
     o.monitor = true;
     return spawn_opt(fn, arg, &o, ref);
 }
+
+void send_self_n(void *count)
+{
+    for (uint32_t i = 0; i < (uint32_t)(uintptr_t)count; i++) {
+        send(self(), &i, sizeof i);
+        uint32_t got;
+        receive(NULL, NULL, &got, sizeof got, RECEIVE_FOREVER, NULL);
+    }
+}

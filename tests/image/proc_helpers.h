@@ -12,5 +12,7 @@ bool msg_is_down(const void *data, uint32_t len, const struct msg_info *info, vo
 bool wait_down(uint64_t ref, struct exit_reason *why);
 /* spawn_opt with a monitor; pin -1 for any core. */
 pid_t spawn_monitored(proc_fn fn, void *arg, int pin, enum priority prio, uint64_t *ref);
+/* A process body: sends itself (uintptr_t)count messages, taking each before the next. */
+void send_self_n(void *count);
 
 #endif

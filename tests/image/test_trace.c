@@ -83,16 +83,6 @@ IMAGE_TEST(trace, records_a_ring)
  * rest as dropped; wrapping, it takes every one and drops none. */
 #define SELF_SENDS (FLIGHT_LEN * 3 / 4)
 
-static void self_sender(void *arg)
-{
-    (void)arg;
-    for (uint32_t i = 0; i < SELF_SENDS; i++) {
-        send(self(), &i, sizeof i);
-        uint32_t got;
-        receive(NULL, NULL, &got, sizeof got, RECEIVE_FOREVER, NULL);
-    }
-}
-
 static bool fill_one_core(enum flight_mode mode, uint32_t cpu, pid_t *who)
 {
     flight_stop();
@@ -100,7 +90,7 @@ static bool fill_one_core(enum flight_mode mode, uint32_t cpu, pid_t *who)
     if (!flight_start(mode))
         return false;
     uint64_t ref;
-    *who = spawn_monitored(self_sender, NULL, (int)cpu, PRIO_NORMAL, &ref);
+    *who = spawn_monitored(send_self_n, (void *)(uintptr_t)SELF_SENDS, (int)cpu, PRIO_NORMAL, &ref);
     bool ended = *who && wait_down(ref, NULL);
     flight_stop();
     return ended;
