@@ -14,6 +14,7 @@
 #include <sched/lockup.h>
 #include <sched/mailbox_limit.h>
 #include <sched/policy.h>
+#include <sched/race_hooks.h>
 #include <string.h>
 #include <sync/rcu.h>
 
@@ -374,9 +375,25 @@ void enqueue(struct proc *p)
     uint32_t target = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
     if (!cpu_is_online(target))
         target = here;
-    p->core = target;
+    RACE_HOOK(enqueue_target_online, p->pid);
     struct sched_core *c = &sched_cores[target];
     rq_lock(&c->rq.lock);
+    /* The target went down since we looked and has drained its queue
+     * (sched_cpu_down closes it under this lock first): queued there, p would
+     * wait for the core to come back, for good if pinned. Here instead, told
+     * as a drained process would be. (Closed and online: the core is coming
+     * back and its loop will run the queue.) */
+    if (c->rq.closed && !cpu_is_online(target)) {
+        rq_unlock(&c->rq.lock);
+        if (p->pinned == (int32_t)target) {
+            p->pinned = -1;
+            send_signal(p->pid, 0, MSG_CPU_DOWN, target, NULL);
+        }
+        target = here;
+        c = me;
+        rq_lock(&c->rq.lock);
+    }
+    p->core = target;
     rq_push(&c->rq, p);
     bool sleeping = c->rq.idle; /* read under the lock: see sched_core_loop */
     rq_unlock(&c->rq.lock);
@@ -577,6 +594,9 @@ void sched_core_loop(void)
     c->idle.pinned = (int32_t)this_cpu_id();
     c->current = &c->idle;
     lockup_watch_start(); /* this core watches the one before it from now on */
+    rq_lock(&c->rq.lock);
+    c->rq.closed = 0; /* back: enqueuers may queue here again (see enqueue) */
+    rq_unlock(&c->rq.lock);
     flight_record(FL_CPU_UP, 0, 0, 0, 0, 0);
     for (;;) {
         rcu_quiescent_state(); /* the idle loop is outside every read-side section */

@@ -41,12 +41,14 @@ static void sched_cpu_down(uint32_t cpu)
 {
     struct sched_core *c = &sched_cores[cpu];
     uint32_t to = cpu, moved = 0, unpinned = 0;
-    if (c->run_next) { /* pick_next put it in the queue; should it not have, now */
-        rq_lock(&c->rq.lock);
+    rq_lock(&c->rq.lock);
+    /* Closed before the drain: an enqueuer that saw us online and locks the
+     * queue after this goes elsewhere (enqueue), so nothing lands behind it. */
+    c->rq.closed = 1;
+    if (c->run_next) /* pick_next put it in the queue; should it not have, now */
         rq_push(&c->rq, c->run_next);
-        rq_unlock(&c->rq.lock);
-        c->run_next = NULL;
-    }
+    rq_unlock(&c->rq.lock);
+    c->run_next = NULL;
     for (;;) {
         rq_lock(&c->rq.lock);
         struct proc *p = rq_pick(&c->rq);

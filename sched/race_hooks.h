@@ -19,6 +19,8 @@ struct sched_race_hooks {
     void (*timeout_firing)(pid_t pid);
     /* wait_for_mail(): before `pid` says it waits and looks once more. */
     void (*waiting_for_mail)(pid_t pid);
+    /* enqueue(): `pid`'s target core read as online, before its queue is locked. */
+    void (*enqueue_target_online)(pid_t pid);
 };
 extern struct sched_race_hooks sched_race_hooks;
 
