@@ -4,7 +4,9 @@
  * message to each, and every one answers. Under -icount shift=0 on one core
  * the figures are guest instructions:
  *   memory per process: pages taken from the allocator by the spawns / N
- *     (control blocks, stacks, page tables for the stacks)
+ *     (control blocks, stacks, page tables for the stacks); a fresh boot's
+ *     figure: a later run (the shell's `bench million`) reuses the blocks
+ *     and stacks the earlier one's processes left, and shows less
  *   spawn: from the first spawn to the last child waiting in receive, / N
  *   message and answer: from the first message to the last answer, / N
  * Skipped (said so, no figures) when the machine lacks the memory.
