@@ -91,7 +91,7 @@ static struct proc *fresh_proc(const char **err)
     p->index = index;
     p->pid = (1UL << 32) | index;
     p->stack_top = STACK_VA_BASE + (index + 1) * STACK_SLOT;
-    p->links_lock = (struct spinlock)SPINLOCK_INIT("links");
+    p->links_lock = (struct spinlock)SPINLOCK_INIT_PER_OBJECT("links"); /* listed once contended */
     return p;
 }
 
