@@ -151,6 +151,8 @@ static void parse_word(struct bootargs *b, const char *w, unsigned n)
     } else if (word_is(w, klen, "soak") && vlen && val[0] >= '1' && val[0] <= '9' &&
                parse_number(val, vlen, 999999999, &number)) { /* soak=12x or soak=0: unknown, below */
         b->soak_seconds = (uint32_t)number;
+    } else if (word_is(w, klen, "procs") && parse_number(val, vlen, BOOTARGS_MAX_PROCS, &number) && number) {
+        b->procs = (uint32_t)number;
     } else if (word_is(w, n, "diag")) {
         b->diag = true;
     } else if (word_is(w, klen, "trace.demo") && vlen && vlen < sizeof b->trace_demo) {

@@ -1,7 +1,8 @@
 /* Boot arguments from /chosen/bootargs (QEMU -append, U-Boot bootargs, the
  * Pi's cmdline.txt). Words: test, test=A,B  bench, bench=A,B  litmus,
  * litmus=A,B  iters=N  sched=global  demo  diag (the bring-up screen, init/diag.c)
- * soak=SECONDS (how long test=soak runs).
+ * soak=SECONDS (how long test=soak runs). procs=N (how many processes
+ * bench=million makes, 1 to BOOTARGS_MAX_PROCS).
  * trace=wrap | trace=stop: the flight recorder records from boot, overwriting
  * its oldest records or stopping when full (sched/flight.h).
  * trace.demo=NAME trace.seconds=N: make trace: record demo NAME for N seconds
@@ -24,6 +25,7 @@
 
 #define BOOTARGS_LIST 256
 #define BOOTARGS_MAX_UNKNOWN 8
+#define BOOTARGS_MAX_PROCS (1U << 20) /* the process table's size (sched/internal.h) */
 
 enum { BOOTARGS_TRACE_OFF, BOOTARGS_TRACE_WRAP, BOOTARGS_TRACE_STOP };
 
@@ -38,6 +40,7 @@ struct bootargs {
     char litmus_list[BOOTARGS_LIST];
     uint64_t iters;                   /* 0 = default */
     uint32_t soak_seconds;            /* soak=N: how long test=soak runs; 0 = its default */
+    uint32_t procs;                   /* procs=N: bench=million's process count; 0 = its default */
     uint32_t net_ip, net_gw;          /* host byte order; 0 = not given */
     uint8_t net_prefix;               /* ip=.../N: N (24 if left out) */
     bool net_dhcp_off;

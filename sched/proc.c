@@ -11,6 +11,7 @@
 #include <arch/mmu.h>
 #include <drivers/console.h>
 #include <gic/irq.h>
+#include <lib/bootargs.h>
 #include <mm/page_alloc.h>
 #include <sched/flight.h>
 #include <sched/internal.h>
@@ -19,6 +20,7 @@
 #include <sync/xcall.h>
 
 _Static_assert(MAX_STACK_SIZE + PAGE_SIZE <= STACK_SLOT, "a stack slot keeps a guard page");
+_Static_assert(BOOTARGS_MAX_PROCS == MAX_PROC_CHUNKS * PROC_CHUNK, "procs=N goes up to the table's size");
 
 /* Pages never come back (mm/page_alloc.c is a bump allocator): PCBs and
  * stacks leave this much to messages, so a system that spawned until memory
@@ -89,7 +91,7 @@ static struct proc *fresh_proc(const char **err)
     p->index = index;
     p->pid = (1UL << 32) | index;
     p->stack_top = STACK_VA_BASE + (index + 1) * STACK_SLOT;
-    p->links_lock = (struct spinlock)SPINLOCK_INIT("links");
+    p->links_lock = (struct spinlock)SPINLOCK_INIT_PER_OBJECT("links"); /* listed once contended */
     return p;
 }
 

@@ -39,7 +39,7 @@ void lockstat_register(struct lockstat *s)
 
 void lockstat_acquired_shared(struct lockstat *s, bool contended, uint64_t wait)
 {
-    if (!READ_ONCE(s->registered))
+    if (!READ_ONCE(s->registered) && (contended || !s->per_object))
         lockstat_register(s);
     atomic64_add(&s->acquired, 1); /* relaxed: a count, read only by the report */
     if (!contended)

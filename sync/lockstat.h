@@ -4,7 +4,12 @@
  * The fields are written by the lock holder only (plain stores, no atomics);
  * the wait is timed only when there was a wait, so an uncontended acquire
  * costs two plain increments and one load of `registered`. A lock joins the
- * report list on its first acquisition. `lockstat_report()` prints a table.
+ * report list on its first acquisition; a lock of which there is one per
+ * object (per_object: a process's links lock) only on its first contended
+ * one, so a million processes do not make a million rows, and every walk of
+ * the list (the report, lockstat_by_id, the lockup detector's) as long: such
+ * a lock is counted all the same, but named as held only once listed.
+ * `lockstat_report()` prints a table.
  * Shared-side acquisitions (rwlock readers) are counted with relaxed atomics.
  */
 #ifndef ARMADA_SYNC_LOCKSTAT_H
@@ -25,6 +30,7 @@ struct lockstat {
     uint64_t total_wait;   /* ticks, over contended acquisitions */
     struct lockstat *next; /* report list, pushed once */
     uint32_t registered;
+    uint32_t per_object; /* listed once contended (above) */
     /* The CPU holding the lock now, -1 if none, for kinds that record their
      * holder (ticket locks); NULL where the kind does not know. */
     int32_t (*holder)(const struct lockstat *s);
@@ -37,6 +43,10 @@ struct lockstat {
 #define LOCKSTAT_INIT_HOLDER(n, k, h)                                                                        \
     {                                                                                                        \
         .name = (n), .kind = (k), .holder = (h)                                                              \
+    }
+#define LOCKSTAT_INIT_PER_OBJECT(n, k, h)                                                                    \
+    {                                                                                                        \
+        .name = (n), .kind = (k), .holder = (h), .per_object = 1                                             \
     }
 
 void lockstat_register(struct lockstat *s);
@@ -64,7 +74,7 @@ const struct lockstat *lockstat_by_id(uint32_t id);
 /* Call with the lock held (exclusive side). wait: ticks spent waiting, 0 if none. */
 static inline void lockstat_acquired(struct lockstat *s, bool contended, uint64_t wait)
 {
-    if (__builtin_expect(!READ_ONCE(s->registered), 0))
+    if (__builtin_expect(!READ_ONCE(s->registered), 0) && (contended || !s->per_object))
         lockstat_register(s);
     s->acquired++;
     if (contended) {

@@ -42,6 +42,10 @@ int32_t spin_lockstat_holder(const struct lockstat *s); /* the lock's owner_cpu,
 #define SPINLOCK_INIT(n)                                                                                    \
     {{.tickets = 0}, .owner_cpu = -1, .name = (n), .stat = LOCKSTAT_INIT_HOLDER(n, "ticket", spin_lockstat_holder)}
 
+/* One of many, one per object (a process's links lock): in the lock
+ * statistics' list once contended (sync/lockstat.h). */
+#define SPINLOCK_INIT_PER_OBJECT(n)                                                                         \
+    {{.tickets = 0}, .owner_cpu = -1, .name = (n), .stat = LOCKSTAT_INIT_PER_OBJECT(n, "ticket", spin_lockstat_holder)}
 void spin_lock_init(struct spinlock *lock, const char *name);
 void spin_lock(struct spinlock *lock);
 /* spin_lock, returning the ticket it drew (the fairness test checks the

@@ -11,7 +11,9 @@
 # build/bench/locks-uncontended.png and locks-contended.png (plot-locks.sh).
 # `tools/bench-readme.sh` puts the scheduler table into the README from it
 # and copies the charts to docs/ (the README shows them).
-# BENCH_PARTS="locks sched net dist" (the default) chooses the parts.
+# Then a million processes at once (bench=million, 6 GiB, one core under
+# -icount shift=0). BENCH_PARTS="locks sched million net dist" (the default)
+# chooses the parts.
 # Raw logs: build/test-logs/bench-*.log. Not a test: prints no PASS/FAIL.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +23,7 @@ out=build/test-logs/bench-results.txt
 : > "$out"
 T=${BENCH_TIMEOUT:-300}
 CORES=${BENCH_CORES:-"1 2 4 8"}
-PARTS=${BENCH_PARTS:-"locks sched net dist"}
+PARTS=${BENCH_PARTS:-"locks sched million net dist"}
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 
 collect() { # NAME ATOMICS: keep the BENCH lines of log NAME, tagged with the atomics kind
@@ -107,6 +109,17 @@ for n in $CORES; do
     gl=$(awk -v n="$n" '$2 == "sched_rings" && $3 == "global-queue" && $4 == n {print $5}' "$out" | cut -d. -f1)
     printf '%-8s %16s %14s\n' "$n" "$pc" "$gl"
 done
+fi
+
+# --- A million processes at once, each blocked in receive, then each answers ---
+if part million; then
+$run bench-million --smp 1 --cpu cortex-a72 --mem 6G --append bench=million --timeout $T \
+    --expect 'BENCH million memory-per-process' --reject 'million: (FAILED|skipped)' \
+    --expect 'benchmark\(s\) done' -- -icount shift=0
+collect bench-million llsc
+echo
+echo "A million processes (one core, -icount shift=0; BEAM's process starts at 2616 bytes)"
+awk '$2 == "million" { printf "%-24s %12s %s\n", $3, $5, $6 }' "$out"
 fi
 
 bash tests/bench/results-tsv.sh "$out" build/bench/results.tsv

@@ -3,6 +3,7 @@
  * a linked process that does not trap dies of an abnormal end (EXIT_LINKED,
  * value = the pid that ended) and lives on after a normal one; both ways. */
 #include <arch/cpu.h>
+#include <sched/internal.h>
 #include <sched/sched.h>
 #include <tests/image/harness.h>
 #include <tests/image/proc_helpers.h>
@@ -272,5 +273,23 @@ IMAGE_TEST(messages, link_to_dead_process)
     TEST_ASSERT(!linked, "link to a dead pid succeeded");
     TEST_ASSERT(got && info.reason.kind == EXIT_NOPROC, "no EXIT noproc (got %d, %s)", got,
                 got ? exit_kind_name(info.reason.kind) : "-");
+    return true;
+}
+
+/* Every exit takes the process's links lock; uncontended, it stays out of
+ * the lock statistics' list (sync/lockstat.h, per_object), which a million
+ * processes grew by a million rows. */
+static void ends_at_once(void *arg) { (void)arg; }
+
+IMAGE_TEST(messages, exit_leaves_links_lock_unlisted)
+{
+    uint64_t ref;
+    pid_t pid = spawn_monitored(ends_at_once, NULL, -1, PRIO_NORMAL, &ref);
+    TEST_ASSERT(pid, "spawn failed: %s", spawn_error());
+    TEST_ASSERT(wait_down(ref, NULL), "no DOWN within the wait");
+    const struct lockstat *s = &proc_by_index((uint32_t)pid)->links_lock.stat;
+    TEST_ASSERT(s->acquired > 0, "its exit did not take its links lock");
+    TEST_ASSERT(s->contended || !lockstat_by_id(lockstat_id(s)), "an uncontended links lock is listed (%lu taken)",
+                (unsigned long)s->acquired);
     return true;
 }

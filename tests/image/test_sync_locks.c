@@ -9,6 +9,7 @@
 #include <arch/cpu.h>
 #include <arch/timer.h>
 #include <drivers/console.h>
+#include <sched/sched.h>
 #include <sync/mcs.h>
 #include <sync/rwlock.h>
 #include <sync/seqlock.h>
@@ -362,5 +363,54 @@ IMAGE_TEST(sync, lockstat_counts_acquisitions)
     TEST_ASSERT(cpus_online_count() > 1 || ticket.stat.contended == 0, "one core, yet contended");
     TEST_ASSERT(!ticket.stat.contended || ticket.stat.max_wait > 0, "contended but no wait recorded");
     lockstat_report();
+    return true;
+}
+
+/* A lock of which there is one per object (a process's links lock) joins the
+ * statistics' list only once contended: listed at first use, a million
+ * processes made a million rows. Its acquisitions are counted either way. */
+static struct spinlock per_object = SPINLOCK_INIT_PER_OBJECT("test-per-object");
+
+static uint32_t contender_at; /* 1: about to take it, 2: took it and let go */
+
+static void contend_per_object(void *arg)
+{
+    (void)arg;
+    store_release(&contender_at, 1); /* release: nothing before it matters; a flag */
+    spin_lock(&per_object);
+    spin_unlock(&per_object);
+    store_release(&contender_at, 2); /* release: its acquisition is counted before the flag */
+}
+
+IMAGE_TEST(sync, per_object_lock_listed_once_contended)
+{
+    if (cpus_online_count() < 2)
+        TEST_SKIP("one core: nothing to contend");
+    for (int i = 0; i < 100; i++) {
+        spin_lock(&per_object);
+        spin_unlock(&per_object);
+    }
+    TEST_ASSERT(per_object.stat.acquired == 100, "acquired %lu, want 100", (unsigned long)per_object.stat.acquired);
+    TEST_ASSERT(!lockstat_by_id(lockstat_id(&per_object.stat)), "listed before it was ever contended");
+    /* Held here while a process on another core asks for it: it must wait. */
+    contender_at = 0;
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.pin_cpu = this_cpu_id() ? 0 : 1;
+    uint64_t flags = spin_lock_irqsave(&per_object);
+    TEST_ASSERT(spawn_opt(contend_per_object, NULL, &o, NULL), "spawn failed: %s", spawn_error());
+    uint64_t end = timer_now() + timer_ns_to_ticks(RUN_TIMEOUT_MS * 1000000ULL);
+    while (!load_acquire(&contender_at) && timer_now() < end) /* acquire: pairs with its flag */
+        cpu_relax();
+    uint64_t hold = timer_now() + timer_ns_to_ticks(5000000); /* 5 ms: it is inside spin_lock by then */
+    while (timer_now() < hold)
+        cpu_relax();
+    spin_unlock_irqrestore(&per_object, flags);
+    while (load_acquire(&contender_at) != 2 && timer_now() < end)
+        cpu_relax();
+    TEST_ASSERT(load_acquire(&contender_at) == 2, "the contender did not get the lock");
+    TEST_ASSERT(per_object.stat.contended, "its wait was not counted (%lu acquired)",
+                (unsigned long)per_object.stat.acquired);
+    TEST_ASSERT(lockstat_by_id(lockstat_id(&per_object.stat)) == &per_object.stat,
+                "contended %lu times, yet not listed", (unsigned long)per_object.stat.contended);
     return true;
 }

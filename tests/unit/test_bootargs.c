@@ -26,6 +26,10 @@ static void bootargs_test_words(void)
     CHECK(b.soak_seconds == 0 && b.unknown_count == 1, "soak=12x accepted");
     bootargs_parse(&b, "soak=0");
     CHECK(b.soak_seconds == 0 && b.unknown_count == 1, "soak=0 accepted");
+    bootargs_parse(&b, "bench=million procs=20000");
+    CHECK(b.procs == 20000 && b.bench && b.unknown_count == 0, "procs=20000: %u", b.procs);
+    bootargs_parse(&b, "procs=0 procs=2000000 procs=12k");
+    CHECK(b.procs == 0 && b.unknown_count == 3, "bad procs words are reported: %u", b.unknown_count);
     bootargs_parse(&b, "diag=1");
     CHECK(!b.diag && b.unknown_count == 1, "diag takes no value: diag=1 is reported");
     bootargs_parse(&b, "test semihosting");
