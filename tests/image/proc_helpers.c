@@ -25,3 +25,10 @@ pid_t spawn_monitored(proc_fn fn, void *arg, int pin, enum priority prio, uint64
     o.monitor = true;
     return spawn_opt(fn, arg, &o, ref);
 }
+
+bool msg_is_signal(const void *data, uint32_t len, const struct msg_info *info, void *ctx)
+{
+    (void)data, (void)len;
+    const struct signal_match *s = ctx;
+    return info->kind == s->kind && info->from == s->from;
+}
