@@ -84,11 +84,14 @@ static void deliver_down(struct conn_state *c, int i, const struct term *reason)
     struct term target = {.ext = c->outmon[i].target, .ext_len = c->outmon[i].target_len};
     if (c->outmon[i].signal_ref) { /* monitor() of a remote pid: MSG_DOWN from it */
         struct exit_reason why = {.kind = EXIT_NOCONNECTION};
-        if (reason)
+        uint32_t bytes_len = 0;
+        if (reason) {
             dist_exit_reason_of_term(reason, &why);
+            bytes_len = dist_reason_bytes(reason, &why, c->mail, sizeof c->mail); /* mail: free until the next receive */
+        }
         pid_t from = watch_pid_of_encoding(c->outmon[i].target, c->outmon[i].target_len);
         c->outmon[i].used = false;
-        send_down_as(c->outmon[i].local, from, c->outmon[i].signal_ref, &why);
+        send_down_as(c->outmon[i].local, from, c->outmon[i].signal_ref, &why, c->mail, bytes_len);
         return;
     }
     term_begin(&b, down, sizeof down);
@@ -256,7 +259,7 @@ static bool handle_packet(struct conn_state *c, const uint8_t *p, uint32_t len)
         break;
     case 3: /* EXIT */
     case 8: /* EXIT2 */
-        watch_remote_exit(&c->watches, &ctrl);
+        watch_remote_exit(&c->watches, &ctrl, c->mail, sizeof c->mail); /* mail: free while a packet is handled */
         break;
     case 21: /* MONITOR_P_EXIT: a process one of ours monitors ended */
         monitor_exit(c, &ctrl);

@@ -77,6 +77,16 @@ void dist_demonitor_signalled(const struct term_pid *remote, uint64_t signal_ref
 /* unlink() on a remote pid: UNLINK_ID to its node, and the link dropped here. */
 void dist_unlink(const struct term_pid *remote);
 
+/* exit(Remote, kill) from the calling process: EXIT2 to its node. False: no connection. */
+bool dist_kill(const struct term_pid *remote);
+
+/* A MSG_EXIT or MSG_DOWN from a remote pid whose reason has no kind here
+ * (EXIT_REMOTE: {shutdown, foo}, any Erlang term) carries that term as its
+ * data: a struct dist_msg. With the data and length receive() gave (not
+ * more than its buffer), out is the reason term; false: there is none (the
+ * reason is all in info->reason), or the buffer was too small for it. */
+bool dist_exit_reason_term_of(const void *data, uint32_t len, const struct msg_info *info, struct term *out);
+
 /* Link the calling process to a process on another node: its end (or the
  * connection's: noconnection) is an exit signal to the caller from its
  * remote pid, and the caller's end reaches it as EXIT with the reason.

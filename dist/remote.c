@@ -104,7 +104,7 @@ static bool remote_link_op(pid_t to)
     struct term_pid tp;
     if (dist_term_pid(to, &tp) && dist_link(&tp))
         return true;
-    exit_signal_from(self(), to, &(struct exit_reason){.kind = EXIT_NOCONNECTION});
+    exit_signal_from(self(), to, &(struct exit_reason){.kind = EXIT_NOCONNECTION}, NULL, 0);
     return false;
 }
 
@@ -125,7 +125,7 @@ static uint64_t remote_monitor_op(pid_t to)
     uint32_t counter = dist_make_ref(&ref);
     uint64_t mref = PID_REMOTE | (to & 0xffffu) << 32 | counter;
     if (!known || !dist_monitor_signalled(&tp, &ref, mref))
-        send_down_as(self(), to, mref, &(struct exit_reason){.kind = EXIT_NOCONNECTION});
+        send_down_as(self(), to, mref, &(struct exit_reason){.kind = EXIT_NOCONNECTION}, NULL, 0);
     return mref;
 }
 
@@ -136,8 +136,14 @@ static void remote_demonitor_op(uint64_t mref)
         dist_demonitor_signalled(&tp, mref);
 }
 
-static const struct remote_ops remote_ops = {remote_send_op, remote_link_op, remote_unlink_op,
-                                             remote_monitor_op, remote_demonitor_op};
+static bool remote_kill_op(pid_t to)
+{
+    struct term_pid tp;
+    return dist_term_pid(to, &tp) && dist_kill(&tp);
+}
+
+static const struct remote_ops remote_ops = {remote_send_op,    remote_link_op,      remote_unlink_op,
+                                             remote_monitor_op, remote_demonitor_op, remote_kill_op};
 
 void dist_remote_start(void)
 {

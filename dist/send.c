@@ -11,6 +11,7 @@
 #define CTRL_LINK 1
 #define CTRL_DEMONITOR_P 20
 #define CTRL_UNLINK_ID 35
+#define CTRL_EXIT2 8
 
 bool dist_is_msg(const void *data, uint32_t len, const struct msg_info *info, void *ctx)
 {
@@ -44,21 +45,29 @@ static int hand_over(pid_t conn, uint8_t *req_mem, struct term_buf *b, const voi
     if (clen < 0 || 1 + (uint32_t)clen + len > DIST_REQ_MAX)
         return -2;
     struct dist_req *r = (struct dist_req *)req_mem;
-    memcpy(r->packet + 1 + clen, msg, len);
+    if (len)
+        memcpy(r->packet + 1 + clen, msg, len);
     r->type = DIST_REQ_PACKET;
     r->len = 1 + (uint32_t)clen + len;
     r->packet[0] = DIST_PASS_THROUGH;
     return send(conn, r, (uint32_t)sizeof *r + r->len) == 0 ? 0 : -1;
 }
 
+/* The connection process of a node, connecting first if need be; 0: none. */
+static pid_t conn_of(const struct term_text *node)
+{
+    pid_t conn = dist_nodes_find(node);
+    char name[256];
+    if (!conn && term_text_utf8(node, name, sizeof name))
+        conn = dist_connect(name);
+    return conn;
+}
+
 int dist_send(const struct term_pid *to, const void *msg, uint32_t len)
 {
-    pid_t conn = dist_nodes_find(&to->node);
-    if (!conn) {
-        char name[256];
-        if (!term_text_utf8(&to->node, name, sizeof name) || !(conn = dist_connect(name)))
-            return -1;
-    }
+    pid_t conn = conn_of(&to->node);
+    if (!conn)
+        return -1;
     _Alignas(8) uint8_t req[MSG_MAX];
     struct term_buf b;
     term_begin(&b, req + sizeof(struct dist_req) + 1, DIST_REQ_MAX - 1);
@@ -67,6 +76,24 @@ int dist_send(const struct term_pid *to, const void *msg, uint32_t len)
     term_atom(&b, "");
     term_pid(&b, to);
     return hand_over(conn, req, &b, msg, len);
+}
+
+bool dist_kill(const struct term_pid *remote)
+{
+    pid_t conn = conn_of(&remote->node);
+    if (!conn)
+        return false;
+    _Alignas(8) uint8_t req[MSG_MAX];
+    struct term_buf b;
+    struct term_pid me;
+    dist_pid_of(self(), &me);
+    term_begin(&b, req + sizeof(struct dist_req) + 1, DIST_REQ_MAX - 1);
+    term_tuple(&b, 4); /* {EXIT2, FromPid, ToPid, Reason}: kill, which no trap_exit stops */
+    term_int(&b, CTRL_EXIT2);
+    term_pid(&b, &me);
+    term_pid(&b, remote);
+    term_atom(&b, "kill");
+    return hand_over(conn, req, &b, NULL, 0) == 0;
 }
 
 int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t len)

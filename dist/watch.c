@@ -52,6 +52,27 @@ void dist_exit_reason_of_term(const struct term *t, struct exit_reason *out)
         *out = (struct exit_reason){.kind = EXIT_ERROR, .value = (uint64_t)value.integer};
 }
 
+uint32_t dist_reason_bytes(const struct term *t, const struct exit_reason *why, uint8_t *buf, uint32_t cap)
+{
+    struct dist_msg *m = (struct dist_msg *)buf;
+    if (why->kind != EXIT_REMOTE || cap < sizeof *m + 1 + t->ext_len)
+        return 0;
+    m->type = DIST_MSG_TERM;
+    m->len = 1 + (uint32_t)t->ext_len;
+    m->term[0] = 131; /* the version byte, as every dist_msg term has it */
+    memcpy(m->term + 1, t->ext, t->ext_len);
+    return (uint32_t)sizeof *m + m->len;
+}
+
+bool dist_exit_reason_term_of(const void *data, uint32_t len, const struct msg_info *info, struct term *out)
+{
+    const struct dist_msg *m = data;
+    if ((info->kind != MSG_EXIT && info->kind != MSG_DOWN) || info->reason.kind != EXIT_REMOTE ||
+        len < sizeof *m || m->type != DIST_MSG_TERM || len < sizeof *m + m->len)
+        return false;
+    return term_decode_exact(m->term, m->len, out) > 0;
+}
+
 pid_t watch_pid_of_encoding(const uint8_t *enc, uint16_t len)
 {
     uint8_t buf[WATCH_TERM_MAX + 1] = {131};
@@ -249,7 +270,7 @@ uint32_t watch_unlink(struct watches *ws, const struct term *ctrl, uint8_t *buf,
     return n < 0 ? 0 : 1 + (uint32_t)n;
 }
 
-void watch_remote_exit(struct watches *ws, const struct term *ctrl)
+void watch_remote_exit(struct watches *ws, const struct term *ctrl, uint8_t *scratch, uint32_t cap)
 {
     struct term op, from, to, reason;
     if (!term_match(ctrl, "{~t, ~t, ~t, ~t}", &op, &from, &to, &reason))
@@ -273,7 +294,7 @@ void watch_remote_exit(struct watches *ws, const struct term *ctrl)
     struct exit_reason why;
     dist_exit_reason_of_term(&reason, &why);
     pid_t remote = from.kind == TERM_PID ? dist_pid(&from.pid) : 0;
-    exit_signal_from(local, remote, &why);
+    exit_signal_from(local, remote, &why, scratch, dist_reason_bytes(&reason, &why, scratch, cap));
 }
 
 bool watch_drop_link(struct watches *ws, pid_t local, const struct term *remote)
@@ -326,7 +347,7 @@ void watch_connection_lost(struct watches *ws)
             unlink(w->local);
             /* noconnection: a link's exit signal across a lost connection */
             exit_signal_from(w->local, watch_pid_of_encoding(w->remote, w->remote_len),
-                             &(struct exit_reason){.kind = EXIT_NOCONNECTION});
+                             &(struct exit_reason){.kind = EXIT_NOCONNECTION}, NULL, 0);
         } else {
             demonitor(w->mref);
         }

@@ -28,7 +28,8 @@ uint32_t watch_monitor(struct watches *ws, const struct term *ctrl, uint8_t *buf
 void watch_demonitor(struct watches *ws, const struct term *ctrl);                                   /* DEMONITOR_P */
 uint32_t watch_link(struct watches *ws, const struct term *ctrl, uint8_t *buf, uint32_t cap);      /* LINK */
 uint32_t watch_unlink(struct watches *ws, const struct term *ctrl, uint8_t *buf, uint32_t cap);    /* UNLINK_ID */
-void watch_remote_exit(struct watches *ws, const struct term *ctrl);                                 /* EXIT, EXIT2 */
+/* EXIT, EXIT2; scratch (8-aligned) holds what the signal carries (dist_reason_bytes) */
+void watch_remote_exit(struct watches *ws, const struct term *ctrl, uint8_t *scratch, uint32_t cap);
 /* For a process spawned at the peer's request: its link, or its monitor
  * under the request's reference. False: no room. */
 bool watch_add_link(struct watches *ws, pid_t local, const struct term *remote);
@@ -49,5 +50,9 @@ void dist_exit_reason_term(struct term_buf *b, const struct exit_reason *r);
 /* And back, for a reason from another node: normal, killed (or kill),
  * noproc, noconnection, {error, N}; anything else is EXIT_REMOTE. */
 void dist_exit_reason_of_term(const struct term *t, struct exit_reason *out);
+/* What a signal with that reason carries (dist_exit_reason_term_of): for an
+ * EXIT_REMOTE one, a struct dist_msg holding the term, built in buf; its
+ * length, or 0 for none (a reason with a kind, or one longer than cap). */
+uint32_t dist_reason_bytes(const struct term *t, const struct exit_reason *why, uint8_t *buf, uint32_t cap);
 
 #endif

@@ -206,6 +206,9 @@ struct proc *rq_steal_one(struct runqueue *rq);
 /* mailbox.c */
 void mailbox_close(struct proc *p); /* drop every message; later sends are dropped */
 int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why);
+/* ... with the reason's own bytes as the message's data (longer than MSG_MAX: left out) */
+int send_signal_with(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why,
+                     const void *data, uint32_t len);
 /* Remote pids (remote.c): through the distribution's operations, or what a
  * pid on an unreachable node gets. remote_monitor's local_ref: a fresh
  * reference, used when there is no distribution. */
@@ -214,6 +217,7 @@ bool remote_link(pid_t to);
 void remote_unlink(pid_t to);
 uint64_t remote_monitor(pid_t to, uint64_t local_ref);
 void remote_demonitor(uint64_t ref);
+bool remote_kill(pid_t to);
 void timeout_cancel(struct proc *p); /* its receive timeout, from whatever core */
 void timeout_moved(struct timer_event *ev, uint32_t cpu);
 

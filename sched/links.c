@@ -105,7 +105,8 @@ static bool drop(struct proc *p, uint8_t kind, pid_t other, uint64_t ref)
     return found != NULL;
 }
 
-static void exit_signal(pid_t to, pid_t from, struct exit_reason why)
+/* bytes, len: the reason's own bytes, for a trapping receiver's MSG_EXIT (exit_signal_from) */
+static void exit_signal_with(pid_t to, pid_t from, struct exit_reason why, const void *bytes, uint32_t len)
 {
     uint64_t flags = irq_save(); /* held: a stale `to` cannot kill its slot's next process */
     struct proc *p = proc_hold(to, &sched_race_hooks.kill_looked_up);
@@ -125,10 +126,16 @@ static void exit_signal(pid_t to, pid_t from, struct exit_reason why)
     proc_unhold(p);
     irq_restore(flags);
     if (trapping)
-        send_signal(to, from, MSG_EXIT, 0, &why);
+        send_signal_with(to, from, MSG_EXIT, 0, &why, bytes, len);
 }
 
-void exit_signal_from(pid_t to, pid_t from, const struct exit_reason *why) { exit_signal(to, from, *why); }
+static void exit_signal(pid_t to, pid_t from, struct exit_reason why) { exit_signal_with(to, from, why, NULL, 0); }
+
+void exit_signal_from(pid_t to, pid_t from, const struct exit_reason *why, const void *reason_bytes,
+                      uint32_t reason_len)
+{
+    exit_signal_with(to, from, *why, reason_bytes, reason_len);
+}
 
 bool link(pid_t pid)
 {

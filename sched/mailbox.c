@@ -177,14 +177,23 @@ int send_as(pid_t to, pid_t from, const void *data, uint32_t len)
     return deliver(to, from, MSG_USER, data, len, 0, NULL);
 }
 
-int send_down_as(pid_t to, pid_t from, uint64_t ref, const struct exit_reason *why)
+int send_down_as(pid_t to, pid_t from, uint64_t ref, const struct exit_reason *why, const void *reason_bytes,
+                 uint32_t reason_len)
 {
-    return deliver(to, from, MSG_DOWN, NULL, 0, ref, why);
+    return send_signal_with(to, from, MSG_DOWN, ref, why, reason_bytes, reason_len);
+}
+
+int send_signal_with(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why,
+                     const void *data, uint32_t len)
+{
+    if (len > MSG_MAX)
+        len = 0; /* a signal is never refused: it goes without them */
+    return deliver(to, from, kind, data, len, ref, why);
 }
 
 int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why)
 {
-    return deliver(to, from, kind, NULL, 0, ref, why);
+    return send_signal_with(to, from, kind, ref, why, NULL, 0);
 }
 
 uint64_t sched_msg_blocks_in_use(void)

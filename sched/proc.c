@@ -386,7 +386,7 @@ void proc_kill(struct proc *p, struct exit_reason why)
 bool kill(pid_t pid)
 {
     if (pid_is_remote(pid))
-        return false; /* local processes only (sched.h) */
+        return remote_kill(pid); /* an untrappable exit signal to it (sched.h) */
     if (pid == self())
         proc_die(current_proc(), (struct exit_reason){.kind = EXIT_KILLED});
     uint64_t flags = irq_save();

@@ -28,7 +28,7 @@ bool remote_link(pid_t to)
     const struct remote_ops *o = ops();
     if (o)
         return o->link(to);
-    exit_signal_from(self(), to, &(struct exit_reason){.kind = EXIT_NOCONNECTION});
+    exit_signal_from(self(), to, &(struct exit_reason){.kind = EXIT_NOCONNECTION}, NULL, 0);
     return false;
 }
 
@@ -54,4 +54,10 @@ void remote_demonitor(uint64_t ref)
     const struct remote_ops *o = ops();
     if (o)
         o->demonitor(ref);
+}
+
+bool remote_kill(pid_t to)
+{
+    const struct remote_ops *o = ops();
+    return o && o->kill(to); /* no distribution: a node that cannot be reached */
 }

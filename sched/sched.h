@@ -73,7 +73,7 @@ void yield(void);
 void reduce(uint32_t n); /* charge n reductions; switched out at zero */
 void exit_normal(void) __attribute__((noreturn));
 void proc_exit(uint64_t code) __attribute__((noreturn)); /* EXIT_ERROR */
-bool kill(pid_t pid);                                     /* EXIT_KILLED; false if no such process */
+bool kill(pid_t pid); /* EXIT_KILLED; false if no such process (a remote pid: below) */
 bool is_alive(pid_t pid);
 
 /* Messages: copied into the receiver's mailbox. A send to a dead process is
@@ -123,8 +123,11 @@ void unregister_name(const char *name);
  * remote link's exit signal, come as MSG_DOWN / MSG_EXIT with the remote pid
  * in info.from. Without the distribution a remote pid is a process that is
  * not there: link and monitor say EXIT_NOCONNECTION, a send is refused.
- * kill and is_alive answer for local processes only (as Erlang's
- * is_process_alive/1). */
+ * kill of a remote pid sends its node exit(Pid, kill) (true: sent; false: no
+ * connection); is_alive answers for local processes only (as Erlang's
+ * is_process_alive/1). A remote reason that has no kind here (EXIT_REMOTE)
+ * comes with its own bytes as the MSG_EXIT / MSG_DOWN's data (the
+ * distribution's: dist_exit_reason_term_of, dist/dist.h). */
 #define SEND_NO_CONNECTION (-4) /* a remote pid whose node cannot be reached: not sent */
 struct remote_ops {
     int (*send)(pid_t to, const void *data, uint32_t len);
@@ -132,13 +135,17 @@ struct remote_ops {
     void (*unlink)(pid_t to);
     uint64_t (*monitor)(pid_t to); /* a reference with PID_REMOTE set */
     void (*demonitor)(uint64_t ref);
+    bool (*kill)(pid_t to);
 };
 void sched_set_remote_ops(const struct remote_ops *ops); /* once, before any process holds a remote pid */
 /* For the distribution: a message, or an exit signal, from a remote process
- * (`from` a remote pid), delivered as a local one would be. */
+ * (`from` a remote pid), delivered as a local one would be; reason_bytes
+ * (NULL, 0: none) become the MSG_DOWN / MSG_EXIT's data. */
 int send_as(pid_t to, pid_t from, const void *data, uint32_t len);
-int send_down_as(pid_t to, pid_t from, uint64_t ref, const struct exit_reason *why);
-void exit_signal_from(pid_t to, pid_t from, const struct exit_reason *why);
+int send_down_as(pid_t to, pid_t from, uint64_t ref, const struct exit_reason *why, const void *reason_bytes,
+                 uint32_t reason_len);
+void exit_signal_from(pid_t to, pid_t from, const struct exit_reason *why, const void *reason_bytes,
+                      uint32_t reason_len);
 
 /* Interrupts as messages: the process gets MSG_IRQ (info.ref = INTID) each
  * time `intid` fires; the interrupt stays masked from then until irq_done,

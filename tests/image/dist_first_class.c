@@ -10,6 +10,7 @@
  * {Name, What}, in {first_class, [...]}, through send() to its remote pid. */
 #include <dist/dist.h>
 #include <dist/spawn.h>
+#include <tests/image/proc_helpers.h>
 #include <string.h>
 
 #define STEP_MS 10000
@@ -37,18 +38,6 @@ static uint32_t as_dist_msg(uint8_t *mem, long term_len)
     m->type = DIST_MSG_TERM;
     m->len = (uint32_t)term_len;
     return (uint32_t)sizeof *m + m->len;
-}
-
-struct signal_match {
-    uint16_t kind;
-    pid_t from;
-};
-
-static bool is_signal(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
-{
-    (void)d, (void)l;
-    const struct signal_match *s = ctx;
-    return i->kind == s->kind && i->from == s->from;
 }
 
 static void first_class_entry(const struct term *args)
@@ -88,10 +77,10 @@ static void first_class_entry(const struct term *args)
     check(&r, "answer_from_peer", answer && info.from == peer, "info.from is not Peer's pid");
     check(&r, "send_bytes", send(peer, "done", 4) == 0, "send refused");
     struct signal_match down = {MSG_DOWN, peer}, exit = {MSG_EXIT, peer};
-    got = receive(is_signal, &down, buf, sizeof buf, STEP_MS, &info);
+    got = receive(msg_is_signal, &down, buf, sizeof buf, STEP_MS, &info);
     check(&r, "down", got >= 0 && info.ref == ref && info.reason.kind == EXIT_REMOTE,
           "no DOWN from Peer with our reference and its foreign reason");
-    got = receive(is_signal, &exit, buf, sizeof buf, STEP_MS, &info);
+    got = receive(msg_is_signal, &exit, buf, sizeof buf, STEP_MS, &info);
     check(&r, "exit", got >= 0 && info.reason.kind == EXIT_REMOTE,
           "no EXIT from Peer with its foreign reason");
 
@@ -101,8 +90,8 @@ static void first_class_entry(const struct term *args)
     demonitor(monitor(doomed));
     check(&r, "tell_doomed", send(doomed, "die", 3) == 0, "send refused");
     struct signal_match doomed_down = {MSG_DOWN, doomed}, doomed_exit = {MSG_EXIT, doomed};
-    bool quiet = receive(is_signal, &doomed_down, buf, sizeof buf, QUIET_MS, NULL) == RECEIVE_TIMEOUT &&
-                 receive(is_signal, &doomed_exit, buf, sizeof buf, 0, NULL) == RECEIVE_TIMEOUT;
+    bool quiet = receive(msg_is_signal, &doomed_down, buf, sizeof buf, QUIET_MS, NULL) == RECEIVE_TIMEOUT &&
+                 receive(msg_is_signal, &doomed_exit, buf, sizeof buf, 0, NULL) == RECEIVE_TIMEOUT;
     check(&r, "unlink_demonitor", quiet, "a DOWN or EXIT came after unlink/demonitor");
 
     /* A node nobody runs. */
@@ -113,9 +102,9 @@ static void first_class_entry(const struct term *args)
     uint64_t gref = monitor(g);
     struct signal_match gdown = {MSG_DOWN, g}, gexit = {MSG_EXIT, g};
     struct msg_info di = {0}, ei = {0};
-    bool nc = receive(is_signal, &gdown, buf, sizeof buf, STEP_MS, &di) >= 0 && di.ref == gref &&
+    bool nc = receive(msg_is_signal, &gdown, buf, sizeof buf, STEP_MS, &di) >= 0 && di.ref == gref &&
               di.reason.kind == EXIT_NOCONNECTION &&
-              receive(is_signal, &gexit, buf, sizeof buf, STEP_MS, &ei) >= 0 &&
+              receive(msg_is_signal, &gexit, buf, sizeof buf, STEP_MS, &ei) >= 0 &&
               ei.reason.kind == EXIT_NOCONNECTION;
     check(&r, "unreachable", refused && nc, "send not refused, or no noconnection DOWN and EXIT");
 

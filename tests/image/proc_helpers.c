@@ -34,3 +34,10 @@ void send_self_n(void *count)
         receive(NULL, NULL, &got, sizeof got, RECEIVE_FOREVER, NULL);
     }
 }
+
+bool msg_is_signal(const void *data, uint32_t len, const struct msg_info *info, void *ctx)
+{
+    (void)data, (void)len;
+    const struct signal_match *s = ctx;
+    return info->kind == s->kind && info->from == s->from;
+}

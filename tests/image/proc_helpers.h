@@ -10,6 +10,12 @@
 bool msg_is_down(const void *data, uint32_t len, const struct msg_info *info, void *ctx);
 /* Wait up to DOWN_WAIT_MS for the DOWN of monitor `ref`; false on timeout. */
 bool wait_down(uint64_t ref, struct exit_reason *why);
+/* Matches a signal of one kind (MSG_DOWN, MSG_EXIT) from one pid; ctx: a struct signal_match. */
+struct signal_match {
+    uint16_t kind;
+    pid_t from;
+};
+bool msg_is_signal(const void *data, uint32_t len, const struct msg_info *info, void *ctx);
 /* spawn_opt with a monitor; pin -1 for any core. */
 pid_t spawn_monitored(proc_fn fn, void *arg, int pin, enum priority prio, uint64_t *ref);
 /* A process body: sends itself (uintptr_t)count messages, taking each before the next. */

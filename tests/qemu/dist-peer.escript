@@ -13,6 +13,11 @@
 %%   firstclass NODE    armada:first_class/3 uses our pids through Armada's
 %%                      plain send/link/monitor: "firstclass CHECK ok" per
 %%                      check (else its complaint), "doomed crash"
+%%   signals NODE       armada:signals/3: the reasons Armada got for ours
+%%                      ending {shutdown, foo} ("signals {shutdown,foo}
+%%                      {shutdown,foo} true"), "victim killed" (Armada's
+%%                      kill of ours), "{exit2,{shutdown,bar}}" (our exit/2),
+%%                      "armada killed" (our exit(Pid, kill) of the trapping one)
 %%   monitored NODE     Armada processes monitor ours: one ends {shutdown, bye}
 %%                      ("collected {shutdown,bye}"), one stays for the harness
 %%                      to kill this node under it (Armada logs noconnection)
@@ -116,6 +121,25 @@ main(["firstclass", Node]) ->
     after 60000 -> io:format("firstclass no report~n")
     end,
     io:format("doomed ~p~n", [receive {'DOWN', MD, process, Doomed, R} -> R after 5000 -> timeout end]);
+main(["signals", Node]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    Ender = spawn(fun() -> receive <<"go">> -> exit({shutdown, foo}) after 20000 -> exit(no_go) end end),
+    Victim = spawn(fun() -> receive after 20000 -> exit(not_killed) end end),
+    MV = monitor(process, Victim),
+    P = spawn(N, armada, signals, [Ender, Victim, self()]),
+    MP = monitor(process, P),
+    receive
+        {signals, Down, Exit, Killed} -> io:format("signals ~p ~p ~p~n", [Down, Exit, Killed])
+    after 30000 -> io:format("signals no report~n")
+    end,
+    io:format("victim ~p~n", [receive {'DOWN', MV, process, Victim, R} -> R after 5000 -> timeout end]),
+    true = exit(P, {shutdown, bar}),
+    io:format("~p~n", [receive {exit2, R2} -> {exit2, R2} after 10000 -> no_exit2 end]),
+    timer:sleep(500),
+    io:format("armada alive ~p~n", [is_process_alive_remote(P, MP)]),
+    true = exit(P, kill),
+    io:format("armada ~p~n", [receive {'DOWN', MP, process, P, R3} -> R3 after 10000 -> timeout end]);
 main(["monitored", Node]) ->
     N = list_to_atom(Node),
     pong = net_adm:ping(N),
@@ -170,6 +194,10 @@ main(["hold", Node]) ->
     io:format("ping ~p~n", [net_adm:ping(N)]),
     io:format("connected~n"),
     receive after infinity -> ok end.
+
+%% Still there (no DOWN yet for its monitor)?
+is_process_alive_remote(P, MP) ->
+    receive {'DOWN', MP, process, P, _} = D -> self() ! D, false after 0 -> true end.
 
 worker(N) ->
     {echo, N} ! {self(), spawn_worker},

@@ -435,6 +435,29 @@ test_first_class() {
     stop "$qemu_pid"; stop "$epmd_pid"
 }
 
+# 11c. Exit signals across nodes (armada:signals/3, tests/image/dist_signals.c):
+#     a BEAM process's {shutdown, foo} reaches Armada as the term itself, by
+#     monitor and by link; Armada's kill() of a BEAM pid gives that pid's
+#     monitor killed (EXIT2 kill); BEAM's exit(P, {shutdown, bar}) reaches the
+#     trapping Armada process with its term, and exit(P, kill) kills it anyway.
+test_signals() {
+    local name=dist-signals out
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(peer beam armadacookie -- signals armada@127.0.0.1)
+        if grep -qx 'signals {shutdown,foo} {shutdown,foo} true' <<< "$out" && grep -qx 'victim killed' <<< "$out" &&
+           grep -qx '{exit2,{shutdown,bar}}' <<< "$out" && grep -qx 'armada alive true' <<< "$out" &&
+           grep -qx 'armada killed' <<< "$out"; then
+            pass "$name: {shutdown,foo} reached Armada as that term by DOWN and EXIT; Armada's kill() of a BEAM pid: its monitor saw killed; BEAM's exit/2 {shutdown,bar} reached the trapping Armada process as that term, and exit(P, kill) killed it: DOWN killed"
+        else
+            fail "$name: $(tr '\n' ' ' <<< "$out") / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
 # 12. An Armada process monitors BEAM processes: one exits {shutdown, bye}
 #     and the DOWN's reason reaches Armada (which sends it back to the BEAM's
 #     collector); then the BEAM node is killed under the other monitor, and
@@ -550,7 +573,7 @@ test_boot_words() {
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
                        test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
-                       test_first_class test_armada_monitors test_armada_links test_malformed test_boot_words}; do
+                       test_first_class test_signals test_armada_monitors test_armada_links test_malformed test_boot_words}; do
     "$t"
 done
 exit $status
