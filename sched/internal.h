@@ -235,11 +235,10 @@ void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uin
 static inline void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const struct proc *p,
                             uint16_t arg)
 {
-    struct trace_event *e = &c->trace[c->trace_next++ % TRACE_LEN];
-    e->time = time;
-    e->kind = (uint16_t)kind;
-    e->pid_index = p ? p->index : UINT32_MAX;
-    e->arg = arg;
+    /* One assignment of the whole event: stored in one block (kind and arg
+     * as one word), however the compiler lays out the site below. */
+    c->trace[c->trace_next++ % TRACE_LEN] = (struct trace_event){
+        .time = time, .pid_index = p ? p->index : UINT32_MAX, .kind = (uint16_t)kind, .arg = arg};
     /* flight recorder hook (issue 15): the same event, to the recorder when it records. A switch
      * also says what the process leaving (still c->current) stopped for: its state, and how many
      * wait here behind the new one (the run-queue counter track). */

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 results=${1:-build/bench/results.tsv}
 readme=${2:-README.md}
 [ -r "$results" ] || { echo "bench-readme: no $results (run make bench)" >&2; exit 1; }
-for chart in sched locks-uncontended locks-contended; do
+for chart in sched locks-uncontended locks-contended net dist; do
     png=$(dirname "$results")/$chart.png
     if [ -s "$png" ]; then
         cp "$png" "docs/bench-$chart.png" && echo "bench-readme: $png -> docs/bench-$chart.png"

@@ -57,3 +57,13 @@ for who in beam $(for n in ${DIST_BENCH_CORES:-2 4}; do echo armada-smp$n; done)
     printf '%-22s %-34s %s\n' "$([ $who = beam ] && echo 'BEAM (reference)' || echo "Armada, ${who#armada-smp} cores")" \
         "$(fig $who latency)" "$(fig $who throughput)"
 done
+
+# The figures into build/bench/results.tsv (dist/...) and the chart build/bench/dist.png.
+for who in beam $(for n in ${DIST_BENCH_CORES:-2 4}; do echo armada-smp$n; done); do
+    l=$([ $who = beam ] && echo 'BEAM, same host' || echo "Armada, ${who#armada-smp} cores")
+    awk -v t="$who" -v l="$l" '$1 == t && $2 == "latency" {
+            printf "dist/round-trip-median\t%s\tus\t%s\ndist/round-trip-p90\t%s\tus\t%s\n", $4, l, $7, l }
+        $1 == t && $2 == "throughput" { printf "dist/rate\t%s\tround trips/s\t%s\n", $3, l }' "$out"
+done | bash tests/bench/results-add.sh dist build/bench/results.tsv
+if command -v gnuplot >/dev/null; then bash tests/bench/plot-remote.sh dist build/bench/results.tsv build/bench
+else echo "bench: no gnuplot (tools/setup.sh installs it): no distribution chart"; fi

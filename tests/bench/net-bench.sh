@@ -55,3 +55,12 @@ row() { # TAG LABEL
 }
 row socat "socat, Linux host loopback"
 for smp in ${NET_BENCH_CORES:-2 4}; do row "armada-$smp" "Armada echo, $smp cores"; done
+
+# The figures into build/bench/results.tsv (net/...) and the chart build/bench/net.png.
+label() { case $1 in socat) echo "socat, Linux host loopback" ;; *) echo "Armada, ${1#armada-} cores" ;; esac; }
+for tag in socat $(for smp in ${NET_BENCH_CORES:-2 4}; do echo "armada-$smp"; done); do
+    awk -v t="$tag" -v l="$(label "$tag")" '$1 == t && $2 == "BENCHNET" {
+        printf "net/rate\t%s\tMiB/s\t%s\nnet/round-trip-median\t%s\tus\t%s\nnet/round-trip-p90\t%s\tus\t%s\n", $4, l, $7, l, $10, l }' "$out"
+done | bash tests/bench/results-add.sh net build/bench/results.tsv
+if command -v gnuplot >/dev/null; then bash tests/bench/plot-remote.sh net build/bench/results.tsv build/bench
+else echo "bench: no gnuplot (tools/setup.sh installs it): no network chart"; fi

@@ -9,6 +9,8 @@
 # configuration); the scheduler's, beside littlekernel's and BEAM's
 # (tests/bench/peers.tsv), to the chart build/bench/sched.png; the locks' to
 # build/bench/locks-uncontended.png and locks-contended.png (plot-locks.sh).
+# The network's and distribution's go there after it is written (net/..., dist/...,
+# results-add.sh), charted as build/bench/net.png and dist.png (plot-remote.sh).
 # `tools/bench-readme.sh` puts the scheduler table into the README from it
 # and copies the charts to docs/ (the README shows them).
 # Then a million processes at once (bench=million, 6 GiB, one core under
