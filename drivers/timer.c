@@ -2,6 +2,7 @@
  * (arch/timer.h), run from the timer's PPI. */
 #include <arch/barrier.h>
 #include <arch/cpu.h>
+#include <arch/exception.h>
 #include <drivers/timer.h>
 #include <gic/irq.h>
 #include <lib/dt/platform.h>
@@ -34,6 +35,17 @@ static void timer_program(struct timer_cpu *t)
         arch_timer_mask();
 }
 
+/* An event is on one core's queue at a time, and only that core touches
+ * it. Added or removed on another core, it would sit in two queues (whose
+ * lists then merge into cycles: every core walking them spins masked) or
+ * stay queued after its owner thought it gone: stop, naming it. */
+static void check_owner(const struct timer_event *ev, const char *what)
+{
+    if (ev->queued && ev->cpu != this_cpu_id())
+        panic("timer: event %p (callback %p, arg %p) queued on cpu%u, %s on cpu%u", (const void *)ev,
+              (void *)(uintptr_t)ev->fn, ev->arg, ev->cpu, what, this_cpu_id());
+}
+
 static void queue_remove(struct timer_cpu *t, struct timer_event *ev)
 {
     for (struct timer_event **pp = &t->queue; *pp; pp = &(*pp)->next) {
@@ -49,6 +61,7 @@ void timer_event_add(struct timer_event *ev, uint64_t deadline, timer_callback_t
 {
     uint64_t flags = irq_save();
     struct timer_cpu *t = this_timer();
+    check_owner(ev, "added again");
     if (ev->queued)
         queue_remove(t, ev);
     ev->deadline = deadline;
@@ -60,6 +73,7 @@ void timer_event_add(struct timer_event *ev, uint64_t deadline, timer_callback_t
     ev->next = *pp;
     *pp = ev;
     ev->queued = 1;
+    ev->cpu = (uint8_t)this_cpu_id();
     if (t->queue == ev)
         timer_program(t);
     irq_restore(flags);
@@ -69,6 +83,7 @@ void timer_event_remove(struct timer_event *ev)
 {
     uint64_t flags = irq_save();
     struct timer_cpu *t = this_timer();
+    check_owner(ev, "removed");
     if (ev->queued) {
         bool was_first = t->queue == ev;
         queue_remove(t, ev);

@@ -26,6 +26,7 @@ struct timer_event {
     void *arg;
     struct timer_event *next;
     uint8_t queued;
+    uint8_t cpu; /* queued: whose queue holds it (add and remove must run there) */
 };
 void timer_event_add(struct timer_event *ev, uint64_t deadline, timer_callback_t fn, void *arg);
 void timer_event_remove(struct timer_event *ev); /* no effect if not queued */
