@@ -33,7 +33,7 @@ check_rows() {
     echo "PASS $name-rows: $all rows, each <bench> <variant> <cores> <number> <unit>"
 }
 
-$run bootargs-bench --smp $CORES --append bench --timeout $T --expect '^bench: 4 benchmark\(s\) done$'
+$run bootargs-bench --smp $CORES --append bench --timeout $T --expect '^bench: 5 benchmark\(s\) done$'
 check_rows bootargs-bench locks_contended locks_uncontended sched_rings sched_uncontended
 $run bootargs-bench-named --smp $CORES --append bench=locks_uncontended,sched_rings --timeout $T \
     --expect '^bench: 2 benchmark\(s\) done$'
