@@ -33,8 +33,8 @@ struct moved_timer {
 static void requeue_timer_here(void *arg)
 {
     struct moved_timer *m = arg;
-    timeout_moved(m->ev, m->cpu);
     timer_event_add(m->ev, m->ev->deadline, m->ev->fn, m->ev->arg);
+    timeout_moved(m->ev, m->cpu); /* queued here first: a canceller that sees us as owner finds it */
 }
 
 static void sched_cpu_down(uint32_t cpu)
@@ -90,6 +90,11 @@ static void sched_cpu_down(uint32_t cpu)
         moved++;
     }
     struct timer_event *ev = timer_events_take_all();
+    /* Before the first cross-call below, whose wait serves calls to us: a
+     * canceller's removal served after the take finds nothing here, and
+     * must see that its timeout is on the move (timeout_cancel). */
+    for (struct timer_event *e = ev; e; e = e->next)
+        timeout_moving(e);
     uint32_t timers = 0;
     while (ev) {
         struct timer_event *next = ev->next;

@@ -81,6 +81,7 @@ struct proc {
 #define STACK_SLOT (64 * 1024UL)           /* MAX_STACK_SIZE + at least one guard page */
 
 #define NO_TIMEOUT UINT32_MAX
+#define TIMEOUT_MOVING (UINT32_MAX - 1) /* its core went down and is handing it to another */
 #define PROC_CHUNK 256       /* PCBs are made in chunks of this many */
 #define MAX_PROC_CHUNKS 4096 /* up to 1M processes */
 
@@ -219,7 +220,8 @@ uint64_t remote_monitor(pid_t to, uint64_t local_ref);
 void remote_demonitor(uint64_t ref);
 bool remote_kill(pid_t to);
 void timeout_cancel(struct proc *p); /* its receive timeout, from whatever core */
-void timeout_moved(struct timer_event *ev, uint32_t cpu);
+void timeout_moving(struct timer_event *ev);             /* taken off a going core's queue */
+void timeout_moved(struct timer_event *ev, uint32_t cpu); /* queued again on `cpu` */
 
 /* Processes waiting to run on c: its queue and its run-next slot. Racy
  * (others push under the queue lock): a snapshot for the recorder. */

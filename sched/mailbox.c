@@ -262,12 +262,19 @@ static void timeout_fired(void *arg)
     __atomic_store_n(&p->timeout_cpu, NO_TIMEOUT, __ATOMIC_RELEASE);
 }
 
-/* A timer event moved to `cpu` (its old core went offline): if it is a
- * receive timeout, its process must cancel it there from now on. */
+/* A timer event taken off a going core's queue, then queued again on `cpu`:
+ * if it is a receive timeout, its process waits while it moves and cancels
+ * it on `cpu` from then on. */
+void timeout_moving(struct timer_event *ev)
+{
+    if (ev->fn == timeout_fired) /* release: pairs with timeout_cancel's acquire */
+        __atomic_store_n(&((struct proc *)ev->arg)->timeout_cpu, TIMEOUT_MOVING, __ATOMIC_RELEASE);
+}
+
 void timeout_moved(struct timer_event *ev, uint32_t cpu)
 {
-    if (ev->fn == timeout_fired)
-        WRITE_ONCE(((struct proc *)ev->arg)->timeout_cpu, cpu); /* before the re-queue: see timeout_cancel */
+    if (ev->fn == timeout_fired) /* release: the re-queue (before) is done when a canceller sees `cpu` */
+        __atomic_store_n(&((struct proc *)ev->arg)->timeout_cpu, cpu, __ATOMIC_RELEASE);
 }
 
 static void remove_timeout_here(void *arg)
@@ -287,19 +294,27 @@ void timeout_cancel(struct proc *p)
         uint32_t cpu = __atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE);
         if (cpu == NO_TIMEOUT)
             return; /* never armed, already cancelled, or fired */
-        /* Masked: preempted and moved between the check and the removal,
-         * we would remove it from another core's queue, where it is not. */
-        uint64_t flags = irq_save();
-        bool here = cpu == this_cpu_id();
-        if (here)
-            timer_event_remove(&p->timeout);
-        irq_restore(flags);
-        if (here || smp_call_function_single(cpu, remove_timeout_here, p, true) == 0)
-            break;
-        /* That core is offline, and the event had not fired (that would
-         * have said NO_TIMEOUT): it is handing its timers to another core
-         * (hotplug.c), which sets timeout_cpu before it re-queues the event.
-         * Wait for the new owner, then cancel there; cancelling nowhere would
+        if (cpu != TIMEOUT_MOVING) {
+            /* Masked: preempted and moved between the check and the removal,
+             * we would remove it from another core's queue, where it is not. */
+            uint64_t flags = irq_save();
+            bool here = cpu == this_cpu_id();
+            if (here)
+                timer_event_remove(&p->timeout);
+            irq_restore(flags);
+            /* Removed, unless that core had just taken its whole queue to
+             * hand it on (hotplug.c): then the removal found nothing, and it
+             * marked the timeout moving before serving us (acquire: the
+             * call's completion, and so that mark, is visible here). */
+            if ((here || smp_call_function_single(cpu, remove_timeout_here, p, true) == 0) &&
+                __atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE) == cpu)
+                break;
+        }
+        /* Moving, or that core is offline (the event had not fired: that
+         * would have said NO_TIMEOUT), or it fired or moved meanwhile: the
+         * going core hands its timers to another (hotplug.c), which names
+         * itself once the event is queued there. Look again, then cancel
+         * where it is; cancelling nowhere would
          * let the event sit in two cores' lists once we re-arm it. The move
          * is a cross-call, perhaps to us, and we may have interrupts masked
          * (dying in proc_die): serve it while we wait. */
