@@ -7,6 +7,18 @@ bool msg_is_down(const void *data, uint32_t len, const struct msg_info *info, vo
     return info->kind == MSG_DOWN && (!ctx || info->ref == *(uint64_t *)ctx);
 }
 
+bool msg_is_user(const void *data, uint32_t len, const struct msg_info *info, void *ctx)
+{
+    (void)data, (void)len, (void)ctx;
+    return info->kind == MSG_USER;
+}
+
+bool msg_is_cpu_down(const void *data, uint32_t len, const struct msg_info *info, void *ctx)
+{
+    (void)data, (void)len, (void)ctx;
+    return info->kind == MSG_CPU_DOWN;
+}
+
 bool wait_down(uint64_t ref, struct exit_reason *why)
 {
     struct msg_info info;

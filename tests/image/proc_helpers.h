@@ -8,6 +8,9 @@
 
 /* Matches MSG_DOWN; ctx: a uint64_t monitor ref to match, or NULL for any. */
 bool msg_is_down(const void *data, uint32_t len, const struct msg_info *info, void *ctx);
+/* Match functions for receive: a MSG_USER message; a MSG_CPU_DOWN notice. */
+bool msg_is_user(const void *data, uint32_t len, const struct msg_info *info, void *ctx);
+bool msg_is_cpu_down(const void *data, uint32_t len, const struct msg_info *info, void *ctx);
 /* Wait up to DOWN_WAIT_MS for the DOWN of monitor `ref`; false on timeout. */
 bool wait_down(uint64_t ref, struct exit_reason *why);
 /* Matches a signal of one kind (MSG_DOWN, MSG_EXIT) from one pid; ctx: a struct signal_match. */

@@ -34,18 +34,6 @@ struct pinned_arg {
 };
 static struct pinned_arg pinned_args[PINNED_WAYS];
 
-static bool is_cpu_down(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
-{
-    (void)d, (void)l, (void)ctx;
-    return i->kind == MSG_CPU_DOWN;
-}
-
-static bool is_user(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
-{
-    (void)d, (void)l, (void)ctx;
-    return i->kind == MSG_USER;
-}
-
 static void report(const struct pinned_arg *a, const struct msg_info *told)
 {
     struct pinned_report r = {.way = a->way, .cpu_now = this_cpu_id()};
@@ -69,14 +57,14 @@ static void pinned_worker(void *arg)
             reduce(10);
         else if (sleep_for_ms[a->way])
             sleep_ms(sleep_for_ms[a->way]);
-    } while (receive(is_cpu_down, NULL, NULL, 0, wait, &told) == RECEIVE_TIMEOUT);
+    } while (receive(msg_is_cpu_down, NULL, NULL, 0, wait, &told) == RECEIVE_TIMEOUT);
     report(a, &told);
     uint32_t stop;
     do { /* runs on, elsewhere, until told to stop; the busy one waits now,
           * or at high priority it would starve the rest on a 2-core machine */
         if (sleep_for_ms[a->way])
             sleep_ms(sleep_for_ms[a->way]);
-    } while (receive(is_user, NULL, &stop, sizeof stop, a->way == BUSY ? RECEIVE_FOREVER : wait, NULL) ==
+    } while (receive(msg_is_user, NULL, &stop, sizeof stop, a->way == BUSY ? RECEIVE_FOREVER : wait, NULL) ==
              RECEIVE_TIMEOUT);
     report(a, NULL);
 }

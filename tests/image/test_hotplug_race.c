@@ -42,24 +42,12 @@ struct answer {
     uint32_t told; /* 1: it got MSG_CPU_DOWN */
 };
 
-static bool is_cpu_down(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
-{
-    (void)d, (void)l, (void)ctx;
-    return i->kind == MSG_CPU_DOWN;
-}
-
-static bool is_user(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
-{
-    (void)d, (void)l, (void)ctx;
-    return i->kind == MSG_USER;
-}
-
 static void pinned_answerer(void *arg)
 {
     pid_t test = (pid_t)(uintptr_t)arg;
     uint32_t v;
-    receive(is_user, NULL, &v, sizeof v, RECEIVE_FOREVER, NULL);
-    struct answer a = {this_cpu_id(), receive(is_cpu_down, NULL, NULL, 0, 0, NULL) != RECEIVE_TIMEOUT};
+    receive(msg_is_user, NULL, &v, sizeof v, RECEIVE_FOREVER, NULL);
+    struct answer a = {this_cpu_id(), receive(msg_is_cpu_down, NULL, NULL, 0, 0, NULL) != RECEIVE_TIMEOUT};
     send(test, &a, sizeof a);
 }
 
@@ -103,7 +91,7 @@ IMAGE_TEST(races, wakeup_racing_cpu_off_is_not_stranded)
     TEST_ASSERT(spawn_monitored(take_the_core_down, NULL, 0, PRIO_NORMAL, &down_ref), "spawn failed");
     TEST_ASSERT(spawn_monitored(wake_it, (void *)(uintptr_t)answerer, 1, PRIO_NORMAL, &wake_ref), "spawn failed");
     struct answer a = {0, 0};
-    bool answered = receive(is_user, NULL, &a, sizeof a, ANSWER_MS, NULL) == (int)sizeof a; /* not the DOWNs */
+    bool answered = receive(msg_is_user, NULL, &a, sizeof a, ANSWER_MS, NULL) == (int)sizeof a; /* not the DOWNs */
     wait_down(wake_ref, NULL);
     wait_down(down_ref, NULL);
     __atomic_store_n(&sched_race_hooks.enqueue_target_online, NULL, __ATOMIC_RELAXED);
@@ -111,7 +99,7 @@ IMAGE_TEST(races, wakeup_racing_cpu_off_is_not_stranded)
     uint32_t went_down = READ_ONCE(down_result);
     bool back = cpu_is_online(down_cpu) || smp_cpu_up(down_cpu) == 0;
     if (!answered) /* stranded: it runs now that its core is back; take its answer */
-        receive(is_user, NULL, &a, sizeof a, ANSWER_MS, NULL);
+        receive(msg_is_user, NULL, &a, sizeof a, ANSWER_MS, NULL);
     TEST_ASSERT(back, "cpu%u did not come back", down_cpu);
     TEST_ASSERT(went_down == 1, "cpu%u did not go down while the waker was held (%u)", down_cpu, went_down);
     TEST_ASSERT(answered, "woken as cpu%u went down, the pinned process was queued there and stranded", down_cpu);
