@@ -185,7 +185,7 @@ static void cmd_cpu(int argc, char **argv)
     int r = on ? smp_cpu_up(cpu) : smp_cpu_down(cpu);
     if (r)
         kprintf("cpu %s %u: failed (%s)\n", argv[1], cpu,
-                cpu == 0 ? "the boot core stays" : !psci_available() ? "no PSCI" : "see above");
+                cpu == 0 ? "the boot core stays" : cpu >= cpus_possible ? "no such core" : !psci_available() ? "no PSCI" : "see above");
     else
         kprintf("cpu%u is %s\n", cpu, on ? "online" : "offline");
 }

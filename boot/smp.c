@@ -9,6 +9,7 @@
 #include <drivers/timer.h>
 #include <gic/irq.h>
 #include <psci/psci.h>
+#include <sync/rcu.h>
 #include <sync/xcall.h>
 
 #define CPU_ONLINE_TIMEOUT_MS 2000 /* generous: TCG on a loaded host is slow */
@@ -53,6 +54,7 @@ static void __attribute__((noinline, cold)) cpu_die(uint32_t cpu)
     cpu_mark_offline(cpu);
     if (cpu_down_prepare)
         cpu_down_prepare(cpu); /* the scheduler moves this core's work elsewhere */
+    rcu_cpu_offline(); /* after the hand-over, our last code that could read under RCU */
     /* Release: our last accesses are visible before the requester sees us go. */
     __atomic_store_n(&down_requested[cpu], 0, __ATOMIC_RELEASE);
     int64_t r = psci_cpu_off();
@@ -71,8 +73,12 @@ bool smp_down_requested(uint32_t cpu) { return __atomic_load_n(&down_requested[c
 
 int smp_cpu_down(uint32_t cpu)
 {
-    if (cpu == 0 || cpu >= cpus_possible || !cpu_is_online(cpu) || !psci_available())
+    if (cpu == 0 || cpu >= cpus_possible || !psci_available())
         return -1;
+    if (!cpu_is_online(cpu)) {
+        kprintf("cpu%u: not online\n", cpu);
+        return -1;
+    }
     const struct platform_cpu *c = &platform.cpus[cpu_dt_index[cpu]];
     /* The core's idle loop sees the flag when the cross-call's IPI wakes it. */
     smp_call_function_single(cpu, request_down, NULL, true);
@@ -82,7 +88,12 @@ int smp_cpu_down(uint32_t cpu)
             return 0;
         cpu_relax();
     }
-    kprintf("cpu%u: did not power off within %u ms\n", cpu, CPU_OFF_TIMEOUT_MS);
+    /* Which step it is stuck in: still reaching its idle loop or handing its
+     * work on (the flag is cleared after that), or in PSCI CPU_OFF. */
+    const char *where = !cpu_is_online(cpu) && !smp_down_requested(cpu) ? "after handing its work on (PSCI says not OFF)"
+                        : cpu_is_online(cpu) ? "before reaching its idle loop"
+                                             : "while handing its work on";
+    kprintf("cpu%u: did not power off within %u ms: stuck %s\n", cpu, CPU_OFF_TIMEOUT_MS, where);
     return -1;
 }
 

@@ -600,7 +600,8 @@ void sched_core_loop(void)
     flight_record(FL_CPU_UP, 0, 0, 0, 0, 0);
     for (;;) {
         rcu_quiescent_state(); /* the idle loop is outside every read-side section */
-        smp_idle_poll();       /* hotplug: may not return */
+        RACE_HOOK(idle_reported_quiescent, this_cpu_id());
+        smp_idle_poll(); /* hotplug: may not return */
         struct proc *next = pick_next(c);
         if (next) {
             take(c, next);

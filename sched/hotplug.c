@@ -13,6 +13,7 @@
 #include <drivers/console.h>
 #include <sched/internal.h>
 #include <sched/lockup.h>
+#include <sched/race_hooks.h>
 #include <sync/xcall.h>
 
 static uint32_t next_online(uint32_t after)
@@ -25,16 +26,21 @@ static uint32_t next_online(uint32_t after)
     return 0;
 }
 
-struct moved_timer {
-    struct timer_event *ev;
-    uint32_t cpu;
+struct moved_timers {
+    struct timer_event *list; /* linked by next, as taken off the going core */
+    uint32_t cpu;             /* the core that queues them again */
 };
 
-static void requeue_timer_here(void *arg)
+/* One cross-call for the whole list: under a loaded host each call waits for
+ * the target's vCPU, and a call per timer made going down take seconds. */
+static void requeue_timers_here(void *arg)
 {
-    struct moved_timer *m = arg;
-    timer_event_add(m->ev, m->ev->deadline, m->ev->fn, m->ev->arg);
-    timeout_moved(m->ev, m->cpu); /* queued here first: a canceller that sees us as owner finds it */
+    struct moved_timers *m = arg;
+    for (struct timer_event *ev = m->list, *next; ev; ev = next) {
+        next = ev->next; /* the add below rewrites it */
+        timer_event_add(ev, ev->deadline, ev->fn, ev->arg);
+        timeout_moved(ev, m->cpu); /* queued here first: a canceller that sees us as owner finds it */
+    }
 }
 
 static void sched_cpu_down(uint32_t cpu)
@@ -55,6 +61,7 @@ static void sched_cpu_down(uint32_t cpu)
         rq_unlock(&c->rq.lock);
         if (!p)
             break;
+        RACE_HOOK(moving_off_going_core, p->pid);
         to = next_online(to);
         if (p->pinned == (int32_t)cpu) {
             p->pinned = -1;
@@ -95,16 +102,19 @@ static void sched_cpu_down(uint32_t cpu)
      * must see that its timeout is on the move (timeout_cancel). */
     for (struct timer_event *e = ev; e; e = e->next)
         timeout_moving(e);
+    struct moved_timers m = {NULL, next_online(cpu)};
     uint32_t timers = 0;
     while (ev) {
         struct timer_event *next = ev->next;
         if (ev != &c->slice && ev != lockup_watch_event(cpu)) { /* both restart when the core is back */
-            struct moved_timer m = {ev, next_online(cpu)};
-            smp_call_function_single(m.cpu, requeue_timer_here, &m, true);
+            ev->next = m.list;
+            m.list = ev;
             timers++;
         }
         ev = next;
     }
+    if (m.list)
+        smp_call_function_single(m.cpu, requeue_timers_here, &m, true);
     flight_record(FL_CPU_DOWN, 0, 0, moved, 0, (uint16_t)timers);
     if (moved || timers)
         kprintf("sched: cpu%u going down: %u process(es) moved (%u unpinned and told), %u timer(s) moved\n",

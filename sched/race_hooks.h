@@ -21,6 +21,12 @@ struct sched_race_hooks {
     void (*waiting_for_mail)(pid_t pid);
     /* enqueue(): `pid`'s target core read as online, before its queue is locked. */
     void (*enqueue_target_online)(pid_t pid);
+    /* The idle loop: the core (as the argument) has reported its RCU
+     * quiescent state and is about to look whether it is asked to go down. */
+    void (*idle_reported_quiescent)(pid_t cpu);
+    /* sched_cpu_down(): `pid` taken off the going core's queue, before it is
+     * queued on another (a process in no queue, mid-migration). */
+    void (*moving_off_going_core)(pid_t pid);
 };
 extern struct sched_race_hooks sched_race_hooks;
 

@@ -111,6 +111,19 @@ static void forget_offline(void)
         end_gp();
 }
 
+void rcu_cpu_offline(void)
+{
+    uint64_t bit = 1ULL << port_cpu_id();
+    /* Under rcu_lock: a grace period started before this saw us online and
+     * has our bit, which we clear here; one started after reads the online
+     * mask after our offline mark (ordered by the lock) and leaves us out. */
+    uint64_t flags = port_lock(&rcu_lock);
+    uint64_t old = port_fetch_and64(&rcu_qs_needed, ~bit);
+    port_unlock(&rcu_lock, flags);
+    if (old == bit) /* ours was the last report wanted */
+        end_gp();
+}
+
 struct rcu_waiter {
     struct rcu_head head; /* first: the callback gets this pointer */
     uint32_t done;

@@ -67,6 +67,11 @@ static inline void rcu_quiescent_state_if_wanted(void)
     if (port_load_relaxed(&rcu_qs_needed) & (1ULL << port_cpu_id()))
         rcu_quiescent_state();
 }
+/* The calling core has just been marked offline and runs no more read-side
+ * sections: it stops counting in the current grace period (which may end
+ * here). Without this a grace period that only call_rcu waits for, started
+ * just before the mark, waited for the gone core for good. */
+void rcu_cpu_offline(void);
 /* Queue func(head) to run after a grace period; runs on whichever core ends it. */
 void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head));
 /* Wait for a grace period; call outside any read-side section. */

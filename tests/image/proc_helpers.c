@@ -1,4 +1,5 @@
 /* Helpers the process tests share: see proc_helpers.h. */
+#include <arch/timer.h>
 #include <tests/image/proc_helpers.h>
 
 bool msg_is_down(const void *data, uint32_t len, const struct msg_info *info, void *ctx)
@@ -53,3 +54,5 @@ bool msg_is_signal(const void *data, uint32_t len, const struct msg_info *info, 
     const struct signal_match *s = ctx;
     return info->kind == s->kind && info->from == s->from;
 }
+
+uint64_t ms_from_now(uint64_t ms) { return timer_now() + timer_ns_to_ticks(ms * 1000000ULL); }

@@ -23,5 +23,6 @@ bool msg_is_signal(const void *data, uint32_t len, const struct msg_info *info, 
 pid_t spawn_monitored(proc_fn fn, void *arg, int pin, enum priority prio, uint64_t *ref);
 /* A process body: sends itself (uintptr_t)count messages, taking each before the next. */
 void send_self_n(void *count);
+uint64_t ms_from_now(uint64_t ms); /* a deadline in timer ticks */
 
 #endif

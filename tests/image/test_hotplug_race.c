@@ -23,8 +23,6 @@
 static pid_t held_pid;
 static uint32_t down_cpu, waker_held, down_result;
 
-static uint64_t ms_from_now(uint64_t ms) { return timer_now() + timer_ns_to_ticks(ms * 1000000ULL); }
-
 /* The waker, interrupts masked, between its online look and the queue lock. */
 static void hold_until_the_core_is_gone(pid_t pid)
 {

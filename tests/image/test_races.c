@@ -16,8 +16,6 @@
 
 #define WAIT_MS 5000
 
-static uint64_t ms_from_now(uint64_t ms) { return timer_now() + timer_ns_to_ticks(ms * 1000000ULL); }
-
 /* Spin until *flag is set or `ms` pass; true if it was set. */
 static bool wait_flag(uint32_t *flag, uint64_t ms)
 {
