@@ -6,6 +6,7 @@
 #include <drivers/timer.h>
 #include <gic/irq.h>
 #include <lib/dt/platform.h>
+#include <lib/ksyms.h>
 #include <lib/print.h>
 
 #define PPI_FIRST 16 /* INTIDs 16..31 are private peripheral interrupts */
@@ -41,9 +42,12 @@ static void timer_program(struct timer_cpu *t)
  * stay queued after its owner thought it gone: stop, naming it. */
 static void check_owner(const struct timer_event *ev, const char *what)
 {
-    if (ev->queued && ev->cpu != this_cpu_id())
-        panic("timer: event %p (callback %p, arg %p) queued on cpu%u, %s on cpu%u", (const void *)ev,
-              (void *)(uintptr_t)ev->fn, ev->arg, ev->cpu, what, this_cpu_id());
+    if (!ev->queued || ev->cpu == this_cpu_id())
+        return;
+    struct ksym k;
+    const char *fn = ksym_lookup((uintptr_t)ev->fn, &k) ? k.name : "?";
+    panic("timer: event %p (callback %s, arg %p) queued on cpu%u, %s on cpu%u", (const void *)ev, fn, ev->arg,
+          ev->cpu, what, this_cpu_id());
 }
 
 static void queue_remove(struct timer_cpu *t, struct timer_event *ev)

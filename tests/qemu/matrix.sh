@@ -88,6 +88,12 @@ $run panic-two-at-once --panic-expected --append test=panic_twice --timeout $T \
     --expect 'unexpected exception \(handler context\), cpu1 at EL1' \
     --expect 'unexpected exception \(handler context\), cpu2 at EL1' \
     --expect '^panic: stopped 3 other core' --count '^panic: powering off' 1
+# A timer event removed on a core other than the one whose queue holds it
+# (it would unlink from the wrong list: the soak's wedge) stops the run,
+# naming the event's callback and both cores.
+$run timer-wrong-core --panic-expected --smp 2 --append test=timerdebug.remove_on_wrong_core --timeout $T \
+    --expect 'panic on cpu[01]: timer: event 0x[0-9a-f]+ \(callback never_fires, arg [^)]*\) queued on cpu[01], removed on cpu[01]' \
+    --expect 'powering off'
 
 # Device trees that lack what a full boot needs: the boot core still comes up
 # and says why.
