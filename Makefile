@@ -9,7 +9,11 @@ ATOMICS ?= llsc
 # `make FLIGHT_SITES=out` builds build/nosites/armada.img with the flight
 # recorder's call sites compiled out (docs/trace.md, Cost).
 FLIGHT_SITES ?= on
-BUILD := $(if $(filter lse,$(ATOMICS)),build/lse,$(if $(filter out,$(FLIGHT_SITES)),build/nosites,build))
+# `make LOCKS=debug` builds build/lockdebug/armada.img, whose ticket locks
+# check recursion and non-owner unlocks and count every acquisition
+# (sync/spinlock.h); the default, lean, counts only contended ones.
+LOCKS ?= lean
+BUILD := $(if $(filter lse,$(ATOMICS)),build/lse,$(if $(filter out,$(FLIGHT_SITES)),build/nosites,$(if $(filter debug,$(LOCKS)),build/lockdebug,build)))
 DEPS := .deps
 LIBFDT_ARM64 := $(DEPS)/libfdt-arm64
 LIBFDT_A := $(LIBFDT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a
@@ -33,6 +37,11 @@ ASFLAGS := -g -I. -Iarch/arm64/include -D__ASSEMBLER__ -MMD -MP
 LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,-z,notext \
            -Wl,--build-id=none -Wl,-T,boot/armada.lds -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
 
+ifeq ($(LOCKS),debug)
+CFLAGS += -DARMADA_LOCK_DEBUG
+else ifneq ($(LOCKS),lean)
+$(error LOCKS must be lean (default) or debug, not "$(LOCKS)")
+endif
 ifeq ($(FLIGHT_SITES),out)
 CFLAGS += -DFLIGHT_SITES_OUT
 else ifneq ($(FLIGHT_SITES),on)
@@ -130,7 +139,7 @@ $(BUILD)/tests/stub-at-%.bin: tests/qemu/stub.S | $(SETUP_STAMP)
 	@$(CC) -nostdlib -static -DIMAGE_ADDR=$* -Wl,-Ttext=0x1000000 -Wl,--build-id=none -o $(@:.bin=.elf) $<
 	@$(OBJCOPY) -O binary -j .text $(@:.bin=.elf) $@
 
-# The soak for MINUTES (default 10) on 8 cores (not in make test: README, Tests).
+# The soak for MINUTES (default 10) on 8 cores (make test runs one minute).
 MINUTES ?= 10
 soak: $(BUILD)/armada.img
 	@SOAK_SECONDS=$$(( $(MINUTES) * 60 )) bash tests/qemu/soak.sh

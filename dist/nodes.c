@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sync/spinlock.h>
 
-static struct spinlock nodes_lock = SPINLOCK_INIT("dist_nodes");
+static DEFINE_SPINLOCK(nodes_lock, "dist_nodes");
 static struct {
     char name[256];
     pid_t conn; /* 0: a free slot */

@@ -18,7 +18,7 @@ struct remote_pid {
     uint32_t id, serial, creation;
 };
 
-static struct spinlock remote_lock = SPINLOCK_INIT("dist_remote");
+static DEFINE_SPINLOCK(remote_lock, "dist_remote");
 static struct remote_pid remote[REMOTE_MAX];
 static uint32_t remote_count; /* slots 0..count-1 are filled and never change after */
 

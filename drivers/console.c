@@ -16,9 +16,9 @@ static const struct uart_driver *uart;
 static uintptr_t uart_base;
 static uint32_t uart_irq;
 static bool locking;
-static struct spinlock console_lock = SPINLOCK_INIT("console");
+static DEFINE_SPINLOCK(console_lock, "console");
 
-static struct spinlock rx_lock = SPINLOCK_INIT("console-rx");
+static DEFINE_SPINLOCK(rx_lock, "console-rx");
 static char rx_ring[RX_RING];
 static unsigned rx_head, rx_tail; /* under rx_lock */
 static uint64_t rx_interrupts;    /* under rx_lock */

@@ -12,7 +12,7 @@ struct arena {
 static struct arena arenas[PLATFORM_MAX_MEM];
 static uint32_t arena_count;
 static uint64_t total;
-static struct spinlock page_lock = SPINLOCK_INIT("pages");
+static DEFINE_SPINLOCK(page_lock, "pages");
 static int lock_usable; /* set once per-CPU areas exist (spin_lock needs them) */
 
 void page_alloc_init(const struct platform *p)

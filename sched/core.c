@@ -42,7 +42,7 @@ static uint64_t idle_cores; /* bit n: core n sleeps in WFI (a hint for wakeups) 
  * first SMP BEAM's design; pinned ones still use their core's queue. */
 static bool global_mode;
 static struct runqueue global_rq;
-static struct spinlock balance_lock = SPINLOCK_INIT("balance");
+static DEFINE_SPINLOCK(balance_lock, "balance");
 
 /* The slice timer is armed lazily: a switch only notes when the new slice
  * began (slice_start); the event, once queued, stays queued, and when it

@@ -23,7 +23,7 @@ struct link {
 };
 
 /* Link nodes: a small shared free list refilled a page at a time. */
-static struct spinlock node_lock = SPINLOCK_INIT("link-nodes");
+static DEFINE_SPINLOCK(node_lock, "link-nodes");
 static struct link *free_nodes;
 static uint64_t nodes_in_use; /* under node_lock; read racily by the leak check */
 static uint64_t next_ref = 1;
@@ -242,7 +242,7 @@ void links_on_exit(struct proc *p)
 /* The registry: a small table of names. */
 #define REGISTRY_SIZE 64
 #define NAME_MAX_LEN 24
-static struct spinlock registry_lock = SPINLOCK_INIT("registry");
+static DEFINE_SPINLOCK(registry_lock, "registry");
 static struct {
     char name[NAME_MAX_LEN];
     pid_t pid;

@@ -25,7 +25,7 @@ static struct {
 
 static uint32_t reports;            /* atomic: a count, for tests */
 static struct lockup_report last;   /* written under last_lock */
-static struct spinlock last_lock = SPINLOCK_INIT("lockup-report");
+static DEFINE_SPINLOCK(last_lock, "lockup-report");
 static bool fail_run_off;           /* relaxed: a test's switch */
 
 

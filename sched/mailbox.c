@@ -26,7 +26,7 @@
 _Static_assert(HEADER + MSG_MAX <= LARGE_BLOCK, "MSG_MAX fits a large block");
 
 /* Blocks a core cannot use go here; refills come from here, then from pages. */
-static struct spinlock pool_lock = SPINLOCK_INIT("msg-pool");
+static DEFINE_SPINLOCK(pool_lock, "msg-pool");
 static struct msg *pool_small, *pool_large;
 
 static struct msg *take_from_pool(struct msg **pool)

@@ -39,8 +39,8 @@ struct sched_race_hooks sched_race_hooks;
 
 static struct proc *chunks[MAX_PROC_CHUNKS];
 static uint32_t next_fresh;          /* indices handed out so far (atomic) */
-static struct spinlock chunk_lock = SPINLOCK_INIT("proc-chunks");
-static struct spinlock map_lock = SPINLOCK_INIT("stack-map");
+static DEFINE_SPINLOCK(chunk_lock, "proc-chunks");
+static DEFINE_SPINLOCK(map_lock, "stack-map");
 
 void proc_table_init(void) { mmu_set_table_allocator(page_alloc_zeroed_page); }
 
@@ -126,7 +126,7 @@ static void free_list_push(struct proc *p)
  * that cannot make a new process takes them, rather than leave them stranded
  * in the lists of the cores where their processes happened to end. */
 static struct proc *spare_procs;
-static struct spinlock spare_lock = SPINLOCK_INIT("proc-spares");
+static DEFINE_SPINLOCK(spare_lock, "proc-spares");
 
 /* On each core, by cross-call (interrupts masked, as its free list needs). */
 static void give_up_free_list(void *arg)

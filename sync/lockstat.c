@@ -1,10 +1,28 @@
 /* Lock statistics: the report list and the table. See lockstat.h. */
 #include <arch/atomic.h>
 #include <arch/timer.h>
+#include <lib/fmt.h>
 #include <lib/print.h>
 #include <sync/lockstat.h>
 
 static uint64_t registered_head; /* struct lockstat *, as an integer for the atomics */
+static uint32_t statics_listed;
+
+/* The linker's table of locks defined once (DEFINE_SPINLOCK). */
+extern struct lockstat *const __lockstats_start[], *const __lockstats_end[];
+
+/* The head of the report list, the locks defined once pushed onto it first
+ * (once, by whichever walk comes first: registering is idempotent). */
+static struct lockstat *listed(void)
+{
+    if (!load_acquire(&statics_listed)) { /* acquire: pairs with the release below */
+        for (struct lockstat *const *s = __lockstats_start; s < __lockstats_end; s++)
+            lockstat_register(*s);
+        store_release(&statics_listed, 1); /* release: all pushed before a walker skips this */
+    }
+    /* Acquire: pairs with lockstat_register's release; each entry is complete. */
+    return (struct lockstat *)load_acquire(&registered_head);
+}
 lockstat_wait_watch_fn lockstat_wait_watch;
 
 void lockstat_wait_watch_set(lockstat_wait_watch_fn fn)
@@ -15,8 +33,7 @@ void lockstat_wait_watch_set(lockstat_wait_watch_fn fn)
 
 const struct lockstat *lockstat_by_id(uint32_t id)
 {
-    /* Acquire: pairs with lockstat_register's release; each entry is complete. */
-    for (struct lockstat *s = (struct lockstat *)load_acquire(&registered_head); s; s = s->next)
+    for (struct lockstat *s = listed(); s; s = s->next)
         if (lockstat_id(s) == id)
             return s;
     return NULL;
@@ -68,13 +85,15 @@ void lockstat_report(void)
 {
     kprintf("lockstat: %-16s %-7s %12s %12s %12s %12s\n", "lock", "kind", "acquired", "contended",
             "max wait ns", "avg wait ns");
-    /* Acquire: pairs with lockstat_register's release; each entry is complete. */
-    for (struct lockstat *s = (struct lockstat *)load_acquire(&registered_head); s; s = s->next) {
+    for (struct lockstat *s = listed(); s; s = s->next) {
         /* Racy snapshot on purpose: the counters keep moving while we print. */
         uint64_t acq = READ_ONCE(s->acquired), con = READ_ONCE(s->contended);
         uint64_t max = READ_ONCE(s->max_wait), total = READ_ONCE(s->total_wait);
-        kprintf("lockstat: %-16s %-7s %12lu %12lu %12lu %12lu\n", s->name ? s->name : "(anon)",
-                s->kind ? s->kind : "?", (unsigned long)acq, (unsigned long)con,
+        char acquired[24] = "-"; /* a contended_only lock does not count the others */
+        if (!s->contended_only)
+            fmt_snprintf(acquired, sizeof acquired, "%lu", (unsigned long)acq);
+        kprintf("lockstat: %-16s %-7s %12s %12lu %12lu %12lu\n", s->name ? s->name : "(anon)",
+                s->kind ? s->kind : "?", acquired, (unsigned long)con,
                 (unsigned long)timer_ticks_to_ns(max),
                 (unsigned long)(con ? timer_ticks_to_ns(total / con) : 0));
     }
@@ -83,8 +102,7 @@ void lockstat_report(void)
 unsigned lockstat_held_by(uint32_t cpu, void (*fn)(const struct lockstat *s, void *arg), void *arg)
 {
     unsigned n = 0;
-    /* Acquire: pairs with lockstat_register's release; each entry is complete. */
-    for (struct lockstat *s = (struct lockstat *)load_acquire(&registered_head); s; s = s->next) {
+    for (struct lockstat *s = listed(); s; s = s->next) {
         if (s->holder && s->holder(s) == (int32_t)cpu) {
             fn(s, arg);
             n++;
@@ -96,8 +114,7 @@ unsigned lockstat_held_by(uint32_t cpu, void (*fn)(const struct lockstat *s, voi
 unsigned lockstat_held(void (*fn)(const struct lockstat *s, int32_t holder, void *arg), void *arg)
 {
     unsigned n = 0;
-    /* Acquire: pairs with lockstat_register's release; each entry is complete. */
-    for (struct lockstat *s = (struct lockstat *)load_acquire(&registered_head); s; s = s->next) {
+    for (struct lockstat *s = listed(); s; s = s->next) {
         int32_t holder = s->holder ? s->holder(s) : -1;
         if (holder >= 0) {
             fn(s, holder, arg);

@@ -1,14 +1,21 @@
 /*
- * Lock statistics, always on: per named lock, acquisitions, contended
- * acquisitions (had to wait), and the longest and total wait in timer ticks.
- * The fields are written by the lock holder only (plain stores, no atomics);
- * the wait is timed only when there was a wait, so an uncontended acquire
- * costs two plain increments and one load of `registered`. A lock joins the
- * report list on its first acquisition; a lock of which there is one per
- * object (per_object: a process's links lock) only on its first contended
- * one, so a million processes do not make a million rows, and every walk of
- * the list (the report, lockstat_by_id, the lockup detector's) as long: such
- * a lock is counted all the same, but named as held only once listed.
+ * Lock statistics: per named lock, acquisitions, contended acquisitions
+ * (had to wait), and the longest and total wait in timer ticks. The fields
+ * are written by the lock holder only (plain stores, no atomics); the wait
+ * is timed only when there was a wait. What a kind counts:
+ * - the ticket lock (sync/spinlock.h) in the lean build: contended
+ *   acquisitions only, nothing on its fast path (`contended_only`: the
+ *   report prints "-" for acquired); in the debug build (LOCKS=debug),
+ *   every acquisition, as the others:
+ * - MCS, rwlock, the run queues' lock: every acquisition, two plain
+ *   increments and one load of `registered`.
+ * The report list holds every lock defined once (DEFINE_SPINLOCK: a table
+ * the linker gathers, listed at the first walk) and every other lock from
+ * its first counted acquisition; a lock of which there is one per object
+ * (per_object: a process's links lock) only from its first contended one,
+ * so a million processes do not make a million rows, and every walk of the
+ * list (the report, lockstat_by_id, the lockup detector's) as long: such a
+ * lock is counted all the same, but named as held only once listed.
  * `lockstat_report()` prints a table.
  * Shared-side acquisitions (rwlock readers) are counted with relaxed atomics.
  */
@@ -31,6 +38,9 @@ struct lockstat {
     struct lockstat *next; /* report list, pushed once */
     uint32_t registered;
     uint32_t per_object; /* listed once contended (above) */
+    /* Only contended acquisitions are counted (a lean ticket lock,
+     * sync/spinlock.h): `acquired` means nothing and the report says so. */
+    uint32_t contended_only;
     /* The CPU holding the lock now, -1 if none, for kinds that record their
      * holder (ticket locks); NULL where the kind does not know. */
     int32_t (*holder)(const struct lockstat *s);
@@ -40,13 +50,13 @@ struct lockstat {
     {                                                                                                        \
         .name = (n), .kind = (k)                                                                             \
     }
-#define LOCKSTAT_INIT_HOLDER(n, k, h)                                                                        \
+#define LOCKSTAT_INIT_HOLDER(n, k, h, co)                                                                    \
     {                                                                                                        \
-        .name = (n), .kind = (k), .holder = (h)                                                              \
+        .name = (n), .kind = (k), .holder = (h), .contended_only = (co)                                      \
     }
-#define LOCKSTAT_INIT_PER_OBJECT(n, k, h)                                                                    \
+#define LOCKSTAT_INIT_PER_OBJECT(n, k, h, co)                                                                \
     {                                                                                                        \
-        .name = (n), .kind = (k), .holder = (h), .per_object = 1                                             \
+        .name = (n), .kind = (k), .holder = (h), .per_object = 1, .contended_only = (co)                     \
     }
 
 void lockstat_register(struct lockstat *s);
@@ -84,6 +94,19 @@ static inline void lockstat_acquired(struct lockstat *s, bool contended, uint64_
             s->max_wait = wait;
         lockstat_watch_wait(s, wait);
     }
+}
+
+/* A contended exclusive acquisition of a contended_only lock: listed (even
+ * if per object), counted, its wait timed. Call with the lock held. */
+static inline void lockstat_contended(struct lockstat *s, uint64_t wait)
+{
+    if (__builtin_expect(!READ_ONCE(s->registered), 0))
+        lockstat_register(s);
+    s->contended++;
+    s->total_wait += wait;
+    if (wait > s->max_wait)
+        s->max_wait = wait;
+    lockstat_watch_wait(s, wait);
 }
 
 /* Shared side (several holders at once): relaxed atomics, counts only. */

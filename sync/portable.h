@@ -49,6 +49,7 @@ uint64_t port_online_mask(void);   /* sync/rcu_image.c */
 
 typedef struct spinlock port_lock_t;
 #define PORT_LOCK_INIT(name) SPINLOCK_INIT(name)
+#define DEFINE_PORT_LOCK(var, name) DEFINE_SPINLOCK(var, name)
 static inline uint64_t port_lock(port_lock_t *l) { return spin_lock_irqsave(l); }
 static inline void port_unlock(port_lock_t *l, uint64_t flags) { spin_unlock_irqrestore(l, flags); }
 
@@ -107,6 +108,7 @@ typedef struct {
     uint32_t held;
 } port_lock_t;
 #define PORT_LOCK_INIT(name) {0}
+#define DEFINE_PORT_LOCK(var, name) port_lock_t var = PORT_LOCK_INIT(name)
 static inline uint64_t port_lock(port_lock_t *l)
 {
     while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE))

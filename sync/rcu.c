@@ -14,7 +14,7 @@
 
 struct rcu_cpu rcu_cpus[PORT_MAX_CPUS];
 
-static port_lock_t rcu_lock = PORT_LOCK_INIT("rcu");
+static DEFINE_PORT_LOCK(rcu_lock, "rcu");
 static uint64_t gp_started;       /* under rcu_lock */
 static uint64_t gp_completed;     /* written under rcu_lock; read lock-free */
 uint64_t rcu_qs_needed;            /* cores yet to report in the current grace period */

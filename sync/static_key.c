@@ -7,7 +7,7 @@
 /* One patcher at a time: the two passes of arch_static_branch_patch (and a
  * key's sites) must not interleave with another's. Held with interrupts
  * masked, never across the cross-call. */
-static struct spinlock patch_lock = SPINLOCK_INIT("static key patch");
+static DEFINE_SPINLOCK(patch_lock, "static key patch");
 
 static void resync_instruction_fetch(void *arg)
 {

@@ -25,7 +25,7 @@
 #define CONTENDED_OPS_PER_CORE 2000
 #define RUN_TIMEOUT_MS 120000
 
-static struct spinlock ticket = SPINLOCK_INIT("bench-ticket");
+static DEFINE_SPINLOCK(ticket, "bench-ticket");
 static struct mcs_lock mcs = MCS_LOCK_INIT("bench-mcs");
 static struct rwlock rw = RWLOCK_INIT("bench-rw");
 static struct seqlock seq = SEQLOCK_INIT("bench-seq");

@@ -288,7 +288,7 @@ IMAGE_TEST(messages, exit_leaves_links_lock_unlisted)
     TEST_ASSERT(pid, "spawn failed: %s", spawn_error());
     TEST_ASSERT(wait_down(ref, NULL), "no DOWN within the wait");
     const struct lockstat *s = &proc_by_index((uint32_t)pid)->links_lock.stat;
-    TEST_ASSERT(s->acquired > 0, "its exit did not take its links lock");
+    TEST_ASSERT(!SPIN_DEBUG || s->acquired > 0, "its exit did not take its links lock"); /* lean: not counted */
     TEST_ASSERT(s->contended || !lockstat_by_id(lockstat_id(s)), "an uncontended links lock is listed (%lu taken)",
                 (unsigned long)s->acquired);
     return true;

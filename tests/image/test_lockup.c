@@ -20,7 +20,7 @@
 #define REPORT_WAIT_MS (lockup_limit_ms() + 2 * LOCKUP_CHECK_MS + TEST_BUSY_HOST_MS + 2000)
 #define PC_NEAR 64 /* bytes: the report's pc lies in the spin loop */
 
-static struct spinlock victim = SPINLOCK_INIT("lockup-victim");
+static DEFINE_SPINLOCK(victim, "lockup-victim");
 static uint32_t release_stuck; /* the test lets the stuck process go */
 static uint64_t loop_pc;       /* an address inside the spin loop */
 

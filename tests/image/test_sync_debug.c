@@ -1,14 +1,16 @@
 /* The spinlock debug checks end the run on purpose: explicit-only tests
- * (`test=syncdebug.recursive_lock`), judged by tests/qemu/matrix-sync.sh on
- * the report and the panic. */
+ * (`test=syncdebug.recursive_lock`) of the debug build (make LOCKS=debug),
+ * judged by tests/qemu/matrix-sync.sh on the report and the panic. */
 #include <sync/spinlock.h>
 #include <sync/xcall.h>
 #include <tests/image/harness.h>
 
-static struct spinlock victim = SPINLOCK_INIT("debug-victim");
+static DEFINE_SPINLOCK(victim, "debug-victim");
 
 IMAGE_TEST_EXPLICIT(syncdebug, recursive_lock)
 {
+    if (!SPIN_DEBUG)
+        TEST_SKIP("the lean build has no lock checks: boot build/lockdebug/armada.img (make LOCKS=debug)");
     spin_lock(&victim);
     spin_lock(&victim); /* reported, then panic */
     TEST_FAIL("a recursive spin_lock returned");
@@ -22,6 +24,8 @@ static void take_and_keep(void *arg)
 
 IMAGE_TEST_EXPLICIT(syncdebug, unlock_by_non_owner)
 {
+    if (!SPIN_DEBUG)
+        TEST_SKIP("the lean build has no lock checks: boot build/lockdebug/armada.img (make LOCKS=debug)");
     if (smp_call_function_single(1, take_and_keep, 0, true) != 0)
         spin_lock(&victim); /* one core: unlock twice instead */
     else

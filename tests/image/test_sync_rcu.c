@@ -34,7 +34,7 @@ struct node {
 static struct node pool[RCU_POOL];
 static struct node *free_list[RCU_POOL];
 static uint32_t free_count;
-static struct spinlock free_lock = SPINLOCK_INIT("test-rcu-free");
+static DEFINE_SPINLOCK(free_lock, "test-rcu-free");
 static struct node *current_node;
 static uint32_t updates_done;
 static uint64_t bad_reads, good_reads, max_sync_ticks;

@@ -64,7 +64,7 @@ static void ring_member(void *arg)
     }
 }
 
-static struct spinlock held_lock = SPINLOCK_INIT("trace-held");
+static DEFINE_SPINLOCK(held_lock, "trace-held");
 static uint32_t lock_taken; /* the holder has it: the waiter may try */
 
 static void lock_holder(void *arg)
