@@ -2,7 +2,7 @@
 # The soak (tests/image/test_soak.c) on 8 cores for SOAK_SECONDS (default 60):
 # random spawn, exit, kill, links, monitors, selective receives with
 # timeouts, faults, cpu off/on, with every invariant checked. `make soak
-# MINUTES=N` runs it. Not in make test: a DOWN for no live worker, open (README).
+# MINUTES=N` runs it; make test runs one minute (tests/qemu/matrix-soak.sh).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 run=tests/qemu/qemu-run.sh
