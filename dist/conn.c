@@ -168,6 +168,32 @@ static uint32_t outmon_drop(struct conn_state *c, pid_t local, uint64_t signal_r
     return 0;
 }
 
+/* ps asks (dist/ps.c): our links and monitors, one reply. */
+static void ps_answer(struct conn_state *c)
+{
+    _Static_assert(sizeof ((struct dist_ps_reply *)0)->e / sizeof ((struct dist_ps_reply *)0)->e[0] == 2 * WATCH_MAX,
+                   "room for every watch and every monitor");
+    struct dist_req_ps q = *(const struct dist_req_ps *)c->mail;
+    struct dist_ps_reply *r = (struct dist_ps_reply *)c->mail; /* the request is copied out: mail is free */
+    r->type = DIST_PS_REPLY;
+    r->tag = q.tag;
+    r->n = 0;
+    for (int i = 0; i < WATCH_MAX; i++) {
+        const struct watch *w = &c->watches.w[i];
+        if (w->used) {
+            r->e[r->n].local = w->local;
+            r->e[r->n].remote = watch_pid_of_encoding(w->remote, w->remote_len);
+            r->e[r->n++].kind = w->link ? PS_REMOTE_LINK : PS_REMOTE_MONITORED_BY;
+        }
+        if (c->outmon[i].used) {
+            r->e[r->n].local = c->outmon[i].local;
+            r->e[r->n].remote = watch_pid_of_encoding(c->outmon[i].target, c->outmon[i].target_len);
+            r->e[r->n++].kind = PS_REMOTE_MONITORS;
+        }
+    }
+    send(q.reply_to, r, (uint32_t)(offsetof(struct dist_ps_reply, e) + r->n * sizeof r->e[0]));
+}
+
 /* net_kernel's part of net_adm:ping: {'$gen_call', {From, Tag}, {is_auth, _}} -> From ! {Tag, yes} */
 static void net_kernel_call(struct conn_state *c, const struct term *msg)
 {
@@ -354,6 +380,9 @@ static void conn_loop(struct conn_state *c)
                 kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
                 return;
             }
+        } else if (info.kind == MSG_USER && n == (int)sizeof(struct dist_req_ps) &&
+                   ((struct dist_req_ps *)c->mail)->type == DIST_REQ_PS) {
+            ps_answer(c);
         } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req) &&
                    ((struct dist_req *)c->mail)->type == DIST_REQ_PACKET) {
             const struct dist_req *r = (const struct dist_req *)c->mail;

@@ -107,6 +107,10 @@ bool dist_nodes_add(const char *name, pid_t conn_process); /* false: full, or al
 void dist_nodes_remove(pid_t conn_process);
 pid_t dist_nodes_find(const struct term_text *name); /* its connection process, or 0 */
 uint32_t dist_nodes_list(char names[][256], uint32_t max);
+uint32_t dist_nodes_conns(pid_t *conns, uint32_t max); /* their connection processes */
+
+/* ps's remote lines (dist/ps.c): registers the hook with sched. */
+void dist_ps_start(void);
 
 /* Start the distribution if the boot arguments ask for it; false (with a
  * boot-log line saying why) when they ask and it cannot start. */

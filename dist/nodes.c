@@ -62,3 +62,14 @@ uint32_t dist_nodes_list(char names[][256], uint32_t max)
     spin_unlock(&nodes_lock);
     return n;
 }
+
+uint32_t dist_nodes_conns(pid_t *conns, uint32_t max)
+{
+    uint32_t n = 0;
+    spin_lock(&nodes_lock);
+    for (int i = 0; i < DIST_MAX_NODES && n < max; i++)
+        if (nodes[i].conn)
+            conns[n++] = nodes[i].conn;
+    spin_unlock(&nodes_lock);
+    return n;
+}

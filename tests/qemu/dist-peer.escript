@@ -29,6 +29,10 @@
 %%                      ends {shutdown, bye}; then "ready" with another linked,
 %%                      for the harness to kill this node under it
 %%   hold NODE          connect, print "connected", then wait (to be stopped)
+%%   pslinks NODE       link to and monitor an Armada worker, have an Armada
+%%                      process monitor one of ours (monitor_me); print
+%%                      "worker I.S", "holder I.S", "watched I.S" (the pids'
+%%                      last two numbers), "ready", then wait (to be stopped)
 %%   await NODE S       wait for NODE to connect to us, with an echo of our own
 %%                      registered: "nodeup NODE", "echoed K" as it answers
 %%   nodes A B          ping A and B: "nodes [...]" (sorted)
@@ -189,11 +193,30 @@ main(["linked", Node]) ->
     io:format("second ~p~n", [receive {linked, _} -> linked after 5000 -> timeout end]),
     io:format("ready~n"),
     receive after infinity -> ok end;
+main(["pslinks", Node]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    process_flag(trap_exit, true),
+    W = worker(N), _ = erlang:monitor(process, W), true = link(W),
+    Self = self(),
+    Watched = spawn(fun() ->
+                  {echo, N} ! {self(), monitor_me},
+                  receive {monitoring, _} -> Self ! monitoring after 5000 -> exit(no_monitor) end,
+                  receive after infinity -> ok end end),
+    receive monitoring -> ok after 5000 -> io:format("not monitored~n") end,
+    [io:format("~s ~s~n", [K, pid_tail(P)]) || {K, P} <- [{worker, W}, {holder, self()}, {watched, Watched}]],
+    io:format("ready~n"),
+    receive after infinity -> ok end;
 main(["hold", Node]) ->
     N = list_to_atom(Node),
     io:format("ping ~p~n", [net_adm:ping(N)]),
     io:format("connected~n"),
     receive after infinity -> ok end.
+
+%% "<X.I.S>" -> "I.S": the id and serial, as Armada's ps prints pids.
+pid_tail(P) ->
+    [_, I, S] = string:lexemes(string:trim(pid_to_list(P), both, "<>"), "."),
+    I ++ "." ++ S.
 
 %% Still there (no DOWN yet for its monitor)?
 is_process_alive_remote(P, MP) ->

@@ -77,6 +77,23 @@ boot() {
     pids+=("$qemu_pid")
 }
 
+# boot_tty NAME DIST_PORT APPEND: as boot, with the console on QEMU's stdio:
+# what the script writes to $tty_fd is typed on the serial line.
+boot_tty() {
+    local name=$1 port=$2 append=$3 fifo=build/test-logs/$1.in
+    log=build/test-logs/$name.log
+    rm -f "$log" "$fifo"
+    mkfifo "$fifo"
+    exec {tty_fd}<>"$fifo" # read-write: neither open waits for the other end
+    timeout "$T" qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M \
+        -kernel build/armada.img -display none -serial stdio -monitor none \
+        -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:$port" -device virtio-net-device,netdev=n0 \
+        -append "$append" < "$fifo" > "$log" 2>"$log.stderr" &
+    qemu_pid=$!
+    pids+=("$qemu_pid")
+    rm -f "$fifo" # both ends are open: the name is not needed
+}
+
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1"; status=1; }
 panicked() { grep -qaE 'panic|Unhandled exception|exception at' "$1"; }
@@ -554,6 +571,53 @@ test_armada_links() {
     stop "$qemu_pid"; stop "$epmd_pid"
 }
 
+# 16. ps shows the links and monitors with other nodes: a BEAM process links
+#     to and monitors an Armada worker, an Armada process monitors a BEAM one
+#     (monitor_me); the shell's ps lists each under its Armada process, with
+#     the BEAM pid as <beam@127.0.0.1.I.S>.
+test_ps_remote() {
+    local name=dist-ps-remote beam_log=build/test-logs/dist-ps-remote-beam.log
+    start_epmd || { fail "$name: no epmd"; return; }
+    dist_port=$(free_port)
+    boot_tty $name "$dist_port" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$dist_port epmd=$epmd_port"
+    if ! wait_for "$log" 'dist: epmd gives out armada|dist: epmd (registration|lookup)' ||
+       ! wait_for "$log" 'armada shell' 10; then
+        fail "$name: Armada did not come up: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+    else
+        : > "$beam_log"
+        ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
+            timeout "$T" escript tests/qemu/dist-peer.escript pslinks armada@127.0.0.1 > "$beam_log" 2>&1 &
+        local beam=$!
+        pids+=("$beam")
+        if ! wait_for "$beam_log" '^ready$|exception error' "$STEP" || ! grep -qx ready "$beam_log"; then
+            fail "$name: $(tr '\n' ' ' < "$beam_log")"
+        else
+            local worker holder watched seen want bad=""
+            worker=$(sed -n 's/^worker //p' "$beam_log"); holder=$(sed -n 's/^holder //p' "$beam_log")
+            watched=$(sed -n 's/^watched //p' "$beam_log")
+            printf 'ps\r' >&"$tty_fd"
+            wait_for "$log" '^[0-9]+ process\(es\)' 10
+            # "ROW KIND REMOTE" for each remote line, ROW the Armada pid above it (watcher_main's: "watcher")
+            seen=$(tr -d '\r' < "$log" | sed -n '/^ *pid  *state/,/process(es)$/p' | awk '
+                /^</ { row = index($0, "watcher_main()") ? "watcher" : $1 }
+                /^ +(link|monitors|monitored by) +</ { sub(/^ +/, ""); gsub(/ +/, " "); print row " " $0 }')
+            for want in "<$worker> link <beam@127.0.0.1.$holder>" "<$worker> monitored by <beam@127.0.0.1.$holder>" \
+                        "watcher monitors <beam@127.0.0.1.$watched>"; do
+                grep -qxF "$want" <<< "$seen" || bad="$bad [$want]"
+            done
+            if [ -z "$bad" ]; then
+                pass "$name: ps lists the BEAM link and monitor under the Armada worker <$worker> (link, monitored by <beam@127.0.0.1.$holder>) and the Armada watcher's monitor of <beam@127.0.0.1.$watched>"
+            else
+                fail "$name: missing:$bad; ps's remote lines: $(tr '\n' ';' <<< "$seen")"
+            fi
+        fi
+        stop "$beam"
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+    exec {tty_fd}>&-
+}
+
 # 14. The boot words without what they need: node= on a machine without a
 #     NIC, and node= without cookie=: one line each, and the shell still starts.
 test_boot_words() {
@@ -573,7 +637,7 @@ test_boot_words() {
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
                        test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
-                       test_first_class test_signals test_armada_monitors test_armada_links test_malformed test_boot_words}; do
+                       test_first_class test_signals test_armada_monitors test_armada_links test_malformed test_ps_remote test_boot_words}; do
     "$t"
 done
 exit $status
