@@ -380,6 +380,10 @@ static void conn_loop(struct conn_state *c)
                 kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
                 return;
             }
+        } else if (info.kind == MSG_USER && n == (int)sizeof(struct dist_req_close) &&
+                   ((struct dist_req_close *)c->mail)->type == DIST_REQ_CLOSE) {
+            kprintf("dist: %s: this connection was replaced by a new one\n", c->peer.name);
+            return;
         } else if (info.kind == MSG_USER && n == (int)sizeof(struct dist_req_ps) &&
                    ((struct dist_req_ps *)c->mail)->type == DIST_REQ_PS) {
             ps_answer(c);
@@ -403,17 +407,52 @@ static void connection_lost(struct conn_state *c)
             deliver_down(c, i, NULL);
 }
 
+/* Our status for a peer that named itself, from the table of nodes (as
+ * OTP decides it): a simultaneous connect keeps the connection the node
+ * with the greater name called; a node we hold a connection to is asked
+ * whether that one is dead ("alive"), and if so it is replaced. */
+static int accept_status(struct conn_state *c)
+{
+    pid_t old = 0;
+    int r;
+    switch (dist_nodes_accepting(c->peer.name, self(), &old)) {
+    case DIST_CLAIM_OK:
+        return handshake_send_status(&c->s, "ok");
+    case DIST_CLAIM_SIMULTANEOUS:
+        kprintf("dist: %s calls us as we call it: its connection wins (its name is the greater)\n", c->peer.name);
+        return handshake_send_status(&c->s, "ok_simultaneous");
+    case DIST_CLAIM_BUSY:
+        handshake_send_status(&c->s, "nok");
+        return HS_ERR_OURS_WINS;
+    case DIST_CLAIM_ALIVE:
+        if ((r = handshake_send_status(&c->s, "alive")) || (r = handshake_alive_answer(&c->s)) < 0)
+            return r;
+        if (!r || !dist_nodes_replace(c->peer.name, old, self()))
+            return HS_ERR_ALIVE;
+        kprintf("dist: %s called again: its old connection is dead, the new one replaces it\n", c->peer.name);
+        send(old, &(struct dist_req_close){DIST_REQ_CLOSE, 0}, sizeof(struct dist_req_close));
+        return 0;
+    case DIST_CLAIM_FULL:
+        break;
+    }
+    handshake_send_status(&c->s, "not_allowed");
+    return HS_ERR_FULL;
+}
+
 static void conn_accepted_main(void *arg)
 {
     struct conn_state c;
     conn_state_init(&c, (uint32_t)(uintptr_t)arg);
-    int err = handshake_accept(&c.s, &c.peer);
+    int err = handshake_accept_name(&c.s, &c.peer);
+    if (!err)
+        err = accept_status(&c);
+    if (!err)
+        err = handshake_accept_challenge(&c.s, &c.peer);
+    if (!err && !dist_nodes_up(c.peer.name, self()))
+        err = HS_ERR_BUSY; /* not reached: a called entry is never taken from us */
     if (err) {
         kprintf("dist: connection from %s refused: %s\n", c.peer.name[0] ? c.peer.name : "a peer",
                 handshake_strerror(err));
-    } else if (!dist_nodes_add(c.peer.name, self())) {
-        kprintf("dist: connection from %s refused: already connected, or %u nodes are\n", c.peer.name,
-                DIST_MAX_NODES);
     } else {
         kprintf("dist: %s connected (it called us)\n", c.peer.name);
         conn_loop(&c);
@@ -421,6 +460,7 @@ static void conn_accepted_main(void *arg)
         connection_lost(&c);
         kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
     }
+    dist_nodes_remove(self()); /* a claim the handshake did not finish */
     net_close(c.s.conn);
 }
 
@@ -490,7 +530,8 @@ static int connect_out(struct conn_state *c, const char *name)
     stream_init(&c->s, (uint32_t)conn);
     int err = handshake_connect(&c->s, name, &c->peer);
     if (err)
-        kprintf("dist: connection to %s refused: %s\n", name, handshake_strerror(err));
+        kprintf("dist: connection to %s %s: %s\n", name, err == HS_ERR_NOK ? "given up" : "refused",
+                handshake_strerror(err));
     return err;
 }
 
@@ -502,9 +543,13 @@ static void conn_initiator_main(void *arg)
     struct connect_result res = {DIST_CONNECT_RESULT, 0};
     receive(is_connect_request, NULL, &req, sizeof req, RECEIVE_FOREVER, NULL);
     conn_state_init(&c, 0);
-    res.status = connect_out(&c, req.name);
-    if (!res.status && !dist_nodes_add(c.peer.name, self()))
-        res.status = HS_ERR_REFUSED; /* someone connected first */
+    /* The name is ours before we look it up: a call from them meanwhile sees it (nodes.c) */
+    enum dist_claim claim = dist_nodes_calling(req.name, self());
+    res.status = claim == DIST_CLAIM_OK ? connect_out(&c, req.name) : claim == DIST_CLAIM_FULL ? HS_ERR_FULL : HS_ERR_BUSY;
+    if (!res.status && !dist_nodes_up(c.peer.name, self()))
+        res.status = HS_ERR_BUSY; /* their call won meanwhile (ok_simultaneous), though they did not say nok */
+    if (res.status)
+        dist_nodes_remove(self()); /* before the answer: whoever waits then waits for the winner only */
     send(req.reply_to, &res, sizeof res);
     if (res.status) {
         if (c.s.conn)
@@ -522,7 +567,7 @@ static void conn_initiator_main(void *arg)
 pid_t dist_connect(const char *name)
 {
     struct term_text n = {(const uint8_t *)name, (uint16_t)strlen(name), false};
-    pid_t conn = dist_nodes_find(&n);
+    pid_t conn = dist_nodes_wait(&n, HANDSHAKE_TIMEOUT_MS + 1000); /* a handshake in progress: its outcome */
     if (conn || !strcmp(name, dist_node.name) || strlen(name) >= 256)
         return conn;
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
@@ -538,7 +583,8 @@ pid_t dist_connect(const char *name)
     send(p, &req, sizeof req);
     if (receive(is_connect_result, NULL, &res, sizeof res, EPMD_TIMEOUT_MS + HANDSHAKE_TIMEOUT_MS + 1000, NULL) < 0)
         return 0;
-    return res.status ? dist_nodes_find(&n) /* another connection may have won */ : p;
+    /* Lost a simultaneous connect, or another call was first: the winner, once up */
+    return res.status ? dist_nodes_wait(&n, HANDSHAKE_TIMEOUT_MS + 1000) : p;
 }
 
 bool dist_conn_accept(uint32_t conn)

@@ -44,6 +44,11 @@ struct dist_ps_reply {
     } e[2 * 32];             /* 2 * WATCH_MAX: the peer's watches and our monitors */
 };
 _Static_assert(sizeof(struct dist_ps_reply) <= MSG_MAX, "a ps reply is one message");
+/* The peer called again, and said this connection is dead ("alive"): end it. */
+#define DIST_REQ_CLOSE (0x4453u << 16 | 11)
+struct dist_req_close {
+    uint32_t type, unused;
+};
 #define DIST_PASS_THROUGH 112 /* 'p': a packet without a distribution header */
 
 /* Start a control message in buf: 'p', then the tuple {Op, ...} of `arity`

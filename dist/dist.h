@@ -101,11 +101,26 @@ pid_t dist_connect(const char *name);
 /* net_adm:ping from here: true for pong. */
 bool dist_ping(const char *name, uint64_t timeout_ms);
 
-/* The connected nodes (dist/nodes.c). */
+/* The connected nodes, and those in their handshake (dist/nodes.c). A
+ * connection process claims the name before its handshake (calling: before
+ * it even looks the node up; called: once the peer said its name), marks it
+ * up after, and removes it when it ends. */
 #define DIST_MAX_NODES 16
-bool dist_nodes_add(const char *name, pid_t conn_process); /* false: full, or already connected */
+enum dist_claim {
+    DIST_CLAIM_OK,           /* the name is ours: go on ("ok") */
+    DIST_CLAIM_SIMULTANEOUS, /* called while calling them, their name the greater: theirs wins ("ok_simultaneous") */
+    DIST_CLAIM_BUSY,         /* another handshake holds it (called: ours wins, "nok") */
+    DIST_CLAIM_ALIVE,        /* called while connected ("alive": the peer says whether the old one is dead) */
+    DIST_CLAIM_FULL,         /* DIST_MAX_NODES are held */
+};
+enum dist_claim dist_nodes_calling(const char *name, pid_t conn_process);
+enum dist_claim dist_nodes_accepting(const char *name, pid_t conn_process, pid_t *up); /* up: ALIVE's */
+bool dist_nodes_replace(const char *name, pid_t old, pid_t conn_process); /* "alive" answered true */
+bool dist_nodes_up(const char *name, pid_t conn_process); /* false: the name was taken from us */
 void dist_nodes_remove(pid_t conn_process);
-pid_t dist_nodes_find(const struct term_text *name); /* its connection process, or 0 */
+pid_t dist_nodes_find(const struct term_text *name); /* up only: its connection process, or 0 */
+/* As find, but while a handshake holds the name, waits (up to timeout_ms) for it to end. */
+pid_t dist_nodes_wait(const struct term_text *name, uint64_t timeout_ms);
 uint32_t dist_nodes_list(char names[][256], uint32_t max);
 uint32_t dist_nodes_conns(pid_t *conns, uint32_t max); /* their connection processes */
 

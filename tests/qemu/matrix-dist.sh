@@ -91,7 +91,6 @@ boot_tty() {
         -append "$append" < "$fifo" > "$log" 2>"$log.stderr" &
     qemu_pid=$!
     pids+=("$qemu_pid")
-    rm -f "$fifo" # both ends are open: the name is not needed
 }
 
 pass() { echo "PASS $1"; }
@@ -615,7 +614,68 @@ test_ps_remote() {
     fi
     panicked "$log" && fail "$name: a panic in $log"
     stop "$qemu_pid"; stop "$epmd_pid"
-    exec {tty_fd}>&-
+    exec {tty_fd}>&-; rm -f "build/test-logs/$name.in"
+}
+
+# 17. Simultaneous connects (tests/qemu/dist-simul-peer.py, a hand-made
+#     node): Armada calls it (dping typed on the console) and, with that call
+#     held in its handshake, it calls Armada. As OTP rules, the connection
+#     called by the greater name survives: zzz's own (Armada answers it
+#     ok_simultaneous and gives up its call on nok), or, for aaa, Armada's
+#     (Armada answers aaa's nok). Either way one connection carries on: the
+#     ping sent while both were in their handshake gets pong, Armada's echo
+#     answers through it, `nodes` lists the peer once, and the other closes.
+test_simultaneous() {
+    local name=dist-simultaneous peer_log bad="" who
+    start_epmd || { fail "$name: no epmd"; return; }
+    dist_port=$(free_port)
+    boot_tty $name "$dist_port" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$dist_port epmd=$epmd_port"
+    if ! wait_for "$log" 'dist: epmd gives out armada|dist: epmd (registration|lookup)' ||
+       ! wait_for "$log" 'armada shell' 10; then
+        fail "$name: Armada did not come up: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+    else
+        for who in zzz aaa; do
+            peer_log=build/test-logs/$name-$who.log
+            : > "$peer_log"
+            timeout "$STEP" python3 tests/qemu/dist-simul-peer.py "$epmd_port" "$dist_port" "$who@127.0.0.1" \
+                armadacookie > "$peer_log" 2>&1 &
+            local peer=$!
+            pids+=("$peer")
+            if ! wait_for "$peer_log" '^registered|^timeout|^epmd' 10; then
+                bad="$bad [$who: did not register: $(tr '\n' ' ' < "$peer_log")]"
+                stop "$peer"; continue
+            fi
+            local pongs_before
+            pongs_before=$(tr -d '\r' < "$log" | grep -c '^pong$')
+            printf 'dping %s@127.0.0.1\r' "$who" >&"$tty_fd"
+            wait_for "$peer_log" '^other closed|^timeout' "$STEP"
+            printf 'nodes\r' >&"$tty_fd"
+            wait_for "$log" '^  '"$who"'@127\.0\.0\.1' 5
+            local status survivor connected
+            [ $who = zzz ] && status=ok_simultaneous survivor=called-by-us connected='it called us' ||
+                              status=nok survivor=called-by-armada connected='we called it'
+            for want in "status $status" 'echo answered' "survivor $survivor" 'other closed'; do
+                grep -qx "$want" "$peer_log" || bad="$bad [$who: no '$want': $(tr '\n' ' ' < "$peer_log")]"
+            done
+            [ "$(tr -d '\r' < "$log" | grep -c '^pong$')" = $((pongs_before + 1)) ] || bad="$bad [$who: no pong]"
+            [ "$(grep -ac "dist: $who@127.0.0.1 connected (" "$log")" = 1 ] &&
+                grep -qa "dist: $who@127.0.0.1 connected ($connected)" "$log" || bad="$bad [$who: not one connection, '$connected']"
+            tr -d '\r' < "$log" | grep -qx "  $who@127.0.0.1" || bad="$bad [$who: not in nodes]"
+            stop "$peer"
+        done
+        grep -qa 'dist: zzz@127.0.0.1 calls us as we call it: its connection wins' "$log" || bad="$bad [no ok_simultaneous line]"
+        grep -qa 'dist: connection to zzz@127.0.0.1 given up: it calls us at the same time' "$log" || bad="$bad [no given-up line]"
+        grep -qa 'dist: connection from aaa@127.0.0.1 refused: we call it at the same time, and our connection wins' "$log" ||
+            bad="$bad [no nok line]"
+        if [ -z "$bad" ]; then
+            pass "$name: zzz (the greater name) and Armada called each other: Armada said ok_simultaneous and gave up its own call on nok; aaa (the lesser): Armada said nok and kept its call; each time one connection, the ping sent meanwhile got pong, the echo answered through it, nodes listed the peer once"
+        else
+            fail "$name:$bad / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+    exec {tty_fd}>&-; rm -f "build/test-logs/$name.in"
 }
 
 # 14. The boot words without what they need: node= on a machine without a
@@ -637,7 +697,7 @@ test_boot_words() {
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
                        test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
-                       test_first_class test_signals test_armada_monitors test_armada_links test_malformed test_ps_remote test_boot_words}; do
+                       test_first_class test_signals test_armada_monitors test_armada_links test_malformed test_ps_remote test_simultaneous test_boot_words}; do
     "$t"
 done
 exit $status
