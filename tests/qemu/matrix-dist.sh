@@ -678,6 +678,33 @@ test_simultaneous() {
     exec {tty_fd}>&-; rm -f "build/test-logs/$name.in"
 }
 
+# 18. A node that calls again while its first connection is up (restarted,
+#     its old connection's end not seen here yet): Armada answers "alive";
+#     "true" from the peer replaces the old connection, "false" keeps it
+#     (tests/qemu/dist-raw-peer.py again-true / again-false).
+test_alive() {
+    local name=dist-alive out bad=""
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(timeout "$STEP" python3 tests/qemu/dist-raw-peer.py "$dist_port" again@127.0.0.1 armadacookie again-true 2>&1)
+        grep -qx 'second status alive' <<< "$out" && grep -qx replaced <<< "$out" || bad="$bad [true: $(tr '\n' ' ' <<< "$out")]"
+        wait_for "$log" 'dist: again@127.0.0.1: this connection was replaced by a new one' 10 || bad="$bad [no replaced line]"
+        out=$(timeout "$STEP" python3 tests/qemu/dist-raw-peer.py "$dist_port" again2@127.0.0.1 armadacookie again-false 2>&1)
+        grep -qx 'second status alive' <<< "$out" && grep -qx kept <<< "$out" || bad="$bad [false: $(tr '\n' ' ' <<< "$out")]"
+        grep -qa 'dist: connection from again2@127.0.0.1 refused: it is connected already' "$log" || bad="$bad [no refused line]"
+        out=$(peer beam armadacookie -- ping armada@127.0.0.1)
+        grep -qx 'ping pong' <<< "$out" || bad="$bad [ping: $out]"
+        if [ -z "$bad" ]; then
+            pass "$name: a second call from a connected node: alive; true replaced the old connection (Armada closed it), false kept it (the new one refused); a BEAM ping then: pong"
+        else
+            fail "$name:$bad / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
 # 14. The boot words without what they need: node= on a machine without a
 #     NIC, and node= without cookie=: one line each, and the shell still starts.
 test_boot_words() {
@@ -697,7 +724,7 @@ test_boot_words() {
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
                        test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
-                       test_first_class test_signals test_armada_monitors test_armada_links test_malformed test_ps_remote test_simultaneous test_boot_words}; do
+                       test_first_class test_signals test_armada_monitors test_armada_links test_malformed test_ps_remote test_simultaneous test_alive test_boot_words}; do
     "$t"
 done
 exit $status
