@@ -22,6 +22,7 @@ struct conn_state {
     struct dist_peer peer;
     uint64_t last_rx, last_tx; /* ms */
     uint32_t dropped;          /* messages for nobody, too big, or of terms we do not take */
+    uint32_t skip;             /* bytes still to come of a packet too long to keep (dropped) */
     struct watches watches;    /* the peer's links and monitors on our processes */
     struct {                   /* our processes' monitors on the peer's */
         bool used;
@@ -40,7 +41,7 @@ static void conn_state_init(struct conn_state *c, uint32_t conn)
     memset(&c->watches, 0, sizeof c->watches);
     memset(c->outmon, 0, sizeof c->outmon);
     stream_init(&c->s, conn);
-    c->dropped = 0;
+    c->dropped = c->skip = 0;
     c->peer.name[0] = 0;
     trap_exit(true); /* linked local processes' ends come as MSG_EXIT (watch.c) */
 }
@@ -62,7 +63,12 @@ static bool write_packet(struct conn_state *c, const uint8_t *packet, uint32_t l
 static void deliver(struct conn_state *c, pid_t to, const uint8_t *msg, uint32_t len, const struct term *sender)
 {
     struct dist_msg *m = (struct dist_msg *)c->mail;
-    if (!to || sizeof *m + len > MSG_MAX) {
+    if (len > DIST_MSG_TERM_MAX) {
+        kprintf("dist: a message of %u bytes from %s dropped: one Armada message carries at most %u (%u dropped so far)\n",
+                len, c->peer.name, DIST_MSG_TERM_MAX, ++c->dropped);
+        return;
+    }
+    if (!to) {
         c->dropped++;
         return;
     }
@@ -300,24 +306,41 @@ static bool handle_packet(struct conn_state *c, const uint8_t *p, uint32_t len)
     return true;
 }
 
-/* Every whole packet in the stream; false when one is malformed. */
+_Static_assert(DIST_PACKET_MAX + 4 <= DIST_STREAM_BUF, "a packet kept whole fits the stream with its length");
+
+/* Every whole packet in the stream; false when one is malformed. A packet
+ * too long to keep is thrown away as it comes (c->skip), and the next read. */
 static bool drain_packets(struct conn_state *c)
 {
-    while (stream_buffered(&c->s) >= 4) {
+    for (;;) {
+        if (c->skip) {
+            uint32_t k = stream_buffered(&c->s) < c->skip ? stream_buffered(&c->s) : c->skip;
+            stream_skip(&c->s, k);
+            if ((c->skip -= k))
+                return true; /* more of it to come */
+        }
+        if (stream_buffered(&c->s) < 4)
+            return true;
         uint32_t len = get_be32(stream_peek(&c->s));
-        if (len > DIST_STREAM_BUF - 4) {
+        if (len > DIST_PACKET_DROP_MAX) {
             kprintf("dist: %s sent a packet of %u bytes (at most %u here): closing\n", c->peer.name, len,
-                    DIST_STREAM_BUF - 4);
+                    DIST_PACKET_DROP_MAX);
             return false;
         }
+        if (len > DIST_PACKET_MAX) {
+            kprintf("dist: %s sent a packet of %u bytes (at most %u kept here): dropped (%u dropped so far)\n",
+                    c->peer.name, len, DIST_PACKET_MAX, ++c->dropped);
+            stream_skip(&c->s, 4);
+            c->skip = len;
+            continue;
+        }
         if (stream_buffered(&c->s) < 4 + len)
-            break;
+            return true;
         bool ok = handle_packet(c, stream_peek(&c->s) + 4, len);
         stream_skip(&c->s, 4 + len);
         if (!ok)
             return false;
     }
-    return true;
 }
 
 static void conn_loop(struct conn_state *c)

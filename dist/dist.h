@@ -33,7 +33,15 @@ struct dist_node {
 extern struct dist_node dist_node;
 
 #define DIST_TICKTIME_DEFAULT_S 60 /* erl's net_ticktime */
-#define DIST_PACKET_MAX (MSG_MAX - 16) /* what one Armada message carries onward; a longer packet is dropped */
+/* A peer's packet is kept whole up to DIST_PACKET_MAX bytes (dist/conn.c);
+ * a longer one, up to DIST_PACKET_DROP_MAX, is dropped as it streams in
+ * (logged with its size, counted) and the connection goes on; a longer
+ * length than that is no packet a peer sends: the connection closes. The
+ * message term a packet carries reaches a process in one Armada message: at
+ * most DIST_MSG_TERM_MAX bytes (more: dropped the same way). */
+#define DIST_PACKET_MAX (16 * 1024 - 4)
+#define DIST_PACKET_DROP_MAX (64u << 20)
+#define DIST_MSG_TERM_MAX (MSG_MAX - 8) /* MSG_MAX less struct dist_msg's header */
 
 /* A message from another node, as a local process gets it: the message
  * term's bytes (from its version byte 131), ready for term_decode. */
@@ -43,6 +51,7 @@ struct dist_msg {
     uint32_t len;
     uint8_t term[];
 };
+_Static_assert(sizeof(struct dist_msg) + DIST_MSG_TERM_MAX == MSG_MAX, "a dist_msg of the longest term is one message");
 bool dist_is_msg(const void *data, uint32_t len, const struct msg_info *info, void *ctx); /* a receive() match */
 
 /* Erlang pids for local processes, and back. */

@@ -29,6 +29,11 @@
 %%                      ends {shutdown, bye}; then "ready" with another linked,
 %%                      for the harness to kill this node under it
 %%   hold NODE          connect, print "connected", then wait (to be stopped)
+%%   big NODE           to NODE's echo: a 100 000-byte binary (a packet over
+%%                      DIST_PACKET_MAX), an 8 000-byte one (a packet kept, a
+%%                      message over DIST_MSG_TERM_MAX), then small: "first
+%%                      small" when small is the first answer, "nodes [...]",
+%%                      and "later K" for any answer after it
 %%   pslinks NODE       link to and monitor an Armada worker, have an Armada
 %%                      process monitor one of ours (monitor_me); print
 %%                      "worker I.S", "holder I.S", "watched I.S" (the pids'
@@ -207,6 +212,15 @@ main(["pslinks", Node]) ->
     [io:format("~s ~s~n", [K, pid_tail(P)]) || {K, P} <- [{worker, W}, {holder, self()}, {watched, Watched}]],
     io:format("ready~n"),
     receive after infinity -> ok end;
+main(["big", Node]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    {echo, N} ! {self(), {big, binary:copy(<<1>>, 100000)}},
+    {echo, N} ! {self(), {medium, binary:copy(<<2>>, 8000)}},
+    {echo, N} ! {self(), small},
+    io:format("first ~p~n", [receive A -> element(1, {A}) after 10000 -> timeout end]),
+    io:format("nodes ~p~n", [nodes()]),
+    receive B -> io:format("later ~p~n", [B]) after 2000 -> ok end;
 main(["hold", Node]) ->
     N = list_to_atom(Node),
     io:format("ping ~p~n", [net_adm:ping(N)]),

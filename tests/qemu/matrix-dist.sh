@@ -705,6 +705,33 @@ test_alive() {
     stop "$qemu_pid"; stop "$epmd_pid"
 }
 
+# 19. Packets and messages too long to keep: BEAM sends Armada's echo a
+#     100 000-byte binary (a packet over DIST_PACKET_MAX: dropped as it
+#     streams in), an 8 000-byte one (a message over DIST_MSG_TERM_MAX), then
+#     small: each drop logged with its size and counted, the connection stays
+#     up, and small is the one answer.
+test_big_packet() {
+    local name=dist-big-packet out
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(peer beam armadacookie -- big armada@127.0.0.1)
+        if grep -qx 'first small' <<< "$out" && grep -qx "nodes \['armada@127.0.0.1'\]" <<< "$out" &&
+           ! grep -q '^later' <<< "$out" &&
+           grep -qaE 'dist: beam@127.0.0.1 sent a packet of 1000[0-9]{2} bytes \(at most 16380 kept here\): dropped \([0-9]+ dropped so far\)' "$log" &&
+           grep -qaE 'dist: a message of 80[0-9]{2} bytes from beam@127.0.0.1 dropped: one Armada message carries at most 3992 \([0-9]+ dropped so far\)' "$log" &&
+           [ "$(grep -ac 'dist: beam@127.0.0.1 connected' "$log")" = 1 ] &&
+           [ "$(grep -ao 'bytes from beam@127.0.0.1 dropped.*(\([0-9]*\) dropped' "$log" | grep -o '[0-9]* dropped$' | cut -d' ' -f1)" = \
+             "$(($(grep -ao 'kept here): dropped ([0-9]*' "$log" | grep -o '[0-9]*$') + 1))" ]; then
+            pass "$name: $(grep -ao 'a packet of [0-9]* bytes' "$log") and $(grep -ao 'a message of [0-9]* bytes' "$log"): each dropped, logged and counted; the connection stayed up and the small message after them was answered first"
+        else
+            fail "$name: $(tr '\n' ' ' <<< "$out") / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
 # 14. The boot words without what they need: node= on a machine without a
 #     NIC, and node= without cookie=: one line each, and the shell still starts.
 test_boot_words() {
@@ -724,7 +751,7 @@ test_boot_words() {
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
                        test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
-                       test_first_class test_signals test_armada_monitors test_armada_links test_malformed test_ps_remote test_simultaneous test_alive test_boot_words}; do
+                       test_first_class test_signals test_armada_monitors test_armada_links test_malformed test_ps_remote test_simultaneous test_alive test_big_packet test_boot_words}; do
     "$t"
 done
 exit $status
