@@ -22,6 +22,7 @@ struct conn_state {
     struct dist_peer peer;
     uint64_t last_rx, last_tx; /* ms */
     uint32_t dropped;          /* messages for nobody, too big, or of terms we do not take */
+    uint32_t skip;             /* bytes still to come of a packet too long to keep (dropped) */
     struct watches watches;    /* the peer's links and monitors on our processes */
     struct {                   /* our processes' monitors on the peer's */
         bool used;
@@ -40,7 +41,7 @@ static void conn_state_init(struct conn_state *c, uint32_t conn)
     memset(&c->watches, 0, sizeof c->watches);
     memset(c->outmon, 0, sizeof c->outmon);
     stream_init(&c->s, conn);
-    c->dropped = 0;
+    c->dropped = c->skip = 0;
     c->peer.name[0] = 0;
     trap_exit(true); /* linked local processes' ends come as MSG_EXIT (watch.c) */
 }
@@ -62,7 +63,12 @@ static bool write_packet(struct conn_state *c, const uint8_t *packet, uint32_t l
 static void deliver(struct conn_state *c, pid_t to, const uint8_t *msg, uint32_t len, const struct term *sender)
 {
     struct dist_msg *m = (struct dist_msg *)c->mail;
-    if (!to || sizeof *m + len > MSG_MAX) {
+    if (len > DIST_MSG_TERM_MAX) {
+        kprintf("dist: a message of %u bytes from %s dropped: one Armada message carries at most %u (%u dropped so far)\n",
+                len, c->peer.name, DIST_MSG_TERM_MAX, ++c->dropped);
+        return;
+    }
+    if (!to) {
         c->dropped++;
         return;
     }
@@ -166,6 +172,32 @@ static uint32_t outmon_drop(struct conn_state *c, pid_t local, uint64_t signal_r
         return n < 0 ? 0 : 1 + (uint32_t)n;
     }
     return 0;
+}
+
+/* ps asks (dist/ps.c): our links and monitors, one reply. */
+static void ps_answer(struct conn_state *c)
+{
+    _Static_assert(sizeof ((struct dist_ps_reply *)0)->e / sizeof ((struct dist_ps_reply *)0)->e[0] == 2 * WATCH_MAX,
+                   "room for every watch and every monitor");
+    struct dist_req_ps q = *(const struct dist_req_ps *)c->mail;
+    struct dist_ps_reply *r = (struct dist_ps_reply *)c->mail; /* the request is copied out: mail is free */
+    r->type = DIST_PS_REPLY;
+    r->tag = q.tag;
+    r->n = 0;
+    for (int i = 0; i < WATCH_MAX; i++) {
+        const struct watch *w = &c->watches.w[i];
+        if (w->used) {
+            r->e[r->n].local = w->local;
+            r->e[r->n].remote = watch_pid_of_encoding(w->remote, w->remote_len);
+            r->e[r->n++].kind = w->link ? PS_REMOTE_LINK : PS_REMOTE_MONITORED_BY;
+        }
+        if (c->outmon[i].used) {
+            r->e[r->n].local = c->outmon[i].local;
+            r->e[r->n].remote = watch_pid_of_encoding(c->outmon[i].target, c->outmon[i].target_len);
+            r->e[r->n++].kind = PS_REMOTE_MONITORS;
+        }
+    }
+    send(q.reply_to, r, (uint32_t)(offsetof(struct dist_ps_reply, e) + r->n * sizeof r->e[0]));
 }
 
 /* net_kernel's part of net_adm:ping: {'$gen_call', {From, Tag}, {is_auth, _}} -> From ! {Tag, yes} */
@@ -274,24 +306,41 @@ static bool handle_packet(struct conn_state *c, const uint8_t *p, uint32_t len)
     return true;
 }
 
-/* Every whole packet in the stream; false when one is malformed. */
+_Static_assert(DIST_PACKET_MAX + 4 <= DIST_STREAM_BUF, "a packet kept whole fits the stream with its length");
+
+/* Every whole packet in the stream; false when one is malformed. A packet
+ * too long to keep is thrown away as it comes (c->skip), and the next read. */
 static bool drain_packets(struct conn_state *c)
 {
-    while (stream_buffered(&c->s) >= 4) {
+    for (;;) {
+        if (c->skip) {
+            uint32_t k = stream_buffered(&c->s) < c->skip ? stream_buffered(&c->s) : c->skip;
+            stream_skip(&c->s, k);
+            if ((c->skip -= k))
+                return true; /* more of it to come */
+        }
+        if (stream_buffered(&c->s) < 4)
+            return true;
         uint32_t len = get_be32(stream_peek(&c->s));
-        if (len > DIST_STREAM_BUF - 4) {
+        if (len > DIST_PACKET_DROP_MAX) {
             kprintf("dist: %s sent a packet of %u bytes (at most %u here): closing\n", c->peer.name, len,
-                    DIST_STREAM_BUF - 4);
+                    DIST_PACKET_DROP_MAX);
             return false;
         }
+        if (len > DIST_PACKET_MAX) {
+            kprintf("dist: %s sent a packet of %u bytes (at most %u kept here): dropped (%u dropped so far)\n",
+                    c->peer.name, len, DIST_PACKET_MAX, ++c->dropped);
+            stream_skip(&c->s, 4);
+            c->skip = len;
+            continue;
+        }
         if (stream_buffered(&c->s) < 4 + len)
-            break;
+            return true;
         bool ok = handle_packet(c, stream_peek(&c->s) + 4, len);
         stream_skip(&c->s, 4 + len);
         if (!ok)
             return false;
     }
-    return true;
 }
 
 static void conn_loop(struct conn_state *c)
@@ -354,6 +403,13 @@ static void conn_loop(struct conn_state *c)
                 kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
                 return;
             }
+        } else if (info.kind == MSG_USER && n == (int)sizeof(struct dist_req_close) &&
+                   ((struct dist_req_close *)c->mail)->type == DIST_REQ_CLOSE) {
+            kprintf("dist: %s: this connection was replaced by a new one\n", c->peer.name);
+            return;
+        } else if (info.kind == MSG_USER && n == (int)sizeof(struct dist_req_ps) &&
+                   ((struct dist_req_ps *)c->mail)->type == DIST_REQ_PS) {
+            ps_answer(c);
         } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req) &&
                    ((struct dist_req *)c->mail)->type == DIST_REQ_PACKET) {
             const struct dist_req *r = (const struct dist_req *)c->mail;
@@ -374,17 +430,52 @@ static void connection_lost(struct conn_state *c)
             deliver_down(c, i, NULL);
 }
 
+/* Our status for a peer that named itself, from the table of nodes (as
+ * OTP decides it): a simultaneous connect keeps the connection the node
+ * with the greater name called; a node we hold a connection to is asked
+ * whether that one is dead ("alive"), and if so it is replaced. */
+static int accept_status(struct conn_state *c)
+{
+    pid_t old = 0;
+    int r;
+    switch (dist_nodes_accepting(c->peer.name, self(), &old)) {
+    case DIST_CLAIM_OK:
+        return handshake_send_status(&c->s, "ok");
+    case DIST_CLAIM_SIMULTANEOUS:
+        kprintf("dist: %s calls us as we call it: its connection wins (its name is the greater)\n", c->peer.name);
+        return handshake_send_status(&c->s, "ok_simultaneous");
+    case DIST_CLAIM_BUSY:
+        handshake_send_status(&c->s, "nok");
+        return HS_ERR_OURS_WINS;
+    case DIST_CLAIM_ALIVE:
+        if ((r = handshake_send_status(&c->s, "alive")) || (r = handshake_alive_answer(&c->s)) < 0)
+            return r;
+        if (!r || !dist_nodes_replace(c->peer.name, old, self()))
+            return HS_ERR_ALIVE;
+        kprintf("dist: %s called again: its old connection is dead, the new one replaces it\n", c->peer.name);
+        send(old, &(struct dist_req_close){DIST_REQ_CLOSE, 0}, sizeof(struct dist_req_close));
+        return 0;
+    case DIST_CLAIM_FULL:
+        break;
+    }
+    handshake_send_status(&c->s, "not_allowed");
+    return HS_ERR_FULL;
+}
+
 static void conn_accepted_main(void *arg)
 {
     struct conn_state c;
     conn_state_init(&c, (uint32_t)(uintptr_t)arg);
-    int err = handshake_accept(&c.s, &c.peer);
+    int err = handshake_accept_name(&c.s, &c.peer);
+    if (!err)
+        err = accept_status(&c);
+    if (!err)
+        err = handshake_accept_challenge(&c.s, &c.peer);
+    if (!err && !dist_nodes_up(c.peer.name, self()))
+        err = HS_ERR_BUSY; /* not reached: a called entry is never taken from us */
     if (err) {
         kprintf("dist: connection from %s refused: %s\n", c.peer.name[0] ? c.peer.name : "a peer",
                 handshake_strerror(err));
-    } else if (!dist_nodes_add(c.peer.name, self())) {
-        kprintf("dist: connection from %s refused: already connected, or %u nodes are\n", c.peer.name,
-                DIST_MAX_NODES);
     } else {
         kprintf("dist: %s connected (it called us)\n", c.peer.name);
         conn_loop(&c);
@@ -392,6 +483,7 @@ static void conn_accepted_main(void *arg)
         connection_lost(&c);
         kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
     }
+    dist_nodes_remove(self()); /* a claim the handshake did not finish */
     net_close(c.s.conn);
 }
 
@@ -461,7 +553,8 @@ static int connect_out(struct conn_state *c, const char *name)
     stream_init(&c->s, (uint32_t)conn);
     int err = handshake_connect(&c->s, name, &c->peer);
     if (err)
-        kprintf("dist: connection to %s refused: %s\n", name, handshake_strerror(err));
+        kprintf("dist: connection to %s %s: %s\n", name, err == HS_ERR_NOK ? "given up" : "refused",
+                handshake_strerror(err));
     return err;
 }
 
@@ -473,9 +566,13 @@ static void conn_initiator_main(void *arg)
     struct connect_result res = {DIST_CONNECT_RESULT, 0};
     receive(is_connect_request, NULL, &req, sizeof req, RECEIVE_FOREVER, NULL);
     conn_state_init(&c, 0);
-    res.status = connect_out(&c, req.name);
-    if (!res.status && !dist_nodes_add(c.peer.name, self()))
-        res.status = HS_ERR_REFUSED; /* someone connected first */
+    /* The name is ours before we look it up: a call from them meanwhile sees it (nodes.c) */
+    enum dist_claim claim = dist_nodes_calling(req.name, self());
+    res.status = claim == DIST_CLAIM_OK ? connect_out(&c, req.name) : claim == DIST_CLAIM_FULL ? HS_ERR_FULL : HS_ERR_BUSY;
+    if (!res.status && !dist_nodes_up(c.peer.name, self()))
+        res.status = HS_ERR_BUSY; /* their call won meanwhile (ok_simultaneous), though they did not say nok */
+    if (res.status)
+        dist_nodes_remove(self()); /* before the answer: whoever waits then waits for the winner only */
     send(req.reply_to, &res, sizeof res);
     if (res.status) {
         if (c.s.conn)
@@ -493,7 +590,7 @@ static void conn_initiator_main(void *arg)
 pid_t dist_connect(const char *name)
 {
     struct term_text n = {(const uint8_t *)name, (uint16_t)strlen(name), false};
-    pid_t conn = dist_nodes_find(&n);
+    pid_t conn = dist_nodes_wait(&n, HANDSHAKE_TIMEOUT_MS + 1000); /* a handshake in progress: its outcome */
     if (conn || !strcmp(name, dist_node.name) || strlen(name) >= 256)
         return conn;
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
@@ -509,7 +606,8 @@ pid_t dist_connect(const char *name)
     send(p, &req, sizeof req);
     if (receive(is_connect_result, NULL, &res, sizeof res, EPMD_TIMEOUT_MS + HANDSHAKE_TIMEOUT_MS + 1000, NULL) < 0)
         return 0;
-    return res.status ? dist_nodes_find(&n) /* another connection may have won */ : p;
+    /* Lost a simultaneous connect, or another call was first: the winner, once up */
+    return res.status ? dist_nodes_wait(&n, HANDSHAKE_TIMEOUT_MS + 1000) : p;
 }
 
 bool dist_conn_accept(uint32_t conn)

@@ -28,6 +28,27 @@ struct dist_req_monitor {
     uint8_t target[128]; /* the monitored pid's encoding, no version byte */
     struct dist_req packet;
 };
+/* ps (dist/ps.c): the connection's links and monitors, answered to reply_to
+ * as one struct dist_ps_reply with the same tag. */
+#define DIST_REQ_PS (0x4453u << 16 | 9)
+#define DIST_PS_REPLY (0x4453u << 16 | 10)
+struct dist_req_ps {
+    uint32_t type, tag;
+    pid_t reply_to;
+};
+struct dist_ps_reply {
+    uint32_t type, tag, n;
+    struct {
+        pid_t local, remote; /* remote: its pid_t (dist_pid), 0 if none could be kept */
+        uint32_t kind;       /* enum ps_remote_kind (sched.h) */
+    } e[2 * 32];             /* 2 * WATCH_MAX: the peer's watches and our monitors */
+};
+_Static_assert(sizeof(struct dist_ps_reply) <= MSG_MAX, "a ps reply is one message");
+/* The peer called again, and said this connection is dead ("alive"): end it. */
+#define DIST_REQ_CLOSE (0x4453u << 16 | 11)
+struct dist_req_close {
+    uint32_t type, unused;
+};
 #define DIST_PASS_THROUGH 112 /* 'p': a packet without a distribution header */
 
 /* Start a control message in buf: 'p', then the tuple {Op, ...} of `arity`

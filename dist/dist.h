@@ -33,7 +33,15 @@ struct dist_node {
 extern struct dist_node dist_node;
 
 #define DIST_TICKTIME_DEFAULT_S 60 /* erl's net_ticktime */
-#define DIST_PACKET_MAX (MSG_MAX - 16) /* what one Armada message carries onward; a longer packet is dropped */
+/* A peer's packet is kept whole up to DIST_PACKET_MAX bytes (dist/conn.c);
+ * a longer one, up to DIST_PACKET_DROP_MAX, is dropped as it streams in
+ * (logged with its size, counted) and the connection goes on; a longer
+ * length than that is no packet a peer sends: the connection closes. The
+ * message term a packet carries reaches a process in one Armada message: at
+ * most DIST_MSG_TERM_MAX bytes (more: dropped the same way). */
+#define DIST_PACKET_MAX (16 * 1024 - 4)
+#define DIST_PACKET_DROP_MAX (64u << 20)
+#define DIST_MSG_TERM_MAX (MSG_MAX - 8) /* MSG_MAX less struct dist_msg's header */
 
 /* A message from another node, as a local process gets it: the message
  * term's bytes (from its version byte 131), ready for term_decode. */
@@ -43,6 +51,7 @@ struct dist_msg {
     uint32_t len;
     uint8_t term[];
 };
+_Static_assert(sizeof(struct dist_msg) + DIST_MSG_TERM_MAX == MSG_MAX, "a dist_msg of the longest term is one message");
 bool dist_is_msg(const void *data, uint32_t len, const struct msg_info *info, void *ctx); /* a receive() match */
 
 /* Erlang pids for local processes, and back. */
@@ -101,12 +110,31 @@ pid_t dist_connect(const char *name);
 /* net_adm:ping from here: true for pong. */
 bool dist_ping(const char *name, uint64_t timeout_ms);
 
-/* The connected nodes (dist/nodes.c). */
+/* The connected nodes, and those in their handshake (dist/nodes.c). A
+ * connection process claims the name before its handshake (calling: before
+ * it even looks the node up; called: once the peer said its name), marks it
+ * up after, and removes it when it ends. */
 #define DIST_MAX_NODES 16
-bool dist_nodes_add(const char *name, pid_t conn_process); /* false: full, or already connected */
+enum dist_claim {
+    DIST_CLAIM_OK,           /* the name is ours: go on ("ok") */
+    DIST_CLAIM_SIMULTANEOUS, /* called while calling them, their name the greater: theirs wins ("ok_simultaneous") */
+    DIST_CLAIM_BUSY,         /* another handshake holds it (called: ours wins, "nok") */
+    DIST_CLAIM_ALIVE,        /* called while connected ("alive": the peer says whether the old one is dead) */
+    DIST_CLAIM_FULL,         /* DIST_MAX_NODES are held */
+};
+enum dist_claim dist_nodes_calling(const char *name, pid_t conn_process);
+enum dist_claim dist_nodes_accepting(const char *name, pid_t conn_process, pid_t *up); /* up: ALIVE's */
+bool dist_nodes_replace(const char *name, pid_t old, pid_t conn_process); /* "alive" answered true */
+bool dist_nodes_up(const char *name, pid_t conn_process); /* false: the name was taken from us */
 void dist_nodes_remove(pid_t conn_process);
-pid_t dist_nodes_find(const struct term_text *name); /* its connection process, or 0 */
+pid_t dist_nodes_find(const struct term_text *name); /* up only: its connection process, or 0 */
+/* As find, but while a handshake holds the name, waits (up to timeout_ms) for it to end. */
+pid_t dist_nodes_wait(const struct term_text *name, uint64_t timeout_ms);
 uint32_t dist_nodes_list(char names[][256], uint32_t max);
+uint32_t dist_nodes_conns(pid_t *conns, uint32_t max); /* their connection processes */
+
+/* ps's remote lines (dist/ps.c): registers the hook with sched. */
+void dist_ps_start(void);
 
 /* Start the distribution if the boot arguments ask for it; false (with a
  * boot-log line saying why) when they ask and it cannot start. */

@@ -22,6 +22,11 @@ const char *handshake_strerror(int error)
     case HS_ERR_FLAGS: return "the peer lacks distribution flags OTP 25 requires";
     case HS_ERR_COOKIE: return "wrong cookie";
     case HS_ERR_REFUSED: return "the peer refused the connection";
+    case HS_ERR_NOK: return "it calls us at the same time, and its connection wins (its name is the greater)";
+    case HS_ERR_OURS_WINS: return "we call it at the same time, and our connection wins (our name is the greater)";
+    case HS_ERR_FULL: return "no room for more nodes";
+    case HS_ERR_BUSY: return "another connection to it is in its handshake";
+    case HS_ERR_ALIVE: return "it is connected already (and says that connection lives)";
     }
     return "unknown error";
 }
@@ -97,7 +102,7 @@ static int parse_name(const uint8_t *m, int len, bool with_challenge, struct dis
     return 0;
 }
 
-int handshake_accept(struct dist_stream *s, struct dist_peer *peer)
+int handshake_accept_name(struct dist_stream *s, struct dist_peer *peer)
 {
     uint8_t m[HS_MSG_MAX];
     peer->name[0] = 0;
@@ -105,16 +110,39 @@ int handshake_accept(struct dist_stream *s, struct dist_peer *peer)
     if (len < 0)
         return len;
     int err = parse_name(m, len, false, peer, NULL); /* an old 'n' (version 5) is no 'N': refused */
-    if (err) {
-        static const uint8_t refused[] = "snot_allowed";
-        send_msg(s, refused, sizeof refused - 1);
-        return err;
-    }
-    static const uint8_t ok[] = "sok";
+    if (err)
+        handshake_send_status(s, "not_allowed");
+    return err;
+}
+
+int handshake_send_status(struct dist_stream *s, const char *status)
+{
+    uint8_t m[32] = {MSG_STATUS};
+    size_t n = strlen(status);
+    memcpy(m + 1, status, n < sizeof m - 1 ? n : sizeof m - 1);
+    return send_msg(s, m, (uint16_t)(1 + (n < sizeof m - 1 ? n : sizeof m - 1)));
+}
+
+int handshake_alive_answer(struct dist_stream *s)
+{
+    uint8_t m[16];
+    int len = recv_msg(s, m, sizeof m);
+    if (len < 0)
+        return len;
+    if (len == 5 && !memcmp(m, "strue", 5))
+        return 1;
+    return len == 6 && !memcmp(m, "sfalse", 6) ? 0 : HS_ERR_PROTOCOL;
+}
+
+int handshake_accept_challenge(struct dist_stream *s, struct dist_peer *peer)
+{
+    (void)peer;
+    uint8_t m[HS_MSG_MAX];
     uint32_t ours = challenge_new();
-    if ((err = send_msg(s, ok, sizeof ok - 1)) || (err = send_name(s, true, ours)))
+    int err = send_name(s, true, ours);
+    if (err)
         return err;
-    len = recv_msg(s, m, sizeof m);
+    int len = recv_msg(s, m, sizeof m);
     if (len < 0)
         return len;
     if (len != 21 || m[0] != MSG_REPLY)
@@ -140,9 +168,16 @@ int handshake_connect(struct dist_stream *s, const char *name, struct dist_peer 
         return len;
     if (m[0] != MSG_STATUS)
         return HS_ERR_PROTOCOL;
-    bool ok = (len == 3 && !memcmp(m + 1, "ok", 2)) || (len == 16 && !memcmp(m + 1, "ok_simultaneous", 15));
-    if (!ok)
+    if (len == 6 && !memcmp(m + 1, "alive", 5)) {
+        /* It holds a connection from us that we do not: we claimed the name
+         * before calling (nodes.c), so that one is dead. */
+        if ((err = handshake_send_status(s, "true")))
+            return err;
+    } else if (len == 4 && !memcmp(m + 1, "nok", 3)) {
+        return HS_ERR_NOK;
+    } else if (!(len == 3 && !memcmp(m + 1, "ok", 2)) && !(len == 16 && !memcmp(m + 1, "ok_simultaneous", 15))) {
         return HS_ERR_REFUSED;
+    }
     len = recv_msg(s, m, sizeof m);
     if (len < 0)
         return len;

@@ -22,12 +22,22 @@ enum handshake_error {
     HS_ERR_FLAGS = -3,    /* the peer lacks a flag OTP 25 makes mandatory */
     HS_ERR_COOKIE = -4,   /* the peer's digest is not of our cookie */
     HS_ERR_REFUSED = -5,  /* the peer's status was not ok */
+    HS_ERR_NOK = -6,      /* the peer calls us as we call it, and its connection wins ("nok") */
+    HS_ERR_OURS_WINS = -7, /* called while we call the peer, our connection the winner: we said "nok" */
+    HS_ERR_FULL = -8,     /* DIST_MAX_NODES connections are held */
+    HS_ERR_BUSY = -9,     /* another connection to that node is in its handshake */
+    HS_ERR_ALIVE = -10,   /* called by a node we are connected to, which said the old connection lives */
 };
 const char *handshake_strerror(int error);
 
-/* B: a peer connected to us. 0, or < 0 (enum handshake_error); peer->name
- * is filled as soon as the peer said it. */
-int handshake_accept(struct dist_stream *s, struct dist_peer *peer);
+/* B: a peer connected to us, in three steps. Its name (peer->name filled as
+ * soon as it said it); then our status for it ("ok", "ok_simultaneous",
+ * "nok", "not_allowed", "alive": the caller decides, from the table of nodes);
+ * then the challenges. Each 0, or < 0 (enum handshake_error). */
+int handshake_accept_name(struct dist_stream *s, struct dist_peer *peer);
+int handshake_send_status(struct dist_stream *s, const char *status);
+int handshake_alive_answer(struct dist_stream *s); /* after "alive": 1 (true: the old one is dead), 0, or < 0 */
+int handshake_accept_challenge(struct dist_stream *s, struct dist_peer *peer);
 /* A: we connected to the node `name`. */
 int handshake_connect(struct dist_stream *s, const char *name, struct dist_peer *peer);
 

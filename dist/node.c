@@ -169,6 +169,7 @@ bool dist_start(const struct bootargs *b)
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
     o.stack_size = 16 * 1024;
     dist_remote_start(); /* remote pids as pids, before any process can hold one */
+    dist_ps_start();     /* ps shows the links and monitors with other nodes */
     if (!spawn_opt(dist_listener, NULL, &o, NULL) || !dist_echo_start()) {
         kprintf("dist: cannot start the distribution's processes: %s\n", spawn_error());
         return false;

@@ -6,7 +6,7 @@
 #include <net/net.h>
 #include <stdint.h>
 
-#define DIST_STREAM_BUF (16 * 1024) /* a whole distribution packet (DIST_PACKET_MAX) and the start of the next */
+#define DIST_STREAM_BUF (16 * 1024) /* a whole distribution packet (DIST_PACKET_MAX, dist.h) and its length */
 
 enum { STREAM_CLOSED = -1, STREAM_TIMEOUT = -2 };
 

@@ -160,6 +160,20 @@ void irq_message_callback(void *pid_as_arg);
 void sched_print_stats(void);
 void sched_print_ps(void); /* the first SCHED_PS_FIRST processes by slot, then only the running ones */
 #define SCHED_PS_FIRST 256
+/* ps's lines for the links and monitors between local processes and other
+ * nodes' (their ends are held by the distribution's connection processes,
+ * not in a process's own link list): a hook the distribution registers once
+ * at start (dist/ps.c). It fills out[] (at most max), returns how many there
+ * are (more than max: the rest left out), and runs in the process that calls
+ * sched_print_ps, one call at a time; it may wait briefly for answers. */
+enum ps_remote_kind { PS_REMOTE_LINK, PS_REMOTE_MONITORS, PS_REMOTE_MONITORED_BY };
+struct ps_remote {
+    pid_t local;
+    uint8_t kind;     /* enum ps_remote_kind */
+    char remote[96];  /* the remote process as its node names it: <node.id.serial> */
+};
+typedef uint32_t (*ps_remote_fn)(struct ps_remote *out, uint32_t max);
+void sched_set_ps_remote(ps_remote_fn fn);
 void sched_print_trace(uint32_t cpu, uint32_t last);
 uint64_t sched_idle_ticks(uint32_t cpu);  /* counter ticks spent idle so far */
 uint64_t sched_preemptions(uint32_t cpu); /* processes switched out by the slice timer so far */

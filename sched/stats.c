@@ -72,6 +72,7 @@ static void ps_name(const struct proc *p, char *out, unsigned cap)
  * microseconds, the printing milliseconds (a process woken meanwhile would
  * show as runnable behind the shell). */
 struct ps_row {
+    pid_t pid;
     uint32_t index, generation, core;
     uint8_t state, prio;
     bool pinned, timeout;
@@ -81,7 +82,25 @@ struct ps_row {
 #define PS_FIRST SCHED_PS_FIRST  /* rows listed in slot order; past them only the running ones */
 #define PS_ROWS (PS_FIRST + 16) /* and 16 running (more: counted below) */
 static struct ps_row ps_rows[PS_ROWS]; /* 17 KiB: not on a process's stack */
-static uint32_t ps_busy;               /* one ps at a time owns ps_rows */
+static uint32_t ps_busy;               /* one ps at a time owns ps_rows and ps_remotes */
+#define PS_REMOTE_MAX 128
+static struct ps_remote ps_remotes[PS_REMOTE_MAX]; /* 13 KiB: the links and monitors with other nodes */
+static ps_remote_fn ps_remote_hook;                /* set once by the distribution */
+
+void sched_set_ps_remote(ps_remote_fn fn)
+{
+    /* Release: whatever fn reads was set up before the pointer is seen. */
+    __atomic_store_n(&ps_remote_hook, fn, __ATOMIC_RELEASE);
+}
+
+/* The remote links and monitors of the process in row r, indented under it. */
+static void ps_print_remotes(const struct ps_row *r, uint32_t n)
+{
+    static const char *const kinds[] = {"link", "monitors", "monitored by"};
+    for (uint32_t i = 0; i < n; i++)
+        if (ps_remotes[i].local == r->pid)
+            kprintf("         %-12s %s\n", kinds[ps_remotes[i].kind % 3], ps_remotes[i].remote);
+}
 
 void sched_print_ps(void)
 {
@@ -105,10 +124,14 @@ void sched_print_ps(void)
         if ((shown >= PS_FIRST && st != PROC_RUNNING) || shown == PS_ROWS)
             continue;
         struct ps_row *r = &rows[shown++];
-        *r = (struct ps_row){p->index, (uint32_t)(p->pid >> 32), p->core, st, (uint8_t)(p->prio % 4), p->pinned >= 0,
+        *r = (struct ps_row){p->pid, p->index, (uint32_t)(p->pid >> 32), p->core, st, (uint8_t)(p->prio % 4), p->pinned >= 0,
                              READ_ONCE(p->timeout_cpu) != NO_TIMEOUT, p->reductions, p->stack_mapped, ""};
         ps_name(p, r->name, sizeof r->name);
     }
+    /* Acquire: pairs with sched_set_ps_remote's release; the hook's setup is seen. */
+    ps_remote_fn hook = __atomic_load_n(&ps_remote_hook, __ATOMIC_ACQUIRE);
+    uint32_t remotes = hook ? hook(ps_remotes, PS_REMOTE_MAX) : 0;
+    uint32_t remotes_kept = remotes < PS_REMOTE_MAX ? remotes : PS_REMOTE_MAX;
     kprintf("   pid        state     prio   core  pinned  reductions  stack  name (registered, or entry function), waiting in\n");
     for (uint32_t k = 0; k < shown; k++) {
         const struct ps_row *r = &rows[k];
@@ -118,7 +141,10 @@ void sched_print_ps(void)
                 r->state != PROC_WAITING ? ""
                 : r->timeout             ? ", receive with a timeout (or sleep)"
                                          : ", receive");
+        ps_print_remotes(r, remotes_kept);
     }
+    if (remotes > remotes_kept)
+        kprintf("... and %u more links and monitors with other nodes\n", remotes - remotes_kept);
     if (total > shown)
         kprintf("... and %u more\n", total - shown);
     kprintf("%u process(es)\n", total);

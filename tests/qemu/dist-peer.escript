@@ -29,6 +29,15 @@
 %%                      ends {shutdown, bye}; then "ready" with another linked,
 %%                      for the harness to kill this node under it
 %%   hold NODE          connect, print "connected", then wait (to be stopped)
+%%   big NODE           to NODE's echo: a 100 000-byte binary (a packet over
+%%                      DIST_PACKET_MAX), an 8 000-byte one (a packet kept, a
+%%                      message over DIST_MSG_TERM_MAX), then small: "first
+%%                      small" when small is the first answer, "nodes [...]",
+%%                      and "later K" for any answer after it
+%%   pslinks NODE       link to and monitor an Armada worker, have an Armada
+%%                      process monitor one of ours (monitor_me); print
+%%                      "worker I.S", "holder I.S", "watched I.S" (the pids'
+%%                      last two numbers), "ready", then wait (to be stopped)
 %%   await NODE S       wait for NODE to connect to us, with an echo of our own
 %%                      registered: "nodeup NODE", "echoed K" as it answers
 %%   nodes A B          ping A and B: "nodes [...]" (sorted)
@@ -189,11 +198,39 @@ main(["linked", Node]) ->
     io:format("second ~p~n", [receive {linked, _} -> linked after 5000 -> timeout end]),
     io:format("ready~n"),
     receive after infinity -> ok end;
+main(["pslinks", Node]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    process_flag(trap_exit, true),
+    W = worker(N), _ = erlang:monitor(process, W), true = link(W),
+    Self = self(),
+    Watched = spawn(fun() ->
+                  {echo, N} ! {self(), monitor_me},
+                  receive {monitoring, _} -> Self ! monitoring after 5000 -> exit(no_monitor) end,
+                  receive after infinity -> ok end end),
+    receive monitoring -> ok after 5000 -> io:format("not monitored~n") end,
+    [io:format("~s ~s~n", [K, pid_tail(P)]) || {K, P} <- [{worker, W}, {holder, self()}, {watched, Watched}]],
+    io:format("ready~n"),
+    receive after infinity -> ok end;
+main(["big", Node]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    {echo, N} ! {self(), {big, binary:copy(<<1>>, 100000)}},
+    {echo, N} ! {self(), {medium, binary:copy(<<2>>, 8000)}},
+    {echo, N} ! {self(), small},
+    io:format("first ~p~n", [receive A -> element(1, {A}) after 10000 -> timeout end]),
+    io:format("nodes ~p~n", [nodes()]),
+    receive B -> io:format("later ~p~n", [B]) after 2000 -> ok end;
 main(["hold", Node]) ->
     N = list_to_atom(Node),
     io:format("ping ~p~n", [net_adm:ping(N)]),
     io:format("connected~n"),
     receive after infinity -> ok end.
+
+%% "<X.I.S>" -> "I.S": the id and serial, as Armada's ps prints pids.
+pid_tail(P) ->
+    [_, I, S] = string:lexemes(string:trim(pid_to_list(P), both, "<>"), "."),
+    I ++ "." ++ S.
 
 %% Still there (no DOWN yet for its monitor)?
 is_process_alive_remote(P, MP) ->

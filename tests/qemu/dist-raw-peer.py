@@ -4,7 +4,11 @@ version 6 handshake with Armada as NAME (cookie COOKIE) on 127.0.0.1:PORT,
 then sends one broken packet of KIND and reports whether Armada closed the
 connection:  dist-raw-peer.py PORT NAME COOKIE KIND
 KIND: garbage (a control message that is no term), huge (a length of 4 GiB),
-untagged (a packet without the pass-through byte)."""
+untagged (a packet without the pass-through byte). Or KIND again-true /
+again-false: with the first connection up, call again under the same name;
+Armada answers "alive", and we say true ("replaced": the new connection's
+handshake done and the first closed by Armada) or false ("kept": the new one
+closed, the first still answering ticks)."""
 import hashlib
 import socket
 import struct
@@ -32,14 +36,35 @@ def send_msg2(s, body):
     s.sendall(struct.pack(">H", len(body)) + body)
 
 
-def main():
-    port, name, cookie, kind = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3].encode(), sys.argv[4]
+def closed(s, seconds):
+    """Whether Armada closes s within seconds (its ticks may come first)."""
+    s.settimeout(seconds)
+    try:
+        while s.recv(4096):
+            pass
+        return True
+    except socket.timeout:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def again(port, name, cookie, answer):
+    """A second call under the same name while the first is up."""
     s = socket.create_connection(("127.0.0.1", port), timeout=10)
     send_msg2(s, b"N" + struct.pack(">QIH", MANDATORY_25 | 0x1, 1, len(name)) + name)
     status = recv_msg2(s)
-    if status != b"sok":
-        print(f"status {status!r}")
-        return 1
+    print(f"second status {status[1:].decode()}")
+    if status != b"salive":
+        return None
+    send_msg2(s, b"s" + answer)
+    if answer == b"true":
+        rest(s, cookie)
+    return s
+
+
+def rest(s, cookie):
+    """A's part after the status: their challenge, our reply, their ack."""
     challenge = recv_msg2(s)
     (theirs,) = struct.unpack(">I", challenge[9:13])
     ours = 0x12345678
@@ -48,8 +73,31 @@ def main():
     ack = recv_msg2(s)
     if ack != b"a" + hashlib.md5(cookie + str(ours).encode()).digest():
         print("bad ack")
+        return False
+    return True
+
+
+def main():
+    port, name, cookie, kind = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3].encode(), sys.argv[4]
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    send_msg2(s, b"N" + struct.pack(">QIH", MANDATORY_25 | 0x1, 1, len(name)) + name)
+    status = recv_msg2(s)
+    if status != b"sok":
+        print(f"status {status!r}")
+        return 1
+    if not rest(s, cookie):
         return 1
     print("handshake done")
+    if kind.startswith("again-"):
+        second = again(port, name, cookie, kind[6:].encode())
+        if second is None:
+            return 1
+        if kind == "again-true":
+            print("replaced" if closed(s, 10) and not closed(second, 2) else "not replaced")
+        else:
+            s.sendall(struct.pack(">I", 0))  # a tick: the first must still be read
+            print("kept" if closed(second, 10) and not closed(s, 2) else "not kept")
+        return 0
     if kind == "garbage":
         body = b"p\x83\x01\x02\x03"
         s.sendall(struct.pack(">I", len(body)) + body)

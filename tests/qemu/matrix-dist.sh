@@ -77,6 +77,22 @@ boot() {
     pids+=("$qemu_pid")
 }
 
+# boot_tty NAME DIST_PORT APPEND: as boot, with the console on QEMU's stdio:
+# what the script writes to $tty_fd is typed on the serial line.
+boot_tty() {
+    local name=$1 port=$2 append=$3 fifo=build/test-logs/$1.in
+    log=build/test-logs/$name.log
+    rm -f "$log" "$fifo"
+    mkfifo "$fifo"
+    exec {tty_fd}<>"$fifo" # read-write: neither open waits for the other end
+    timeout "$T" qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -smp 2 -m 512M \
+        -kernel build/armada.img -display none -serial stdio -monitor none \
+        -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-:$port" -device virtio-net-device,netdev=n0 \
+        -append "$append" < "$fifo" > "$log" 2>"$log.stderr" &
+    qemu_pid=$!
+    pids+=("$qemu_pid")
+}
+
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1"; status=1; }
 panicked() { grep -qaE 'panic|Unhandled exception|exception at' "$1"; }
@@ -554,6 +570,168 @@ test_armada_links() {
     stop "$qemu_pid"; stop "$epmd_pid"
 }
 
+# 16. ps shows the links and monitors with other nodes: a BEAM process links
+#     to and monitors an Armada worker, an Armada process monitors a BEAM one
+#     (monitor_me); the shell's ps lists each under its Armada process, with
+#     the BEAM pid as <beam@127.0.0.1.I.S>.
+test_ps_remote() {
+    local name=dist-ps-remote beam_log=build/test-logs/dist-ps-remote-beam.log
+    start_epmd || { fail "$name: no epmd"; return; }
+    dist_port=$(free_port)
+    boot_tty $name "$dist_port" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$dist_port epmd=$epmd_port"
+    if ! wait_for "$log" 'dist: epmd gives out armada|dist: epmd (registration|lookup)' ||
+       ! wait_for "$log" 'armada shell' 10; then
+        fail "$name: Armada did not come up: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+    else
+        : > "$beam_log"
+        ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
+            timeout "$T" escript tests/qemu/dist-peer.escript pslinks armada@127.0.0.1 > "$beam_log" 2>&1 &
+        local beam=$!
+        pids+=("$beam")
+        if ! wait_for "$beam_log" '^ready$|exception error' "$STEP" || ! grep -qx ready "$beam_log"; then
+            fail "$name: $(tr '\n' ' ' < "$beam_log")"
+        else
+            local worker holder watched seen want bad=""
+            worker=$(sed -n 's/^worker //p' "$beam_log"); holder=$(sed -n 's/^holder //p' "$beam_log")
+            watched=$(sed -n 's/^watched //p' "$beam_log")
+            printf 'ps\r' >&"$tty_fd"
+            wait_for "$log" '^[0-9]+ process\(es\)' 10
+            # "ROW KIND REMOTE" for each remote line, ROW the Armada pid above it (watcher_main's: "watcher")
+            seen=$(tr -d '\r' < "$log" | sed -n '/^ *pid  *state/,/process(es)$/p' | awk '
+                /^</ { row = index($0, "watcher_main()") ? "watcher" : $1 }
+                /^ +(link|monitors|monitored by) +</ { sub(/^ +/, ""); gsub(/ +/, " "); print row " " $0 }')
+            for want in "<$worker> link <beam@127.0.0.1.$holder>" "<$worker> monitored by <beam@127.0.0.1.$holder>" \
+                        "watcher monitors <beam@127.0.0.1.$watched>"; do
+                grep -qxF "$want" <<< "$seen" || bad="$bad [$want]"
+            done
+            if [ -z "$bad" ]; then
+                pass "$name: ps lists the BEAM link and monitor under the Armada worker <$worker> (link, monitored by <beam@127.0.0.1.$holder>) and the Armada watcher's monitor of <beam@127.0.0.1.$watched>"
+            else
+                fail "$name: missing:$bad; ps's remote lines: $(tr '\n' ';' <<< "$seen")"
+            fi
+        fi
+        stop "$beam"
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+    exec {tty_fd}>&-; rm -f "build/test-logs/$name.in"
+}
+
+# 17. Simultaneous connects (tests/qemu/dist-simul-peer.py, a hand-made
+#     node): Armada calls it (dping typed on the console) and, with that call
+#     held in its handshake, it calls Armada. As OTP rules, the connection
+#     called by the greater name survives: zzz's own (Armada answers it
+#     ok_simultaneous and gives up its call on nok), or, for aaa, Armada's
+#     (Armada answers aaa's nok). Either way one connection carries on: the
+#     ping sent while both were in their handshake gets pong, Armada's echo
+#     answers through it, `nodes` lists the peer once, and the other closes.
+test_simultaneous() {
+    local name=dist-simultaneous peer_log bad="" who
+    start_epmd || { fail "$name: no epmd"; return; }
+    dist_port=$(free_port)
+    boot_tty $name "$dist_port" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$dist_port epmd=$epmd_port"
+    if ! wait_for "$log" 'dist: epmd gives out armada|dist: epmd (registration|lookup)' ||
+       ! wait_for "$log" 'armada shell' 10; then
+        fail "$name: Armada did not come up: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+    else
+        for who in zzz aaa; do
+            peer_log=build/test-logs/$name-$who.log
+            : > "$peer_log"
+            timeout "$STEP" python3 tests/qemu/dist-simul-peer.py "$epmd_port" "$dist_port" "$who@127.0.0.1" \
+                armadacookie > "$peer_log" 2>&1 &
+            local peer=$!
+            pids+=("$peer")
+            if ! wait_for "$peer_log" '^registered|^timeout|^epmd' 10; then
+                bad="$bad [$who: did not register: $(tr '\n' ' ' < "$peer_log")]"
+                stop "$peer"; continue
+            fi
+            local pongs_before
+            pongs_before=$(tr -d '\r' < "$log" | grep -c '^pong$')
+            printf 'dping %s@127.0.0.1\r' "$who" >&"$tty_fd"
+            wait_for "$peer_log" '^other closed|^timeout' "$STEP"
+            printf 'nodes\r' >&"$tty_fd"
+            wait_for "$log" '^  '"$who"'@127\.0\.0\.1' 5
+            local status survivor connected
+            [ $who = zzz ] && status=ok_simultaneous survivor=called-by-us connected='it called us' ||
+                              status=nok survivor=called-by-armada connected='we called it'
+            for want in "status $status" 'echo answered' "survivor $survivor" 'other closed'; do
+                grep -qx "$want" "$peer_log" || bad="$bad [$who: no '$want': $(tr '\n' ' ' < "$peer_log")]"
+            done
+            [ "$(tr -d '\r' < "$log" | grep -c '^pong$')" = $((pongs_before + 1)) ] || bad="$bad [$who: no pong]"
+            [ "$(grep -ac "dist: $who@127.0.0.1 connected (" "$log")" = 1 ] &&
+                grep -qa "dist: $who@127.0.0.1 connected ($connected)" "$log" || bad="$bad [$who: not one connection, '$connected']"
+            tr -d '\r' < "$log" | grep -qx "  $who@127.0.0.1" || bad="$bad [$who: not in nodes]"
+            stop "$peer"
+        done
+        grep -qa 'dist: zzz@127.0.0.1 calls us as we call it: its connection wins' "$log" || bad="$bad [no ok_simultaneous line]"
+        grep -qa 'dist: connection to zzz@127.0.0.1 given up: it calls us at the same time' "$log" || bad="$bad [no given-up line]"
+        grep -qa 'dist: connection from aaa@127.0.0.1 refused: we call it at the same time, and our connection wins' "$log" ||
+            bad="$bad [no nok line]"
+        if [ -z "$bad" ]; then
+            pass "$name: zzz (the greater name) and Armada called each other: Armada said ok_simultaneous and gave up its own call on nok; aaa (the lesser): Armada said nok and kept its call; each time one connection, the ping sent meanwhile got pong, the echo answered through it, nodes listed the peer once"
+        else
+            fail "$name:$bad / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+    exec {tty_fd}>&-; rm -f "build/test-logs/$name.in"
+}
+
+# 18. A node that calls again while its first connection is up (restarted,
+#     its old connection's end not seen here yet): Armada answers "alive";
+#     "true" from the peer replaces the old connection, "false" keeps it
+#     (tests/qemu/dist-raw-peer.py again-true / again-false).
+test_alive() {
+    local name=dist-alive out bad=""
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(timeout "$STEP" python3 tests/qemu/dist-raw-peer.py "$dist_port" again@127.0.0.1 armadacookie again-true 2>&1)
+        grep -qx 'second status alive' <<< "$out" && grep -qx replaced <<< "$out" || bad="$bad [true: $(tr '\n' ' ' <<< "$out")]"
+        wait_for "$log" 'dist: again@127.0.0.1: this connection was replaced by a new one' 10 || bad="$bad [no replaced line]"
+        out=$(timeout "$STEP" python3 tests/qemu/dist-raw-peer.py "$dist_port" again2@127.0.0.1 armadacookie again-false 2>&1)
+        grep -qx 'second status alive' <<< "$out" && grep -qx kept <<< "$out" || bad="$bad [false: $(tr '\n' ' ' <<< "$out")]"
+        grep -qa 'dist: connection from again2@127.0.0.1 refused: it is connected already' "$log" || bad="$bad [no refused line]"
+        out=$(peer beam armadacookie -- ping armada@127.0.0.1)
+        grep -qx 'ping pong' <<< "$out" || bad="$bad [ping: $out]"
+        if [ -z "$bad" ]; then
+            pass "$name: a second call from a connected node: alive; true replaced the old connection (Armada closed it), false kept it (the new one refused); a BEAM ping then: pong"
+        else
+            fail "$name:$bad / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 19. Packets and messages too long to keep: BEAM sends Armada's echo a
+#     100 000-byte binary (a packet over DIST_PACKET_MAX: dropped as it
+#     streams in), an 8 000-byte one (a message over DIST_MSG_TERM_MAX), then
+#     small: each drop logged with its size and counted, the connection stays
+#     up, and small is the one answer.
+test_big_packet() {
+    local name=dist-big-packet out
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        out=$(peer beam armadacookie -- big armada@127.0.0.1)
+        if grep -qx 'first small' <<< "$out" && grep -qx "nodes \['armada@127.0.0.1'\]" <<< "$out" &&
+           ! grep -q '^later' <<< "$out" &&
+           grep -qaE 'dist: beam@127.0.0.1 sent a packet of 1000[0-9]{2} bytes \(at most 16380 kept here\): dropped \([0-9]+ dropped so far\)' "$log" &&
+           grep -qaE 'dist: a message of 80[0-9]{2} bytes from beam@127.0.0.1 dropped: one Armada message carries at most 3992 \([0-9]+ dropped so far\)' "$log" &&
+           [ "$(grep -ac 'dist: beam@127.0.0.1 connected' "$log")" = 1 ] &&
+           [ "$(grep -ao 'bytes from beam@127.0.0.1 dropped.*(\([0-9]*\) dropped' "$log" | grep -o '[0-9]* dropped$' | cut -d' ' -f1)" = \
+             "$(($(grep -ao 'kept here): dropped ([0-9]*' "$log" | grep -o '[0-9]*$') + 1))" ]; then
+            pass "$name: $(grep -ao 'a packet of [0-9]* bytes' "$log") and $(grep -ao 'a message of [0-9]* bytes' "$log"): each dropped, logged and counted; the connection stayed up and the small message after them was answered first"
+        else
+            fail "$name: $(tr '\n' ' ' <<< "$out") / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
 # 14. The boot words without what they need: node= on a machine without a
 #     NIC, and node= without cookie=: one line each, and the shell still starts.
 test_boot_words() {
@@ -573,7 +751,7 @@ test_boot_words() {
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
                        test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
-                       test_first_class test_signals test_armada_monitors test_armada_links test_malformed test_boot_words}; do
+                       test_first_class test_signals test_armada_monitors test_armada_links test_malformed test_ps_remote test_simultaneous test_alive test_big_packet test_boot_words}; do
     "$t"
 done
 exit $status
