@@ -9,31 +9,18 @@ again-false: with the first connection up, call again under the same name;
 Armada answers "alive", and we say true ("replaced": the new connection's
 handshake done and the first closed by Armada) or false ("kept": the new one
 closed, the first still answering ticks)."""
-import hashlib
 import socket
 import struct
 import sys
 
-MANDATORY_25 = 0x4 | 0x10 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x20000 | 0x40000 | 0x1000000
+from dist_wire import MANDATORY_25, digest, recv_msg2, send_msg2
 
 
-def recv_exact(s, n):
-    data = b""
-    while len(data) < n:
-        chunk = s.recv(n - len(data))
-        if not chunk:
-            raise EOFError(f"closed after {len(data)} of {n} bytes")
-        data += chunk
-    return data
 
 
-def recv_msg2(s):
-    (n,) = struct.unpack(">H", recv_exact(s, 2))
-    return recv_exact(s, n)
 
 
-def send_msg2(s, body):
-    s.sendall(struct.pack(">H", len(body)) + body)
+
 
 
 def closed(s, seconds):
@@ -68,10 +55,10 @@ def rest(s, cookie):
     challenge = recv_msg2(s)
     (theirs,) = struct.unpack(">I", challenge[9:13])
     ours = 0x12345678
-    digest = hashlib.md5(cookie + str(theirs).encode()).digest()
-    send_msg2(s, b"r" + struct.pack(">I", ours) + digest)
+    mine = digest(cookie, theirs)
+    send_msg2(s, b"r" + struct.pack(">I", ours) + mine)
     ack = recv_msg2(s)
-    if ack != b"a" + hashlib.md5(cookie + str(ours).encode()).digest():
+    if ack != b"a" + digest(cookie, ours):
         print("bad ack")
         return False
     return True

@@ -15,38 +15,23 @@ other gets "nok" (or was given it). On the one left it answers Armada's ping
 and prints "survivor called-by-us" or "survivor called-by-armada"; then
 "other closed" once the losing connection is seen closed. Every step under a
 timeout: "timeout WHERE" and exit 1 if one passes."""
-import hashlib
 import socket
 import struct
 import sys
 import time
 
-MANDATORY_25 = 0x4 | 0x10 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x20000 | 0x40000 | 0x1000000
+from dist_wire import MANDATORY_25, digest, recv_exact, recv_msg2, send_msg2
+
 FLAGS = MANDATORY_25 | 0x1  # and DFLAG_PUBLISHED
 CREATION = 7
 
 
-def recv_exact(s, n):
-    data = b""
-    while len(data) < n:
-        chunk = s.recv(n - len(data))
-        if not chunk:
-            raise EOFError(f"closed after {len(data)} of {n} bytes")
-        data += chunk
-    return data
 
 
-def recv_msg2(s):
-    (n,) = struct.unpack(">H", recv_exact(s, 2))
-    return recv_exact(s, n)
 
 
-def send_msg2(s, body):
-    s.sendall(struct.pack(">H", len(body)) + body)
 
 
-def digest(cookie, challenge):
-    return hashlib.md5(cookie + str(challenge).encode()).digest()
 
 
 def atom(text):
