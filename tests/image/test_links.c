@@ -8,6 +8,7 @@
 #include <sched/sched.h>
 #include <tests/image/harness.h>
 #include <tests/image/proc_helpers.h>
+#include <string.h>
 
 #define WAIT_MS 5000
 #define FAULT_ADDRESS 0x18 /* in page 0, which is never mapped */
@@ -320,6 +321,48 @@ IMAGE_TEST(messages, link_chain_passes_exit_reason_on)
                                   (struct exit_reason){.kind = EXIT_FAULT, .class = 0x25, .value = FAULT_ADDRESS,
                                                        .pc = (uint64_t)load_at_known_pc}) &&
               chain_passes_reason("kill", wait_plainly, NULL, true, (struct exit_reason){.kind = EXIT_KILLED});
+    trap_exit(false);
+    return drained_after(ok);
+}
+
+/* A remote reason's bytes (what exit_signal_from carries from another node):
+ * the process that dies of it keeps them, so its own monitor's DOWN and its
+ * link's EXIT carry them exactly; past REASON_BYTES_MAX they are left out
+ * (the distribution then says remote_reason_too_long) and the kind stays. */
+static bool remote_bytes_pass_on(uint32_t len, uint32_t want_len)
+{
+    static uint8_t bytes[REASON_BYTES_MAX + 8], got[REASON_BYTES_MAX + 8];
+    for (uint32_t i = 0; i < sizeof bytes; i++)
+        bytes[i] = (uint8_t)(i * 7 + len);
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.link = true;
+    o.monitor = true;
+    uint64_t ref;
+    pid_t b = spawn_opt(wait_plainly, NULL, &o, &ref);
+    TEST_ASSERT(b, "spawn failed: %s", spawn_error());
+    struct exit_reason remote = {.kind = EXIT_REMOTE};
+    exit_signal_from(b, PID_REMOTE | 5, &remote, bytes, len); /* as the distribution does for a remote EXIT */
+    struct signal_match down = {.kind = MSG_DOWN, .from = b}, exit = {.kind = MSG_EXIT, .from = b};
+    struct msg_info info;
+    for (int i = 0; i < 2; i++) {
+        memset(got, 0, sizeof got);
+        int n = receive(msg_is_signal, i ? (void *)&exit : (void *)&down, got, sizeof got, WAIT_MS, &info);
+        const char *what = i ? "EXIT" : "DOWN";
+        TEST_ASSERT(n != RECEIVE_TIMEOUT, "%u bytes: no %s from B", len, what);
+        TEST_ASSERT(info.reason.kind == EXIT_REMOTE, "%u bytes: B's %s says %s, expected remote", len, what,
+                    exit_kind_name(info.reason.kind));
+        TEST_ASSERT((uint32_t)n == want_len && !memcmp(got, bytes, want_len),
+                    "%u bytes: B's %s carries %d bytes (%s), expected %u", len, what, n,
+                    memcmp(got, bytes, want_len) ? "differing" : "the same", want_len);
+    }
+    return true;
+}
+
+IMAGE_TEST(messages, remote_reason_bytes_pass_on)
+{
+    trap_exit(true);
+    bool ok = remote_bytes_pass_on(40, 40) && remote_bytes_pass_on(REASON_BYTES_MAX, REASON_BYTES_MAX) &&
+              remote_bytes_pass_on(REASON_BYTES_MAX + 1, 0);
     trap_exit(false);
     return drained_after(ok);
 }
