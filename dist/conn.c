@@ -378,7 +378,8 @@ static void conn_loop(struct conn_state *c)
                 return;
             }
         } else if (info.kind == MSG_DOWN || info.kind == MSG_EXIT) {
-            uint32_t len = watch_local_end(&c->watches, &info, c->out, sizeof c->out);
+            uint32_t got = (uint32_t)n < sizeof c->mail ? (uint32_t)n : (uint32_t)sizeof c->mail;
+            uint32_t len = watch_local_end(&c->watches, &info, c->mail, got, c->out, sizeof c->out);
             if (len && !write_packet(c, c->out, len)) {
                 kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
                 return;

@@ -21,6 +21,9 @@ void dist_exit_reason_term(struct term_buf *b, const struct exit_reason *r)
         term_atom(b, "error");
         term_uint(b, r->value);
         break;
+    case EXIT_REMOTE: /* its term was not kept (sched: REASON_BYTES_MAX, logged there) */
+        term_atom(b, "remote_reason_too_long");
+        break;
     case EXIT_FAULT:
         term_tuple(b, 4);
         term_atom(b, "fault");
@@ -111,10 +114,12 @@ static struct watch *slot(struct watches *ws)
     return NULL;
 }
 
-/* 'p' and {Op, A, B[, C], Reason} from kept encodings: the packet's length, or 0. */
+/* 'p' and {Op, A, B[, C], Reason} from kept encodings: the packet's length,
+ * or 0. Reason: why_term if not NULL (a remote reason's own term), else why,
+ * else why_atom. */
 static uint32_t exit_packet(uint8_t *buf, uint32_t cap, int op, const uint8_t *a, uint16_t alen, const uint8_t *bb,
                             uint16_t blen, const uint8_t *c, uint16_t clen, const struct exit_reason *why,
-                            const char *why_atom)
+                            const struct term *why_term, const char *why_atom)
 {
     struct term_buf b;
     dist_control_begin(&b, buf, cap, c ? 5 : 4, op);
@@ -123,7 +128,9 @@ static uint32_t exit_packet(uint8_t *buf, uint32_t cap, int op, const uint8_t *a
     term_copy(&b, &tb);
     if (c)
         term_copy(&b, &tc);
-    if (why)
+    if (why_term)
+        term_copy(&b, why_term);
+    else if (why)
         dist_exit_reason_term(&b, why);
     else
         term_atom(&b, why_atom);
@@ -144,7 +151,7 @@ uint32_t watch_monitor(struct watches *ws, const struct term *ctrl, uint8_t *buf
         !keep(w->target, &w->target_len, &target)) {
         /* {MONITOR_P_EXIT, Target, From, Ref, noproc} at once, as for a dead process */
         return exit_packet(buf, cap, CTRL_MONITOR_P_EXIT, target.ext, (uint16_t)target.ext_len, from.ext,
-                           (uint16_t)from.ext_len, ref.ext, (uint16_t)ref.ext_len, NULL, "noproc");
+                           (uint16_t)from.ext_len, ref.ext, (uint16_t)ref.ext_len, NULL, NULL, "noproc");
     }
     w->used = true;
     w->link = false;
@@ -240,7 +247,7 @@ uint32_t watch_link(struct watches *ws, const struct term *ctrl, uint8_t *buf, u
     struct watch *w = slot(ws);
     if (!local || !w || !keep(w->remote, &w->remote_len, &from) || !keep(w->target, &w->target_len, &to))
         return exit_packet(buf, cap, CTRL_EXIT, to.ext, (uint16_t)to.ext_len, from.ext, (uint16_t)from.ext_len, NULL,
-                           0, NULL, "noproc");
+                           0, NULL, NULL, "noproc");
     w->used = true;
     w->link = true;
     w->local = local;
@@ -308,8 +315,11 @@ bool watch_drop_link(struct watches *ws, pid_t local, const struct term *remote)
     return true;
 }
 
-uint32_t watch_local_end(struct watches *ws, const struct msg_info *info, uint8_t *buf, uint32_t cap)
+uint32_t watch_local_end(struct watches *ws, const struct msg_info *info, const void *data, uint32_t len,
+                         uint8_t *buf, uint32_t cap)
 {
+    struct term remote_reason; /* a reason from another node, kept by the process that died of it */
+    const struct term *why_term = dist_exit_reason_term_of(data, len, info, &remote_reason) ? &remote_reason : NULL;
     for (int i = 0; i < WATCH_MAX; i++) {
         struct watch *w = &ws->w[i];
         if (!w->used)
@@ -317,7 +327,7 @@ uint32_t watch_local_end(struct watches *ws, const struct msg_info *info, uint8_
         if (info->kind == MSG_DOWN && !w->link && w->mref == info->ref) {
             w->used = false; /* {MONITOR_P_EXIT, Target, Watcher, Ref, Reason} */
             return exit_packet(buf, cap, CTRL_MONITOR_P_EXIT, w->target, w->target_len, w->remote, w->remote_len,
-                               w->ref, w->ref_len, &info->reason, NULL);
+                               w->ref, w->ref_len, &info->reason, why_term, NULL);
         }
         if (info->kind == MSG_EXIT && w->link && w->local == info->from) {
             w->used = false; /* {EXIT, Local, Remote, Reason} */
@@ -331,7 +341,7 @@ uint32_t watch_local_end(struct watches *ws, const struct msg_info *info, uint8_
             if (n < 1)
                 return 0;
             return exit_packet(buf, cap, CTRL_EXIT, mine + 1, (uint16_t)(n - 1), w->remote, w->remote_len, NULL, 0,
-                               &info->reason, NULL);
+                               &info->reason, why_term, NULL);
         }
     }
     return 0;

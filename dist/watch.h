@@ -34,8 +34,10 @@ void watch_remote_exit(struct watches *ws, const struct term *ctrl, uint8_t *scr
  * under the request's reference. False: no room. */
 bool watch_add_link(struct watches *ws, pid_t local, const struct term *remote);
 bool watch_add_monitor(struct watches *ws, pid_t local, const struct term *remote, const struct term *ref);
-/* A MSG_DOWN or MSG_EXIT the connection process got: the peer's message. */
-uint32_t watch_local_end(struct watches *ws, const struct msg_info *info, uint8_t *buf, uint32_t cap);
+/* A MSG_DOWN or MSG_EXIT the connection process got (data, len: its data,
+ * an EXIT_REMOTE reason's term, passed on as it came): the peer's message. */
+uint32_t watch_local_end(struct watches *ws, const struct msg_info *info, const void *data, uint32_t len,
+                         uint8_t *buf, uint32_t cap);
 /* The pid_t (dist_pid) of a kept pid encoding (no version byte); 0 if it is none. */
 pid_t watch_pid_of_encoding(const uint8_t *enc, uint16_t len);
 /* A link the local process dropped (unlink of a remote pid): false if none. */
@@ -45,7 +47,8 @@ void watch_connection_lost(struct watches *ws);
 uint32_t watch_count(const struct watches *ws, bool links);
 
 /* An Armada exit reason as an Erlang term: normal, killed, noproc,
- * {error, Code}, {fault, Class, Address, Pc}. */
+ * noconnection, {error, Code}, {fault, Class, Address, Pc}; an EXIT_REMOTE
+ * one whose term did not come with it: remote_reason_too_long. */
 void dist_exit_reason_term(struct term_buf *b, const struct exit_reason *r);
 /* And back, for a reason from another node: normal, killed (or kill),
  * noproc, noconnection, {error, N}; anything else is EXIT_REMOTE. */

@@ -284,7 +284,7 @@ void sched_finish_switch(void)
     rcu_quiescent_state_if_wanted();
     struct proc *p = c->current;
     if (p != &c->idle && kill_due(p))
-        proc_die(p, p->kill_reason);
+        proc_die_killed(p);
 }
 
 /* See sched_check_not_in_rcu_read: the process is killed, said so, and the
@@ -522,7 +522,7 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
         return;
     c->need_resched = 0;
     if (killed) {
-        proc_exit_bookkeeping(p, p->kill_reason);
+        proc_exit_bookkeeping_killed(p);
         switch_from_interrupt(c, p, f);
         return;
     }

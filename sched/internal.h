@@ -44,6 +44,11 @@ struct msg {
     uint8_t data[];
 };
 
+/* A process that dies of an exit signal takes its reason, and the reason's
+ * own bytes (a remote term: EXIT_REMOTE) up to this many; longer ones are
+ * logged and left out (the distribution then says remote_reason_too_long). */
+#define REASON_BYTES_MAX 120
+
 struct proc {
     struct proc_ctx ctx; /* first: context.S */
     struct proc *rq_next;
@@ -62,6 +67,9 @@ struct proc {
     uint8_t kill_deferred; /* inside spawn: a pending kill waits for its end (kill_defer_*) */
     uint8_t registered;    /* has a name in the registry */
     uint32_t timeout_cpu;  /* where `timeout` was last armed; NO_TIMEOUT: not since cancelled */
+    uint8_t kill_claimed;  /* a killer owns kill_reason and kill_bytes (the first signal wins): proc_kill */
+    uint16_t kill_bytes_len;   /* the kill's reason's own bytes (EXIT_REMOTE's term), in reason_bytes */
+    uint16_t reason_bytes_len; /* from its exit: how many of reason_bytes go with `reason` (0: none) */
     struct exit_reason kill_reason;
     uint64_t stack_top, stack_mapped; /* stack [top - mapped, top), guard below */
     struct msg *inbox;                /* senders push here (LIFO, lock-free) */
@@ -69,6 +77,7 @@ struct proc {
     struct msg *queue, **queue_tail;  /* the receiver's own FIFO */
     struct timer_event timeout;
     struct exit_reason reason;
+    uint8_t reason_bytes[REASON_BYTES_MAX]; /* written by the kill's owner only, read from the exit on */
     struct link *links; /* under links_lock */
     struct spinlock links_lock;
     uint64_t reductions;     /* total, for ps/top */
@@ -180,7 +189,13 @@ void proc_exit_bookkeeping(struct proc *p, struct exit_reason why);
  * the hold before the checks. */
 struct proc *proc_hold(pid_t pid, void (*const *window)(pid_t));
 void proc_unhold(struct proc *p);
-void proc_kill(struct proc *p, struct exit_reason why); /* p held, not the caller */
+/* p held: it dies of `why` (and the reason's bytes: its links and monitors
+ * get them), unless another kill got there first. p may be the caller: then
+ * it dies now (of whichever kill came first). */
+void proc_kill(struct proc *p, struct exit_reason why, const void *bytes, uint32_t len);
+/* The current process dies of its pending kill: kill_reason and its bytes. */
+void proc_die_killed(struct proc *p) __attribute__((noreturn));
+void proc_exit_bookkeeping_killed(struct proc *p);
 
 /* core.c */
 void sched_switch_out(bool requeue); /* current stops running; IRQs off */

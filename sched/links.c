@@ -105,7 +105,11 @@ static bool drop(struct proc *p, uint8_t kind, pid_t other, uint64_t ref)
     return found != NULL;
 }
 
-/* bytes, len: the reason's own bytes, for a trapping receiver's MSG_EXIT (exit_signal_from) */
+/* bytes, len: the reason's own bytes (a remote term, exit_signal_from): a
+ * trapping receiver's MSG_EXIT data, or what a receiver that dies of it keeps
+ * for its own links and monitors. A process that dies of an exit signal takes
+ * its reason as its own (Erlang: exit reason R from a link is the receiver's R;
+ * a killed process's links get `killed`, which they may trap). */
 static void exit_signal_with(pid_t to, pid_t from, struct exit_reason why, const void *bytes, uint32_t len)
 {
     uint64_t flags = irq_save(); /* held: a stale `to` cannot kill its slot's next process */
@@ -116,13 +120,8 @@ static void exit_signal_with(pid_t to, pid_t from, struct exit_reason why, const
     }
     bool trapping = p->trap_exit;
     bool dies = !trapping && why.kind != EXIT_NORMAL; /* a normal end does not take linked processes with it */
-    struct exit_reason linked = {.kind = EXIT_LINKED, .value = from};
-    if (dies && p == current_proc()) { /* link() to a pid that is gone: we die now */
-        proc_unhold(p);
-        proc_die(p, linked);
-    }
     if (dies)
-        proc_kill(p, linked);
+        proc_kill(p, why, bytes, len); /* the caller itself: does not return */
     proc_unhold(p);
     irq_restore(flags);
     if (trapping)
@@ -227,11 +226,11 @@ void links_on_exit(struct proc *p)
         if (n->kind == LINK) {
             if (other)
                 drop(other, LINK, p->pid, 0);
-            exit_signal(n->other, p->pid, p->reason);
+            exit_signal_with(n->other, p->pid, p->reason, p->reason_bytes, p->reason_bytes_len);
         } else if (n->kind == MONITORED_BY) {
             if (other)
                 drop(other, MONITORING, p->pid, n->ref);
-            send_signal(n->other, p->pid, MSG_DOWN, n->ref, &p->reason);
+            send_signal_with(n->other, p->pid, MSG_DOWN, n->ref, &p->reason, p->reason_bytes, p->reason_bytes_len);
         } else if (other) {
             drop(other, MONITORED_BY, p->pid, n->ref);
         }

@@ -253,6 +253,9 @@ static pid_t spawn_steps(proc_fn fn, void *arg, const struct spawn_opts *o, uint
     p->trap_exit = 0;
     p->timed_out = 0;
     p->pending_kill = 0;
+    p->kill_claimed = 0;
+    p->kill_bytes_len = 0;
+    p->reason_bytes_len = 0;
     p->kill_deferred = 0;
     p->registered = 0;
     p->on_cpu = 0;
@@ -307,14 +310,15 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     if (me) {
         WRITE_ONCE(me->kill_deferred, me->kill_deferred - 1);
         if (kill_due(me))
-            proc_die(me, me->kill_reason); /* the kill that waited */
+            proc_die_killed(me); /* the kill that waited */
     }
     return pid;
 }
 
-void proc_exit_bookkeeping(struct proc *p, struct exit_reason why)
+static void exit_bookkeeping(struct proc *p, struct exit_reason why, uint16_t bytes_len)
 {
     p->reason = why;
+    p->reason_bytes_len = bytes_len; /* links_on_exit hands them on */
     __atomic_store_n(&p->state, PROC_EXITING, __ATOMIC_RELAXED);
     /* Full barrier: EXITING is visible before we read `senders`; a sender
      * increments `senders` before it reads our state (mailbox.c): one of us
@@ -333,10 +337,23 @@ void proc_exit_bookkeeping(struct proc *p, struct exit_reason why)
     irq_restore(flags);
 }
 
+void proc_exit_bookkeeping(struct proc *p, struct exit_reason why) { exit_bookkeeping(p, why, 0); }
+
+/* Only after pending_kill was seen set (acquire): the owner's writes are done. */
+void proc_exit_bookkeeping_killed(struct proc *p) { exit_bookkeeping(p, p->kill_reason, p->kill_bytes_len); }
+
 void proc_die(struct proc *p, struct exit_reason why)
 {
     irq_disable_local();
     proc_exit_bookkeeping(p, why);
+    sched_switch_out(false); /* not requeued: the next process frees us */
+    __builtin_unreachable();
+}
+
+void proc_die_killed(struct proc *p)
+{
+    irq_disable_local();
+    proc_exit_bookkeeping_killed(p);
     sched_switch_out(false); /* not requeued: the next process frees us */
     __builtin_unreachable();
 }
@@ -371,12 +388,34 @@ void proc_unhold(struct proc *p)
     __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE);
 }
 
-/* p: held (proc_hold), not the caller. */
-void proc_kill(struct proc *p, struct exit_reason why)
+/* p: held (proc_hold). The first kill owns the reason (as in Erlang, the
+ * first exit signal that kills a process is what it dies of); a later one
+ * finds it claimed and leaves it. */
+void proc_kill(struct proc *p, struct exit_reason why, const void *bytes, uint32_t len)
 {
-    p->kill_reason = why;
-    /* Release: the reason is visible to whoever sees the flag. */
-    __atomic_store_n(&p->pending_kill, 1, __ATOMIC_RELEASE);
+    uint8_t unclaimed = 0;
+    /* Acquire: our writes of the reason below come after we own it. */
+    if (__atomic_compare_exchange_n(&p->kill_claimed, &unclaimed, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+        p->kill_reason = why;
+        if (len > REASON_BYTES_MAX) {
+            kprintf("sched: pid %lu dies of an exit signal whose reason is %u bytes (at most %u kept): "
+                    "its links and monitors get it without them\n",
+                    (unsigned long)(uint32_t)p->pid, len, (unsigned)REASON_BYTES_MAX);
+            len = 0;
+        }
+        if (len)
+            memcpy(p->reason_bytes, bytes, len);
+        p->kill_bytes_len = (uint16_t)len;
+        /* Release: the reason and its bytes are visible to whoever sees the flag. */
+        __atomic_store_n(&p->pending_kill, 1, __ATOMIC_RELEASE);
+    }
+    if (p == current_proc()) { /* link() to a pid that is gone, say: we die now */
+        /* Acquire: another owner's reason is complete once we see its flag (it is masked and brief). */
+        while (!__atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE))
+            cpu_relax();
+        proc_unhold(p);
+        proc_die_killed(p);
+    }
     proc_wake(p); /* a waiting process dies as it wakes */
     uint32_t core = READ_ONCE(p->core);
     WRITE_ONCE(sched_cores[core].need_resched, 1); /* a running one, at its next interrupt */
@@ -393,7 +432,7 @@ bool kill(pid_t pid)
     uint64_t flags = irq_save();
     struct proc *p = proc_hold(pid, &sched_race_hooks.kill_looked_up);
     if (p) {
-        proc_kill(p, (struct exit_reason){.kind = EXIT_KILLED});
+        proc_kill(p, (struct exit_reason){.kind = EXIT_KILLED}, NULL, 0);
         proc_unhold(p);
     }
     irq_restore(flags);
@@ -402,8 +441,7 @@ bool kill(pid_t pid)
 
 const char *exit_kind_name(uint16_t kind)
 {
-    static const char *const names[] = {"normal", "error",  "killed",       "fault",
-                                        "noproc", "linked", "noconnection", "remote"};
+    static const char *const names[] = {"normal", "error", "killed", "fault", "noproc", "noconnection", "remote"};
     return kind < sizeof names / sizeof names[0] ? names[kind] : "unknown";
 }
 

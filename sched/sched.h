@@ -26,15 +26,17 @@ static inline bool pid_is_remote(pid_t pid) { return (pid & PID_REMOTE) != 0; }
 
 enum priority { PRIO_MAX, PRIO_HIGH, PRIO_NORMAL, PRIO_LOW, PRIO_COUNT };
 
-/* Why a process ended. */
+/* Why a process ended. One killed by an exit signal (a link's end, not
+ * trapped) ends with that signal's reason, the same kind, class, value and
+ * pc (and a remote reason's bytes: its links and monitors, here or on other
+ * nodes, see the same term), as Erlang's exit reasons propagate. */
 enum exit_kind {
     EXIT_NORMAL, /* returned, or exit_normal() */
     EXIT_ERROR,  /* proc_exit(code): value = code */
-    EXIT_KILLED, /* kill(): cannot be trapped */
+    EXIT_KILLED, /* kill(): cannot be trapped; its links get it as an exit signal they may trap */
     EXIT_FAULT,  /* a synchronous exception: class = ESR EC, value = fault address (0 where the
                     class has none, e.g. an undefined instruction), pc */
     EXIT_NOPROC, /* the linked/monitored process did not exist */
-    EXIT_LINKED, /* an exit signal from a linked process: value = its pid */
     EXIT_NOCONNECTION, /* a remote process's node could not be reached, or went away */
     EXIT_REMOTE,       /* a remote process's reason that has no kind here (say {shutdown, bye}) */
 };

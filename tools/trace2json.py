@@ -18,7 +18,7 @@ ALL_OTHERS = 0xFFFFFFFF  # an IPI's target: every other core
 TIMERS = ["receive timeout", "slice"]
 STATES = {1: "runnable", 2: "running", 3: "waiting", 4: "exited"}
 MSG_KINDS = ["user", "exit", "down", "irq", "cpu_down"]
-EXIT_KINDS = ["normal", "error", "killed", "fault", "noproc", "linked", "noconnection", "remote"]
+EXIT_KINDS = ["normal", "error", "killed", "fault", "noproc", "noconnection", "remote"]
 CORES_PID = 1  # the one Chrome "process" holding a track (thread) per core
 
 

@@ -1,12 +1,14 @@
 /* spawn_opt's link, and exit values: the reason a process ends with reaches
  * its monitor (MSG_DOWN) and a trapping linked process (MSG_EXIT) exactly;
- * a linked process that does not trap dies of an abnormal end (EXIT_LINKED,
- * value = the pid that ended) and lives on after a normal one; both ways. */
+ * a linked process that does not trap dies of an abnormal end with that
+ * same reason (Erlang's: kind, class, value, pc), so it passes down a chain
+ * of links, and lives on after a normal one; both ways. */
 #include <arch/cpu.h>
 #include <sched/internal.h>
 #include <sched/sched.h>
 #include <tests/image/harness.h>
 #include <tests/image/proc_helpers.h>
+#include <string.h>
 
 #define WAIT_MS 5000
 #define FAULT_ADDRESS 0x18 /* in page 0, which is never mapped */
@@ -139,8 +141,9 @@ IMAGE_TEST(messages, linked_child_failure_kills_parent)
                 "the parent did not report its child");
     struct exit_reason why;
     TEST_ASSERT(wait_down(ref, &why), "the parent outlived its linked child's failure");
-    TEST_ASSERT(why.kind == EXIT_LINKED && why.value == child, "the parent died of %s value %#lx, expected linked %#lx",
-                exit_kind_name(why.kind), (unsigned long)why.value, (unsigned long)child);
+    struct exit_reason want = {.kind = EXIT_ERROR, .value = 7}; /* the child's own (fail_soon) */
+    TEST_ASSERT(same_reason(&why, &want), "the parent died of " REASON_FMT ", expected " REASON_FMT, REASON_ARGS(why),
+                REASON_ARGS(want));
     TEST_ASSERT(!is_alive(child) && !is_alive(parent), "still alive");
     return true;
 }
@@ -222,8 +225,8 @@ static bool parent_end_reaches_children(uint64_t code)
     struct exit_reason why;
     if (code) {
         TEST_ASSERT(wait_down(plain_ref, &why), "the plain child outlived its parent's failure");
-        TEST_ASSERT(why.kind == EXIT_LINKED && why.value == parent, "the plain child died of %s value %#lx, expected linked %#lx",
-                    exit_kind_name(why.kind), (unsigned long)why.value, (unsigned long)parent);
+        TEST_ASSERT(same_reason(&why, &want), "the plain child died of " REASON_FMT ", expected its parent's " REASON_FMT,
+                    REASON_ARGS(why), REASON_ARGS(want));
     } else {
         /* The exit signals went out before the parent's DOWN: had one been
          * fatal, the child would die as this ping wakes it. */
@@ -257,6 +260,111 @@ IMAGE_TEST(messages, parent_failure_reaches_linked_children)
 IMAGE_TEST(messages, parent_normal_end_spares_linked_children)
 {
     return drained_after(parent_end_reaches_children(0));
+}
+
+/* The chain A - B - C: C ends; B, linked and not trapping, dies of C's very
+ * reason; A (the test, trapping) gets B's EXIT, and B's DOWN, with it. For
+ * kill, C dies killed and so do B and A's signal (Erlang: kill -> killed). */
+struct chain_arg {
+    pid_t test;
+    proc_fn fn;
+    void *arg;
+};
+
+static void middle_of_chain(void *arg)
+{
+    struct chain_arg *a = arg;
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.link = true; /* linked before C can run: spawn_opt links, then queues */
+    pid_t c = spawn_opt(a->fn, a->arg, &o, NULL);
+    send(a->test, &c, sizeof c);
+    receive(NULL, NULL, NULL, 0, RECEIVE_FOREVER, NULL); /* ends by the link, or never */
+}
+
+static void wait_plainly(void *arg)
+{
+    (void)arg;
+    receive(NULL, NULL, NULL, 0, RECEIVE_FOREVER, NULL);
+}
+
+static bool chain_passes_reason(const char *what, proc_fn fn, void *arg, bool kill_c, struct exit_reason want)
+{
+    static struct chain_arg ca;
+    ca = (struct chain_arg){.test = self(), .fn = fn, .arg = arg};
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.link = true;
+    o.monitor = true;
+    uint64_t ref;
+    pid_t b = spawn_opt(middle_of_chain, &ca, &o, &ref);
+    TEST_ASSERT(b, "%s: spawn failed: %s", what, spawn_error());
+    pid_t c = 0;
+    TEST_ASSERT(receive(is_user, NULL, &c, sizeof c, WAIT_MS, NULL) == sizeof c && c, "%s: B did not report C", what);
+    if (kill_c)
+        kill(c);
+    struct exit_reason down;
+    struct msg_info exit_info;
+    TEST_ASSERT(wait_down(ref, &down), "%s: B outlived C (no DOWN)", what);
+    TEST_ASSERT(receive(is_exit_from, &b, NULL, 0, WAIT_MS, &exit_info) != RECEIVE_TIMEOUT, "%s: no EXIT from B", what);
+    TEST_ASSERT(same_reason(&down, &want), "%s: B died of " REASON_FMT ", expected C's " REASON_FMT, what,
+                REASON_ARGS(down), REASON_ARGS(want));
+    TEST_ASSERT(same_reason(&exit_info.reason, &want), "%s: B's EXIT says " REASON_FMT ", expected " REASON_FMT, what,
+                REASON_ARGS(exit_info.reason), REASON_ARGS(want));
+    TEST_ASSERT(!is_alive(c), "%s: C still alive", what);
+    return true;
+}
+
+IMAGE_TEST(messages, link_chain_passes_exit_reason_on)
+{
+    trap_exit(true);
+    bool ok = chain_passes_reason("proc_exit(7)", fail_soon, NULL, false, (struct exit_reason){.kind = EXIT_ERROR, .value = 7}) &&
+              chain_passes_reason("fault", end_by_fault, NULL, false,
+                                  (struct exit_reason){.kind = EXIT_FAULT, .class = 0x25, .value = FAULT_ADDRESS,
+                                                       .pc = (uint64_t)load_at_known_pc}) &&
+              chain_passes_reason("kill", wait_plainly, NULL, true, (struct exit_reason){.kind = EXIT_KILLED});
+    trap_exit(false);
+    return drained_after(ok);
+}
+
+/* A remote reason's bytes (what exit_signal_from carries from another node):
+ * the process that dies of it keeps them, so its own monitor's DOWN and its
+ * link's EXIT carry them exactly; past REASON_BYTES_MAX they are left out
+ * (the distribution then says remote_reason_too_long) and the kind stays. */
+static bool remote_bytes_pass_on(uint32_t len, uint32_t want_len)
+{
+    static uint8_t bytes[REASON_BYTES_MAX + 8], got[REASON_BYTES_MAX + 8];
+    for (uint32_t i = 0; i < sizeof bytes; i++)
+        bytes[i] = (uint8_t)(i * 7 + len);
+    struct spawn_opts o = SPAWN_OPTS_DEFAULT;
+    o.link = true;
+    o.monitor = true;
+    uint64_t ref;
+    pid_t b = spawn_opt(wait_plainly, NULL, &o, &ref);
+    TEST_ASSERT(b, "spawn failed: %s", spawn_error());
+    struct exit_reason remote = {.kind = EXIT_REMOTE};
+    exit_signal_from(b, PID_REMOTE | 5, &remote, bytes, len); /* as the distribution does for a remote EXIT */
+    struct signal_match down = {.kind = MSG_DOWN, .from = b}, exit = {.kind = MSG_EXIT, .from = b};
+    struct msg_info info;
+    for (int i = 0; i < 2; i++) {
+        memset(got, 0, sizeof got);
+        int n = receive(msg_is_signal, i ? (void *)&exit : (void *)&down, got, sizeof got, WAIT_MS, &info);
+        const char *what = i ? "EXIT" : "DOWN";
+        TEST_ASSERT(n != RECEIVE_TIMEOUT, "%u bytes: no %s from B", len, what);
+        TEST_ASSERT(info.reason.kind == EXIT_REMOTE, "%u bytes: B's %s says %s, expected remote", len, what,
+                    exit_kind_name(info.reason.kind));
+        TEST_ASSERT((uint32_t)n == want_len && !memcmp(got, bytes, want_len),
+                    "%u bytes: B's %s carries %d bytes (%s), expected %u", len, what, n,
+                    memcmp(got, bytes, want_len) ? "differing" : "the same", want_len);
+    }
+    return true;
+}
+
+IMAGE_TEST(messages, remote_reason_bytes_pass_on)
+{
+    trap_exit(true);
+    bool ok = remote_bytes_pass_on(40, 40) && remote_bytes_pass_on(REASON_BYTES_MAX, REASON_BYTES_MAX) &&
+              remote_bytes_pass_on(REASON_BYTES_MAX + 1, 0);
+    trap_exit(false);
+    return drained_after(ok);
 }
 
 /* link() to a pid that is gone: false, and a trapping caller gets EXIT noproc. */

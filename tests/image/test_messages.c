@@ -121,7 +121,9 @@ IMAGE_TEST(messages, link_cascade_and_trap_exit)
     trap_exit(false);
     TEST_ASSERT(n != RECEIVE_TIMEOUT, "no exit signal reached the trapping process");
     TEST_ASSERT(info.from == b, "exit from %lu, expected B %lu", (unsigned long)info.from, (unsigned long)b);
-    TEST_ASSERT(info.reason.kind == EXIT_LINKED, "B's reason %s, expected linked", exit_kind_name(info.reason.kind));
+    TEST_ASSERT(info.reason.kind == EXIT_ERROR && info.reason.value == 42 && !info.reason.class && !info.reason.pc,
+                "B's reason %s value %lu, expected C's: error 42", exit_kind_name(info.reason.kind),
+                (unsigned long)info.reason.value);
     TEST_ASSERT(!is_alive(b), "B survived its linked child's failure");
     return true;
 }

@@ -26,8 +26,10 @@
 %%                      median M us p90 P us"), then C with 64 in flight
 %%                      ("throughput T round trips/s"); host wall time
 %%   linked NODE        Armada processes link to ours (link_me): one of ours
-%%                      ends {shutdown, bye}; then "ready" with another linked,
-%%                      for the harness to kill this node under it
+%%                      ends {shutdown, bye}; we link to a third (X) linked
+%%                      to one of ours (P2) that ends {shutdown, bye}: "chain
+%%                      R" with R what X's end gave us; then "ready" with
+%%                      another linked, for the harness to kill this node under it
 %%   hold NODE          connect, print "connected", then wait (to be stopped)
 %%   big NODE           to NODE's echo: a 100 000-byte binary (a packet over
 %%                      DIST_PACKET_MAX), an 8 000-byte one (a packet kept, a
@@ -194,6 +196,17 @@ main(["linked", Node]) ->
                  receive {linked, L} -> Self ! {linked, L}, Then() after 5000 -> exit(no_link) end end) end,
     Linked(fun() -> exit({shutdown, bye}) end),
     io:format("first ~p~n", [receive {linked, _} -> linked after 5000 -> timeout end]),
+    %% The chain P1 - X - P2: we (P1, trapping) link to X, an Armada process
+    %% linked to P2; P2 ends {shutdown, bye}, X dies of it, we get its reason.
+    process_flag(trap_exit, true),
+    P2 = spawn(fun() ->
+             {echo, N} ! {self(), link_me},
+             receive {linked, L} -> Self ! {chain, L}, receive go -> exit({shutdown, bye}) end
+             after 5000 -> exit(no_link) end end),
+    X = receive {chain, X0} -> X0 after 5000 -> none end,
+    true = link(X),
+    P2 ! go,
+    io:format("chain ~p~n", [receive {'EXIT', X, Why} -> Why after 5000 -> timeout end]),
     Linked(fun() -> receive after infinity -> ok end end),
     io:format("second ~p~n", [receive {linked, _} -> linked after 5000 -> timeout end]),
     io:format("ready~n"),

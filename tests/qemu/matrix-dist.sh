@@ -534,11 +534,13 @@ test_malformed() {
 
 # 15. Armada processes link to BEAM processes (dist_link): the BEAM end's
 #     {shutdown, bye} is an exit signal that ends the Armada end (it does not
-#     trap: it dies of 'linked'); then the BEAM node killed under the second
-#     link ends that one too (noconnection, the same way).
+#     trap: it dies of that reason, EXIT_REMOTE); a BEAM process linked to an
+#     Armada process X that dies so gets X's EXIT with {shutdown, bye} itself
+#     (the chain P1 - X - P2, as in an all-BEAM cluster); then the BEAM node
+#     killed under the last link ends that one too (noconnection).
 test_armada_links() {
     local name=dist-armada-links beam_log=build/test-logs/dist-armada-links-beam.log
-    local ended='dist: an Armada process linked to another node.s ended: linked'
+    local ended='dist: an Armada process linked to another node.s ended: '
     if ! dist_boot $name; then
         fail "$name: Armada did not come up on epmd"
     else
@@ -548,18 +550,17 @@ test_armada_links() {
         local beam=$!
         pids+=("$beam")
         if wait_for "$beam_log" '^ready$|exception error' "$STEP" && grep -qx 'second linked' "$beam_log" &&
-           wait_for "$log" "$ended" 10; then
+           grep -qx 'chain {shutdown,bye}' "$beam_log" && wait_for "$log" "${ended}remote" 10; then
+            sleep 1 # the chain's X, logged just after the first
             local before
-            before=$(grep -caE "$ended" "$log")
+            before=$(grep -caE "${ended}remote" "$log")
             stop "$beam"
-            local tries=0
-            while [ "$(grep -caE "$ended" "$log")" -le "$before" ] && [ $tries -lt 40 ]; do
-                sleep 0.5; tries=$((tries + 1))
-            done
-            if [ "$before" = 1 ] && [ "$(grep -caE "$ended" "$log")" = 2 ]; then
-                pass "$name: the BEAM end's {shutdown,bye} ended its Armada end (an exit signal from a linked process: linked); the BEAM node killed: the other Armada end ended so too (noconnection)"
+            wait_for "$log" "${ended}noconnection" 20
+            if [ "$before" = 2 ] && [ "$(grep -caE "$ended" "$log")" = 3 ] &&
+               [ "$(grep -caE "${ended}noconnection" "$log")" = 1 ]; then
+                pass "$name: the BEAM end's {shutdown,bye} ended its Armada end (EXIT_REMOTE, its own reason); a BEAM process linked to an Armada process that died so got {'EXIT',X,{shutdown,bye}}; the BEAM node killed: the last Armada end ended of noconnection"
             else
-                fail "$name: $before then $(grep -caE "$ended" "$log") ends: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+                fail "$name: $before remote ends then $(grep -caE "$ended" "$log") ends: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
             fi
         else
             fail "$name: $(tr '\n' ' ' < "$beam_log") / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
