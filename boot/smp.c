@@ -90,9 +90,9 @@ int smp_cpu_down(uint32_t cpu)
     }
     /* Which step it is stuck in: still reaching its idle loop or handing its
      * work on (the flag is cleared after that), or in PSCI CPU_OFF. */
-    const char *where = !cpu_is_online(cpu) && !smp_down_requested(cpu) ? "after handing its work on (PSCI says not OFF)"
-                        : cpu_is_online(cpu) ? "before reaching its idle loop"
-                                             : "while handing its work on";
+    const char *where = cpu_is_online(cpu)        ? "before reaching its idle loop"
+                        : smp_down_requested(cpu) ? "while handing its work on"
+                                                  : "after handing its work on (PSCI says not OFF)";
     kprintf("cpu%u: did not power off within %u ms: stuck %s\n", cpu, CPU_OFF_TIMEOUT_MS, where);
     return -1;
 }

@@ -81,23 +81,9 @@ static inline void lockstat_watch_wait(const struct lockstat *s, uint64_t wait)
 #define lockstat_id(s) ((uint32_t)((uintptr_t)(s) >> 4))
 const struct lockstat *lockstat_by_id(uint32_t id);
 
-/* Call with the lock held (exclusive side). wait: ticks spent waiting, 0 if none. */
-static inline void lockstat_acquired(struct lockstat *s, bool contended, uint64_t wait)
-{
-    if (__builtin_expect(!READ_ONCE(s->registered), 0) && (contended || !s->per_object))
-        lockstat_register(s);
-    s->acquired++;
-    if (contended) {
-        s->contended++;
-        s->total_wait += wait;
-        if (wait > s->max_wait)
-            s->max_wait = wait;
-        lockstat_watch_wait(s, wait);
-    }
-}
-
-/* A contended exclusive acquisition of a contended_only lock: listed (even
- * if per object), counted, its wait timed. Call with the lock held. */
+/* A contended exclusive acquisition: the lock listed (even if per object),
+ * the wait counted and timed. Alone, for a contended_only lock; through
+ * lockstat_acquired for the others. Call with the lock held. */
 static inline void lockstat_contended(struct lockstat *s, uint64_t wait)
 {
     if (__builtin_expect(!READ_ONCE(s->registered), 0))
@@ -107,6 +93,16 @@ static inline void lockstat_contended(struct lockstat *s, uint64_t wait)
     if (wait > s->max_wait)
         s->max_wait = wait;
     lockstat_watch_wait(s, wait);
+}
+
+/* Call with the lock held (exclusive side). wait: ticks spent waiting, 0 if none. */
+static inline void lockstat_acquired(struct lockstat *s, bool contended, uint64_t wait)
+{
+    s->acquired++;
+    if (contended)
+        lockstat_contended(s, wait); /* listed even if per object */
+    else if (__builtin_expect(!READ_ONCE(s->registered), 0) && !s->per_object)
+        lockstat_register(s);
 }
 
 /* Shared side (several holders at once): relaxed atomics, counts only. */

@@ -99,6 +99,9 @@ void call_rcu(struct rcu_head *head, void (*func)(struct rcu_head *head))
         rcu_kick_cpus(wake);
 }
 
+/* Reporting for `bits` found `old` in rcu_qs_needed: were they the last? */
+static bool cleared_the_last(uint64_t old, uint64_t bits) { return (old & bits) && !(old & ~bits); }
+
 /* A core that went offline during the grace period will never report: report
  * for it (it runs no code, so it holds no reference). */
 static void forget_offline(void)
@@ -107,7 +110,7 @@ static void forget_offline(void)
     if (!gone)
         return;
     uint64_t old = port_fetch_and64(&rcu_qs_needed, ~gone);
-    if ((old & gone) && !(old & ~gone)) /* we cleared the last bits */
+    if (cleared_the_last(old, gone))
         end_gp();
 }
 
@@ -120,7 +123,7 @@ void rcu_cpu_offline(void)
     uint64_t flags = port_lock(&rcu_lock);
     uint64_t old = port_fetch_and64(&rcu_qs_needed, ~bit);
     port_unlock(&rcu_lock, flags);
-    if (old == bit) /* ours was the last report wanted */
+    if (cleared_the_last(old, bit))
         end_gp();
 }
 

@@ -64,18 +64,12 @@ void spin_lock_wait(struct spinlock *lock, uint32_t old)
 
 uint16_t spin_lock_ticket(struct spinlock *lock)
 {
-    struct percpu *me = this_cpu();
     /* Only the holder writes its own area here: reading ours means we hold it. */
-    if (SPIN_DEBUG && __builtin_expect(READ_ONCE(lock->holder) == me, 0))
-        report_recursion(lock, me->cpu_id);
-    uint32_t old = spin_take_ticket(lock);
-    if (__builtin_expect((old >> 16) != (old & 0xffff), 0)) {
-        spin_lock_wait(lock, old);
-    } else {
-        if (SPIN_DEBUG)
-            lockstat_acquired(&lock->stat, false, 0);
-        WRITE_ONCE(lock->holder, me); /* only the holder writes it */
-    }
+    if (SPIN_DEBUG && __builtin_expect(READ_ONCE(lock->holder) == this_cpu(), 0))
+        report_recursion(lock, this_cpu_id());
+    uint32_t old = spin_acquire(lock);
+    if (SPIN_DEBUG && !spin_ticket_waits(old))
+        lockstat_acquired(&lock->stat, false, 0); /* a wait was counted by spin_lock_wait */
     return (uint16_t)(old >> 16);
 }
 
@@ -99,10 +93,7 @@ void spin_unlock(struct spinlock *lock)
     struct percpu *me = this_cpu(), *holder = READ_ONCE(lock->holder);
     if (__builtin_expect(holder != me, 0))
         report_bad_unlock(lock, me->cpu_id, holder);
-    WRITE_ONCE(lock->holder, NULL);
-    uint16_t next_owner = (uint16_t)(lock->owner + 1); /* only the holder writes owner */
-    /* STLRH: as the lean spin_unlock (spinlock.h). */
-    __asm__ volatile("stlrh %w[v], %[owner]" : [owner] "=Q"(lock->owner) : [v] "r"(next_owner) : "memory");
+    spin_release(lock);
 }
 #endif
 
@@ -111,7 +102,7 @@ bool spin_trylock(struct spinlock *lock)
 {
 #if defined(ARMADA_LSE) && ARMADA_LSE
     uint32_t old = READ_ONCE(lock->tickets);
-    if ((old & 0xffff) != (old >> 16))
+    if (spin_ticket_waits(old))
         return false;
     /* CASA: take the ticket only if nobody moved the word; acquire as in spin_lock. */
     if (atomic32_cmpxchg_acquire(&lock->tickets, old, old + SPIN_TICKET_ONE) != old)

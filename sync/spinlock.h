@@ -108,23 +108,22 @@ static inline uint32_t spin_take_ticket(struct spinlock *lock)
  * (sync/spinlock.c). */
 void spin_lock_wait(struct spinlock *lock, uint32_t old);
 
-#if SPIN_DEBUG
-/* Out of line, with the checks and the counts (sync/spinlock.c). */
-void spin_lock(struct spinlock *lock);
-void spin_unlock(struct spinlock *lock);
-#else
-/* Inline: the RMW, one compare, the holder's store. */
-static inline void spin_lock(struct spinlock *lock)
+/* Does the ticket drawn (the word spin_take_ticket returned) have to wait? */
+static inline bool spin_ticket_waits(uint32_t old) { return (old >> 16) != (old & 0xffff); }
+
+/* Take it: the RMW, one compare, the holder's store (spin_lock_wait's,
+ * when contended). Returns the word drawn. */
+static inline uint32_t spin_acquire(struct spinlock *lock)
 {
     uint32_t old = spin_take_ticket(lock);
-    if (__builtin_expect((old >> 16) != (old & 0xffff), 0)) {
+    if (__builtin_expect(spin_ticket_waits(old), 0))
         spin_lock_wait(lock, old);
-        return;
-    }
-    WRITE_ONCE(lock->holder, this_cpu()); /* only the holder writes it */
+    else
+        WRITE_ONCE(lock->holder, this_cpu()); /* only the holder writes it */
+    return old;
 }
 
-static inline void spin_unlock(struct spinlock *lock)
+static inline void spin_release(struct spinlock *lock)
 {
     WRITE_ONCE(lock->holder, NULL);
     uint16_t next_owner = (uint16_t)(lock->owner + 1); /* only the holder writes owner */
@@ -133,6 +132,15 @@ static inline void spin_unlock(struct spinlock *lock)
      * monitors, which wakes their WFE. */
     __asm__ volatile("stlrh %w[v], %[owner]" : [owner] "=Q"(lock->owner) : [v] "r"(next_owner) : "memory");
 }
+
+#if SPIN_DEBUG
+/* Out of line, with the checks and the counts (sync/spinlock.c). */
+void spin_lock(struct spinlock *lock);
+void spin_unlock(struct spinlock *lock);
+#else
+/* Inline: spin_acquire and spin_release as they are. */
+static inline void spin_lock(struct spinlock *lock) { (void)spin_acquire(lock); }
+static inline void spin_unlock(struct spinlock *lock) { spin_release(lock); }
 #endif
 
 bool spin_is_locked(const struct spinlock *lock);
