@@ -193,6 +193,21 @@ peer() {
         timeout "$STEP" escript tests/qemu/dist-peer.escript "$@" 2>&1
 }
 
+# peer_bg LOG NAME [ERL_FLAGS...] -- ARGS: the same in the background, under
+# the run's timeout, its output in LOG (emptied first); its pid in peer_pid,
+# torn down by cleanup.
+peer_bg() {
+    local log=$1 name=$2; shift 2
+    local flags=()
+    while [ "$1" != -- ]; do flags+=("$1"); shift; done
+    shift
+    : > "$log"
+    ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name $name@127.0.0.1 -setcookie armadacookie ${flags[*]}" \
+        timeout "$T" escript tests/qemu/dist-peer.escript "$@" > "$log" 2>&1 &
+    peer_pid=$!
+    pids+=("$peer_pid")
+}
+
 # dist_boot NAME [APPEND]: epmd, then Armada as armada@127.0.0.1 (cookie
 # armadacookie), up once epmd gives out its port.
 dist_boot() {
@@ -276,11 +291,8 @@ test_ticks() {
             fail "$name: an idle connection did not survive 15 s of 6 s ticks: $out / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
         else
             local hold_log=build/test-logs/$name-hold.log
-            : > "$hold_log"
-            ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name sleeper@127.0.0.1 -setcookie armadacookie -kernel net_ticktime 6" \
-                timeout "$T" escript tests/qemu/dist-peer.escript hold armada@127.0.0.1 > "$hold_log" 2>&1 &
-            local holder=$!
-            pids+=("$holder")
+            peer_bg "$hold_log" sleeper -kernel net_ticktime 6 -- hold armada@127.0.0.1
+            local holder=$peer_pid
             if wait_for "$hold_log" '^connected' "$STEP" && grep -qx 'ping pong' "$hold_log"; then
                 # the BEAM itself (the escript's emulator, under our timeout)
                 local beam
@@ -308,11 +320,8 @@ test_ticks() {
 test_connect_out() {
     local name=dist-connect-out beam_log=build/test-logs/dist-connect-out-beam.log
     start_epmd || { fail "$name: no epmd"; return; }
-    : > "$beam_log"
-    ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
-        timeout "$T" escript tests/qemu/dist-peer.escript await armada@127.0.0.1 "$T" > "$beam_log" 2>&1 &
-    local beam=$!
-    pids+=("$beam")
+    peer_bg "$beam_log" beam -- await armada@127.0.0.1 "$T"
+    local beam=$peer_pid
     if ! wait_for "$beam_log" '^up' "$STEP"; then
         fail "$name: the BEAM node did not start: $(cat "$beam_log")"
     else
@@ -374,11 +383,8 @@ test_links_monitors() {
     if ! dist_boot $name; then
         fail "$name: Armada did not come up on epmd"
     else
-        : > "$watch_log"
-        ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
-            timeout "$T" escript tests/qemu/dist-peer.escript watch armada@127.0.0.1 > "$watch_log" 2>&1 &
-        local watcher=$!
-        pids+=("$watcher")
+        peer_bg "$watch_log" beam -- watch armada@127.0.0.1
+        local watcher=$peer_pid
         if ! wait_for "$watch_log" '^ready$|exception error' "$STEP" || ! grep -qx ready "$watch_log"; then
             fail "$name: $(tr '\n' ' ' < "$watch_log")"
         else
@@ -483,11 +489,8 @@ test_armada_monitors() {
     if ! dist_boot $name; then
         fail "$name: Armada did not come up on epmd"
     else
-        : > "$beam_log"
-        ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
-            timeout "$T" escript tests/qemu/dist-peer.escript monitored armada@127.0.0.1 > "$beam_log" 2>&1 &
-        local beam=$!
-        pids+=("$beam")
+        peer_bg "$beam_log" beam -- monitored armada@127.0.0.1
+        local beam=$peer_pid
         if wait_for "$beam_log" '^ready$|exception error' "$STEP" && grep -qx 'collected {shutdown,bye}' "$beam_log"; then
             stop "$beam" # the whole BEAM node goes, with the monitored process on it
             if wait_for "$log" 'dist: a process on beam@127.0.0.1 that we monitored: DOWN noconnection' 20; then
@@ -544,11 +547,8 @@ test_armada_links() {
     if ! dist_boot $name; then
         fail "$name: Armada did not come up on epmd"
     else
-        : > "$beam_log"
-        ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
-            timeout "$T" escript tests/qemu/dist-peer.escript linked armada@127.0.0.1 > "$beam_log" 2>&1 &
-        local beam=$!
-        pids+=("$beam")
+        peer_bg "$beam_log" beam -- linked armada@127.0.0.1
+        local beam=$peer_pid
         if wait_for "$beam_log" '^ready$|exception error' "$STEP" && grep -qx 'second linked' "$beam_log" &&
            grep -qx 'chain {shutdown,bye}' "$beam_log" && wait_for "$log" "${ended}remote" 10; then
             sleep 1 # the chain's X, logged just after the first
@@ -584,11 +584,8 @@ test_ps_remote() {
        ! wait_for "$log" 'armada shell' 10; then
         fail "$name: Armada did not come up: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
     else
-        : > "$beam_log"
-        ERL_EPMD_PORT=$epmd_port ERL_FLAGS="-name beam@127.0.0.1 -setcookie armadacookie" \
-            timeout "$T" escript tests/qemu/dist-peer.escript pslinks armada@127.0.0.1 > "$beam_log" 2>&1 &
-        local beam=$!
-        pids+=("$beam")
+        peer_bg "$beam_log" beam -- pslinks armada@127.0.0.1
+        local beam=$peer_pid
         if ! wait_for "$beam_log" '^ready$|exception error' "$STEP" || ! grep -qx ready "$beam_log"; then
             fail "$name: $(tr '\n' ' ' < "$beam_log")"
         else
