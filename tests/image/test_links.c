@@ -271,13 +271,24 @@ struct chain_arg {
     void *arg;
 };
 
+/* C: ends (a->fn) only once B has told the test who it is; started on
+ * another core, it could otherwise end, and take B with it, before B's report. */
+static void end_when_told(void *arg)
+{
+    struct chain_arg *a = arg;
+    receive(NULL, NULL, NULL, 0, RECEIVE_FOREVER, NULL); /* B's go */
+    a->fn(a->arg);
+}
+
 static void middle_of_chain(void *arg)
 {
     struct chain_arg *a = arg;
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
     o.link = true; /* linked before C can run: spawn_opt links, then queues */
-    pid_t c = spawn_opt(a->fn, a->arg, &o, NULL);
+    pid_t c = spawn_opt(end_when_told, a, &o, NULL);
     send(a->test, &c, sizeof c);
+    uint8_t go = 1;
+    send(c, &go, sizeof go);
     receive(NULL, NULL, NULL, 0, RECEIVE_FOREVER, NULL); /* ends by the link, or never */
 }
 
