@@ -1,7 +1,8 @@
 /* One process per connected node (conn.h): the handshake, then a loop that
  * takes the peer's packets and local processes' requests from one mailbox.
  * A peer that breaks the protocol loses this connection only; a slow one
- * blocks only this process. */
+ * blocks only this process (senders queue here and go on, even during the
+ * handshake). */
 #include <arch/timer.h>
 #include <dist/conn.h>
 #include <dist/epmd.h>
@@ -33,7 +34,7 @@ struct conn_state {
         uint8_t target[128];
     } outmon[WATCH_MAX];
     _Alignas(8) uint8_t mail[MSG_MAX];
-    uint8_t out[1024];         /* a control message of ours */
+    uint8_t out[MSG_MAX + 512]; /* a control message of ours: an EXIT carries a reason of up to MSG_MAX */
 };
 
 static void conn_state_init(struct conn_state *c, uint32_t conn)
@@ -256,10 +257,15 @@ static bool handle_packet(struct conn_state *c, const uint8_t *p, uint32_t len)
             c->dropped++;
             break;
         }
-        if (!strcmp(name, "net_kernel"))
+        pid_t dest = 0;
+        if (!strcmp(name, "net_kernel")) {
             net_kernel_call(c, &msg);
-        else
-            deliver(c, whereis(name), rest, (uint32_t)m, term_element(&ctrl, 1, &to) ? &to : NULL);
+        } else if ((dest = whereis(name))) {
+            deliver(c, dest, rest, (uint32_t)m, term_element(&ctrl, 1, &to) ? &to : NULL);
+        } else {
+            kprintf("dist: a message from %s to '%s' dropped: no process here has that name\n", c->peer.name, name);
+            c->dropped++;
+        }
         break;
     }
     case CTRL_SEND:        /* {2, Unused, ToPid} */
@@ -343,26 +349,75 @@ static bool drain_packets(struct conn_state *c)
     }
 }
 
-static void conn_loop(struct conn_state *c)
+enum req_outcome { REQ_DONE, REQ_WRITE_FAILED, REQ_REPLACED };
+
+/* A local process's request (n bytes in c->mail). live: the connection is
+ * up, so what it asks is written; otherwise it never will be: a link or a
+ * monitor is only noted (connection_lost tells its holder noconnection)
+ * and a message is counted lost. */
+static enum req_outcome handle_request(struct conn_state *c, int n, const struct msg_info *info, bool live,
+                                       uint32_t *lost)
+{
+    uint32_t len = 0;
+    const uint8_t *packet = NULL;
+    if (info->kind == MSG_DOWN || info->kind == MSG_EXIT) {
+        uint32_t got = (uint32_t)n < sizeof c->mail ? (uint32_t)n : (uint32_t)sizeof c->mail;
+        len = live ? watch_local_end(&c->watches, info, c->mail, got, c->out, sizeof c->out) : 0;
+        packet = c->out;
+    } else if (info->kind == MSG_USER && n >= (int)sizeof(struct dist_req_monitor) && is_hold(c->mail)) {
+        const struct dist_req_monitor *r = (const struct dist_req_monitor *)c->mail;
+        struct term remote = {.kind = TERM_PID, .ext = r->target, .ext_len = r->target_len};
+        len = r->packet.len;
+        packet = r->packet.packet;
+        if (r->type == DIST_REQ_MONITOR) {
+            outmon_add(c, r);
+        } else if (r->type == DIST_REQ_LINK) { /* a link is a link whichever side asked: the peer's watch */
+            if (!watch_add_link(&c->watches, r->local, &remote))
+                c->dropped++;
+        } else if (r->type == DIST_REQ_UNLINK) {
+            watch_drop_link(&c->watches, r->local, &remote);
+        } else { /* DIST_REQ_DEMONITOR: the packet is ours to write */
+            len = outmon_drop(c, r->local, r->signal_ref);
+            packet = c->out;
+        }
+    } else if (info->kind == MSG_USER && n == (int)sizeof(struct dist_req_close) &&
+               ((struct dist_req_close *)c->mail)->type == DIST_REQ_CLOSE) {
+        return REQ_REPLACED;
+    } else if (info->kind == MSG_USER && n == (int)sizeof(struct dist_req_ps) &&
+               ((struct dist_req_ps *)c->mail)->type == DIST_REQ_PS) {
+        ps_answer(c);
+    } else if (info->kind == MSG_USER && n >= (int)sizeof(struct dist_req) &&
+               ((struct dist_req *)c->mail)->type == DIST_REQ_PACKET) {
+        const struct dist_req *r = (const struct dist_req *)c->mail;
+        len = r->len;
+        packet = r->packet;
+        *lost += !live;
+    }
+    return !live || !len || write_packet(c, packet, len) ? REQ_DONE : REQ_WRITE_FAILED;
+}
+
+/* Until the connection ends; true: a new connection from the peer replaced it. */
+static bool conn_loop(struct conn_state *c)
 {
     uint64_t tick = dist_node.ticktime_ms / 4;
     struct msg_info info;
+    uint32_t lost = 0;
     c->last_rx = c->last_tx = now_ms();
     for (;;) {
         if (!drain_packets(c))
-            return;
+            return false;
         if (c->s.closed) {
             kprintf("dist: %s closed the connection\n", c->peer.name);
-            return;
+            return false;
         }
         uint64_t t = now_ms();
         if (t - c->last_rx >= dist_node.ticktime_ms) {
             kprintf("dist: %s silent for %u ms: connection down\n", c->peer.name, dist_node.ticktime_ms);
-            return;
+            return false;
         }
         if (t - c->last_tx >= tick && !write_packet(c, NULL, 0)) {
             kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
-            return;
+            return false;
         }
         uint64_t wait_rx = c->last_rx + dist_node.ticktime_ms - t, wait_tx = c->last_tx + tick - t;
         int n = receive(NULL, NULL, c->mail, sizeof c->mail, wait_rx < wait_tx ? wait_rx : wait_tx, &info);
@@ -375,49 +430,19 @@ static void conn_loop(struct conn_state *c)
                 c->last_rx = now_ms();
             if (!stream_push(&c->s, nm)) {
                 kprintf("dist: %s overran the receive buffer: closing\n", c->peer.name);
-                return;
+                return false;
             }
-        } else if (info.kind == MSG_DOWN || info.kind == MSG_EXIT) {
-            uint32_t got = (uint32_t)n < sizeof c->mail ? (uint32_t)n : (uint32_t)sizeof c->mail;
-            uint32_t len = watch_local_end(&c->watches, &info, c->mail, got, c->out, sizeof c->out);
-            if (len && !write_packet(c, c->out, len)) {
-                kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
-                return;
-            }
-        } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req_monitor) && is_hold(c->mail)) {
-            const struct dist_req_monitor *r = (const struct dist_req_monitor *)c->mail;
-            struct term remote = {.kind = TERM_PID, .ext = r->target, .ext_len = r->target_len};
-            uint32_t len = r->packet.len;
-            const uint8_t *packet = r->packet.packet;
-            if (r->type == DIST_REQ_MONITOR) {
-                outmon_add(c, r);
-            } else if (r->type == DIST_REQ_LINK) { /* a link is a link whichever side asked: the peer's watch */
-                if (!watch_add_link(&c->watches, r->local, &remote))
-                    c->dropped++;
-            } else if (r->type == DIST_REQ_UNLINK) {
-                watch_drop_link(&c->watches, r->local, &remote);
-            } else { /* DIST_REQ_DEMONITOR: the packet is ours to write */
-                len = outmon_drop(c, r->local, r->signal_ref);
-                packet = c->out;
-            }
-            if (len && !write_packet(c, packet, len)) {
-                kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
-                return;
-            }
-        } else if (info.kind == MSG_USER && n == (int)sizeof(struct dist_req_close) &&
-                   ((struct dist_req_close *)c->mail)->type == DIST_REQ_CLOSE) {
+            continue;
+        }
+        switch (handle_request(c, n, &info, true, &lost)) {
+        case REQ_DONE:
+            break;
+        case REQ_WRITE_FAILED:
+            kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
+            return false;
+        case REQ_REPLACED:
             kprintf("dist: %s: this connection was replaced by a new one\n", c->peer.name);
-            return;
-        } else if (info.kind == MSG_USER && n == (int)sizeof(struct dist_req_ps) &&
-                   ((struct dist_req_ps *)c->mail)->type == DIST_REQ_PS) {
-            ps_answer(c);
-        } else if (info.kind == MSG_USER && n >= (int)sizeof(struct dist_req) &&
-                   ((struct dist_req *)c->mail)->type == DIST_REQ_PACKET) {
-            const struct dist_req *r = (const struct dist_req *)c->mail;
-            if (!write_packet(c, r->packet, r->len)) {
-                kprintf("dist: cannot write to %s: connection down\n", c->peer.name);
-                return;
-            }
+            return true;
         }
     }
 }
@@ -429,6 +454,55 @@ static void connection_lost(struct conn_state *c)
     for (int i = 0; i < WATCH_MAX; i++)
         if (c->outmon[i].used)
             deliver_down(c, i, NULL);
+}
+
+/* The end of a connection process (its handshake failed, or its
+ * connection ended, or it relayed for one that ended): senders no longer
+ * find it; once none is between its lookup and its send, every request
+ * still queued here fails: messages are lost (counted, said), links and
+ * monitors get noconnection, with those the connection held. */
+static void finish(struct conn_state *c, const char *node, bool replaced)
+{
+    dist_nodes_quiesce(dist_nodes_release(self(), replaced ? node : NULL));
+    struct msg_info info;
+    uint32_t lost = 0;
+    int n;
+    while ((n = receive(NULL, NULL, c->mail, sizeof c->mail, 0, &info)) >= 0) {
+        if (net_is_event(c->mail, (uint32_t)n, &info))
+            net_consumed((const struct net_msg *)c->mail);
+        else
+            handle_request(c, n, &info, false, &lost);
+    }
+    if (lost)
+        kprintf("dist: %u message(s) queued for %s lost: no connection\n", lost, node[0] ? node : "a peer");
+    c->dropped += lost;
+    connection_lost(c);
+}
+
+/* Our call lost a simultaneous connect, but we stay the node's sink (see
+ * dist/nodes.c): what senders queue here goes to the winner, in order,
+ * until it ends. False: no winner came (within the handshake time). */
+static bool relay(struct conn_state *c, const char *node)
+{
+    pid_t to = 0;
+    for (uint32_t ms = 0; !(to = dist_nodes_relay_target(self())) && ms < HANDSHAKE_TIMEOUT_MS; ms += 10)
+        sleep_ms(10);
+    if (!to)
+        return false;
+    kprintf("dist: %s: our call lost to its call; what is sent meanwhile goes to that connection\n", node);
+    uint64_t ref = monitor(to);
+    struct msg_info info;
+    for (;;) {
+        int n = receive(NULL, NULL, c->mail, sizeof c->mail, RECEIVE_FOREVER, &info);
+        if (n < 0)
+            continue;
+        if (info.kind == MSG_DOWN && info.ref == ref)
+            return true;
+        if (net_is_event(c->mail, (uint32_t)n, &info))
+            net_consumed((const struct net_msg *)c->mail);
+        else if (info.kind == MSG_USER)
+            send(to, c->mail, (uint32_t)n < sizeof c->mail ? (uint32_t)n : (uint32_t)sizeof c->mail);
+    }
 }
 
 /* Our status for a peer that named itself, from the table of nodes (as
@@ -474,48 +548,35 @@ static void conn_accepted_main(void *arg)
         err = handshake_accept_challenge(&c.s, &c.peer);
     if (!err && !dist_nodes_up(c.peer.name, self()))
         err = HS_ERR_BUSY; /* not reached: a called entry is never taken from us */
+    bool replaced = false;
     if (err) {
         kprintf("dist: connection from %s refused: %s\n", c.peer.name[0] ? c.peer.name : "a peer",
                 handshake_strerror(err));
     } else {
         kprintf("dist: %s connected (it called us)\n", c.peer.name);
-        conn_loop(&c);
-        dist_nodes_remove(self());
-        connection_lost(&c);
-        kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
+        replaced = conn_loop(&c);
     }
-    dist_nodes_remove(self()); /* a claim the handshake did not finish */
     net_close(c.s.conn);
+    finish(&c, c.peer.name, replaced);
+    if (!err)
+        kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
 }
 
 /* We call `name`: its port from the epmd of its host (a node on 127.0.0.1
  * is on the host epmd runs on: QEMU's user network reaches it at the
- * gateway), TCP, the handshake as A; then as an accepted one. The one who
- * asked hears DIST_CONNECT_RESULT either way. */
+ * gateway), TCP, the handshake as A; then as an accepted one. Nobody
+ * waits for it: senders queue here meanwhile (dist/nodes.c). */
 struct connect_request {
     uint32_t type; /* DIST_CONNECT_REQ */
-    pid_t reply_to;
-    char name[256];
-};
-struct connect_result {
-    uint32_t type; /* DIST_CONNECT_RESULT */
-    int32_t status; /* 0: up, or < 0 */
+    char name[256]; /* empty: another sender claimed the name first; nothing to do */
 };
 #define DIST_CONNECT_REQ (0x4453u << 16 | 3)
-#define DIST_CONNECT_RESULT (0x4453u << 16 | 4)
 
 static bool is_connect_request(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
 {
     (void)ctx;
     return i->kind == MSG_USER && l == sizeof(struct connect_request) &&
            ((const struct connect_request *)d)->type == DIST_CONNECT_REQ;
-}
-
-static bool is_connect_result(const void *d, uint32_t l, const struct msg_info *i, void *ctx)
-{
-    (void)ctx;
-    return i->kind == MSG_USER && l == sizeof(struct connect_result) &&
-           ((const struct connect_result *)d)->type == DIST_CONNECT_RESULT;
 }
 
 /* The address of a node's host: 127.0.0.1 (or our own host) is epmd's host. */
@@ -564,36 +625,33 @@ static void conn_initiator_main(void *arg)
     (void)arg;
     struct conn_state c;
     struct connect_request req;
-    struct connect_result res = {DIST_CONNECT_RESULT, 0};
     receive(is_connect_request, NULL, &req, sizeof req, RECEIVE_FOREVER, NULL);
-    conn_state_init(&c, 0);
-    /* The name is ours before we look it up: a call from them meanwhile sees it (nodes.c) */
-    enum dist_claim claim = dist_nodes_calling(req.name, self());
-    res.status = claim == DIST_CLAIM_OK ? connect_out(&c, req.name) : claim == DIST_CLAIM_FULL ? HS_ERR_FULL : HS_ERR_BUSY;
-    if (!res.status && !dist_nodes_up(c.peer.name, self()))
-        res.status = HS_ERR_BUSY; /* their call won meanwhile (ok_simultaneous), though they did not say nok */
-    if (res.status)
-        dist_nodes_remove(self()); /* before the answer: whoever waits then waits for the winner only */
-    send(req.reply_to, &res, sizeof res);
-    if (res.status) {
-        if (c.s.conn)
-            net_close(c.s.conn);
+    if (!req.name[0])
         return;
+    conn_state_init(&c, 0);
+    /* The name is already ours (dist_connect_hold claimed it): a call from them meanwhile sees it */
+    int err = connect_out(&c, req.name);
+    if (!err && !dist_nodes_up(c.peer.name, self()))
+        err = HS_ERR_BUSY; /* their call won meanwhile (ok_simultaneous), though they did not say nok */
+    bool replaced = false;
+    if (!err) {
+        kprintf("dist: %s connected (we called it)\n", c.peer.name);
+        replaced = conn_loop(&c);
     }
-    kprintf("dist: %s connected (we called it)\n", c.peer.name);
-    conn_loop(&c);
-    dist_nodes_remove(self());
-    connection_lost(&c);
-    kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
-    net_close(c.s.conn);
+    if (c.s.conn)
+        net_close(c.s.conn);
+    if (err == HS_ERR_NOK || err == HS_ERR_BUSY)
+        relay(&c, req.name);
+    finish(&c, req.name, replaced);
+    if (!err)
+        kprintf("dist: %s disconnected (%u messages dropped)\n", c.peer.name, c.dropped);
 }
 
-pid_t dist_connect(const char *name)
+pid_t dist_connect_hold(const char *name, int *slot)
 {
-    struct term_text n = {(const uint8_t *)name, (uint16_t)strlen(name), false};
-    pid_t conn = dist_nodes_wait(&n, HANDSHAKE_TIMEOUT_MS + 1000); /* a handshake in progress: its outcome */
-    if (conn || !strcmp(name, dist_node.name) || strlen(name) >= 256)
-        return conn;
+    pid_t sink = dist_nodes_hold(name, slot);
+    if (sink || !strcmp(name, dist_node.name) || strlen(name) >= 256)
+        return sink;
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
     o.stack_size = CONN_STACK;
     pid_t p = spawn_opt(conn_initiator_main, NULL, &o, NULL);
@@ -601,14 +659,14 @@ pid_t dist_connect(const char *name)
         kprintf("dist: cannot start a connection process: %s\n", spawn_error());
         return 0;
     }
-    struct connect_request req = {DIST_CONNECT_REQ, self(), {0}};
-    strlcpy(req.name, name, sizeof req.name);
-    struct connect_result res;
-    send(p, &req, sizeof req);
-    if (receive(is_connect_result, NULL, &res, sizeof res, EPMD_TIMEOUT_MS + HANDSHAKE_TIMEOUT_MS + 1000, NULL) < 0)
-        return 0;
-    /* Lost a simultaneous connect, or another call was first: the winner, once up */
-    return res.status ? dist_nodes_wait(&n, HANDSHAKE_TIMEOUT_MS + 1000) : p;
+    struct connect_request req = {DIST_CONNECT_REQ, {0}};
+    enum dist_claim claim = dist_nodes_calling(name, p, slot, &sink);
+    if (claim == DIST_CLAIM_OK)
+        strlcpy(req.name, name, sizeof req.name);
+    else if (claim == DIST_CLAIM_FULL)
+        kprintf("dist: cannot call %s: %u nodes are connected or connecting already\n", name, DIST_MAX_NODES);
+    send(p, &req, sizeof req); /* BUSY or FULL: an empty name, and p ends */
+    return sink;
 }
 
 bool dist_conn_accept(uint32_t conn)

@@ -102,18 +102,23 @@ bool dist_exit_reason_term_of(const void *data, uint32_t len, const struct msg_i
  * False: no connection. */
 bool dist_link(const struct term_pid *remote);
 
-/* The connection process of node `name`, calling it first if there is none
- * (its port from epmd, the handshake as the one who calls); 0 when it cannot
- * be reached (said in the log). Sends connect on their own, as in Erlang. */
-pid_t dist_connect(const char *name);
+/* The process that queues requests for node `name` (see dist/nodes.c), with
+ * the node's entry held in *slot until the caller has sent its request and
+ * calls dist_nodes_unhold(*slot); starts a call to the node first if none
+ * is under way (its port from epmd, the handshake as the one who calls).
+ * Never waits for the handshake: what is queued goes once the connection is
+ * up, and if it never comes up, messages are dropped and links and
+ * monitors get noconnection (as in Erlang). 0: no entry free, or our own
+ * name (said in the log). */
+pid_t dist_connect_hold(const char *name, int *slot);
 
 /* net_adm:ping from here: true for pong. */
 bool dist_ping(const char *name, uint64_t timeout_ms);
 
 /* The connected nodes, and those in their handshake (dist/nodes.c). A
- * connection process claims the name before its handshake (calling: before
- * it even looks the node up; called: once the peer said its name), marks it
- * up after, and removes it when it ends. */
+ * name is claimed before the handshake (calling: by the first sender, before
+ * the node is even looked up; called: once the peer said its name), marked
+ * up after, and released when its connection process ends. */
 #define DIST_MAX_NODES 16
 enum dist_claim {
     DIST_CLAIM_OK,           /* the name is ours: go on ("ok") */
@@ -122,14 +127,19 @@ enum dist_claim {
     DIST_CLAIM_ALIVE,        /* called while connected ("alive": the peer says whether the old one is dead) */
     DIST_CLAIM_FULL,         /* DIST_MAX_NODES are held */
 };
-enum dist_claim dist_nodes_calling(const char *name, pid_t conn_process);
+pid_t dist_nodes_hold(const char *name, int *slot); /* the entry's sink, held; 0: no entry */
+void dist_nodes_unhold(int slot);                   /* the held sender's request is queued */
+/* Claim a new entry for conn (calling); BUSY: *sink is the existing one. Either way held in *slot. */
+enum dist_claim dist_nodes_calling(const char *name, pid_t conn_process, int *slot, pid_t *sink);
 enum dist_claim dist_nodes_accepting(const char *name, pid_t conn_process, pid_t *up); /* up: ALIVE's */
 bool dist_nodes_replace(const char *name, pid_t old, pid_t conn_process); /* "alive" answered true */
 bool dist_nodes_up(const char *name, pid_t conn_process); /* false: the name was taken from us */
-void dist_nodes_remove(pid_t conn_process);
-pid_t dist_nodes_find(const struct term_text *name); /* up only: its connection process, or 0 */
-/* As find, but while a handshake holds the name, waits (up to timeout_ms) for it to end. */
-pid_t dist_nodes_wait(const struct term_text *name, uint64_t timeout_ms);
+/* A sink whose call lost a simultaneous connect: the winner it relays to, else 0. */
+pid_t dist_nodes_relay_target(pid_t sink);
+/* conn ends: senders no longer find it. The slot to quiesce on (name: found
+ * by name if conn was replaced), or -1. */
+int dist_nodes_release(pid_t conn_process, const char *name);
+void dist_nodes_quiesce(int slot); /* until no sender that found us is between lookup and send */
 uint32_t dist_nodes_list(char names[][256], uint32_t max);
 uint32_t dist_nodes_conns(pid_t *conns, uint32_t max); /* their connection processes */
 

@@ -38,8 +38,23 @@ bool dist_pid_local(const struct term_pid *p, pid_t *out)
     return true;
 }
 
-/* The packet whose control term b holds, with msg after it, to conn. */
-static int hand_over(pid_t conn, uint8_t *req_mem, struct term_buf *b, const void *msg, uint32_t len)
+/* A request of len bytes to the node's sink (dist/nodes.c), which queues
+ * it until the connection is up. 0: queued; -1: the node cannot be called
+ * (said in the log). */
+static int queue_for(const struct term_text *node, const void *req, uint32_t len)
+{
+    char name[256];
+    int slot;
+    pid_t sink = term_text_utf8(node, name, sizeof name) ? dist_connect_hold(name, &slot) : 0;
+    if (!sink)
+        return -1;
+    int r = send(sink, req, len) == 0 ? 0 : -1;
+    dist_nodes_unhold(slot);
+    return r;
+}
+
+/* The packet whose control term b holds, with msg after it, for node. */
+static int hand_over(const struct term_text *node, uint8_t *req_mem, struct term_buf *b, const void *msg, uint32_t len)
 {
     long clen = term_end(b);
     if (clen < 0 || 1 + (uint32_t)clen + len > DIST_REQ_MAX)
@@ -50,24 +65,11 @@ static int hand_over(pid_t conn, uint8_t *req_mem, struct term_buf *b, const voi
     r->type = DIST_REQ_PACKET;
     r->len = 1 + (uint32_t)clen + len;
     r->packet[0] = DIST_PASS_THROUGH;
-    return send(conn, r, (uint32_t)sizeof *r + r->len) == 0 ? 0 : -1;
-}
-
-/* The connection process of a node, connecting first if need be; 0: none. */
-static pid_t conn_of(const struct term_text *node)
-{
-    pid_t conn = dist_nodes_find(node);
-    char name[256];
-    if (!conn && term_text_utf8(node, name, sizeof name))
-        conn = dist_connect(name);
-    return conn;
+    return queue_for(node, r, (uint32_t)sizeof *r + r->len);
 }
 
 int dist_send(const struct term_pid *to, const void *msg, uint32_t len)
 {
-    pid_t conn = conn_of(&to->node);
-    if (!conn)
-        return -1;
     _Alignas(8) uint8_t req[MSG_MAX];
     struct term_buf b;
     term_begin(&b, req + sizeof(struct dist_req) + 1, DIST_REQ_MAX - 1);
@@ -75,14 +77,11 @@ int dist_send(const struct term_pid *to, const void *msg, uint32_t len)
     term_int(&b, CTRL_SEND);
     term_atom(&b, "");
     term_pid(&b, to);
-    return hand_over(conn, req, &b, msg, len);
+    return hand_over(&to->node, req, &b, msg, len);
 }
 
 bool dist_kill(const struct term_pid *remote)
 {
-    pid_t conn = conn_of(&remote->node);
-    if (!conn)
-        return false;
     _Alignas(8) uint8_t req[MSG_MAX];
     struct term_buf b;
     struct term_pid me;
@@ -93,14 +92,12 @@ bool dist_kill(const struct term_pid *remote)
     term_pid(&b, &me);
     term_pid(&b, remote);
     term_atom(&b, "kill");
-    return hand_over(conn, req, &b, NULL, 0) == 0;
+    return hand_over(&remote->node, req, &b, NULL, 0) == 0;
 }
 
 int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t len)
 {
-    pid_t conn = dist_connect(node);
-    if (!conn)
-        return -1;
+    struct term_text node_text = {(const uint8_t *)node, (uint16_t)strlen(node), false};
     _Alignas(8) uint8_t req[MSG_MAX];
     struct term_buf b;
     struct term_pid from;
@@ -111,7 +108,7 @@ int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t 
     term_pid(&b, &from);
     term_atom(&b, "");
     term_atom(&b, name);
-    return hand_over(conn, req, &b, msg, len);
+    return hand_over(&node_text, req, &b, msg, len);
 }
 
 /* An Erlang reference made here: our node, a counter in its first word
@@ -174,10 +171,6 @@ bool dist_ping(const char *name, uint64_t timeout_ms)
  * for the connection process, the control term {Op, Self, Remote[, Ref]}. */
 static bool hold(uint32_t type, int op, const struct term_pid *remote, struct term_ref *ref, uint64_t signal_ref)
 {
-    char name[256];
-    pid_t conn;
-    if (!term_text_utf8(&remote->node, name, sizeof name) || !(conn = dist_connect(name)))
-        return false;
     _Alignas(8) uint8_t req[MSG_MAX];
     struct dist_req_monitor *r = (struct dist_req_monitor *)req;
     struct term_buf b;
@@ -201,7 +194,7 @@ static bool hold(uint32_t type, int op, const struct term_pid *remote, struct te
     r->packet.type = DIST_REQ_PACKET;
     r->packet.len = 0;
     if (op == CTRL_DEMONITOR_P) /* the connection holds the term reference: it writes the packet */
-        return send(conn, r, (uint32_t)(packet - req)) == 0;
+        return queue_for(&remote->node, r, (uint32_t)(packet - req)) == 0;
     if (op == CTRL_UNLINK_ID) { /* {UNLINK_ID, Id, FromPid, ToPid} */
         dist_control_begin(&b, packet, cap, 4, op);
         term_uint(&b, ref->ids[0]);
@@ -218,7 +211,7 @@ static bool hold(uint32_t type, int op, const struct term_pid *remote, struct te
     if (n < 0)
         return false;
     r->packet.len = 1 + (uint32_t)n;
-    return send(conn, r, (uint32_t)(packet - req) + r->packet.len) == 0;
+    return queue_for(&remote->node, r, (uint32_t)(packet - req) + r->packet.len) == 0;
 }
 
 bool dist_monitor(const struct term_pid *remote, struct term_ref *ref)

@@ -45,8 +45,11 @@ void dist_exit_reason_of_term(const struct term *t, struct exit_reason *out)
     *out = (struct exit_reason){.kind = EXIT_REMOTE};
     if (term_is_atom(t, "normal"))
         out->kind = EXIT_NORMAL;
-    else if (term_is_atom(t, "killed") || term_is_atom(t, "kill"))
+    else if (term_is_atom(t, "killed"))
         out->kind = EXIT_KILLED;
+    /* `kill` stays a foreign term: only exit(Pid, kill) (EXIT2, handled
+     * before this) is untrappable; a process that ended with reason kill
+     * passes kill to its links and monitors as any other reason. */
     else if (term_is_atom(t, "noproc"))
         out->kind = EXIT_NOPROC;
     else if (term_is_atom(t, "noconnection"))

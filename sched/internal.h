@@ -45,9 +45,12 @@ struct msg {
 };
 
 /* A process that dies of an exit signal takes its reason, and the reason's
- * own bytes (a remote term: EXIT_REMOTE) up to this many; longer ones are
- * logged and left out (the distribution then says remote_reason_too_long). */
+ * own bytes (a remote term: EXIT_REMOTE): up to this many in its control
+ * block, longer ones (up to MSG_MAX) in a page of sched/long_reason.h;
+ * past that, or with none left, they are logged and left out (the
+ * distribution then says remote_reason_too_long). */
 #define REASON_BYTES_MAX 120
+#define proc_reason_bytes(p) ((p)->reason_long ? (p)->reason_long : (p)->reason_bytes)
 
 struct proc {
     struct proc_ctx ctx; /* first: context.S */
@@ -78,6 +81,7 @@ struct proc {
     struct timer_event timeout;
     struct exit_reason reason;
     uint8_t reason_bytes[REASON_BYTES_MAX]; /* written by the kill's owner only, read from the exit on */
+    uint8_t *reason_long;                   /* instead, for longer ones: a long_reason page, or NULL */
     struct link *links; /* under links_lock */
     struct spinlock links_lock;
     uint64_t reductions;     /* total, for ps/top */

@@ -226,11 +226,12 @@ void links_on_exit(struct proc *p)
         if (n->kind == LINK) {
             if (other)
                 drop(other, LINK, p->pid, 0);
-            exit_signal_with(n->other, p->pid, p->reason, p->reason_bytes, p->reason_bytes_len);
+            exit_signal_with(n->other, p->pid, p->reason, proc_reason_bytes(p), p->reason_bytes_len);
         } else if (n->kind == MONITORED_BY) {
             if (other)
                 drop(other, MONITORING, p->pid, n->ref);
-            send_signal_with(n->other, p->pid, MSG_DOWN, n->ref, &p->reason, p->reason_bytes, p->reason_bytes_len);
+            send_signal_with(n->other, p->pid, MSG_DOWN, n->ref, &p->reason, proc_reason_bytes(p),
+                             p->reason_bytes_len);
         } else if (other) {
             drop(other, MONITORED_BY, p->pid, n->ref);
         }

@@ -15,6 +15,7 @@
 #include <mm/page_alloc.h>
 #include <sched/flight.h>
 #include <sched/internal.h>
+#include <sched/long_reason.h>
 #include <sched/race_hooks.h>
 #include <string.h>
 #include <sync/xcall.h>
@@ -204,6 +205,10 @@ static struct proc *proc_alloc(uint64_t stack_bytes, const char **err)
 
 void proc_release(struct proc *p)
 {
+    if (p->reason_long) {
+        long_reason_give(p->reason_long);
+        p->reason_long = NULL;
+    }
     uint64_t generation = (p->pid >> 32) + 1;
     if (generation << 32 & PID_REMOTE)
         generation = 1; /* 2^31 reuses of one slot: start again, below the remote bit */
@@ -397,14 +402,19 @@ void proc_kill(struct proc *p, struct exit_reason why, const void *bytes, uint32
     /* Acquire: our writes of the reason below come after we own it. */
     if (__atomic_compare_exchange_n(&p->kill_claimed, &unclaimed, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
         p->kill_reason = why;
-        if (len > REASON_BYTES_MAX) {
-            kprintf("sched: pid %lu dies of an exit signal whose reason is %u bytes (at most %u kept): "
+        uint8_t *keep = p->reason_bytes;
+        if (len > REASON_BYTES_MAX && (len > MSG_MAX || !(keep = long_reason_take()))) {
+            kprintf("sched: pid %lu dies of an exit signal whose reason is %u bytes (%s): "
                     "its links and monitors get it without them\n",
-                    (unsigned long)(uint32_t)p->pid, len, (unsigned)REASON_BYTES_MAX);
+                    (unsigned long)(uint32_t)p->pid, len,
+                    len > MSG_MAX ? "more than a message carries" : "no room left for long reasons");
             len = 0;
+            keep = p->reason_bytes;
         }
         if (len)
-            memcpy(p->reason_bytes, bytes, len);
+            memcpy(keep, bytes, len);
+        if (keep != p->reason_bytes)
+            p->reason_long = keep; /* given back when the control block is (proc_release) */
         p->kill_bytes_len = (uint16_t)len;
         /* Release: the reason and its bytes are visible to whoever sees the flag. */
         __atomic_store_n(&p->pending_kill, 1, __ATOMIC_RELEASE);

@@ -130,7 +130,10 @@ void unregister_name(const char *name);
  * is_process_alive/1). A remote reason that has no kind here (EXIT_REMOTE)
  * comes with its own bytes as the MSG_EXIT / MSG_DOWN's data (the
  * distribution's: dist_exit_reason_term_of, dist/dist.h). */
-#define SEND_NO_CONNECTION (-4) /* a remote pid whose node cannot be reached: not sent */
+/* A remote pid that no connection can be started for (the node table full,
+ * a pid not kept): not sent. A node that cannot be reached is found out
+ * later: the send is queued for its call, and lost when that fails. */
+#define SEND_NO_CONNECTION (-4)
 struct remote_ops {
     int (*send)(pid_t to, const void *data, uint32_t len);
     bool (*link)(pid_t to);

@@ -5,8 +5,9 @@
  * (dist_exit_reason_term_of) go back to Reporter as {signals, Down, Exit,
  * Killed}, Killed what kill(Victim) returned (BEAM's monitor on Victim then
  * sees killed). Then it waits for an exit signal from Reporter
- * (exit(Self, {shutdown, bar})): {exit2, Reason}; and waits on, still
- * trapping, for exit(Self, kill), which no trap stops. */
+ * (exit(Self, {shutdown, bar})): {exit2, Reason}; then for the EXIT of a
+ * linked BEAM process that called exit(kill): {linked_kill, Reason}; and
+ * waits on, still trapping, for exit(Self, kill), which no trap stops. */
 #include <dist/dist.h>
 #include <dist/spawn.h>
 #include <tests/image/proc_helpers.h>
@@ -14,14 +15,22 @@
 #define STEP_MS 10000
 #define LAST_MS 30000 /* for the kill that ends it */
 
-/* The reason term of the next signal of that kind from `from` into b; none: the atom none. */
+static bool is_exit(const void *data, uint32_t len, const struct msg_info *info, void *ctx)
+{
+    (void)data, (void)len, (void)ctx;
+    return info->kind == MSG_EXIT;
+}
+
+/* The reason term of the next signal of that kind from `from` (0: the next
+ * exit signal from anyone) into b; none: the atom none. */
 static void add_reason(struct term_buf *b, uint16_t kind, pid_t from)
 {
     _Alignas(8) uint8_t mail[MSG_MAX];
     struct msg_info info;
     struct signal_match m = {kind, from};
     struct term reason;
-    int n = receive(msg_is_signal, &m, mail, sizeof mail, STEP_MS, &info);
+    int n = from ? receive(msg_is_signal, &m, mail, sizeof mail, STEP_MS, &info)
+                 : receive(is_exit, NULL, mail, sizeof mail, STEP_MS, &info);
     if (n >= 0 && dist_exit_reason_term_of(mail, (uint32_t)n < sizeof mail ? (uint32_t)n : sizeof mail, &info,
                                            &reason))
         term_copy(b, &reason);
@@ -65,6 +74,14 @@ static void signals_entry(const struct term *args)
     term_tuple(&b, 2);
     term_atom(&b, "exit2");
     add_reason(&b, MSG_EXIT, reporter);
+    report(reporter, out, &b);
+
+    /* A linked BEAM process that ended with reason kill: an ordinary reason
+     * through a link, trapped as {'EXIT', K, kill} (not killed, and not untrappable) */
+    term_begin(&b, out + sizeof(struct dist_msg), sizeof out - sizeof(struct dist_msg));
+    term_tuple(&b, 2);
+    term_atom(&b, "linked_kill");
+    add_reason(&b, MSG_EXIT, 0);
     report(reporter, out, &b);
     while (receive(NULL, NULL, out, sizeof out, LAST_MS, NULL) >= 0) /* trapping: only the kill ends this early */
         ;

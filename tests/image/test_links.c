@@ -5,6 +5,7 @@
  * of links, and lives on after a normal one; both ways. */
 #include <arch/cpu.h>
 #include <sched/internal.h>
+#include <sched/long_reason.h>
 #include <sched/sched.h>
 #include <tests/image/harness.h>
 #include <tests/image/proc_helpers.h>
@@ -338,11 +339,14 @@ IMAGE_TEST(messages, link_chain_passes_exit_reason_on)
 
 /* A remote reason's bytes (what exit_signal_from carries from another node):
  * the process that dies of it keeps them, so its own monitor's DOWN and its
- * link's EXIT carry them exactly; past REASON_BYTES_MAX they are left out
- * (the distribution then says remote_reason_too_long) and the kind stays. */
+ * link's EXIT carry them exactly: up to REASON_BYTES_MAX in its control
+ * block, longer ones up to MSG_MAX in a long-reason page (given back when
+ * the block is); past MSG_MAX they are left out (the distribution then says
+ * remote_reason_too_long) and the kind stays. */
 static bool remote_bytes_pass_on(uint32_t len, uint32_t want_len)
 {
-    static uint8_t bytes[REASON_BYTES_MAX + 8], got[REASON_BYTES_MAX + 8];
+    static uint8_t bytes[MSG_MAX + 8], got[MSG_MAX + 8];
+    uint32_t long_before = long_reasons_in_use();
     for (uint32_t i = 0; i < sizeof bytes; i++)
         bytes[i] = (uint8_t)(i * 7 + len);
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
@@ -366,6 +370,10 @@ static bool remote_bytes_pass_on(uint32_t len, uint32_t want_len)
                     "%u bytes: B's %s carries %d bytes (%s), expected %u", len, what, n,
                     memcmp(got, bytes, want_len) ? "differing" : "the same", want_len);
     }
+    for (int tries = 0; long_reasons_in_use() != long_before && tries < 100; tries++)
+        sleep_ms(1); /* B's control block goes back after its last switch */
+    TEST_ASSERT(long_reasons_in_use() == long_before, "%u bytes: %u long-reason pages in use after B, %u before", len,
+                long_reasons_in_use(), long_before);
     return true;
 }
 
@@ -373,7 +381,8 @@ IMAGE_TEST(messages, remote_reason_bytes_pass_on)
 {
     trap_exit(true);
     bool ok = remote_bytes_pass_on(40, 40) && remote_bytes_pass_on(REASON_BYTES_MAX, REASON_BYTES_MAX) &&
-              remote_bytes_pass_on(REASON_BYTES_MAX + 1, 0);
+              remote_bytes_pass_on(REASON_BYTES_MAX + 1, REASON_BYTES_MAX + 1) &&
+              remote_bytes_pass_on(MSG_MAX, MSG_MAX) && remote_bytes_pass_on(MSG_MAX + 1, 0);
     trap_exit(false);
     return drained_after(ok);
 }

@@ -17,7 +17,12 @@
 %%                      ending {shutdown, foo} ("signals {shutdown,foo}
 %%                      {shutdown,foo} true"), "victim killed" (Armada's
 %%                      kill of ours), "{exit2,{shutdown,bar}}" (our exit/2),
-%%                      "armada killed" (our exit(Pid, kill) of the trapping one)
+%%                      "{linked_kill,kill}" (a linked one of ours that
+%%                      called exit(kill)), "armada killed" (our
+%%                      exit(Pid, kill) of the trapping one)
+%%   nowait NODE STALLED armada:no_wait/2: a send, link and monitor to a
+%%                      process on STALLED, whose handshake never ends:
+%%                      "nowait SendMs HoldMs Down Exit"
 %%   monitored NODE     Armada processes monitor ours: one ends {shutdown, bye}
 %%                      ("collected {shutdown,bye}"), one stays for the harness
 %%                      to kill this node under it (Armada logs noconnection)
@@ -147,10 +152,20 @@ main(["signals", Node]) ->
     io:format("victim ~p~n", [receive {'DOWN', MV, process, Victim, R} -> R after 5000 -> timeout end]),
     true = exit(P, {shutdown, bar}),
     io:format("~p~n", [receive {exit2, R2} -> {exit2, R2} after 10000 -> no_exit2 end]),
+    spawn(fun() -> link(P), receive after 200 -> exit(kill) end end),
+    io:format("~p~n", [receive {linked_kill, R4} -> {linked_kill, R4} after 10000 -> no_linked_kill end]),
     timer:sleep(500),
     io:format("armada alive ~p~n", [is_process_alive_remote(P, MP)]),
     true = exit(P, kill),
     io:format("armada ~p~n", [receive {'DOWN', MP, process, P, R3} -> R3 after 10000 -> timeout end]);
+main(["nowait", Node, Stalled]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    spawn(N, armada, no_wait, [list_to_atom(Stalled), self()]),
+    receive
+        {no_wait, SendMs, HoldMs, Down, Exit} -> io:format("nowait ~b ~b ~p ~p~n", [SendMs, HoldMs, Down, Exit])
+    after 30000 -> io:format("nowait no report~n")
+    end;
 main(["monitored", Node]) ->
     N = list_to_atom(Node),
     pong = net_adm:ping(N),
@@ -198,15 +213,22 @@ main(["linked", Node]) ->
     io:format("first ~p~n", [receive {linked, _} -> linked after 5000 -> timeout end]),
     %% The chain P1 - X - P2: we (P1, trapping) link to X, an Armada process
     %% linked to P2; P2 ends {shutdown, bye}, X dies of it, we get its reason.
+    %% Then again with a reason of 2 000 bytes (past the 120 an Armada process
+    %% keeps in its control block): "longchain true" when it arrives whole.
     process_flag(trap_exit, true),
-    P2 = spawn(fun() ->
-             {echo, N} ! {self(), link_me},
-             receive {linked, L} -> Self ! {chain, L}, receive go -> exit({shutdown, bye}) end
-             after 5000 -> exit(no_link) end end),
-    X = receive {chain, X0} -> X0 after 5000 -> none end,
-    true = link(X),
-    P2 ! go,
-    io:format("chain ~p~n", [receive {'EXIT', X, Why} -> Why after 5000 -> timeout end]),
+    Chain = fun(Reason) ->
+                P2 = spawn(fun() ->
+                         {echo, N} ! {self(), link_me},
+                         receive {linked, L} -> Self ! {chain, L}, receive go -> exit(Reason) end
+                         after 5000 -> exit(no_link) end end),
+                X = receive {chain, X0} -> X0 after 5000 -> none end,
+                true = link(X),
+                P2 ! go,
+                receive {'EXIT', X, Why} -> Why after 5000 -> timeout end
+            end,
+    io:format("chain ~p~n", [Chain({shutdown, bye})]),
+    Long = {shutdown, binary:copy(<<"x">>, 2000)},
+    io:format("longchain ~p~n", [Chain(Long) =:= Long]),
     Linked(fun() -> receive after infinity -> ok end end),
     io:format("second ~p~n", [receive {linked, _} -> linked after 5000 -> timeout end]),
     io:format("ready~n"),

@@ -20,7 +20,7 @@ import struct
 import sys
 import time
 
-from dist_wire import MANDATORY_25, digest, recv_exact, recv_msg2, send_msg2
+from dist_wire import MANDATORY_25, digest, listen_and_register, recv_exact, recv_msg2, send_msg2
 
 FLAGS = MANDATORY_25 | 0x1  # and DFLAG_PUBLISHED
 CREATION = 7
@@ -142,20 +142,12 @@ def serve(s, name):
 def main():
     epmd_port, armada_port, name, cookie = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].encode(), sys.argv[4].encode()
     alive = name.split(b"@")[0]
-    where = "listen"
+    where = "epmd"
     try:
-        lsock = socket.socket()
-        lsock.bind(("127.0.0.1", 0))
-        lsock.listen(4)
-        lsock.settimeout(30)
-        port = lsock.getsockname()[1]
-        where = "epmd"
-        epmd = socket.create_connection(("127.0.0.1", epmd_port), timeout=10)
-        req = b"x" + struct.pack(">HBBHHH", port, 77, 0, 6, 5, len(alive)) + alive + struct.pack(">H", 0)
-        send_msg2(epmd, req)
-        resp = recv_exact(epmd, 2)
-        if resp[0] not in (ord("v"), ord("y")) or resp[1] != 0:
-            print(f"epmd refused: {resp!r}")
+        try:
+            lsock, epmd = listen_and_register(epmd_port, alive)
+        except ConnectionError as e:
+            print(e)
             return 1
         print("registered", flush=True)
         where = "armada's call"

@@ -1,7 +1,9 @@
 """The distribution's wire, shared by the hand-made peers of matrix-dist.sh
-(dist-raw-peer.py, dist-simul-peer.py): 2-byte-length handshake messages and
-the MD5 challenge digest, as OTP 25 speaks them."""
+(dist-raw-peer.py, dist-simul-peer.py, dist-stall-peer.py): 2-byte-length
+handshake messages, the MD5 challenge digest, as OTP 25 speaks them, and a
+node's registration with epmd."""
 import hashlib
+import socket
 import struct
 
 # The distribution flags OTP 25 requires (and the peers offer).
@@ -29,3 +31,20 @@ def send_msg2(s, body):
 
 def digest(cookie, challenge):
     return hashlib.md5(cookie + str(challenge).encode()).digest()
+
+
+def listen_and_register(epmd_port, alive, timeout=30):
+    """A listening socket on 127.0.0.1, registered with the epmd at epmd_port
+    as `alive` (ALIVE2_REQ; epmd keeps it while the returned epmd socket is
+    open). Returns (listening socket, epmd socket); raises on a refusal."""
+    lsock = socket.socket()
+    lsock.bind(("127.0.0.1", 0))
+    lsock.listen(4)
+    lsock.settimeout(timeout)
+    port = lsock.getsockname()[1]
+    epmd = socket.create_connection(("127.0.0.1", epmd_port), timeout=10)
+    send_msg2(epmd, b"x" + struct.pack(">HBBHHH", port, 77, 0, 6, 5, len(alive)) + alive + struct.pack(">H", 0))
+    resp = recv_exact(epmd, 2)
+    if resp[0] not in (ord("v"), ord("y")) or resp[1] != 0:
+        raise ConnectionError(f"epmd refused: {resp!r}")
+    return lsock, epmd

@@ -461,7 +461,9 @@ test_first_class() {
 #     a BEAM process's {shutdown, foo} reaches Armada as the term itself, by
 #     monitor and by link; Armada's kill() of a BEAM pid gives that pid's
 #     monitor killed (EXIT2 kill); BEAM's exit(P, {shutdown, bar}) reaches the
-#     trapping Armada process with its term, and exit(P, kill) kills it anyway.
+#     trapping Armada process with its term, a linked BEAM process that
+#     calls exit(kill) reaches it as {'EXIT', K, kill} (a reason like any
+#     other through a link), and exit(P, kill) kills it anyway.
 test_signals() {
     local name=dist-signals out
     if ! dist_boot $name; then
@@ -469,12 +471,47 @@ test_signals() {
     else
         out=$(peer beam armadacookie -- signals armada@127.0.0.1)
         if grep -qx 'signals {shutdown,foo} {shutdown,foo} true' <<< "$out" && grep -qx 'victim killed' <<< "$out" &&
-           grep -qx '{exit2,{shutdown,bar}}' <<< "$out" && grep -qx 'armada alive true' <<< "$out" &&
+           grep -qx '{exit2,{shutdown,bar}}' <<< "$out" && grep -qx '{linked_kill,kill}' <<< "$out" &&
+           grep -qx 'armada alive true' <<< "$out" &&
            grep -qx 'armada killed' <<< "$out"; then
-            pass "$name: {shutdown,foo} reached Armada as that term by DOWN and EXIT; Armada's kill() of a BEAM pid: its monitor saw killed; BEAM's exit/2 {shutdown,bar} reached the trapping Armada process as that term, and exit(P, kill) killed it: DOWN killed"
+            pass "$name: {shutdown,foo} reached Armada as that term by DOWN and EXIT; Armada's kill() of a BEAM pid: its monitor saw killed; BEAM's exit/2 {shutdown,bar} reached the trapping Armada process as that term, a linked BEAM process's exit(kill) as {'EXIT', K, kill}, and exit(P, kill) killed it: DOWN killed"
         else
             fail "$name: $(tr '\n' ' ' <<< "$out") / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
         fi
+    fi
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$epmd_pid"
+}
+
+# 11d. Sends never wait for a handshake: a node that takes Armada's call and
+#     never answers it (tests/qemu/dist-stall-peer.py). armada:no_wait/2's
+#     send, link and monitor to a process there each return at once (under
+#     100 ms: before, the send waited out the handshake, 7 s); when Armada
+#     gives the call up, the link and the monitor get noconnection and the
+#     queued message is said to be lost.
+test_send_no_wait() {
+    local name=dist-send-no-wait out stall_log=build/test-logs/dist-send-no-wait-stall.log send_ms hold_ms
+    if ! dist_boot $name; then
+        fail "$name: Armada did not come up on epmd"
+    else
+        : > "$stall_log"
+        timeout "$STEP" python3 tests/qemu/dist-stall-peer.py "$epmd_port" stall@127.0.0.1 "$STEP" > "$stall_log" 2>&1 &
+        local stall=$!
+        pids+=("$stall")
+        if ! wait_for "$stall_log" '^registered|^timeout' 10 || ! grep -qx registered "$stall_log"; then
+            fail "$name: the stalling peer did not register: $(tr '\n' ' ' < "$stall_log")"
+        else
+            out=$(peer beam armadacookie -- nowait armada@127.0.0.1 stall@127.0.0.1)
+            read -r send_ms hold_ms <<< "$(sed -n 's/^nowait \([0-9]*\) \([0-9]*\) noconnection noconnection$/\1 \2/p' <<< "$out")"
+            if [ -n "$send_ms" ] && [ "$send_ms" -lt 100 ] && [ "$hold_ms" -lt 100 ] &&
+               grep -qx 'called by armada@127.0.0.1' "$stall_log" &&
+               grep -qa 'dist: 1 message(s) queued for stall@127.0.0.1 lost: no connection' "$log"; then
+                pass "$name: to a node whose handshake stalls: send returned in $send_ms ms, link + monitor in $hold_ms ms; when the call was given up, the link and the monitor got noconnection and the queued message was said lost"
+            else
+                fail "$name: $(tr '\n' ' ' <<< "$out") / $(tr '\n' ' ' < "$stall_log") / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+            fi
+        fi
+        stop "$stall"
     fi
     panicked "$log" && fail "$name: a panic in $log"
     stop "$qemu_pid"; stop "$epmd_pid"
@@ -539,7 +576,8 @@ test_malformed() {
 #     {shutdown, bye} is an exit signal that ends the Armada end (it does not
 #     trap: it dies of that reason, EXIT_REMOTE); a BEAM process linked to an
 #     Armada process X that dies so gets X's EXIT with {shutdown, bye} itself
-#     (the chain P1 - X - P2, as in an all-BEAM cluster); then the BEAM node
+#     (the chain P1 - X - P2, as in an all-BEAM cluster), and a 2 000-byte
+#     reason the same way (a long reason page); then the BEAM node
 #     killed under the last link ends that one too (noconnection).
 test_armada_links() {
     local name=dist-armada-links beam_log=build/test-logs/dist-armada-links-beam.log
@@ -550,15 +588,16 @@ test_armada_links() {
         peer_bg "$beam_log" beam -- linked armada@127.0.0.1
         local beam=$peer_pid
         if wait_for "$beam_log" '^ready$|exception error' "$STEP" && grep -qx 'second linked' "$beam_log" &&
-           grep -qx 'chain {shutdown,bye}' "$beam_log" && wait_for "$log" "${ended}remote" 10; then
-            sleep 1 # the chain's X, logged just after the first
+           grep -qx 'chain {shutdown,bye}' "$beam_log" && grep -qx 'longchain true' "$beam_log" &&
+           wait_for "$log" "${ended}remote" 10; then
+            sleep 1 # the chains' Xs, logged just after the first
             local before
             before=$(grep -caE "${ended}remote" "$log")
             stop "$beam"
             wait_for "$log" "${ended}noconnection" 20
-            if [ "$before" = 2 ] && [ "$(grep -caE "$ended" "$log")" = 3 ] &&
+            if [ "$before" = 3 ] && [ "$(grep -caE "$ended" "$log")" = 4 ] &&
                [ "$(grep -caE "${ended}noconnection" "$log")" = 1 ]; then
-                pass "$name: the BEAM end's {shutdown,bye} ended its Armada end (EXIT_REMOTE, its own reason); a BEAM process linked to an Armada process that died so got {'EXIT',X,{shutdown,bye}}; the BEAM node killed: the last Armada end ended of noconnection"
+                pass "$name: the BEAM end's {shutdown,bye} ended its Armada end (EXIT_REMOTE, its own reason); a BEAM process linked to an Armada process that died so got {'EXIT',X,{shutdown,bye}}, and a 2000-byte reason whole; the BEAM node killed: the last Armada end ended of noconnection"
             else
                 fail "$name: $before remote ends then $(grep -caE "$ended" "$log") ends: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
             fi
@@ -749,7 +788,7 @@ test_boot_words() {
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
                        test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
-                       test_first_class test_signals test_armada_monitors test_armada_links test_malformed test_ps_remote test_simultaneous test_alive test_big_packet test_boot_words}; do
+                       test_first_class test_signals test_send_no_wait test_armada_monitors test_armada_links test_malformed test_ps_remote test_simultaneous test_alive test_big_packet test_boot_words}; do
     "$t"
 done
 exit $status
