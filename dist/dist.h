@@ -134,6 +134,7 @@ enum dist_claim dist_nodes_calling(const char *name, pid_t conn_process, int *sl
 enum dist_claim dist_nodes_accepting(const char *name, pid_t conn_process, pid_t *up); /* up: ALIVE's */
 bool dist_nodes_replace(const char *name, pid_t old, pid_t conn_process); /* "alive" answered true */
 bool dist_nodes_up(const char *name, pid_t conn_process); /* false: the name was taken from us */
+bool dist_nodes_pending(pid_t conn_process); /* it owns its name's entry, still calling */
 /* A sink whose call lost a simultaneous connect: the winner it relays to, else 0. */
 pid_t dist_nodes_relay_target(pid_t sink);
 /* conn ends: senders no longer find it. The slot to quiesce on (name: found

@@ -169,10 +169,15 @@ int handshake_connect(struct dist_stream *s, const char *name, struct dist_peer 
     if (m[0] != MSG_STATUS)
         return HS_ERR_PROTOCOL;
     if (len == 6 && !memcmp(m + 1, "alive", 5)) {
-        /* It holds a connection from us that we do not: we claimed the name
-         * before calling (nodes.c), so that one is dead. */
-        if ((err = handshake_send_status(s, "true")))
+        /* It holds a connection with us. If ours is still the pending call
+         * for its name (OTP's is_pending), we hold none, so that one is dead:
+         * true. If a call from it took the name meanwhile (a simultaneous
+         * connect), the connection it holds is that one: false, and we end. */
+        bool pending = dist_nodes_pending(self());
+        if ((err = handshake_send_status(s, pending ? "true" : "false")))
             return err;
+        if (!pending)
+            return HS_ERR_BUSY;
     } else if (len == 4 && !memcmp(m + 1, "nok", 3)) {
         return HS_ERR_NOK;
     } else if (!(len == 3 && !memcmp(m + 1, "ok", 2)) && !(len == 16 && !memcmp(m + 1, "ok_simultaneous", 15))) {

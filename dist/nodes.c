@@ -163,6 +163,15 @@ bool dist_nodes_up(const char *name, pid_t conn)
     return ok;
 }
 
+bool dist_nodes_pending(pid_t conn)
+{
+    spin_lock(&nodes_lock);
+    int i = slot_of_locked(conn);
+    bool pending = i >= 0 && nodes[i].owner == conn && nodes[i].state == NODE_CALLING;
+    spin_unlock(&nodes_lock);
+    return pending;
+}
+
 pid_t dist_nodes_relay_target(pid_t sink)
 {
     spin_lock(&nodes_lock);

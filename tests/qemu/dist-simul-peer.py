@@ -2,7 +2,7 @@
 """A hand-made node for tests/qemu/matrix-dist.sh's simultaneous connect:
 it and Armada call each other at the same time, on purpose.
 
-  dist-simul-peer.py EPMD_PORT ARMADA_PORT NAME COOKIE
+  dist-simul-peer.py EPMD_PORT ARMADA_PORT NAME COOKIE [alive]
 
 It registers NAME with the epmd at EPMD_PORT (a port of its own), prints
 "registered", and waits for Armada to call it (the harness types `dping NAME`
@@ -10,7 +10,10 @@ on Armada's console). With Armada's name in, and that call held in its
 handshake, it calls Armada itself and prints the status Armada gives
 ("status ok_simultaneous" / "status nok"). Then it plays its part as OTP
 does: the connection called by the node with the greater name goes on, the
-other gets "nok" (or was given it). On the one left it answers Armada's ping
+other gets "nok" (or was given it). With `alive` (a NAME greater than
+Armada's), it finishes its own call first and then answers Armada's with
+"alive", as a node whose connection came up first does; Armada, whose call
+is no longer the pending one, must answer false ("alive answer false"). On the one left it answers Armada's ping
 (net_kernel's is_auth), messages Armada's echo and prints "echo answered",
 and prints "survivor called-by-us" or "survivor called-by-armada"; then
 "other closed" once the losing connection is seen closed. Every step under a
@@ -141,6 +144,7 @@ def serve(s, name):
 
 def main():
     epmd_port, armada_port, name, cookie = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].encode(), sys.argv[4].encode()
+    alive_mode = len(sys.argv) > 5 and sys.argv[5] == "alive"
     alive = name.split(b"@")[0]
     where = "epmd"
     try:
@@ -165,9 +169,15 @@ def main():
         if name > armada:  # ours wins: Armada said ok_simultaneous; its call gets nok
             if status != b"sok_simultaneous":
                 return 1
-            send_msg2(theirs, b"snok")
-            time.sleep(1)  # Armada's ping, its call given up, must wait for this one to come up
-            connect_rest(ours, cookie)
+            if alive_mode:  # as a node whose call came up first: "alive" to Armada's call, which must say false
+                connect_rest(ours, cookie)
+                send_msg2(theirs, b"salive")
+                answer = recv_msg2(theirs)
+                print(f"alive answer {answer[1:].decode()}", flush=True)
+            else:
+                send_msg2(theirs, b"snok")
+                time.sleep(1)  # Armada's ping, its call given up, must wait for this one to come up
+                connect_rest(ours, cookie)
             survivor, other, which = ours, theirs, "called-by-us"
         else:  # Armada's call wins: it said nok to ours; we say ok to its
             if status != b"snok":

@@ -374,6 +374,48 @@ test_two_armadas() {
     stop "$qemu_a"; stop "$epmd_pid"
 }
 
+# 9b. Two Armada nodes call each other at once, right after boot: both
+#     shells get `dping OTHER` in the same instant. Whether or not the calls
+#     overlap (said in the PASS line: one node logs that the other's call
+#     wins), each ping gets pong, each node holds exactly one connection to
+#     the other, and `nodes` on each lists the other.
+test_armadas_call_each_other() {
+    local name=dist-armadas-call-each-other port_a port_b log_a fd_a qemu_a bad="" raced=no
+    start_epmd || { fail "$name: no epmd"; return; }
+    port_a=$(free_port); port_b=$(free_port)
+    boot_tty $name-a "$port_a" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$port_a epmd=$epmd_port"
+    log_a=$log; qemu_a=$qemu_pid; fd_a=$tty_fd
+    boot_tty $name-b "$port_b" "node=armadb@127.0.0.1 cookie=armadacookie dist.port=$port_b epmd=$epmd_port"
+    local who
+    for who in "$log_a" "$log"; do
+        wait_for "$who" 'dist: epmd gives out|dist: epmd (registration|lookup)' && wait_for "$who" 'armada shell' 10 ||
+            bad="$bad [$(basename "$who"): not up: $(grep -a 'dist:' "$who" | tr '\n' ' ')]"
+    done
+    if [ -z "$bad" ]; then
+        printf 'dping armadb@127.0.0.1\r' >&"$fd_a"; printf 'dping armada@127.0.0.1\r' >&"$tty_fd"
+        wait_for "$log_a" '^(pong|pang)' 20; wait_for "$log" '^(pong|pang)' 20
+        printf 'nodes\r' >&"$fd_a"; printf 'nodes\r' >&"$tty_fd"
+        wait_for "$log_a" '^  armadb@127\.0\.0\.1' 5; wait_for "$log" '^  armada@127\.0\.0\.1' 5
+        local f other
+        for f in "$log_a" "$log"; do
+            [ "$f" = "$log_a" ] && other=armadb || other=armada
+            tr -d '\r' < "$f" | grep -qx pong || bad="$bad [$(basename "$f"): no pong]"
+            [ "$(grep -ac "dist: $other@127.0.0.1 connected (" "$f")" = 1 ] || bad="$bad [$(basename "$f"): not one connection]"
+            tr -d '\r' < "$f" | grep -qx "  $other@127.0.0.1" || bad="$bad [$(basename "$f"): $other not in nodes]"
+            grep -qa 'calls us as we call it' "$f" && raced=yes
+        done
+    fi
+    if [ -z "$bad" ]; then
+        pass "$name: both called at once (the calls overlapped: $raced); pong both ways, one connection each, each in the other's nodes"
+    else
+        fail "$name:$bad / a: $(grep -a 'dist:' "$log_a" | tr '\n' ' ') / b: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+    fi
+    panicked "$log_a" && fail "$name: a panic in $log_a"
+    panicked "$log" && fail "$name: a panic in $log"
+    stop "$qemu_pid"; stop "$qemu_a"; stop "$epmd_pid"
+    exec {fd_a}>&- {tty_fd}>&-; rm -f "build/test-logs/$name-a.in" "build/test-logs/$name-b.in"
+}
+
 # 10. A BEAM process links to and monitors Armada processes: each end's
 #     reason arrives ({error, 42} by link and monitor, a fault's, noproc for
 #     a name nobody has, nothing after demonitor); then killing Armada's QEMU
@@ -662,6 +704,11 @@ test_ps_remote() {
 #     (Armada answers aaa's nok). Either way one connection carries on: the
 #     ping sent while both were in their handshake gets pong, Armada's echo
 #     answers through it, `nodes` lists the peer once, and the other closes.
+#     zzy finishes its own call first, then answers Armada's with "alive", as
+#     a node does whose connection came up first (seen between two Armada
+#     nodes): Armada's call is no longer the pending one, so it says false
+#     (OTP's is_pending) instead of true, which made the peer drop the one
+#     good connection.
 test_simultaneous() {
     local name=dist-simultaneous peer_log bad="" who
     start_epmd || { fail "$name: no epmd"; return; }
@@ -671,11 +718,13 @@ test_simultaneous() {
        ! wait_for "$log" 'armada shell' 10; then
         fail "$name: Armada did not come up: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
     else
-        for who in zzz aaa; do
+        for who in zzz aaa zzy; do
             peer_log=build/test-logs/$name-$who.log
             : > "$peer_log"
+            local mode=""
+            [ $who = zzy ] && mode=alive
             timeout "$STEP" python3 tests/qemu/dist-simul-peer.py "$epmd_port" "$dist_port" "$who@127.0.0.1" \
-                armadacookie > "$peer_log" 2>&1 &
+                armadacookie $mode > "$peer_log" 2>&1 &
             local peer=$!
             pids+=("$peer")
             if ! wait_for "$peer_log" '^registered|^timeout|^epmd' 10; then
@@ -689,9 +738,11 @@ test_simultaneous() {
             printf 'nodes\r' >&"$tty_fd"
             wait_for "$log" '^  '"$who"'@127\.0\.0\.1' 5
             local status survivor connected
-            [ $who = zzz ] && status=ok_simultaneous survivor=called-by-us connected='it called us' ||
-                              status=nok survivor=called-by-armada connected='we called it'
-            for want in "status $status" 'echo answered' "survivor $survivor" 'other closed'; do
+            [ $who != aaa ] && status=ok_simultaneous survivor=called-by-us connected='it called us' ||
+                               status=nok survivor=called-by-armada connected='we called it'
+            local wants=("status $status" 'echo answered' "survivor $survivor" 'other closed')
+            [ $who = zzy ] && wants+=('alive answer false')
+            for want in "${wants[@]}"; do
                 grep -qx "$want" "$peer_log" || bad="$bad [$who: no '$want': $(tr '\n' ' ' < "$peer_log")]"
             done
             [ "$(tr -d '\r' < "$log" | grep -c '^pong$')" = $((pongs_before + 1)) ] || bad="$bad [$who: no pong]"
@@ -705,7 +756,7 @@ test_simultaneous() {
         grep -qa 'dist: connection from aaa@127.0.0.1 refused: we call it at the same time, and our connection wins' "$log" ||
             bad="$bad [no nok line]"
         if [ -z "$bad" ]; then
-            pass "$name: zzz (the greater name) and Armada called each other: Armada said ok_simultaneous and gave up its own call on nok; aaa (the lesser): Armada said nok and kept its call; each time one connection, the ping sent meanwhile got pong, the echo answered through it, nodes listed the peer once"
+            pass "$name: zzz (the greater name) and Armada called each other: Armada said ok_simultaneous and gave up its own call on nok; aaa (the lesser): Armada said nok and kept its call; zzy, whose own call came up first, answered Armada's with alive: Armada said false (its call no longer pending) and relayed to zzy's; each time one connection, the ping sent meanwhile got pong, the echo answered through it, nodes listed the peer once"
         else
             fail "$name:$bad / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
         fi
@@ -787,7 +838,7 @@ test_boot_words() {
 
 # DIST_TESTS="test_ping test_ticks" runs some (while working on one).
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
-                       test_wrong_cookie test_ticks test_connect_out test_two_armadas test_links_monitors test_spawn
+                       test_wrong_cookie test_ticks test_connect_out test_two_armadas test_armadas_call_each_other test_links_monitors test_spawn
                        test_first_class test_signals test_send_no_wait test_armada_monitors test_armada_links test_malformed test_ps_remote test_simultaneous test_alive test_big_packet test_boot_words}; do
     "$t"
 done
