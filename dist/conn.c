@@ -22,6 +22,7 @@ struct conn_state {
     struct dist_stream s;
     struct dist_peer peer;
     uint64_t last_rx, last_tx; /* ms */
+    uint64_t write_started;    /* ms: when the packet being written began */
     uint32_t dropped;          /* messages for nobody, too big, or of terms we do not take */
     uint32_t skip;             /* bytes still to come of a packet too long to keep (dropped) */
     struct watches watches;    /* the peer's links and monitors on our processes */
@@ -49,11 +50,29 @@ static void conn_state_init(struct conn_state *c, uint32_t conn)
 
 static uint64_t now_ms(void) { return timer_ticks_to_ns(timer_now()) / 1000000; }
 
+/* A write waits while the peer's window is shut, but not for ever: a peer
+ * that takes none of our data for the tick time (dead, or never reading)
+ * is as down as a silent one. */
+static bool write_may_wait(void *arg)
+{
+    struct conn_state *c = arg;
+    if (now_ms() - c->write_started < dist_node.ticktime_ms)
+        return true;
+    kprintf("dist: %s took none of our data for %u ms: connection down\n", c->peer.name, dist_node.ticktime_ms);
+    return false;
+}
+
+static bool send_within_tick(struct conn_state *c, const void *data, uint32_t len)
+{
+    return net_send_while(c->s.conn, data, len, 500, write_may_wait, c) == (int)len;
+}
+
 static bool write_packet(struct conn_state *c, const uint8_t *packet, uint32_t len)
 {
     uint8_t head[4];
     put_be32(head, len);
-    if (net_send(c->s.conn, head, 4) != 4 || (len && net_send(c->s.conn, packet, len) != (int)len))
+    c->write_started = now_ms();
+    if (!send_within_tick(c, head, 4) || (len && !send_within_tick(c, packet, len)))
         return false;
     c->last_tx = now_ms();
     return true;

@@ -142,7 +142,7 @@ pid_t dist_nodes_relay_target(pid_t sink);
 int dist_nodes_release(pid_t conn_process, const char *name);
 void dist_nodes_quiesce(int slot); /* until no sender that found us is between lookup and send */
 uint32_t dist_nodes_list(char names[][256], uint32_t max);
-uint32_t dist_nodes_conns(pid_t *conns, uint32_t max); /* their connection processes */
+uint32_t dist_nodes_conns(pid_t *conns, char names[][256], uint32_t max); /* their connection processes */
 
 /* ps's remote lines (dist/ps.c): registers the hook with sched. */
 void dist_ps_start(void);

@@ -219,13 +219,15 @@ uint32_t dist_nodes_list(char names[][256], uint32_t max)
     return n;
 }
 
-uint32_t dist_nodes_conns(pid_t *conns, uint32_t max)
+uint32_t dist_nodes_conns(pid_t *conns, char names[][256], uint32_t max)
 {
     uint32_t n = 0;
     spin_lock(&nodes_lock);
     for (int i = 0; i < DIST_MAX_NODES && n < max; i++)
-        if (nodes[i].state == NODE_UP)
+        if (nodes[i].state == NODE_UP) {
+            strlcpy(names[n], nodes[i].name, 256);
             conns[n++] = nodes[i].owner;
+        }
     spin_unlock(&nodes_lock);
     return n;
 }

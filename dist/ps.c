@@ -1,11 +1,12 @@
 /* ps's lines for links and monitors with other nodes (sched.h's ps hook).
  * Their ends are held by the connection processes (watch.c, conn.c), each in
  * its own state, so ps asks each one (DIST_REQ_PS) and waits for its answer
- * a short while: a connection busy writing to a slow peer is left out, not
- * waited for. */
+ * a short while: a connection busy writing to a slow peer is left out (and
+ * said to be), not waited for. */
 #include <dist/conn.h>
 #include <dist/dist.h>
 #include <lib/fmt.h>
+#include <lib/print.h>
 #include <string.h>
 
 #define PS_ANSWER_MS 1000
@@ -35,14 +36,18 @@ static uint32_t dist_ps_remote(struct ps_remote *out, uint32_t max)
     static uint32_t tag;
     const struct dist_ps_reply *r = (const struct dist_ps_reply *)mail;
     pid_t conns[DIST_MAX_NODES];
-    uint32_t total = 0, nconns = dist_nodes_conns(conns, DIST_MAX_NODES);
+    static char names[DIST_MAX_NODES][256];
+    uint32_t total = 0, nconns = dist_nodes_conns(conns, names, DIST_MAX_NODES);
     while (receive(is_ps_reply, NULL, mail, sizeof mail, 0, NULL) >= 0)
         ; /* a late answer to an earlier ps */
     for (uint32_t k = 0; k < nconns; k++) {
         struct dist_req_ps q = {DIST_REQ_PS, ++tag, self()};
         if (send(conns[k], &q, sizeof q) != 0 ||
-            receive(is_ps_reply, &q.tag, mail, sizeof mail, PS_ANSWER_MS, NULL) < 0)
+            receive(is_ps_reply, &q.tag, mail, sizeof mail, PS_ANSWER_MS, NULL) < 0) {
+            kprintf("ps: the connection to %s did not answer in %u ms: its links and monitors are left out\n",
+                    names[k], PS_ANSWER_MS);
             continue;
+        }
         for (uint32_t i = 0; i < r->n && i < sizeof r->e / sizeof r->e[0]; i++, total++) {
             if (total >= max)
                 continue;

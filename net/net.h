@@ -76,6 +76,12 @@ int net_listen(uint16_t port);                                      /* listener 
 int net_connect(uint32_t addr, uint16_t port, uint64_t timeout_ms); /* conn, or < 0 */
 void net_give(uint32_t conn, pid_t to); /* to owns it now; its data starts to flow */
 int net_send(uint32_t conn, const void *data, uint32_t len);        /* len, or < 0: closed */
+/* As net_send, but while the stack has no room, every step_ms it asks
+ * keep_waiting(ctx): false gives up (NET_SEND_GAVE_UP; the connection is
+ * then the caller's to close). */
+#define NET_SEND_GAVE_UP (-2)
+int net_send_while(uint32_t conn, const void *data, uint32_t len, uint64_t step_ms, bool (*keep_waiting)(void *),
+                   void *ctx);
 void net_close(uint32_t conn);
 /* The next network event for the caller (MSG_TCP_DATA consumed, so the
  * window reopens); RECEIVE_TIMEOUT when none came in time. */

@@ -78,7 +78,8 @@ int net_connect(uint32_t addr, uint16_t port, uint64_t timeout_ms)
 void net_give(uint32_t conn, pid_t to) { request(NET_REQ_GIVE, conn, (uint32_t)to, 0, (int32_t)(uint32_t)(to >> 32)); }
 void net_close(uint32_t conn) { request(NET_REQ_CLOSE, conn, 0, 0, 0); }
 
-int net_send(uint32_t conn, const void *data, uint32_t len)
+int net_send_while(uint32_t conn, const void *data, uint32_t len, uint64_t step_ms, bool (*keep_waiting)(void *),
+                   void *ctx)
 {
     const uint8_t *p = data;
     uint32_t done = 0;
@@ -88,11 +89,25 @@ int net_send(uint32_t conn, const void *data, uint32_t len)
         if (!request_in(&m, NET_REQ_SEND, conn, 0, 0, 0, p + done, n))
             return -1;
         /* The answer comes once the stack took the bytes: the backpressure. */
-        if (await(MSG_TCP_SENT, conn, false, &m, RECEIVE_FOREVER) < 0 || m.status < 0)
+        while (await(MSG_TCP_SENT, conn, false, &m, step_ms) < 0)
+            if (!keep_waiting(ctx))
+                return NET_SEND_GAVE_UP; /* the request stays with the stack: close conn */
+        if (m.status < 0)
             return -1;
         done += n;
     }
     return (int)done;
+}
+
+static bool forever(void *ctx)
+{
+    (void)ctx;
+    return true;
+}
+
+int net_send(uint32_t conn, const void *data, uint32_t len)
+{
+    return net_send_while(conn, data, len, RECEIVE_FOREVER, forever, NULL);
 }
 
 bool net_is_event(const void *d, uint32_t l, const struct msg_info *i)

@@ -8,12 +8,16 @@ untagged (a packet without the pass-through byte). Or KIND again-true /
 again-false: with the first connection up, call again under the same name;
 Armada answers "alive", and we say true ("replaced": the new connection's
 handshake done and the first closed by Armada) or false ("kept": the new one
-closed, the first still answering ticks)."""
+closed, the first still answering ticks). Or KIND deaf: with a small
+receive buffer, link Armada's echo (so ps has a line for us), then send it
+{Self, Binary} requests without ever reading its answers, until its
+connection process is stuck writing to us ("flooding" once started; stopped
+by the harness, or after 30 s)."""
 import socket
 import struct
 import sys
 
-from dist_wire import MANDATORY_25, digest, recv_msg2, send_msg2
+from dist_wire import MANDATORY_25, atom, digest, packet, pid, recv_msg2, send_msg2
 
 
 
@@ -64,9 +68,32 @@ def rest(s, cookie):
     return True
 
 
+def deaf(s, name):
+    """Link echo, then flood it with requests and never read (see the top)."""
+    me = pid(name, 1)
+    # {LINK, From, To}: To is echo's pid, which we do not know: link by REG_SEND's
+    # {From, link_me} instead (echo answers with a process that links to From)
+    s.sendall(packet(bytes([104, 4, 97, 6]) + me + atom("") + atom("echo"),
+                     bytes([104, 2]) + me + atom("link_me")))
+    request = packet(bytes([104, 4, 97, 6]) + me + atom("") + atom("echo"),
+                     bytes([104, 2]) + me + bytes([109]) + struct.pack(">I", 3000) + bytes(3000))
+    print("flooding", flush=True)
+    s.settimeout(30)
+    try:
+        while True:
+            s.sendall(request)
+    except (socket.timeout, OSError):
+        pass
+    return 0
+
+
 def main():
     port, name, cookie, kind = int(sys.argv[1]), sys.argv[2].encode(), sys.argv[3].encode(), sys.argv[4]
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s = socket.socket()
+    if kind == "deaf":  # before connect: the window we offer stays small
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(10)
+    s.connect(("127.0.0.1", port))
     send_msg2(s, b"N" + struct.pack(">QIH", MANDATORY_25 | 0x1, 1, len(name)) + name)
     status = recv_msg2(s)
     if status != b"sok":
@@ -74,7 +101,9 @@ def main():
         return 1
     if not rest(s, cookie):
         return 1
-    print("handshake done")
+    print("handshake done", flush=True)
+    if kind == "deaf":
+        return deaf(s, name)
     if kind.startswith("again-"):
         second = again(port, name, cookie, kind[6:].encode())
         if second is None:

@@ -23,7 +23,7 @@ import struct
 import sys
 import time
 
-from dist_wire import MANDATORY_25, digest, listen_and_register, recv_exact, recv_msg2, send_msg2
+from dist_wire import MANDATORY_25, atom, digest, listen_and_register, packet, pid, recv_msg2, send_msg2
 
 FLAGS = MANDATORY_25 | 0x1  # and DFLAG_PUBLISHED
 CREATION = 7
@@ -35,11 +35,6 @@ CREATION = 7
 
 
 
-
-
-def atom(text):
-    b = text if isinstance(text, bytes) else text.encode()
-    return bytes([119, len(b)]) + b  # SMALL_ATOM_UTF8_EXT
 
 
 def term_len(b, i):
@@ -75,12 +70,7 @@ def elements(b, i):
 
 
 def our_pid(name):
-    return bytes([88]) + atom(name) + struct.pack(">III", 1, 0, CREATION)
-
-
-def packet(control, message=b""):
-    body = b"p\x83" + control + (b"\x83" + message if message else b"")
-    return struct.pack(">I", len(body)) + body
+    return pid(name, CREATION)
 
 
 def accept_rest(s, cookie, name):

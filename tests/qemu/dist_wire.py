@@ -48,3 +48,19 @@ def listen_and_register(epmd_port, alive, timeout=30):
     if resp[0] not in (ord("v"), ord("y")) or resp[1] != 0:
         raise ConnectionError(f"epmd refused: {resp!r}")
     return lsock, epmd
+
+
+def atom(text):
+    b = text if isinstance(text, bytes) else text.encode()
+    return bytes([119, len(b)]) + b  # SMALL_ATOM_UTF8_EXT
+
+
+def pid(node, creation, number=1):
+    """NEW_PID_EXT of a process on node."""
+    return bytes([88]) + atom(node) + struct.pack(">III", number, 0, creation)
+
+
+def packet(control, message=b""):
+    """A distribution packet after the handshake: length, pass-through, control[, message]."""
+    body = b"p\x83" + control + (b"\x83" + message if message else b"")
+    return struct.pack(">I", len(body)) + body

@@ -660,12 +660,12 @@ test_ps_remote() {
     local name=dist-ps-remote beam_log=build/test-logs/dist-ps-remote-beam.log
     start_epmd || { fail "$name: no epmd"; return; }
     dist_port=$(free_port)
-    boot_tty $name "$dist_port" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$dist_port epmd=$epmd_port"
+    boot_tty $name "$dist_port" "node=armada@127.0.0.1 cookie=armadacookie dist.port=$dist_port epmd=$epmd_port dist.ticktime=12"
     if ! wait_for "$log" 'dist: epmd gives out armada|dist: epmd (registration|lookup)' ||
        ! wait_for "$log" 'armada shell' 10; then
         fail "$name: Armada did not come up: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
     else
-        peer_bg "$beam_log" beam -- pslinks armada@127.0.0.1
+        peer_bg "$beam_log" beam -kernel net_ticktime 12 -- pslinks armada@127.0.0.1
         local beam=$peer_pid
         if ! wait_for "$beam_log" '^ready$|exception error' "$STEP" || ! grep -qx ready "$beam_log"; then
             fail "$name: $(tr '\n' ' ' < "$beam_log")"
@@ -688,6 +688,32 @@ test_ps_remote() {
             else
                 fail "$name: missing:$bad; ps's remote lines: $(tr '\n' ';' <<< "$seen")"
             fi
+            # A peer that floods echo and never reads: its connection process
+            # is stuck writing to it, so ps says it left that one out; after
+            # the tick time with none of our data taken, it is down.
+            local deaf_log=build/test-logs/$name-deaf.log
+            timeout "$STEP" python3 tests/qemu/dist-raw-peer.py "$dist_port" deaf@127.0.0.1 armadacookie deaf \
+                > "$deaf_log" 2>&1 &
+            local deaf=$!
+            pids+=("$deaf")
+            if wait_for "$deaf_log" '^flooding|^status|^bad' 10 && grep -qx flooding "$deaf_log"; then
+                local stuck='^ps: the connection to deaf@127\.0\.0\.1 did not answer in 1000 ms: its links and monitors are left out' tries
+                for tries in 1 2 3 4 5 6 7 8; do # until the buffers on the way (the host's grow to MBs) are full
+                    printf 'ps\r' >&"$tty_fd"
+                    wait_for "$log" "$stuck" 2 && break
+                done
+                if ! grep -qaE "$stuck" "$log"; then
+                    fail "$name-stuck: no ps line for the stuck connection: $(tr -d '\r' < "$log" | grep -a '^ps:\|dist:' | tr '\n' ' ')"
+                elif wait_for "$log" 'dist: deaf@127\.0\.0\.1 took none of our data for 12000 ms: connection down' 20 &&
+                     wait_for "$log" 'dist: deaf@127\.0\.0\.1 disconnected' 5; then
+                    pass "$name-stuck: a connection stuck writing to a peer that never reads is left out of ps, and ps says so; after the tick time (12 s) with none of our data taken, the connection is down"
+                else
+                    fail "$name-stuck: the stuck connection was not given up: $(tr -d '\r' < "$log" | grep -a '^ps:\|dist:' | tr '\n' ' ')"
+                fi
+            else
+                fail "$name-stuck: the deaf peer did not start: $(tr '\n' ' ' < "$deaf_log")"
+            fi
+            stop "$deaf"
         fi
         stop "$beam"
     fi
