@@ -3,6 +3,7 @@
  * frames and writes it; and local pids as Erlang pids. */
 #include <dist/conn.h>
 #include <dist/dist.h>
+#include <sched/race_hooks.h>
 #include <string.h>
 
 #define CTRL_SEND 2
@@ -45,11 +46,14 @@ static int queue_for(const struct term_text *node, const void *req, uint32_t len
 {
     char name[256];
     int slot;
+    kill_defer_begin(); /* killed while it holds the entry, a sender would leave it held for good */
     pid_t sink = term_text_utf8(node, name, sizeof name) ? dist_connect_hold(name, &slot) : 0;
-    if (!sink)
-        return -1;
-    int r = send(sink, req, len) == 0 ? 0 : -1;
-    dist_nodes_unhold(slot);
+    if (sink)
+        RACE_HOOK(dist_entry_held, self());
+    int r = sink && send(sink, req, len) == 0 ? 0 : -1;
+    if (sink)
+        dist_nodes_unhold(slot);
+    kill_defer_end();
     return r;
 }
 

@@ -301,22 +301,41 @@ static pid_t spawn_steps(proc_fn fn, void *arg, const struct spawn_opts *o, uint
 /* The caller's pending kill waits until the spawn is whole (kill_due). Only
  * the process itself and an interrupt on its core read or write the count:
  * compiler barriers order it against the spawn's steps. */
-pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *monitor_ref)
+/* The calling process, or NULL outside one (boot, the idle loop); masked
+ * while we look, since the answer is per core. */
+static struct proc *calling_process(void)
 {
     uint64_t flags = irq_save();
     struct sched_core *c = this_core();
     struct proc *me = c->current != &c->idle ? c->current : NULL;
+    irq_restore(flags);
+    return me;
+}
+
+void kill_defer_begin(void)
+{
+    struct proc *me = calling_process();
     if (me)
         WRITE_ONCE(me->kill_deferred, me->kill_deferred + 1);
-    irq_restore(flags);
-    barrier(); /* the count is up before the first step */
-    pid_t pid = spawn_steps(fn, arg, o, monitor_ref);
-    barrier(); /* every step is done before the count goes down */
+    barrier(); /* the count is up before the stretch's first step (our own core's interrupts read it) */
+}
+
+void kill_defer_end(void)
+{
+    barrier(); /* every step of the stretch is done before the count goes down */
+    struct proc *me = calling_process();
     if (me) {
         WRITE_ONCE(me->kill_deferred, me->kill_deferred - 1);
         if (kill_due(me))
             proc_die_killed(me); /* the kill that waited */
     }
+}
+
+pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *monitor_ref)
+{
+    kill_defer_begin();
+    pid_t pid = spawn_steps(fn, arg, o, monitor_ref);
+    kill_defer_end();
     return pid;
 }
 

@@ -27,6 +27,9 @@ struct sched_race_hooks {
     /* sched_cpu_down(): `pid` taken off the going core's queue, before it is
      * queued on another (a process in no queue, mid-migration). */
     void (*moving_off_going_core)(pid_t pid);
+    /* dist/send.c: `pid` (the calling process) holds a node's entry, before
+     * it queues its request there and lets go (a kill must wait for that). */
+    void (*dist_entry_held)(pid_t pid);
 };
 extern struct sched_race_hooks sched_race_hooks;
 

@@ -69,6 +69,11 @@ typedef void (*proc_fn)(void *arg);
 /* 0 when the process could not be made (no memory, bad option): see spawn_error(). */
 pid_t spawn(proc_fn fn, void *arg);
 pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *opts, uint64_t *monitor_ref);
+/* A stretch of the calling process in which a kill waits for its end (a
+ * spawn's steps; a shared count that must come back down): nestable, brief.
+ * A kill that came meanwhile takes effect at kill_defer_end. */
+void kill_defer_begin(void);
+void kill_defer_end(void);
 const char *spawn_error(void); /* why this core's last spawn failed */
 pid_t self(void);
 void yield(void);

@@ -23,6 +23,8 @@
 %%   nowait NODE STALLED armada:no_wait/2: a send, link and monitor to a
 %%                      process on STALLED, whose handshake never ends:
 %%                      "nowait SendMs HoldMs Down Exit"
+%%   heldkill NODE      armada:held_kill/1: senders killed while they hold a
+%%                      node's entry: "{held_kill,K}", K of them killed
 %%   monitored NODE     Armada processes monitor ours: one ends {shutdown, bye}
 %%                      ("collected {shutdown,bye}"), one stays for the harness
 %%                      to kill this node under it (Armada logs noconnection)
@@ -166,6 +168,11 @@ main(["nowait", Node, Stalled]) ->
         {no_wait, SendMs, HoldMs, Down, Exit} -> io:format("nowait ~b ~b ~p ~p~n", [SendMs, HoldMs, Down, Exit])
     after 30000 -> io:format("nowait no report~n")
     end;
+main(["heldkill", Node]) ->
+    N = list_to_atom(Node),
+    pong = net_adm:ping(N),
+    spawn(N, armada, held_kill, [self()]),
+    io:format("~p~n", [receive {held_kill, K} -> {held_kill, K} after 60000 -> no_report end]);
 main(["monitored", Node]) ->
     N = list_to_atom(Node),
     pong = net_adm:ping(N),

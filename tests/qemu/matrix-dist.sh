@@ -554,6 +554,14 @@ test_send_no_wait() {
             fi
         fi
         stop "$stall"
+        # Senders killed while they hold a node's entry let it go (kill_defer).
+        out=$(peer beam armadacookie -- heldkill armada@127.0.0.1)
+        if grep -qx '{held_kill,20}' <<< "$out" && wait_for "$log" 'dist: 1 message\(s\) queued for last@127.0.0.1 lost' 10 &&
+           ! grep -qa 'nodes are connected or connecting already' "$log"; then
+            pass "$name-held-kill: 20 senders killed while holding a node's entry died after letting it go: a 21st node could still be called"
+        else
+            fail "$name-held-kill: $(tr '\n' ' ' <<< "$out") / $(grep -a 'dist:' "$log" | tail -5 | tr '\n' ' ')"
+        fi
     fi
     panicked "$log" && fail "$name: a panic in $log"
     stop "$qemu_pid"; stop "$epmd_pid"
