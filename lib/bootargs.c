@@ -186,19 +186,44 @@ void bootargs_parse(struct bootargs *b, const char *s)
     }
 }
 
-bool bootargs_selects(const char *list, const char *name)
+/* Does the entry (len characters) name `name`: itself, or its suite? */
+static bool entry_names(const char *entry, size_t len, const char *name)
 {
-    if (!*list)
-        return true;
     size_t nlen = strlen(name);
+    return len && len <= nlen && !memcmp(entry, name, len) && (name[len] == 0 || name[len] == '.');
+}
+
+/* Walks the list: *named if a plain entry names it, *left_out if a "-" one does; whether any plain entry exists. */
+static bool walk_selection(const char *list, const char *name, bool *named, bool *left_out)
+{
+    bool any_plain = false;
+    *named = *left_out = false;
     while (*list) {
         const char *end = strchr(list, ',');
         size_t len = end ? (size_t)(end - list) : strlen(list);
-        if (len && len <= nlen && !memcmp(list, name, len) && (name[len] == 0 || name[len] == '.'))
-            return true;
+        if (len && list[0] == '-') {
+            *left_out |= entry_names(list + 1, len - 1, name);
+        } else if (len) {
+            any_plain = true;
+            *named |= entry_names(list, len, name);
+        }
         if (!end)
             break;
         list = end + 1;
     }
-    return false;
+    return any_plain;
+}
+
+bool bootargs_selects(const char *list, const char *name)
+{
+    bool named, left_out;
+    bool any_plain = walk_selection(list, name, &named, &left_out);
+    return !left_out && (named || !any_plain);
+}
+
+bool bootargs_names(const char *list, const char *name)
+{
+    bool named, left_out;
+    walk_selection(list, name, &named, &left_out);
+    return named && !left_out;
 }

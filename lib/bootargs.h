@@ -58,10 +58,14 @@ struct bootargs {
 };
 
 void bootargs_parse(struct bootargs *b, const char *cmdline);
-/* Does comma-separated `list` select `name`? "" selects everything; an entry
- * selects a name equal to it or starting with it followed by '.' (a suite). */
 /* "A.B.C.D" (exactly n characters) to a host-order address; false if malformed. */
 bool bootargs_parse_ipv4(const char *s, unsigned n, uint32_t *out);
+/* Does comma-separated `list` select `name`? An entry names a name equal to
+ * it or starting with it followed by '.' (a suite); "-entry" leaves out what
+ * it names. A name is selected when no entry leaves it out and some entry
+ * names it, or no entry names anything ("" and "-sync" select all but...). */
 bool bootargs_selects(const char *list, const char *name);
+/* Does an entry of `list` (not a "-" one) name `name`? */
+bool bootargs_names(const char *list, const char *name);
 
 #endif

@@ -29,8 +29,8 @@ void test_skip_reason(const char *fmt, ...)
 
 static bool named_exactly(const char *list, const char *name)
 {
-    /* explicit-only tests need their full name or their suite named. */
-    return *list && bootargs_selects(list, name);
+    /* explicit-only tests need their full name or their suite named ("-x" names nothing). */
+    return bootargs_names(list, name);
 }
 
 static bool selected(const struct image_test *t, const char *selection)

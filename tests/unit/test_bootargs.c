@@ -110,6 +110,12 @@ static void bootargs_selection_matches_suites_and_names(void)
     CHECK(!bootargs_selects("smp.sgi", "smp.sgi_every_pair"), "partial test name must not match");
     CHECK(!bootargs_selects("timer", "smp.x"), "other suite");
     CHECK(bootargs_selects(",,smp", "smp.x"), "empty entries skipped");
+    CHECK(!bootargs_selects("-sync", "sync.rcu_x") && bootargs_selects("-sync", "smp.x"), "-suite leaves out only it");
+    CHECK(!bootargs_selects("smp,-smp.y", "smp.y") && bootargs_selects("smp,-smp.y", "smp.x"), "-test inside a suite");
+    CHECK(!bootargs_selects("timer,-sync", "smp.x"), "a plain entry still chooses");
+    CHECK(bootargs_selects("-syn", "sync.x"), "-partial suite name leaves nothing out");
+    CHECK(!bootargs_names("-sync", "sync.x") && !bootargs_names("", "sync.x") && bootargs_names("sync", "sync.x"),
+          "names: only plain entries name");
 }
 
 int main(void)
