@@ -15,6 +15,7 @@
 #include <sched/mailbox_limit.h>
 #include <sched/policy.h>
 #include <sched/race_hooks.h>
+#include <sched/runqueue.h>
 #include <string.h>
 #include <sync/rcu.h>
 
@@ -95,7 +96,7 @@ static uint32_t snapshot(struct core_view *v)
 static struct proc *steal(struct sched_core *c)
 {
     struct core_view v[MAX_CPUS];
-    int victim = policy_steal_victim(this_cpu_id(), v, snapshot(v));
+    int victim = policy_steal_victim(c->cpu, v, snapshot(v));
     if (victim < 0)
         return NULL;
     struct sched_core *from = &sched_cores[victim];
@@ -111,12 +112,12 @@ static struct proc *steal(struct sched_core *c)
 
 /* Is there something another core could give us? (A racy look: a miss is
  * covered by the wakeup that the enqueuer sends to an idle core.) */
-static bool any_work_elsewhere(void)
+static bool any_work_elsewhere(uint32_t me)
 {
     if (global_mode)
         return false; /* no stealing: the shared queue is checked by the caller */
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
-        if (cpu != this_cpu_id() && READ_ONCE(sched_cores[cpu].rq.movable) > 0)
+        if (cpu != me && READ_ONCE(sched_cores[cpu].rq.movable) > 0)
             return true;
     return false;
 }
@@ -143,8 +144,8 @@ static struct proc *take_run_next(struct sched_core *c)
      * arrives just now is seen at the next switch. */
     if (READ_ONCE(c->rq.total) == 0) {
         c->run_next_streak = 0; /* nothing waits behind it */
-    } else if (++c->run_next_streak > RUN_NEXT_CAP || READ_ONCE(c->rq.head[PRIO_MAX]) ||
-               READ_ONCE(c->rq.head[PRIO_HIGH])) {
+    } else if (++c->run_next_streak > RUN_NEXT_CAP ||
+               (READ_ONCE(c->rq.nonempty) & (1u << PRIO_MAX | 1u << PRIO_HIGH))) {
         demote_run_next(c);
         return NULL;
     }
@@ -154,7 +155,7 @@ static struct proc *take_run_next(struct sched_core *c)
 
 static struct proc *pick_next(struct sched_core *c)
 {
-    if (smp_down_requested(this_cpu_id())) {
+    if (c->slow & SLOW_DOWN) {
         if (c->run_next)
             demote_run_next(c); /* the core's processes leave from its queue */
         return NULL;            /* to the idle loop, which takes the core down */
@@ -199,7 +200,7 @@ static bool wake_an_idle_core(uint32_t except);
 
 /* Move processes from queues above the average to the emptiest ones,
  * nearby first (sched/policy.c). */
-static void balance(void)
+static void balance(struct sched_core *me)
 {
     if (!spin_trylock(&balance_lock))
         return; /* one core at a time, as BEAM */
@@ -222,18 +223,33 @@ static void balance(void)
             bool sleeping = dst->rq.idle;
             rq_unlock(&dst->rq.lock);
             v[from].load--, v[from].movable--, v[to].load++, v[to].movable++;
-            this_core()->count.migrations++;
+            me->count.migrations++;
             if (!cpu_is_online((uint32_t)to))
                 wake_an_idle_core((uint32_t)to); /* it went down since the snapshot: someone must steal p */
-            else if (sleeping && (uint32_t)to != this_cpu_id())
+            else if (sleeping && (uint32_t)to != me->cpu)
                 ipi_send((uint32_t)to, IPI_RESCHEDULE);
         }
     }
     spin_unlock(&balance_lock);
 }
 
-/* Make `next` this core's running process; IRQs off. */
-static void take(struct sched_core *c, struct proc *next)
+/* take()'s rare parts, out of line. */
+static void __attribute__((noinline, cold)) take_migrated(struct sched_core *c, struct proc *next)
+{
+    next->core = c->cpu;
+    c->count.migrations++;
+    trace(c, TR_MIGRATE, next, 0);
+}
+
+static void __attribute__((noinline)) balance_due(struct sched_core *c, uint64_t now)
+{
+    c->next_balance = now + timer_ns_to_ticks(BALANCE_PERIOD_NS);
+    balance(c);
+}
+
+/* Make `next` this core's running process in place of prev (c->current);
+ * IRQs off. */
+static inline __attribute__((always_inline)) void take(struct sched_core *c, struct proc *prev, struct proc *next)
 {
     /* Acquire: next's registers, saved by whichever core ran it last, are
      * visible before we load them. */
@@ -241,33 +257,25 @@ static void take(struct sched_core *c, struct proc *next)
         cpu_relax();
     next->on_cpu = 1;
     next->state = PROC_RUNNING;
-    uint32_t me = this_cpu_id();
-    if (next != &c->idle && next->core != me) {
-        next->core = me;
-        c->count.migrations++;
-        trace(c, TR_MIGRATE, next, 0);
-    }
+    if (__builtin_expect(next->core != c->cpu, 0)) /* never the idle context: its core is set at boot */
+        take_migrated(c, next);
     uint64_t now = read_sysreg(cntvct_el0); /* no isb: a timestamp for statistics and the slice */
     trace_at(c, now, TR_SWITCH, next, 0);
     /* The core's reductions: what the outgoing process ran since it came on
      * (counted here, on our own core, not through a pointer that a
      * migration could make stale). */
-    c->count.reductions += c->current->reductions - c->reductions_at_switch;
+    c->count.reductions += prev->reductions - c->reductions_at_switch;
     c->reductions_at_switch = next->reductions;
     c->current = next;
     c->count.switches++;
     start_slice(c, next, now);
-    if (!global_mode) {
-        if (now >= c->next_balance) {
-            c->next_balance = now + timer_ns_to_ticks(BALANCE_PERIOD_NS);
-            balance();
-        }
-    }
+    if (__builtin_expect(now >= c->next_balance, 0)) /* never under sched=global: UINT64_MAX */
+        balance_due(c, now);
 }
 
-void sched_finish_switch(void)
+/* The other half of a switch, on the side that now runs (c: its core). */
+static inline __attribute__((always_inline)) void finish_switch(struct sched_core *c)
 {
-    struct sched_core *c = this_core();
     struct proc *prev = c->prev;
     c->prev = NULL;
     if (prev) {
@@ -275,16 +283,29 @@ void sched_finish_switch(void)
         /* Release: prev's saved context is complete before another core may
          * load it (see take()). */
         __atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
-        if (dead)
+        if (__builtin_expect(dead, 0))
             proc_release(prev);
     }
     /* A context switch is a quiescent state. Reported here, not in take():
      * callbacks it runs see a finished switch, on the stack of the process
      * the core calls current. */
-    rcu_quiescent_state_if_wanted();
+    rcu_quiescent_state_if_wanted_on(c->cpu);
     struct proc *p = c->current;
-    if (p != &c->idle && kill_due(p))
+    if (kill_due(p)) /* never the idle context's: no one kills it */
         proc_die_killed(p);
+}
+
+/* From context.S: a process's first entry, a preempted one's resumption. */
+void sched_finish_switch(struct sched_core *c) { finish_switch(c); }
+
+/* One switch from prev (dealt with: queued, waiting or dead) to next, on
+ * this core c; returns when prev runs again, wherever that is. IRQs off. */
+static inline __attribute__((always_inline)) void switch_to(struct sched_core *c, struct proc *prev, struct proc *next)
+{
+    take(c, prev, next);
+    c->prev = prev;
+    c = ctx_switch(&prev->ctx, &next->ctx, c);
+    finish_switch(c); /* we are prev again, resumed by core c */
 }
 
 /* See sched_check_not_in_rcu_read: the process is killed, said so, and the
@@ -307,22 +328,9 @@ void sched_switch_out(bool requeue)
 {
     struct sched_core *c = this_core();
     struct proc *prev = c->current;
-    struct proc *next = NULL;
-    if (requeue && prev != &c->idle && home_queue(c, prev) == &c->rq && !smp_down_requested(this_cpu_id())) {
-        /* The common yield: back into our own queue and pick, one lock hold
-         * (the run-next slot first). */
-        prev->state = PROC_RUNNABLE;
-        next = c->run_next ? take_run_next(c) : NULL;
-        rq_lock(&c->rq.lock);
-        rq_push(&c->rq, prev);
-        if (!next)
-            next = rq_pick(&c->rq);
-        rq_unlock(&c->rq.lock);
-    } else {
-        if (requeue && prev != &c->idle)
-            requeue_runnable(c, prev);
-        next = pick_next(c);
-    }
+    if (requeue && prev != &c->idle)
+        requeue_runnable(c, prev);
+    struct proc *next = pick_next(c);
     if (!next)
         next = &c->idle;
     if (next == prev) {
@@ -330,10 +338,7 @@ void sched_switch_out(bool requeue)
         prev->reds = CONTEXT_REDS;
         return;
     }
-    take(c, next);
-    c->prev = prev;
-    ctx_switch(&prev->ctx, &next->ctx);
-    sched_finish_switch(); /* we are prev again, resumed by some core */
+    switch_to(c, prev, next);
 }
 
 /* Wake one sleeping core other than `except`, claiming its idle bit so the
@@ -422,8 +427,7 @@ static bool wake_to_run_next(struct proc *p)
     uint32_t here = this_cpu_id(); /* masked: we stay on it */
     struct sched_core *c = &sched_cores[here];
     uint32_t home = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
-    bool taken = home == here && c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL &&
-                 !global_mode && !smp_down_requested(here);
+    bool taken = home == here && c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL && !c->slow;
     if (taken) {
         c->run_next = p;
         c->count.wakeups_no_ipi++;
@@ -442,11 +446,34 @@ void proc_wake(struct proc *p)
         enqueue(p);
 }
 
+/* The common yield, one function: back into our own queue behind its
+ * equals and the next one picked, in one lock hold (the run-next slot
+ * first), and the switch inline. The general path (sched_switch_out) when
+ * the core is going down, under sched=global, or from the idle context. */
 void yield(void)
 {
-    sched_check_not_in_rcu_read("yield");
     uint64_t flags = irq_save();
-    sched_switch_out(true);
+    struct sched_core *c = this_core(); /* masked: we stay on it until the switch */
+    sched_check_not_in_rcu_read_on(c->cpu, "yield");
+    struct proc *prev = c->current;
+    if (__builtin_expect(c->slow || prev == &c->idle, 0)) {
+        sched_switch_out(true);
+        irq_restore(flags);
+        return;
+    }
+    prev->state = PROC_RUNNABLE;
+    struct proc *next = c->run_next ? take_run_next(c) : NULL;
+    rq_lock(&c->rq.lock);
+    rq_push(&c->rq, prev);
+    if (!next)
+        next = rq_pick(&c->rq); /* not NULL: prev is there */
+    rq_unlock(&c->rq.lock);
+    if (next == prev) {
+        prev->state = PROC_RUNNING;
+        prev->reds = CONTEXT_REDS;
+    } else {
+        switch_to(c, prev, next);
+    }
     irq_restore(flags);
 }
 
@@ -471,13 +498,14 @@ static void switch_from_interrupt(struct sched_core *c, struct proc *prev, struc
     if (!next)
         next = &c->idle;
     if (next != prev) {
-        take(c, next);
+        take(c, prev, next);
         c->prev = prev; /* finished by next's resume path (sched_finish_switch) */
     } else {
         prev->state = PROC_RUNNING;
         start_slice(c, prev, timer_now());
     }
     f->x[0] = (uint64_t)&next->ctx;
+    f->x[1] = (uint64_t)c; /* what ctx_resume hands next: its core */
     f->elr = (uint64_t)ctx_resume;
     f->spsr = SPSR_EL1T_DAIF_MASKED;
 }
@@ -505,7 +533,7 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
     if (!rcu_cpus[me].nesting)
         rcu_quiescent_state(); /* a process outside any read-side section: as a switch */
     bool killed = kill_due(p);
-    if (!killed && !c->need_resched && !smp_down_requested(me))
+    if (!killed && !c->need_resched && !(c->slow & SLOW_DOWN))
         return;
     if (rcu_cpus[me].nesting)
         return; /* an RCU read-side section is not preemptible (the count is per core) */
@@ -526,7 +554,7 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
         switch_from_interrupt(c, p, f);
         return;
     }
-    if (!work_waiting(c) && !smp_down_requested(me)) { /* nobody else wants the core: run on */
+    if (!work_waiting(c) && !(c->slow & SLOW_DOWN)) { /* nobody else wants the core: run on */
         start_slice(c, p, timer_now());
         return;
     }
@@ -600,14 +628,11 @@ void sched_core_loop(void)
     flight_record(FL_CPU_UP, 0, 0, 0, 0, 0);
     for (;;) {
         rcu_quiescent_state(); /* the idle loop is outside every read-side section */
-        RACE_HOOK(idle_reported_quiescent, this_cpu_id());
+        RACE_HOOK(idle_reported_quiescent, c->cpu);
         smp_idle_poll(); /* hotplug: may not return */
         struct proc *next = pick_next(c);
         if (next) {
-            take(c, next);
-            c->prev = &c->idle;
-            ctx_switch(&c->idle.ctx, &next->ctx);
-            sched_finish_switch();
+            switch_to(c, &c->idle, next); /* back on this core: the idle context is pinned */
             continue;
         }
         /* Sleep unless work arrived: `idle` is set under the queue lock, and
@@ -620,11 +645,11 @@ void sched_core_loop(void)
         if (global_mode && READ_ONCE(global_rq.total))
             empty = false; /* rechecked after setting our idle bit, below */
         if (empty) {
-            uint64_t bit = 1UL << this_cpu_id();
+            uint64_t bit = 1UL << c->cpu;
             /* Full barrier (the SEQ_CST RMW): our idle bit is visible before we
              * look for work to steal one last time. */
             __atomic_fetch_or(&idle_cores, bit, __ATOMIC_SEQ_CST);
-            if (!any_work_elsewhere() && !(global_mode && READ_ONCE(global_rq.total))) {
+            if (!any_work_elsewhere(c->cpu) && !(global_mode && READ_ONCE(global_rq.total))) {
                 trace(c, TR_IDLE, NULL, 0);
                 /* Report, then sleep, interrupts masked: an RCU kick sent after
                  * the report stays pending and ends the WFI at once. */
@@ -652,10 +677,18 @@ void sched_init(void)
     global_rq.lock = (struct rq_lock)RQ_LOCK_INIT("global-runqueue");
     proc_table_init();
     mailbox_limit_init();
+    if (global_mode)
+        rq_lock_register(&global_rq.lock);
     for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
         struct sched_core *c = &sched_cores[cpu];
         c->rq.lock = (struct rq_lock)RQ_LOCK_INIT("runqueue");
+        if (cpu < cpus_possible)
+            rq_lock_register(&c->rq.lock);
+        c->cpu = cpu;
+        c->slow = global_mode ? SLOW_GLOBAL : 0;
+        c->next_balance = global_mode ? UINT64_MAX : 0; /* sched=global does not balance */
         c->idle.pinned = (int32_t)cpu;
+        c->idle.core = cpu; /* so take() never counts it as migrated */
         c->idle.prio = PRIO_LOW;
         c->current = &c->idle; /* until the core enters sched_core_loop */
     }

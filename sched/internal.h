@@ -13,19 +13,18 @@
 #include <sync/rcu.h>
 #include <sync/spinlock.h>
 
-/* Saved by ctx_switch: the callee-saved registers, the return address, the
- * stack, and the callee-saved FP registers d8-d15. Offsets: sched/context.h. */
+/* Saved by ctx_switch: the callee-saved general registers, the return
+ * address and the stack (not d8-d15: sched/context.S says why). Offsets:
+ * sched/context.h. */
 struct proc_ctx {
     uint64_t x19_x29[11];
     uint64_t pc; /* x30: where ctx_switch returns to */
     uint64_t sp;
-    uint64_t d8_d15[8];
 };
 _Static_assert(offsetof(struct proc_ctx, x19_x29) == CTX_X19, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, x19_x29[10]) == CTX_X29, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, pc) == CTX_PC, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, sp) == CTX_SP, "context.S layout");
-_Static_assert(offsetof(struct proc_ctx, d8_d15) == CTX_D8, "context.S layout");
 _Static_assert(sizeof(struct proc_ctx) == CTX_SIZE, "context.S layout");
 
 enum proc_state {
@@ -97,8 +96,8 @@ struct proc {
 /* Per-core scheduler state (per-CPU by default: docs/design.md). */
 struct runqueue {
     struct rq_lock lock;
-    struct proc *head[PRIO_COUNT], *tail[PRIO_COUNT];
-    uint32_t len[PRIO_COUNT]; /* under lock; read racily for balancing */
+    struct proc *head[PRIO_COUNT], *tail[PRIO_COUNT]; /* tail[prio]: valid while that list is non-empty */
+    uint32_t nonempty; /* bit prio: head[prio] has a process (sched/runqueue.h) */
     uint32_t total;
     uint32_t movable;          /* queued and not pinned: what another core may steal */
     uint32_t normal_since_low; /* normal picks since a low one ran (RESCHEDULE_LOW) */
@@ -131,6 +130,12 @@ struct sched_core {
      * interrupts masked; never stolen (it runs at the next switch here). */
     struct proc *run_next;
     uint32_t run_next_streak; /* slot picks while the queue waited, since it was last empty (RUN_NEXT_CAP) */
+    uint32_t cpu;             /* this core's id (this_cpu_id() without the per-CPU area's load) */
+    /* Nonzero: the switch's lean paths (yield's) step aside for the general
+     * ones. SLOW_GLOBAL: sched=global (set at boot); SLOW_DOWN: this core is
+     * asked to go offline (set in the request's interrupt, on this core;
+     * cleared as it hands its work on). This core only, interrupts masked. */
+    uint8_t slow;
     struct proc *current;
     struct proc *prev; /* set across a switch: the new side finishes it */
     struct proc idle;  /* this core's idle loop, as a context */
@@ -147,10 +152,15 @@ struct sched_core {
     struct trace_event trace[TRACE_LEN];
 } __attribute__((aligned(CACHE_LINE)));
 
-extern struct sched_core sched_cores[MAX_CPUS];
+/* Hidden: one image, so an address from adrp, not a load from the GOT. */
+extern struct sched_core sched_cores[MAX_CPUS] __attribute__((visibility("hidden")));
 static inline struct sched_core *this_core(void)
 {
-    return &sched_cores[this_cpu_id()];
+    struct sched_core *c = &sched_cores[this_cpu_id()];
+    /* Opaque to the compiler from here: it keeps the pointer rather than
+     * work &sched_cores[i] out again from the index at each use. */
+    __asm__("" : "+r"(c));
+    return c;
 }
 static inline struct proc *current_proc(void)
 {
@@ -166,9 +176,13 @@ static inline bool kill_due(const struct proc *p)
     return __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE) && !READ_ONCE(p->kill_deferred);
 }
 
+enum { SLOW_GLOBAL = 1, SLOW_DOWN = 2 };
+
 /* context.S */
-void ctx_switch(struct proc_ctx *prev, struct proc_ctx *next);
-void ctx_resume(void); /* eret target: x0 = ctx to load, then ret */
+/* Returns, once prev is resumed, the core it then runs on (whoever resumes
+ * it passes its own as `core`). */
+struct sched_core *ctx_switch(struct proc_ctx *prev, struct proc_ctx *next, struct sched_core *core);
+void ctx_resume(void); /* eret target: x0 = ctx to load, x1 = the core it returns, then ret */
 void proc_first_entry(void);
 void proc_resume_preempted(void);
 void fp_save_all(void *area); /* q0-q31, FPSR, FPCR: FP_AREA_SIZE bytes */
@@ -201,22 +215,24 @@ void proc_exit_bookkeeping_killed(struct proc *p);
 void sched_switch_out(bool requeue); /* current stops running; IRQs off */
 void enqueue(struct proc *p);        /* make p runnable on its core (IPI if idle) */
 void proc_wake(struct proc *p);      /* WAITING -> RUNNABLE, from anywhere */
-void sched_finish_switch(void);
+void sched_finish_switch(struct sched_core *c); /* c: this core (context.S passes it on) */
 bool sched_core_sleeping(uint32_t cpu);
 /* Yield, send and receive may switch: inside an RCU read-side section (its
  * count is per core) that would let the next process run inside it and
  * stall grace periods. Such a caller is killed (EXIT_CLASS_RCU_BLOCK). */
 void sched_refuse_rcu_block(const char *call) __attribute__((noreturn, cold));
-static inline void sched_check_not_in_rcu_read(const char *call)
+static inline void sched_check_not_in_rcu_read_on(uint32_t cpu, const char *call)
 {
     /* Any core's count will do: a process inside a section is not preempted. */
-    if (__builtin_expect(rcu_cpus[this_cpu_id()].nesting != 0, 0))
+    if (__builtin_expect(rcu_cpus[cpu].nesting != 0, 0))
         sched_refuse_rcu_block(call);
+}
+static inline void sched_check_not_in_rcu_read(const char *call)
+{
+    sched_check_not_in_rcu_read_on(this_cpu_id(), call);
 } /* its idle bit is set: a wakeup for it sends an IPI (tests) */
 
-/* runqueue.c */
-void rq_push(struct runqueue *rq, struct proc *p);
-struct proc *rq_pick(struct runqueue *rq);
+/* runqueue.c (push and pick: sched/runqueue.h, inline) */
 struct proc *rq_steal_one(struct runqueue *rq);
 
 /* mailbox.c */

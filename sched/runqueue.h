@@ -1,0 +1,59 @@
+/*
+ * One core's run queue, push and pick (inline: the switch takes one of each).
+ * A FIFO per priority and a bit per non-empty FIFO, so a pick is a count of
+ * trailing zeros. Policy (BEAM's): max, high and normal are strict; low
+ * shares the normal level but runs only once for every RESCHEDULE_LOW normal
+ * picks, so it is neither starved nor equal. Callers hold rq->lock.
+ */
+#ifndef ARMADA_SCHED_RUNQUEUE_H
+#define ARMADA_SCHED_RUNQUEUE_H
+
+#include <sched/internal.h>
+
+#define RESCHEDULE_LOW 8 /* BEAM: a low process runs after being passed over 8 times */
+
+static inline void rq_push(struct runqueue *rq, struct proc *p)
+{
+    uint32_t prio = p->prio, bit = 1u << prio;
+    p->rq_next = NULL;
+    if (rq->nonempty & bit)
+        rq->tail[prio]->rq_next = p;
+    else
+        rq->head[prio] = p;
+    rq->tail[prio] = p;
+    rq->nonempty |= bit;
+    rq->total++;
+    rq->movable += p->pinned < 0;
+}
+
+/* The head of list `prio`, which is not empty. */
+static inline struct proc *rq_pop(struct runqueue *rq, uint32_t prio)
+{
+    struct proc *p = rq->head[prio];
+    struct proc *next = p->rq_next;
+    rq->head[prio] = next;
+    if (!next)
+        rq->nonempty &= ~(1u << prio); /* tail[prio] is stale from now: push looks at the bit */
+    rq->total--;
+    rq->movable -= p->pinned < 0;
+    return p;
+}
+
+static inline struct proc *rq_pick(struct runqueue *rq)
+{
+    uint32_t m = rq->nonempty;
+    if (!m)
+        return NULL;
+    uint32_t prio = (uint32_t)__builtin_ctz(m); /* max and high first, strictly */
+    if (prio == PRIO_NORMAL && (m & 1u << PRIO_LOW)) {
+        if (rq->normal_since_low >= RESCHEDULE_LOW)
+            prio = PRIO_LOW; /* passed over enough times: its turn */
+        else
+            rq->normal_since_low++; /* counted only while a low one waits */
+    }
+    if (prio == PRIO_LOW)
+        rq->normal_since_low = 0;
+    return rq_pop(rq, prio);
+}
+
+#endif
