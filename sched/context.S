@@ -3,8 +3,8 @@
  *
  * A switched-out process is always resumable the same way: load its
  * struct proc_ctx and `ret` to ctx.pc. What ctx.pc is depends on how it left:
- *   - ctx_switch (yield, receive, exit): back into the scheduler's C code
- *     (x19-x30 and sp only: see ctx_switch);
+ *   - the inline switch (yield, receive, exit; sched/core.c, ctx_switch):
+ *     back into the scheduler's C code (fp, sp and pc only);
  *   - preempted from an interrupt: proc_resume_preempted, with ctx.sp at a
  *     full register frame (x0-x30, SP, ELR, SPSR, q0-q31, FPSR, FPCR) that the
  *     interrupt path pushed onto the process's own stack;
@@ -17,40 +17,17 @@
 #include <sched/context.h>
 
     .text
-/* ctx_switch(prev, next, core): save our callee-saved registers, return
- * address and stack into prev, load next's, and return `core` to next: the
- * core it now runs on (sched_core), so the resumed side need not work it out
- * again. d8-d15 are not saved: nothing in the image keeps a value in an FP
- * register across a call (tools/check-image.sh: only these routines and one
- * test's asm, which never switches voluntarily, touch FP registers); a
- * preempted process's whole FP state is saved by the interrupt path
- * (fp_save_all). */
-FUNCTION(ctx_switch)
-    stp x19, x20, [x0, #CTX_X19]
-    stp x21, x22, [x0, #CTX_X19 + 16]
-    stp x23, x24, [x0, #CTX_X19 + 32]
-    stp x25, x26, [x0, #CTX_X19 + 48]
-    stp x27, x28, [x0, #CTX_X19 + 64]
-    stp x29, x30, [x0, #CTX_X29]        /* x30 lands in ctx.pc */
-    mov x9, sp
-    str x9, [x0, #CTX_SP]
-    mov x0, x1
-    mov x1, x2
-    /* fall through */
-/* ctx_resume: x0 = context to load, x1 = what it returns (its core). */
+/* ctx_resume: x0 = context to load, x1 = what it gets in x0 (its core).
+ * The interrupt path erets here (switch_from_interrupt); the switch itself
+ * is inline (core.c, ctx_switch) and loads the same fields. */
 FUNCTION(ctx_resume)
     ldp x19, x20, [x0, #CTX_X19]
-    ldp x21, x22, [x0, #CTX_X19 + 16]
-    ldp x23, x24, [x0, #CTX_X19 + 32]
-    ldp x25, x26, [x0, #CTX_X19 + 48]
-    ldp x27, x28, [x0, #CTX_X19 + 64]
     ldp x29, x30, [x0, #CTX_X29]
     ldr x9, [x0, #CTX_SP]
     mov sp, x9
     mov x0, x1
     ret
 END_FUNCTION(ctx_resume)
-END_FUNCTION(ctx_switch)
 
 /* A new process: finish the switch (x0 = its core, from ctx_resume), unmask
  * interrupts, run fn(arg), exit. */

@@ -65,16 +65,21 @@ static void slice_expired(void *arg)
         timer_event_add(&c->slice, end, slice_expired, NULL);
 }
 
-static void start_slice(struct sched_core *c, struct proc *next, uint64_t now)
+/* A process's slice (next: not the idle context). */
+static inline void start_proc_slice(struct sched_core *c, struct proc *next, uint64_t now)
 {
-    if (next == &c->idle)
-        return;
     next->reds = CONTEXT_REDS;
     c->slice_start = now;
     if (!c->slice.queued) {
         c->slice_ticks = timer_ns_to_ticks(SLICE_NS);
         timer_event_add(&c->slice, now + c->slice_ticks, slice_expired, NULL);
     }
+}
+
+static inline void start_slice(struct sched_core *c, struct proc *next, uint64_t now)
+{
+    if (next != &c->idle)
+        start_proc_slice(c, next, now);
 }
 
 /* A snapshot of every core's queues, for the policy choices (racy reads:
@@ -248,8 +253,9 @@ static void __attribute__((noinline)) balance_due(struct sched_core *c, uint64_t
 }
 
 /* Make `next` this core's running process in place of prev (c->current);
- * IRQs off. */
-static inline __attribute__((always_inline)) void take(struct sched_core *c, struct proc *prev, struct proc *next)
+ * IRQs off. to_idle: next may be the idle context (false: known not to be). */
+static inline __attribute__((always_inline)) void take(struct sched_core *c, struct proc *prev, struct proc *next,
+                                                       bool to_idle)
 {
     /* Acquire: next's registers, saved by whichever core ran it last, are
      * visible before we load them. */
@@ -268,17 +274,20 @@ static inline __attribute__((always_inline)) void take(struct sched_core *c, str
     c->reductions_at_switch = next->reductions;
     c->current = next;
     c->count.switches++;
-    start_slice(c, next, now);
+    if (!to_idle || next != &c->idle)
+        start_proc_slice(c, next, now);
     if (__builtin_expect(now >= c->next_balance, 0)) /* never under sched=global: UINT64_MAX */
         balance_due(c, now);
 }
 
-/* The other half of a switch, on the side that now runs (c: its core). */
-static inline __attribute__((always_inline)) void finish_switch(struct sched_core *c)
+/* The other half of a switch, on the side that now runs (c: its core).
+ * from_switch: resumed by a switch, which always leaves c->prev set (an
+ * interrupt that resumes the process it interrupted leaves it NULL). */
+static inline __attribute__((always_inline)) void finish_switch(struct sched_core *c, bool from_switch)
 {
     struct proc *prev = c->prev;
     c->prev = NULL;
-    if (prev) {
+    if (from_switch || prev) {
         bool dead = prev->state == PROC_EXITING;
         /* Release: prev's saved context is complete before another core may
          * load it (see take()). */
@@ -291,21 +300,61 @@ static inline __attribute__((always_inline)) void finish_switch(struct sched_cor
      * the core calls current. */
     rcu_quiescent_state_if_wanted_on(c->cpu);
     struct proc *p = c->current;
-    if (kill_due(p)) /* never the idle context's: no one kills it */
+    /* A plain look first (never the idle context's flag: no one kills it);
+     * kill_due's acquire only if it is set. */
+    if (__builtin_expect(READ_ONCE(p->pending_kill), 0) && kill_due(p))
         proc_die_killed(p);
 }
 
 /* From context.S: a process's first entry, a preempted one's resumption. */
-void sched_finish_switch(struct sched_core *c) { finish_switch(c); }
+void sched_finish_switch(struct sched_core *c) { finish_switch(c, false); }
+
+#define CTX_STR_(x) #x
+#define CTX_STR(x) CTX_STR_(x)
+
+/* The context switch, inline: prev's frame pointer, stack and resume point
+ * (label 1) go into its context and next's are loaded (with x19 and x20,
+ * which a first entry reads: proc_first_entry); `core` is handed to next in
+ * x0, and comes back to us, from whoever resumes prev, as the return value.
+ * Every other register is declared clobbered, so the compiler keeps what it
+ * needs across the switch itself (saved once, by the function's prologue,
+ * not a second time into the context). The same context is resumed from
+ * interrupt context by ctx_resume (context.S). */
+static inline __attribute__((always_inline)) struct sched_core *ctx_switch(struct proc_ctx *prev, struct proc_ctx *next,
+                                                                          struct sched_core *core)
+{
+    register uint64_t x0 __asm__("x0") = (uint64_t)prev;
+    register uint64_t x1 __asm__("x1") = (uint64_t)next;
+    register uint64_t x2 __asm__("x2") = (uint64_t)core;
+    __asm__ volatile("adr x9, 1f\n\t"
+                     "mov x10, sp\n\t"
+                     "stp x29, x9, [x0, #" CTX_STR(CTX_X29) "]\n\t"
+                     "str x10, [x0, #" CTX_STR(CTX_SP) "]\n\t"
+                     "ldp x19, x20, [x1, #" CTX_STR(CTX_X19) "]\n\t"
+                     "ldp x29, x30, [x1, #" CTX_STR(CTX_X29) "]\n\t"
+                     "ldr x10, [x1, #" CTX_STR(CTX_SP) "]\n\t"
+                     "mov sp, x10\n\t"
+                     "mov x0, x2\n\t"
+                     "ret\n"
+                     "1:"
+                     : "+r"(x0), "+r"(x1), "+r"(x2)
+                     :
+                     : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",
+                       "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x30",
+                       "memory", "cc");
+    return (struct sched_core *)x0;
+}
 
 /* One switch from prev (dealt with: queued, waiting or dead) to next, on
- * this core c; returns when prev runs again, wherever that is. IRQs off. */
-static inline __attribute__((always_inline)) void switch_to(struct sched_core *c, struct proc *prev, struct proc *next)
+ * this core c; returns when prev runs again, wherever that is. IRQs off.
+ * to_idle: as take()'s. */
+static inline __attribute__((always_inline)) void switch_to(struct sched_core *c, struct proc *prev, struct proc *next,
+                                                            bool to_idle)
 {
-    take(c, prev, next);
+    take(c, prev, next, to_idle);
     c->prev = prev;
     c = ctx_switch(&prev->ctx, &next->ctx, c);
-    finish_switch(c); /* we are prev again, resumed by core c */
+    finish_switch(c, true); /* we are prev again, resumed by core c */
 }
 
 /* See sched_check_not_in_rcu_read: the process is killed, said so, and the
@@ -338,7 +387,7 @@ void sched_switch_out(bool requeue)
         prev->reds = CONTEXT_REDS;
         return;
     }
-    switch_to(c, prev, next);
+    switch_to(c, prev, next, true);
 }
 
 /* Wake one sleeping core other than `except`, claiming its idle bit so the
@@ -464,15 +513,16 @@ void yield(void)
     prev->state = PROC_RUNNABLE;
     struct proc *next = c->run_next ? take_run_next(c) : NULL;
     rq_lock(&c->rq.lock);
-    rq_push(&c->rq, prev);
-    if (!next)
-        next = rq_pick(&c->rq); /* not NULL: prev is there */
+    if (next)
+        rq_push(&c->rq, prev);
+    else
+        next = rq_yield(&c->rq, prev); /* prev itself if no one waits */
     rq_unlock(&c->rq.lock);
     if (next == prev) {
         prev->state = PROC_RUNNING;
         prev->reds = CONTEXT_REDS;
     } else {
-        switch_to(c, prev, next);
+        switch_to(c, prev, next, false); /* from the queue: not the idle context */
     }
     irq_restore(flags);
 }
@@ -498,7 +548,7 @@ static void switch_from_interrupt(struct sched_core *c, struct proc *prev, struc
     if (!next)
         next = &c->idle;
     if (next != prev) {
-        take(c, prev, next);
+        take(c, prev, next, true);
         c->prev = prev; /* finished by next's resume path (sched_finish_switch) */
     } else {
         prev->state = PROC_RUNNING;
@@ -632,7 +682,7 @@ void sched_core_loop(void)
         smp_idle_poll(); /* hotplug: may not return */
         struct proc *next = pick_next(c);
         if (next) {
-            switch_to(c, &c->idle, next); /* back on this core: the idle context is pinned */
+            switch_to(c, &c->idle, next, false); /* back on this core: the idle context is pinned */
             continue;
         }
         /* Sleep unless work arrived: `idle` is set under the queue lock, and
@@ -669,6 +719,15 @@ void sched_core_loop(void)
         irq_enable_local(); /* take what woke us */
         irq_disable_local();
     }
+}
+
+struct sched_core *this_core_first(void)
+{
+    uint64_t flags = irq_save(); /* the id and the register are the same core's */
+    struct sched_core *c = &sched_cores[this_cpu_id()];
+    write_sysreg(tpidr_el0, (uint64_t)c);
+    irq_restore(flags);
+    return c;
 }
 
 void sched_init(void)

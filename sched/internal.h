@@ -13,16 +13,19 @@
 #include <sync/rcu.h>
 #include <sync/spinlock.h>
 
-/* Saved by ctx_switch: the callee-saved general registers, the return
- * address and the stack (not d8-d15: sched/context.S says why). Offsets:
+/* A switched-out process: where it resumes (pc), its stack and frame
+ * pointer, and for a new process its function and argument (x19, x20). No
+ * other register: the switch (core.c, ctx_switch) declares them clobbered,
+ * so the code around it keeps what it needs itself. Offsets:
  * sched/context.h. */
 struct proc_ctx {
-    uint64_t x19_x29[11];
-    uint64_t pc; /* x30: where ctx_switch returns to */
+    uint64_t x19, x20;
+    uint64_t x29;
+    uint64_t pc; /* where the switch resumes it */
     uint64_t sp;
 };
-_Static_assert(offsetof(struct proc_ctx, x19_x29) == CTX_X19, "context.S layout");
-_Static_assert(offsetof(struct proc_ctx, x19_x29[10]) == CTX_X29, "context.S layout");
+_Static_assert(offsetof(struct proc_ctx, x19) == CTX_X19, "context.S layout");
+_Static_assert(offsetof(struct proc_ctx, x29) == CTX_X29, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, pc) == CTX_PC, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, sp) == CTX_SP, "context.S layout");
 _Static_assert(sizeof(struct proc_ctx) == CTX_SIZE, "context.S layout");
@@ -118,9 +121,14 @@ struct sched_counters {
 enum trace_kind { TR_SWITCH, TR_SPAWN, TR_EXIT, TR_STEAL, TR_MIGRATE, TR_PREEMPT, TR_WAKE, TR_IDLE };
 struct trace_event {
     uint64_t time;
-    uint32_t pid_index;
-    uint16_t kind;
-    uint16_t arg;
+    union {
+        struct {
+            uint32_t pid_index;
+            uint16_t kind;
+            uint16_t arg;
+        };
+        uint64_t word; /* the three, stored as one (trace_at) */
+    };
 };
 
 struct sched_core {
@@ -154,12 +162,17 @@ struct sched_core {
 
 /* Hidden: one image, so an address from adrp, not a load from the GOT. */
 extern struct sched_core sched_cores[MAX_CPUS] __attribute__((visibility("hidden")));
+/* This core's block. TPIDR_EL0 (EL0's thread register, which nothing else
+ * here uses) holds its address: boot/head.S zeroes it as each core starts,
+ * and the first call on a core sets it (core.c). One register read, not the
+ * per-CPU area's load and a multiply; volatile, so never reused across a
+ * switch, after which the caller may be on another core. */
+struct sched_core *this_core_first(void);
 static inline struct sched_core *this_core(void)
 {
-    struct sched_core *c = &sched_cores[this_cpu_id()];
-    /* Opaque to the compiler from here: it keeps the pointer rather than
-     * work &sched_cores[i] out again from the index at each use. */
-    __asm__("" : "+r"(c));
+    struct sched_core *c = (struct sched_core *)read_sysreg(tpidr_el0);
+    if (__builtin_expect(!c, 0))
+        c = this_core_first();
     return c;
 }
 static inline struct proc *current_proc(void)
@@ -178,11 +191,8 @@ static inline bool kill_due(const struct proc *p)
 
 enum { SLOW_GLOBAL = 1, SLOW_DOWN = 2 };
 
-/* context.S */
-/* Returns, once prev is resumed, the core it then runs on (whoever resumes
- * it passes its own as `core`). */
-struct sched_core *ctx_switch(struct proc_ctx *prev, struct proc_ctx *next, struct sched_core *core);
-void ctx_resume(void); /* eret target: x0 = ctx to load, x1 = the core it returns, then ret */
+/* context.S (the switch itself is inline: core.c, ctx_switch) */
+void ctx_resume(void); /* eret target: x0 = ctx to load, x1 = the core it hands on, then ret */
 void proc_first_entry(void);
 void proc_resume_preempted(void);
 void fp_save_all(void *area); /* q0-q31, FPSR, FPCR: FP_AREA_SIZE bytes */
@@ -268,10 +278,11 @@ void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uin
 static inline void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const struct proc *p,
                             uint16_t arg)
 {
-    /* One assignment of the whole event: stored in one block (kind and arg
-     * as one word), however the compiler lays out the site below. */
-    c->trace[c->trace_next++ % TRACE_LEN] = (struct trace_event){
-        .time = time, .pid_index = p ? p->index : UINT32_MAX, .kind = (uint16_t)kind, .arg = arg};
+    /* The whole event as two words (time; index, kind and arg), little-endian
+     * as the fields lie. */
+    struct trace_event *e = &c->trace[c->trace_next++ % TRACE_LEN];
+    e->time = time;
+    e->word = (uint64_t)(p ? p->index : UINT32_MAX) | (uint64_t)(uint16_t)kind << 32 | (uint64_t)arg << 48;
     /* flight recorder hook (issue 15): the same event, to the recorder when it records. A switch
      * also says what the process leaving (still c->current) stopped for: its state, and how many
      * wait here behind the new one (the run-queue counter track). */

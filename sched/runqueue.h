@@ -56,4 +56,35 @@ static inline struct proc *rq_pick(struct runqueue *rq)
     return rq_pop(rq, prio);
 }
 
+/* A yield: prev, running, goes behind its equals and the next process is
+ * picked, as rq_push then rq_pick would. When prev's list is the only one
+ * with processes (the common case), one rotation: its head comes off and
+ * prev goes on behind the rest; nothing queued: prev runs on. */
+static inline struct proc *rq_yield(struct runqueue *rq, struct proc *prev)
+{
+    uint32_t m = rq->nonempty, prio = prev->prio;
+    if (m != 1u << prio) {
+        if (!m) {
+            if (prio == PRIO_LOW)
+                rq->normal_since_low = 0; /* as its own pick would */
+            return prev;
+        }
+        rq_push(rq, prev);
+        return rq_pick(rq);
+    }
+    struct proc *next = rq->head[prio], *after = next->rq_next;
+    prev->rq_next = NULL;
+    if (after) {
+        rq->head[prio] = after;
+        rq->tail[prio]->rq_next = prev;
+    } else {
+        rq->head[prio] = prev;
+    }
+    rq->tail[prio] = prev;
+    rq->movable += (uint32_t)(prev->pinned < 0) - (uint32_t)(next->pinned < 0);
+    if (prio == PRIO_LOW)
+        rq->normal_since_low = 0; /* a low pick */
+    return next;
+}
+
 #endif
