@@ -17,7 +17,8 @@
 #include <sched/context.h>
 
     .text
-/* ctx_resume: x0 = context to load, x1 = what it gets in x0 (its core).
+/* ctx_resume: x0 = context to load, x1 and x2 = what it gets in x0 and x1
+ * (its core, and the process to finish switching from, or 0).
  * The interrupt path erets here (switch_from_interrupt); the switch itself
  * is inline (core.c, ctx_switch) and loads the same fields. */
 FUNCTION(ctx_resume)
@@ -26,11 +27,12 @@ FUNCTION(ctx_resume)
     ldr x9, [x0, #CTX_SP]
     mov sp, x9
     mov x0, x1
+    mov x1, x2
     ret
 END_FUNCTION(ctx_resume)
 
-/* A new process: finish the switch (x0 = its core, from ctx_resume), unmask
- * interrupts, run fn(arg), exit. */
+/* A new process: finish the switch (x0 = its core, x1 = the process before
+ * it), unmask interrupts, run fn(arg), exit. */
 FUNCTION(proc_first_entry)
     bl sched_finish_switch
     msr daifclr, #2                     /* processes run with interrupts on */
@@ -65,7 +67,8 @@ FUNCTION(fp_save_all)
     ret
 END_FUNCTION(fp_save_all)
 
-/* sp = the frame the interrupt path pushed, x0 = its core (from ctx_resume).
+/* sp = the frame the interrupt path pushed, x0 = its core, x1 = the process
+ * before it (or 0).
  * Finish the switch, restore everything and eret to where the process was
  * interrupted, with its own PSTATE. */
 FUNCTION(proc_resume_preempted)

@@ -280,13 +280,13 @@ static inline __attribute__((always_inline)) void take(struct sched_core *c, str
         balance_due(c, now);
 }
 
-/* The other half of a switch, on the side that now runs (c: its core).
- * from_switch: resumed by a switch, which always leaves c->prev set (an
- * interrupt that resumes the process it interrupted leaves it NULL). */
-static inline __attribute__((always_inline)) void finish_switch(struct sched_core *c, bool from_switch)
+/* The other half of a switch, on the side that now runs (c: its core;
+ * prev: the process switched away from, handed over in a register with c,
+ * NULL where an interrupt resumes the process it interrupted). from_switch:
+ * resumed by a switch, so prev is set. */
+static inline __attribute__((always_inline)) void finish_switch(struct sched_core *c, struct proc *prev,
+                                                                bool from_switch)
 {
-    struct proc *prev = c->prev;
-    c->prev = NULL;
     if (from_switch || prev) {
         bool dead = prev->state == PROC_EXITING;
         /* Release: prev's saved context is complete before another core may
@@ -307,25 +307,27 @@ static inline __attribute__((always_inline)) void finish_switch(struct sched_cor
 }
 
 /* From context.S: a process's first entry, a preempted one's resumption. */
-void sched_finish_switch(struct sched_core *c) { finish_switch(c, false); }
+void sched_finish_switch(struct sched_core *c, struct proc *prev) { finish_switch(c, prev, false); }
 
 #define CTX_STR_(x) #x
 #define CTX_STR(x) CTX_STR_(x)
 
 /* The context switch, inline: prev's frame pointer, stack and resume point
  * (label 1) go into its context and next's are loaded (with x19 and x20,
- * which a first entry reads: proc_first_entry); `core` is handed to next in
- * x0, and comes back to us, from whoever resumes prev, as the return value.
- * Every other register is declared clobbered, so the compiler keeps what it
- * needs across the switch itself (saved once, by the function's prologue,
- * not a second time into the context). The same context is resumed from
+ * which a first entry reads: proc_first_entry); next gets `core` in x0 and
+ * prev in x1, and we get the same from whoever resumes us: *from is the
+ * process that ran before us, the return value our core. Every other
+ * register is declared clobbered, so the compiler keeps what it needs
+ * across the switch itself (saved once, by the function's prologue, not a
+ * second time into the context). The same context is resumed from
  * interrupt context by ctx_resume (context.S). */
-static inline __attribute__((always_inline)) struct sched_core *ctx_switch(struct proc_ctx *prev, struct proc_ctx *next,
-                                                                          struct sched_core *core)
+static inline __attribute__((always_inline)) struct sched_core *ctx_switch(struct proc *prev, struct proc *next,
+                                                                          struct sched_core *core, struct proc **from)
 {
-    register uint64_t x0 __asm__("x0") = (uint64_t)prev;
-    register uint64_t x1 __asm__("x1") = (uint64_t)next;
+    register uint64_t x0 __asm__("x0") = (uint64_t)&prev->ctx;
+    register uint64_t x1 __asm__("x1") = (uint64_t)&next->ctx;
     register uint64_t x2 __asm__("x2") = (uint64_t)core;
+    register uint64_t x3 __asm__("x3") = (uint64_t)prev;
     __asm__ volatile("adr x9, 1f\n\t"
                      "mov x10, sp\n\t"
                      "stp x29, x9, [x0, #" CTX_STR(CTX_X29) "]\n\t"
@@ -335,13 +337,15 @@ static inline __attribute__((always_inline)) struct sched_core *ctx_switch(struc
                      "ldr x10, [x1, #" CTX_STR(CTX_SP) "]\n\t"
                      "mov sp, x10\n\t"
                      "mov x0, x2\n\t"
+                     "mov x1, x3\n\t"
                      "ret\n"
                      "1:"
-                     : "+r"(x0), "+r"(x1), "+r"(x2)
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
                      :
-                     : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",
+                     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",
                        "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x30",
                        "memory", "cc");
+    *from = (struct proc *)x1;
     return (struct sched_core *)x0;
 }
 
@@ -352,9 +356,9 @@ static inline __attribute__((always_inline)) void switch_to(struct sched_core *c
                                                             bool to_idle)
 {
     take(c, prev, next, to_idle);
-    c->prev = prev;
-    c = ctx_switch(&prev->ctx, &next->ctx, c);
-    finish_switch(c, true); /* we are prev again, resumed by core c */
+    struct proc *from;
+    c = ctx_switch(prev, next, c, &from);
+    finish_switch(c, from, true); /* we are prev again, resumed by core c, coming from `from` */
 }
 
 /* See sched_check_not_in_rcu_read: the process is killed, said so, and the
@@ -410,8 +414,8 @@ static bool wake_an_idle_core(uint32_t except)
 void enqueue(struct proc *p)
 {
     uint64_t flags = irq_save();
-    uint32_t here = this_cpu_id();
-    struct sched_core *me = &sched_cores[here];
+    struct sched_core *me = this_core();
+    uint32_t here = me->cpu;
     if (global_mode && p->pinned < 0) {
         rq_lock(&global_rq.lock);
         rq_push(&global_rq, p);
@@ -430,7 +434,7 @@ void enqueue(struct proc *p)
     if (!cpu_is_online(target))
         target = here;
     RACE_HOOK(enqueue_target_online, p->pid);
-    struct sched_core *c = &sched_cores[target];
+    struct sched_core *c = core_of(target);
     rq_lock(&c->rq.lock);
     /* The target went down since we looked and has drained its queue
      * (sched_cpu_down closes it under this lock first): queued there, p would
@@ -473,8 +477,8 @@ void enqueue(struct proc *p)
 static bool wake_to_run_next(struct proc *p)
 {
     uint64_t flags = irq_save();
-    uint32_t here = this_cpu_id(); /* masked: we stay on it */
-    struct sched_core *c = &sched_cores[here];
+    struct sched_core *c = this_core(); /* masked: we stay on it */
+    uint32_t here = c->cpu;
     uint32_t home = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
     bool taken = home == here && c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL && !c->slow;
     if (taken) {
@@ -549,13 +553,15 @@ static void switch_from_interrupt(struct sched_core *c, struct proc *prev, struc
         next = &c->idle;
     if (next != prev) {
         take(c, prev, next, true);
-        c->prev = prev; /* finished by next's resume path (sched_finish_switch) */
     } else {
         prev->state = PROC_RUNNING;
         start_slice(c, prev, timer_now());
     }
     f->x[0] = (uint64_t)&next->ctx;
-    f->x[1] = (uint64_t)c; /* what ctx_resume hands next: its core */
+    /* What ctx_resume hands next: its core, and the process to finish (none
+     * if it is the one interrupted). */
+    f->x[1] = (uint64_t)c;
+    f->x[2] = next != prev ? (uint64_t)prev : 0;
     f->elr = (uint64_t)ctx_resume;
     f->spsr = SPSR_EL1T_DAIF_MASKED;
 }

@@ -145,7 +145,6 @@ struct sched_core {
      * cleared as it hands its work on). This core only, interrupts masked. */
     uint8_t slow;
     struct proc *current;
-    struct proc *prev; /* set across a switch: the new side finishes it */
     struct proc idle;  /* this core's idle loop, as a context */
     struct timer_event slice;
     uint64_t slice_start, slice_ticks; /* when the running process's slice began, and its length */
@@ -175,6 +174,14 @@ static inline struct sched_core *this_core(void)
         c = this_core_first();
     return c;
 }
+/* Core `cpu`'s block, the pointer kept opaque: GCC would otherwise work
+ * &sched_cores[cpu] out again from the index at each use. */
+static inline struct sched_core *core_of(uint32_t cpu)
+{
+    struct sched_core *c = &sched_cores[cpu];
+    __asm__("" : "+r"(c));
+    return c;
+}
 static inline struct proc *current_proc(void)
 {
     return this_core()->current;
@@ -192,7 +199,7 @@ static inline bool kill_due(const struct proc *p)
 enum { SLOW_GLOBAL = 1, SLOW_DOWN = 2 };
 
 /* context.S (the switch itself is inline: core.c, ctx_switch) */
-void ctx_resume(void); /* eret target: x0 = ctx to load, x1 = the core it hands on, then ret */
+void ctx_resume(void); /* eret target: x0 = ctx to load, x1 = the core and x2 = the process it hands on, then ret */
 void proc_first_entry(void);
 void proc_resume_preempted(void);
 void fp_save_all(void *area); /* q0-q31, FPSR, FPCR: FP_AREA_SIZE bytes */
@@ -225,7 +232,8 @@ void proc_exit_bookkeeping_killed(struct proc *p);
 void sched_switch_out(bool requeue); /* current stops running; IRQs off */
 void enqueue(struct proc *p);        /* make p runnable on its core (IPI if idle) */
 void proc_wake(struct proc *p);      /* WAITING -> RUNNABLE, from anywhere */
-void sched_finish_switch(struct sched_core *c); /* c: this core (context.S passes it on) */
+/* c: this core, prev: the process switched from or NULL (context.S passes them on) */
+void sched_finish_switch(struct sched_core *c, struct proc *prev);
 bool sched_core_sleeping(uint32_t cpu);
 /* Yield, send and receive may switch: inside an RCU read-side section (its
  * count is per core) that would let the next process run inside it and
@@ -272,9 +280,7 @@ static inline uint32_t rq_waiting(const struct sched_core *c)
            (__atomic_load_n(&c->run_next, __ATOMIC_RELAXED) != NULL);
 }
 
-/* stats.c */
-void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg);
-/* Inline: the switch records one per switch. */
+/* stats.c reads the ring. Inline: the switch records one per switch. */
 static inline void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const struct proc *p,
                             uint16_t arg)
 {
@@ -290,6 +296,11 @@ static inline void trace_at(struct sched_core *c, uint64_t time, enum trace_kind
                   kind == TR_SWITCH && c->current ? c->current->index : arg,
                   kind == TR_SWITCH ? rq_waiting(c) : 0,
                   kind == TR_SWITCH && c->current ? c->current->state : 0);
+}
+/* Now (the counter, no isb: a timestamp for the ring and the recorder). */
+static inline void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg)
+{
+    trace_at(c, read_sysreg(cntvct_el0), kind, p, arg);
 }
 
 /* hotplug.c */

@@ -27,6 +27,9 @@ struct sched_race_hooks {
     /* sched_cpu_down(): `pid` taken off the going core's queue, before it is
      * queued on another (a process in no queue, mid-migration). */
     void (*moving_off_going_core)(pid_t pid);
+    /* add() (links.c): `pid`'s list found alive, before the new link or
+     * monitor entry goes on (its links lock held, interrupts masked). */
+    void (*link_adding)(pid_t pid);
 };
 extern struct sched_race_hooks sched_race_hooks;
 

@@ -7,9 +7,12 @@
 # to its next entry, IT_ITERS times, logging every PC. QEMU's gdb stub steps
 # with interrupts and timers held off (its default sstep flags), so the trace
 # is the code path alone; under -icount shift=0 the bench's figure is this
-# count plus the rare interrupt. One step from an LDAXR runs on through its
-# STXR (QEMU steps an exclusive pair as one): a lock's fast path shows two
-# instructions fewer than it runs (293 traced for the 295 the bench gave).
+# count plus the rare interrupt. Each step is the remote protocol's own `s`
+# packet, one instruction, not gdb's stepi: on AArch64 gdb steps over what it
+# takes for an atomic sequence in software, from a load-acquire or
+# load-exclusive to the next store-exclusive it finds, and so skips the
+# instructions between (an LDAXR/STXR pair's two) or, from an LDAR that no
+# store-exclusive follows on the path taken, runs free.
 #
 # PCs are mapped to functions with the ELF's symbols (nm), shifted by the load
 # offset (the image is position-independent, linked at 0 and run where QEMU
@@ -97,6 +100,14 @@ def pc():
     return int(gdb.parse_and_eval("$pc")) & 0xFFFFFFFFFFFFFFFF
 
 
+def step():
+    """One instruction, by the stub itself (see the top)."""
+    reply = gdb.execute("maint packet s", to_string=True)
+    if 'received: "T' not in reply and 'received: "S' not in reply:
+        raise gdb.GdbError("insn-trace.py: step: %s" % reply.strip())
+    gdb.execute("maintenance flush register-cache", to_string=True)
+
+
 def run_to(addr, times):
     bp = gdb.Breakpoint("*0x%x" % addr, internal=True)
     for _ in range(times):
@@ -131,7 +142,7 @@ for it in range(ITERS):
     trace = []
     while True:
         trace.append(pc())
-        gdb.execute("stepi", to_string=True)
+        step()
         if pc() == at:
             break
         if len(trace) >= LIMIT:
