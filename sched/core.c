@@ -158,7 +158,7 @@ static struct proc *take_run_next(struct sched_core *c)
     return p;
 }
 
-static struct proc *pick_next(struct sched_core *c)
+static inline __attribute__((always_inline)) struct proc *pick_next(struct sched_core *c)
 {
     if (c->slow & SLOW_DOWN) {
         if (c->run_next)

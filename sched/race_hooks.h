@@ -31,7 +31,7 @@ struct sched_race_hooks {
      * monitor entry goes on (its links lock held, interrupts masked). */
     void (*link_adding)(pid_t pid);
 };
-extern struct sched_race_hooks sched_race_hooks;
+extern struct sched_race_hooks sched_race_hooks __attribute__((visibility("hidden"))); /* hidden: adrp, not a GOT load */
 
 #define RACE_HOOK(name, arg)                                                                        \
     do {                                                                                            \
