@@ -4,6 +4,7 @@
 #include <apps/shell_net.h>
 #include <drivers/console.h>
 #include <lib/bootargs.h>
+#include <lib/bits.h>
 #include <net/net.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ void cmd_net(int argc, char **argv)
     kprintf("vn0: virtio-net (%s interface), MAC %02x:%02x:%02x:%02x:%02x:%02x\n",
             i.virtio_version == 2 ? "modern" : "legacy", i.mac[0], i.mac[1], i.mac[2], i.mac[3], i.mac[4], i.mac[5]);
     if (i.up)
-        kprintf("  address %s/%d gw %s (%s)\n", ip, __builtin_popcount(i.mask), gw, i.dhcp ? "dhcp" : "static");
+        kprintf("  address %s/%d gw %s (%s)\n", ip, (int)bits_set(i.mask), gw, i.dhcp ? "dhcp" : "static");
     else
         kprintf("  no address yet (DHCP under way)\n");
     kprintf("  packets in %lu out %lu, bytes in %lu out %lu, interrupts %lu\n", (unsigned long)i.rx_packets,

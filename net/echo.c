@@ -5,6 +5,7 @@
  * says how the connections ended and on which cores their processes ran. */
 #include <arch/cpu.h>
 #include <drivers/console.h>
+#include <lib/bits.h>
 #include <net/net.h>
 #include <psci/psci.h>
 
@@ -122,7 +123,7 @@ static void echo_main(void *arg)
     for (uint32_t c = 0; c < 64; c++)
         if (cores_used & (1ull << c))
             kprintf(" %u", c);
-    kprintf(" (%u of %u)\n", (uint32_t)__builtin_popcountll(cores_used), cpus_online_count());
+    kprintf(" (%u of %u)\n", bits_set(cores_used), cpus_online_count());
     print_resources(at_baseline(&now, &base) ? "back to idle" : "LEAK", &now);
     kprintf("echo: retransmissions %lu, drops: driver %lu, udp %lu; rx ring full %lu\n", (unsigned long)now.tcp_rexmit,
             (unsigned long)now.rx_dropped, (unsigned long)now.udp_drop, (unsigned long)now.rx_ring_full);

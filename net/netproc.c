@@ -5,6 +5,7 @@
 #include <boot/boot.h>
 #include <drivers/console.h>
 #include <drivers/virtio_net.h>
+#include <lib/bits.h>
 #include <lwip/dhcp.h>
 #include <lwip/etharp.h>
 #include <lwip/init.h>
@@ -56,7 +57,7 @@ static void show_address(struct netif *n)
     net_format_ip(ip, sizeof ip, lwip_ntohl(ip4_addr_get_u32(netif_ip4_addr(n))));
     net_format_ip(gw, sizeof gw, lwip_ntohl(ip4_addr_get_u32(netif_ip4_gw(n))));
     uint32_t mask = lwip_ntohl(ip4_addr_get_u32(netif_ip4_netmask(n)));
-    kprintf("net: address %s/%d gw %s (%s)\n", ip, __builtin_popcount(mask), gw,
+    kprintf("net: address %s/%d gw %s (%s)\n", ip, (int)bits_set(mask), gw,
             dhcp_supplied_address(n) ? "dhcp" : "static");
 }
 
