@@ -62,6 +62,8 @@ bool dist_pid_local(const struct term_pid *p, pid_t *out); /* false: not one of 
  * node, by pid or by registered name, from the calling process; through
  * that node's connection process. 0, or < 0: no connection, too big. */
 int dist_send(const struct term_pid *to, const void *msg, uint32_t len);
+/* As dist_send, with the message the binary of bytes (encoded in place). */
+int dist_send_binary(const struct term_pid *to, const void *bytes, uint32_t len);
 int dist_reg_send(const char *node, const char *name, const void *msg, uint32_t len);
 
 /* Monitor a process on another node from the calling process: a DIST_MSG_TERM

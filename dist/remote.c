@@ -88,14 +88,7 @@ static int remote_send_op(pid_t to, const void *data, uint32_t len)
     const struct dist_msg *m = data;
     if (len >= sizeof *m && m->type == DIST_MSG_TERM && sizeof *m + m->len == len)
         return dist_send(&tp, m->term, m->len) < 0 ? SEND_NO_CONNECTION : 0;
-    uint8_t term[MSG_MAX + 16];
-    struct term_buf b;
-    term_begin(&b, term, sizeof term);
-    term_binary(&b, data, len);
-    long n = term_end(&b);
-    if (n < 0)
-        return SEND_TOO_BIG;
-    int r = dist_send(&tp, term, (uint32_t)n);
+    int r = dist_send_binary(&tp, data, len);
     return r == -2 ? SEND_TOO_BIG : r < 0 ? SEND_NO_CONNECTION : 0;
 }
 

@@ -64,7 +64,7 @@ static int hand_over(const struct term_text *node, uint8_t *req_mem, struct term
     if (clen < 0 || 1 + (uint32_t)clen + len > DIST_REQ_MAX)
         return -2;
     struct dist_req *r = (struct dist_req *)req_mem;
-    if (len)
+    if (len && msg != r->packet + 1 + clen)
         memcpy(r->packet + 1 + clen, msg, len);
     r->type = DIST_REQ_PACKET;
     r->len = 1 + (uint32_t)clen + len;
@@ -72,16 +72,41 @@ static int hand_over(const struct term_text *node, uint8_t *req_mem, struct term
     return queue_for(node, r, (uint32_t)sizeof *r + r->len);
 }
 
+/* {SEND, Unused, ToPid} into b, at the start of req's packet. */
+static void send_control(struct term_buf *b, uint8_t *req, const struct term_pid *to)
+{
+    term_begin(b, req + sizeof(struct dist_req) + 1, DIST_REQ_MAX - 1);
+    term_tuple(b, 3);
+    term_int(b, CTRL_SEND);
+    term_atom(b, "");
+    term_pid(b, to);
+}
+
 int dist_send(const struct term_pid *to, const void *msg, uint32_t len)
 {
     _Alignas(8) uint8_t req[MSG_MAX];
     struct term_buf b;
-    term_begin(&b, req + sizeof(struct dist_req) + 1, DIST_REQ_MAX - 1);
-    term_tuple(&b, 3); /* {SEND, Unused, ToPid} */
-    term_int(&b, CTRL_SEND);
-    term_atom(&b, "");
-    term_pid(&b, to);
+    send_control(&b, req, to);
     return hand_over(&to->node, req, &b, msg, len);
+}
+
+int dist_send_binary(const struct term_pid *to, const void *bytes, uint32_t len)
+{
+    /* One buffer: the binary is encoded in place after the control (a
+     * process's default 8 KiB stack holds this, not a second MSG_MAX copy) */
+    _Alignas(8) uint8_t req[MSG_MAX];
+    struct term_buf b, m;
+    send_control(&b, req, to);
+    long clen = term_end(&b);
+    if (clen < 0)
+        return -2;
+    uint8_t *msg = req + sizeof(struct dist_req) + 1 + clen;
+    term_begin(&m, msg, DIST_REQ_MAX - 1 - (uint32_t)clen);
+    term_binary(&m, bytes, len);
+    long mlen = term_end(&m);
+    if (mlen < 0)
+        return -2;
+    return hand_over(&to->node, req, &b, msg, (uint32_t)mlen); /* msg is in place: the copy is to itself */
 }
 
 bool dist_kill(const struct term_pid *remote)

@@ -12,6 +12,7 @@
 #include <dist/dist.h>
 #include <dist/spawn.h>
 #include <lib/fmt.h>
+#include <lib/print.h>
 #include <sched/race_hooks.h>
 #include <tests/image/proc_helpers.h>
 #include <string.h>
@@ -20,11 +21,20 @@
 #define NAP_MS 20
 
 static pid_t hook_tester;
+static pid_t victims[KILLS]; /* each victim's own pid, stored by itself: the hook acts for these only */
 
-/* In the victim, holding the entry: say so, and nap while the kill comes. */
+static bool is_victim(pid_t pid)
+{
+    for (uint32_t i = 0; i < KILLS; i++)
+        if (__atomic_load_n(&victims[i], __ATOMIC_RELAXED) == pid) /* a hint: set before its send */
+            return true;
+    return false;
+}
+
+/* In a victim, holding the entry: say so, and nap while the kill comes. */
 static void held(pid_t pid)
 {
-    if (!hook_tester || pid == hook_tester)
+    if (!hook_tester || !is_victim(pid))
         return;
     send(hook_tester, &pid, sizeof pid);
     sleep_ms(NAP_MS);
@@ -39,7 +49,9 @@ static void send_to_node(const char *node)
 static void victim(void *arg)
 {
     char node[32];
-    fmt_snprintf(node, sizeof node, "gone%u@127.0.0.1", (unsigned)(uintptr_t)arg);
+    uint32_t i = (uint32_t)(uintptr_t)arg;
+    __atomic_store_n(&victims[i], self(), __ATOMIC_RELAXED); /* our own store: seen by our own hook call */
+    fmt_snprintf(node, sizeof node, "gone%u@127.0.0.1", i);
     send_to_node(node);
     sleep_ms(10000); /* a kill that did not land here: DOWN normal much later, counted as not killed */
 }
@@ -57,12 +69,18 @@ static void held_kill_entry(const struct term *args)
         uint64_t ref;
         pid_t v = spawn_monitored(victim, (void *)(uintptr_t)i, -1, PRIO_NORMAL, &ref);
         pid_t holding = 0;
-        if (!v || receive(msg_is_user, NULL, &holding, sizeof holding, 5000, NULL) < 0 || holding != v)
+        if (!v || receive(msg_is_user, NULL, &holding, sizeof holding, 5000, NULL) < 0 || holding != v) {
+            kprintf("held_kill: victim %u: %s\n", i, !v ? "not spawned" : "never said it held the entry");
+            sched_print_ps(); /* where the victim is */
             continue;
+        }
         kill(v);
-        struct exit_reason why;
-        if (wait_down(ref, &why) && why.kind == EXIT_KILLED)
+        struct exit_reason why = {0};
+        bool down = wait_down(ref, &why);
+        if (down && why.kind == EXIT_KILLED)
             killed++;
+        else
+            kprintf("held_kill: victim %u: %s %s\n", i, down ? "ended" : "no DOWN", down ? exit_kind_name(why.kind) : "");
     }
     __atomic_store_n(&sched_race_hooks.dist_entry_held, NULL, __ATOMIC_RELAXED);
     hook_tester = 0;
