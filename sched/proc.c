@@ -311,18 +311,16 @@ static struct proc *calling_process(void)
     return me;
 }
 
-void kill_defer_begin(void)
+static inline void defer_kills(struct proc *me)
 {
-    struct proc *me = calling_process();
     if (me)
         WRITE_ONCE(me->kill_deferred, me->kill_deferred + 1);
     barrier(); /* the count is up before the stretch's first step (our own core's interrupts read it) */
 }
 
-void kill_defer_end(void)
+static inline void undefer_kills(struct proc *me)
 {
     barrier(); /* every step of the stretch is done before the count goes down */
-    struct proc *me = calling_process();
     if (me) {
         WRITE_ONCE(me->kill_deferred, me->kill_deferred - 1);
         if (kill_due(me))
@@ -330,11 +328,15 @@ void kill_defer_end(void)
     }
 }
 
+void kill_defer_begin(void) { defer_kills(calling_process()); }
+void kill_defer_end(void) { undefer_kills(calling_process()); } /* the same process, on whichever core */
+
 pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *monitor_ref)
 {
-    kill_defer_begin();
+    struct proc *me = calling_process(); /* once: spawn is the hot one */
+    defer_kills(me);
     pid_t pid = spawn_steps(fn, arg, o, monitor_ref);
-    kill_defer_end();
+    undefer_kills(me);
     return pid;
 }
 
