@@ -11,6 +11,7 @@
  * {held_kill, Killed} (how many victims died of our kill). */
 #include <dist/dist.h>
 #include <dist/spawn.h>
+#include <tests/image/dist_report.h>
 #include <lib/fmt.h>
 #include <lib/print.h>
 #include <sched/race_hooks.h>
@@ -88,16 +89,11 @@ static void held_kill_entry(const struct term *args)
 
     _Alignas(8) uint8_t out[256];
     struct term_buf b;
-    term_begin(&b, out + sizeof(struct dist_msg), sizeof out - sizeof(struct dist_msg));
+    dist_report_begin(&b, out, sizeof out);
     term_tuple(&b, 2);
     term_atom(&b, "held_kill");
     term_uint(&b, killed);
-    long n = term_end(&b);
-    struct dist_msg *m = (struct dist_msg *)out;
-    if (n <= 0)
+    if (!dist_report_send(reporter, out, &b))
         proc_exit(3);
-    m->type = DIST_MSG_TERM;
-    m->len = (uint32_t)n;
-    send(reporter, m, (uint32_t)sizeof *m + m->len);
 }
 DIST_SPAWNABLE(held_kill, "armada", "held_kill", 1, held_kill_entry);

@@ -10,6 +10,7 @@
 #include <arch/timer.h>
 #include <dist/dist.h>
 #include <dist/spawn.h>
+#include <tests/image/dist_report.h>
 #include <tests/image/proc_helpers.h>
 
 #define GIVE_UP_MS 20000 /* the handshake's time, and more */
@@ -46,19 +47,14 @@ static void no_wait_entry(const struct term *args)
 
     _Alignas(8) uint8_t out[MSG_MAX];
     struct term_buf b;
-    term_begin(&b, out + sizeof(struct dist_msg), sizeof out - sizeof(struct dist_msg));
+    dist_report_begin(&b, out, sizeof out);
     term_tuple(&b, 5);
     term_atom(&b, "no_wait");
     term_uint(&b, send_ms);
     term_uint(&b, hold_ms);
     add_signal(&b, MSG_DOWN, there);
     add_signal(&b, MSG_EXIT, there);
-    long n = term_end(&b);
-    struct dist_msg *m = (struct dist_msg *)out;
-    if (n <= 0)
+    if (!dist_report_send(reporter, out, &b))
         proc_exit(3);
-    m->type = DIST_MSG_TERM;
-    m->len = (uint32_t)n;
-    send(reporter, m, (uint32_t)sizeof *m + m->len);
 }
 DIST_SPAWNABLE(no_wait, "armada", "no_wait", 2, no_wait_entry);

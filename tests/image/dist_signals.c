@@ -10,6 +10,7 @@
  * waits on, still trapping, for exit(Self, kill), which no trap stops. */
 #include <dist/dist.h>
 #include <dist/spawn.h>
+#include <tests/image/dist_report.h>
 #include <tests/image/proc_helpers.h>
 
 #define STEP_MS 10000
@@ -38,17 +39,6 @@ static void add_reason(struct term_buf *b, uint16_t kind, pid_t from)
         term_atom(b, n < 0 ? "timeout" : "none");
 }
 
-static void report(pid_t to, uint8_t *out, struct term_buf *b)
-{
-    long n = term_end(b);
-    struct dist_msg *m = (struct dist_msg *)out;
-    if (n <= 0)
-        return;
-    m->type = DIST_MSG_TERM;
-    m->len = (uint32_t)n;
-    send(to, m, (uint32_t)sizeof *m + m->len);
-}
-
 static void signals_entry(const struct term *args)
 {
     struct term ender_t, victim_t, reporter_t;
@@ -62,27 +52,27 @@ static void signals_entry(const struct term *args)
     link(ender);
     monitor(ender);
     send(ender, "go", 2);
-    term_begin(&b, out + sizeof(struct dist_msg), sizeof out - sizeof(struct dist_msg));
+    dist_report_begin(&b, out, sizeof out);
     term_tuple(&b, 4);
     term_atom(&b, "signals");
     add_reason(&b, MSG_DOWN, ender);
     add_reason(&b, MSG_EXIT, ender);
     term_atom(&b, kill(victim) ? "true" : "false");
-    report(reporter, out, &b);
+    dist_report_send(reporter, out, &b);
 
-    term_begin(&b, out + sizeof(struct dist_msg), sizeof out - sizeof(struct dist_msg));
+    dist_report_begin(&b, out, sizeof out);
     term_tuple(&b, 2);
     term_atom(&b, "exit2");
     add_reason(&b, MSG_EXIT, reporter);
-    report(reporter, out, &b);
+    dist_report_send(reporter, out, &b);
 
     /* A linked BEAM process that ended with reason kill: an ordinary reason
      * through a link, trapped as {'EXIT', K, kill} (not killed, and not untrappable) */
-    term_begin(&b, out + sizeof(struct dist_msg), sizeof out - sizeof(struct dist_msg));
+    dist_report_begin(&b, out, sizeof out);
     term_tuple(&b, 2);
     term_atom(&b, "linked_kill");
     add_reason(&b, MSG_EXIT, 0);
-    report(reporter, out, &b);
+    dist_report_send(reporter, out, &b);
     while (receive(NULL, NULL, out, sizeof out, LAST_MS, NULL) >= 0) /* trapping: only the kill ends this early */
         ;
 }
