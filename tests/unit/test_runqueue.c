@@ -1,8 +1,7 @@
-/* sched/runqueue.h and .c on the host: the pick policy (strict max/high/normal,
+/* sched/runqueue.c on the host: the pick policy (strict max/high/normal,
  * low once per RESCHEDULE_LOW normal picks), FIFO order, and what stealing
  * may take. */
 #include <sched/internal.h>
-#include <sched/runqueue.h>
 #include <string.h>
 
 #include "unit.h"
