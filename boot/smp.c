@@ -63,15 +63,10 @@ static void __attribute__((noinline, cold)) cpu_die(uint32_t cpu)
         cpu_wfi();
 }
 
-void (*cpu_down_requested)(uint32_t cpu);
-
 static void request_down(void *arg)
 {
     (void)arg;
-    uint32_t cpu = this_cpu_id();
-    __atomic_store_n(&down_requested[cpu], 1, __ATOMIC_RELAXED); /* read after the IRQ returns */
-    if (cpu_down_requested)
-        cpu_down_requested(cpu);
+    __atomic_store_n(&down_requested[this_cpu_id()], 1, __ATOMIC_RELAXED); /* read after the IRQ returns */
 }
 
 bool smp_down_requested(uint32_t cpu) { return __atomic_load_n(&down_requested[cpu], __ATOMIC_RELAXED); }
