@@ -298,9 +298,6 @@ static pid_t spawn_steps(proc_fn fn, void *arg, const struct spawn_opts *o, uint
     return pid;
 }
 
-/* The caller's pending kill waits until the spawn is whole (kill_due). Only
- * the process itself and an interrupt on its core read or write the count:
- * compiler barriers order it against the spawn's steps. */
 /* The calling process, or NULL outside one (boot, the idle loop); masked
  * while we look, since the answer is per core. */
 static struct proc *calling_process(void)
@@ -312,6 +309,10 @@ static struct proc *calling_process(void)
     return me;
 }
 
+/* A pending kill of `me` waits until the stretch is whole (kill_due): the
+ * spawn's steps, a distribution sender's hold. Only the process itself and an
+ * interrupt on its core read or write the count: compiler barriers order it
+ * against the stretch's steps. */
 static inline void defer_kills(struct proc *me)
 {
     if (me)

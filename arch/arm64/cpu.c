@@ -1,6 +1,7 @@
 /* CPU identity and the online mask: see arch/cpu.h. */
 #include <arch/cpu.h>
 #include <arch/timer.h>
+#include <lib/bits.h>
 
 struct percpu percpu_areas[MAX_CPUS];
 uint32_t cpus_possible;
@@ -17,11 +18,7 @@ uint64_t cpus_online_mask(void) { return __atomic_load_n(&online_mask, __ATOMIC_
 
 uint32_t cpus_online_count(void)
 {
-    uint64_t mask = cpus_online_mask();
-    uint32_t n = 0;
-    for (; mask; mask &= mask - 1) /* not __builtin_popcount: libgcc's uses SIMD */
-        n++;
-    return n;
+    return bits_set(cpus_online_mask());
 }
 
 void cpu_mark_online(uint32_t cpu)
