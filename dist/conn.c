@@ -370,13 +370,13 @@ static bool drain_packets(struct conn_state *c)
 
 enum req_outcome { REQ_DONE, REQ_WRITE_FAILED, REQ_REPLACED };
 
-/* A local process's request (n bytes in c->mail). live: the connection is
- * up, so what it asks is written; otherwise it never will be: a link or a
- * monitor is only noted (connection_lost tells its holder noconnection)
- * and a message is counted lost. */
-static enum req_outcome handle_request(struct conn_state *c, int n, const struct msg_info *info, bool live,
-                                       uint32_t *lost)
+/* A local process's request (n bytes in c->mail). lost NULL: the
+ * connection is up, so what it asks is written; otherwise it never will be:
+ * a link or a monitor is only noted (connection_lost tells its holder
+ * noconnection) and a message is counted in *lost. */
+static enum req_outcome handle_request(struct conn_state *c, int n, const struct msg_info *info, uint32_t *lost)
 {
+    bool live = !lost;
     uint32_t len = 0;
     const uint8_t *packet = NULL;
     if (info->kind == MSG_DOWN || info->kind == MSG_EXIT) {
@@ -410,7 +410,8 @@ static enum req_outcome handle_request(struct conn_state *c, int n, const struct
         const struct dist_req *r = (const struct dist_req *)c->mail;
         len = r->len;
         packet = r->packet;
-        *lost += !live;
+        if (lost)
+            (*lost)++;
     }
     return !live || !len || write_packet(c, packet, len) ? REQ_DONE : REQ_WRITE_FAILED;
 }
@@ -420,7 +421,6 @@ static bool conn_loop(struct conn_state *c)
 {
     uint64_t tick = dist_node.ticktime_ms / 4;
     struct msg_info info;
-    uint32_t lost = 0;
     c->last_rx = c->last_tx = now_ms();
     for (;;) {
         if (!drain_packets(c))
@@ -453,7 +453,7 @@ static bool conn_loop(struct conn_state *c)
             }
             continue;
         }
-        switch (handle_request(c, n, &info, true, &lost)) {
+        switch (handle_request(c, n, &info, NULL)) {
         case REQ_DONE:
             break;
         case REQ_WRITE_FAILED:
@@ -490,7 +490,7 @@ static void finish(struct conn_state *c, const char *node, bool replaced)
         if (net_is_event(c->mail, (uint32_t)n, &info))
             net_consumed((const struct net_msg *)c->mail);
         else
-            handle_request(c, n, &info, false, &lost);
+            handle_request(c, n, &info, &lost);
     }
     if (lost)
         kprintf("dist: %u message(s) queued for %s lost: no connection\n", lost, node[0] ? node : "a peer");
@@ -500,14 +500,15 @@ static void finish(struct conn_state *c, const char *node, bool replaced)
 
 /* Our call lost a simultaneous connect, but we stay the node's sink (see
  * dist/nodes.c): what senders queue here goes to the winner, in order,
- * until it ends. False: no winner came (within the handshake time). */
-static bool relay(struct conn_state *c, const char *node)
+ * until it ends. If no winner comes within the handshake time, we end
+ * (finish then fails what was queued). */
+static void relay(struct conn_state *c, const char *node)
 {
     pid_t to = 0;
     for (uint32_t ms = 0; !(to = dist_nodes_relay_target(self())) && ms < HANDSHAKE_TIMEOUT_MS; ms += 10)
         sleep_ms(10);
     if (!to)
-        return false;
+        return;
     kprintf("dist: %s: our call lost to its call; what is sent meanwhile goes to that connection\n", node);
     uint64_t ref = monitor(to);
     struct msg_info info;
@@ -516,7 +517,7 @@ static bool relay(struct conn_state *c, const char *node)
         if (n < 0)
             continue;
         if (info.kind == MSG_DOWN && info.ref == ref)
-            return true;
+            return;
         if (net_is_event(c->mail, (uint32_t)n, &info))
             net_consumed((const struct net_msg *)c->mail);
         else if (info.kind == MSG_USER)
