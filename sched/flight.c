@@ -143,13 +143,22 @@ uint64_t flight_dropped_all(void)
     return n;
 }
 
+void flight_each_between(uint32_t core, uint64_t from, uint64_t to,
+                         void (*fn)(const struct flight_rec *e, void *ctx), void *ctx)
+{
+    uint64_t head = flight_recorded(core), kept_from = head < FLIGHT_LEN ? 0 : head - FLIGHT_LEN;
+    if (from < kept_from)
+        from = kept_from; /* wrapped over */
+    if (to > head)
+        to = head;
+    for (uint64_t i = from; i < to && rings[core].rec; i++)
+        fn(&rings[core].rec[i % FLIGHT_LEN], ctx);
+}
+
 void flight_each(void (*fn)(const struct flight_rec *e, void *ctx), void *ctx)
 {
-    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
-        uint64_t head = flight_recorded(cpu), kept = head < FLIGHT_LEN ? head : FLIGHT_LEN;
-        for (uint64_t i = head - kept; i < head && rings[cpu].rec; i++)
-            fn(&rings[cpu].rec[i % FLIGHT_LEN], ctx);
-    }
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        flight_each_between(cpu, 0, UINT64_MAX, fn, ctx);
 }
 
 struct kind_count {

@@ -104,6 +104,10 @@ bool flight_dump_semihost(const char *path);
 void flight_dump_console(void);
 /* fn on each kept record, core by core, oldest first (recording stopped). */
 void flight_each(void (*fn)(const struct flight_rec *e, void *ctx), void *ctx);
+/* fn on the kept records `core` took from its `from`th up to (not with) its
+ * `to`th since the last clear (flight_recorded's counts), oldest first. */
+void flight_each_between(uint32_t core, uint64_t from, uint64_t to,
+                         void (*fn)(const struct flight_rec *e, void *ctx), void *ctx);
 /* Kept records of `kind` by `pid` (0: by anyone), over every core. */
 uint64_t flight_count(enum flight_kind kind, uint64_t pid);
 uint64_t flight_recorded(uint32_t core); /* records taken there since the last clear */

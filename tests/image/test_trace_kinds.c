@@ -6,7 +6,7 @@
  * spent idle are exactly what gic/ and the scheduler counted; each timeout
  * is one timer record; the lock's wait and a queue longer than one are
  * recorded. The cores go idle (SETTLE_MS) around each snapshot, as in
- * test_trace_counts.c. Then a core going down and up is recorded there. */
+ * test_trace_counts.c, and each core marks its own counters and ring at once. Then a core going down and up is recorded there. */
 #include <arch/cpu.h>
 #include <arch/timer.h>
 #include <boot/boot.h>
@@ -14,36 +14,59 @@
 #include <psci/psci.h>
 #include <sched/flight.h>
 #include <sched/internal.h> /* the per-core counters */
+#include <string.h>
 #include <sync/spinlock.h>
+#include <sync/xcall.h>
 #include <tests/image/harness.h>
 #include <tests/image/proc_helpers.h>
 
 #define RING_ROUNDS 20
 #define TIMEOUT_MS 2       /* each member's one receive that times out */
 #define HOLD_US 1000       /* the lock's hold once a waiter queues: far over FLIGHT_LOCK_WAIT_NS */
-#define QUEUE_WAIT_MS 1000 /* the longest the holder waits for the waiter to queue */
+#define QUEUE_WAIT_MS 10000 /* the longest the holder waits for the waiter to queue (a busy host) */
 #define YIELDERS 3         /* on one core: two of them wait behind the third */
 #define YIELD_ROUNDS 20
 #define SETTLE_MS 20
 
-struct totals {
-    uint64_t ipis_sent, ipis_taken, irqs, ipi_wakeups, idle_time;
+/* What one core had counted, and how far its ring had got, at one instant:
+ * taken on that core with interrupts masked, so that an interrupt is either
+ * in both or in neither (its handler counts it and records it, masked). */
+struct mark {
+    uint64_t irqs, ipis_taken, idle_time, ipi_wakeups, head;
 };
 
-static struct totals counters_now(void)
+static void mark_this_core(void *arg)
 {
-    struct totals t = {0};
+    uint32_t cpu = this_cpu_id();
+    struct mark *m = (struct mark *)arg + cpu;
+    /* Relaxed: this core's own counters, read masked, between its updates. */
+    m->ipis_taken = 0;
     for (int k = 0; k < IPI_KIND_COUNT; k++)
-        t.ipis_sent += __atomic_load_n(&ipi_sent[k], __ATOMIC_RELAXED); /* the cores are idle */
-    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
-        /* Relaxed loads of other cores' counters: those cores are idle. */
-        for (int k = 0; k < IPI_KIND_COUNT; k++)
-            t.ipis_taken += __atomic_load_n(&irq_cpu_stats[cpu].ipis_received[k], __ATOMIC_RELAXED);
-        t.irqs += __atomic_load_n(&irq_cpu_stats[cpu].irqs, __ATOMIC_RELAXED);
-        t.ipi_wakeups += __atomic_load_n(&sched_cores[cpu].count.ipi_wakeups, __ATOMIC_RELAXED);
-        t.idle_time += __atomic_load_n(&sched_cores[cpu].count.idle_time, __ATOMIC_RELAXED);
-    }
-    return t;
+        m->ipis_taken += __atomic_load_n(&irq_cpu_stats[cpu].ipis_received[k], __ATOMIC_RELAXED);
+    m->irqs = __atomic_load_n(&irq_cpu_stats[cpu].irqs, __ATOMIC_RELAXED);
+    m->idle_time = __atomic_load_n(&sched_cores[cpu].count.idle_time, __ATOMIC_RELAXED);
+    m->ipi_wakeups = __atomic_load_n(&sched_cores[cpu].count.ipi_wakeups, __ATOMIC_RELAXED);
+    m->head = flight_recorded(cpu);
+}
+
+/* Every online core marks itself (a waited cross-call: its stores are ours
+ * to read when it returns). The IPIs sent are one total, read here with our
+ * own mark, before our cross-call IPIs go out and are recorded here: a
+ * settled core sends none of its own. Before, the cores read the counters
+ * one after another while a core's periodic tick could fall between the
+ * reads and the recorder's start or stop (counted 233 interrupts, recorded
+ * 232, on 8 cores). */
+static uint64_t mark_cores(struct mark *m)
+{
+    memset(m, 0, sizeof(struct mark) * MAX_CPUS);
+    uint64_t flags = irq_save(); /* our mark and the total at the same instant */
+    mark_this_core(m);
+    uint64_t sent = 0;
+    for (int k = 0; k < IPI_KIND_COUNT; k++)
+        sent += __atomic_load_n(&ipi_sent[k], __ATOMIC_RELAXED); /* the other cores are settled */
+    smp_call_function_all(mark_this_core, m, true);
+    irq_restore(flags);
+    return sent;
 }
 
 static pid_t tester;
@@ -65,7 +88,8 @@ static void ring_member(void *arg)
 }
 
 static DEFINE_SPINLOCK(held_lock, "trace-held");
-static uint32_t lock_taken; /* the holder has it: the waiter may try */
+static uint32_t lock_taken;    /* the holder has it: the waiter may try */
+static uint32_t waiter_queued; /* the holder saw the waiter's ticket before it let go */
 
 static void lock_holder(void *arg)
 {
@@ -80,6 +104,9 @@ static void lock_holder(void *arg)
     uint16_t mine = __atomic_load_n(&held_lock.owner, __ATOMIC_RELAXED);
     while (__atomic_load_n(&held_lock.next, __ATOMIC_RELAXED) == (uint16_t)(mine + 1) && timer_now() < until)
         cpu_relax();
+    /* Relaxed: read by the tester after our DOWN (a message: ordered). */
+    __atomic_store_n(&waiter_queued, __atomic_load_n(&held_lock.next, __ATOMIC_RELAXED) != (uint16_t)(mine + 1),
+                     __ATOMIC_RELAXED);
     until = timer_now() + timer_ns_to_ticks(HOLD_US * 1000);
     while (timer_now() < until)
         cpu_relax();
@@ -173,9 +200,10 @@ IMAGE_TEST(trace, kinds_match_counters)
     tester = self();
     flight_stop();
     flight_clear();
-    sleep_ms(SETTLE_MS);
-    struct totals before = counters_now();
     TEST_ASSERT(flight_start(FLIGHT_STOP_WHEN_FULL), "the recorder could not start");
+    sleep_ms(SETTLE_MS);
+    static struct mark before[MAX_CPUS], after[MAX_CPUS];
+    uint64_t sent_before = mark_cores(before);
     uint64_t ref[MAX_CPUS + YIELDERS + 2];
     uint32_t refs = 0;
     for (uint32_t i = 0; i < n; i++)
@@ -194,6 +222,7 @@ IMAGE_TEST(trace, kinds_match_counters)
     uint32_t token = 0;
     send(s.member[0], &token, sizeof token);
     __atomic_store_n(&lock_taken, 0, __ATOMIC_RELAXED); /* no waiter runs yet */
+    __atomic_store_n(&waiter_queued, 0, __ATOMIC_RELAXED);
     spawn_monitored(lock_holder, NULL, 0, PRIO_NORMAL, &ref[refs++]);
     s.waiter = spawn_monitored(lock_waiter, NULL, 1, PRIO_NORMAL, &ref[refs++]);
     yielders_in = 0;
@@ -202,20 +231,27 @@ IMAGE_TEST(trace, kinds_match_counters)
     for (uint32_t i = 0; i < refs; i++)
         TEST_ASSERT(wait_down(ref[i], NULL), "process %u of the run did not end", i);
     sleep_ms(SETTLE_MS);
+    uint64_t sent_after = mark_cores(after);
     flight_stop();
-    struct totals after = counters_now();
     uint64_t dropped = flight_dropped_all();
     TEST_ASSERT(dropped == 0, "%lu records dropped: the ring was too small for the check",
                 (unsigned long)dropped);
-    flight_each(tally, &s);
+    struct mark counted = {0};
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        flight_each_between(cpu, before[cpu].head, after[cpu].head, tally, &s);
+        counted.irqs += after[cpu].irqs - before[cpu].irqs;
+        counted.ipis_taken += after[cpu].ipis_taken - before[cpu].ipis_taken;
+        counted.idle_time += after[cpu].idle_time - before[cpu].idle_time;
+        counted.ipi_wakeups += after[cpu].ipi_wakeups - before[cpu].ipi_wakeups;
+    }
     struct {
         const char *what;
         uint64_t counted, recorded;
     } rows[] = {
-        {"IPIs sent (gic's ipi_sent)", after.ipis_sent - before.ipis_sent, s.ipis_sent},
-        {"IPIs taken (stats ipi-in)", after.ipis_taken - before.ipis_taken, s.ipis_taken},
-        {"interrupts taken", after.irqs - before.irqs, s.irqs + s.ipis_taken},
-        {"idle ticks", after.idle_time - before.idle_time, s.idle_ticks},
+        {"IPIs sent (gic's ipi_sent)", sent_after - sent_before, s.ipis_sent},
+        {"IPIs taken (stats ipi-in)", counted.ipis_taken, s.ipis_taken},
+        {"interrupts taken", counted.irqs, s.irqs + s.ipis_taken},
+        {"idle ticks", counted.idle_time, s.idle_ticks},
         {"members' timeouts", n, s.member_timeouts},
     };
     for (unsigned i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -224,7 +260,7 @@ IMAGE_TEST(trace, kinds_match_counters)
         TEST_ASSERT(rows[i].counted == rows[i].recorded, "%s: counted %lu, recorded %lu", rows[i].what,
                     (unsigned long)rows[i].counted, (unsigned long)rows[i].recorded);
     }
-    uint64_t wakeups = after.ipi_wakeups - before.ipi_wakeups;
+    uint64_t wakeups = counted.ipi_wakeups;
     kprintf("trace: %lu wakeup IPIs (stats ipi-wake), %lu idle exits, %lu other timeouts, %lu long waits for "
             "the held lock, %lu longest queue on cpu%u\n",
             (unsigned long)wakeups, (unsigned long)s.idle_exits, (unsigned long)s.other_timeouts,
@@ -232,6 +268,8 @@ IMAGE_TEST(trace, kinds_match_counters)
     TEST_ASSERT(wakeups > 0 && wakeups <= s.ipis_sent, "%lu wakeup IPIs counted, %lu IPIs recorded",
                 (unsigned long)wakeups, (unsigned long)s.ipis_sent);
     TEST_ASSERT(s.idle_exits > 0, "no core recorded leaving WFI");
+    TEST_ASSERT(__atomic_load_n(&waiter_queued, __ATOMIC_RELAXED),
+                "the waiter did not queue for the held lock in %u ms", QUEUE_WAIT_MS);
     TEST_ASSERT(s.lock_waits == 1, "%lu records of the waiter's long wait for the held lock, expected 1",
                 (unsigned long)s.lock_waits);
     TEST_ASSERT(s.longest_queue >= 1 && s.longest_queue <= YIELDERS + 2,
