@@ -254,7 +254,7 @@ static void take(struct sched_core *c, struct proc *next)
      * migration could make stale). */
     c->count.reductions += c->current->reductions - c->reductions_at_switch;
     c->reductions_at_switch = next->reductions;
-    c->current = next;
+    set_current(c, next);
     c->count.switches++;
     start_slice(c, next, now);
     if (!global_mode) {
@@ -592,7 +592,7 @@ void sched_core_loop(void)
     c->idle.on_cpu = 1;
     c->idle.state = PROC_RUNNING;
     c->idle.pinned = (int32_t)this_cpu_id();
-    c->current = &c->idle;
+    set_current(c, &c->idle);
     lockup_watch_start(); /* this core watches the one before it from now on */
     rq_lock(&c->rq.lock);
     c->rq.closed = 0; /* back: enqueuers may queue here again (see enqueue) */
@@ -659,6 +659,7 @@ void sched_init(void)
         c->idle.prio = PRIO_LOW;
         c->current = &c->idle; /* until the core enters sched_core_loop */
     }
+    cpu_set_running_thread(&this_core()->idle); /* ours (a secondary sets its own there) */
     ipi_handler_set(IPI_RESCHEDULE, reschedule_ipi);
     sched_hotplug_init();
     /* Release: the tables above are set up before any core sees sched running. */

@@ -156,9 +156,19 @@ static inline struct sched_core *this_core(void)
 {
     return &sched_cores[this_cpu_id()];
 }
+/* The running process (or this core's idle context): the register that
+ * take() writes with `current`, so right even when the caller is preempted
+ * and moved at once, unlike this_core()->current read unmasked, which could
+ * be the old core's next process. */
 static inline struct proc *current_proc(void)
 {
-    return this_core()->current;
+    return cpu_running_thread();
+}
+/* c->current = p, on c's own core (masked). */
+static inline void set_current(struct sched_core *c, struct proc *p)
+{
+    c->current = p;
+    cpu_set_running_thread(p);
 }
 
 /* May p die of a pending kill here? Not inside spawn_opt, whose steps (a

@@ -31,6 +31,13 @@ extern struct percpu percpu_areas[MAX_CPUS];
 static inline struct percpu *this_cpu(void) { return (struct percpu *)read_sysreg(tpidr_el1); }
 static inline uint32_t this_cpu_id(void) { return this_cpu()->cpu_id; }
 
+/* The thread this core runs, as the layer above keeps it: TPIDRRO_EL0 (EL0's
+ * read-only thread register, unused otherwise; boot/head.S zeroes it). One
+ * read, so it is this core's even if the caller moves cores right after: a
+ * load through the per-CPU area could read the old core's once moved. */
+static inline void *cpu_running_thread(void) { return (void *)read_sysreg(tpidrro_el0); }
+static inline void cpu_set_running_thread(void *thread) { write_sysreg(tpidrro_el0, (uint64_t)thread); }
+
 /* Logical core `cpu`'s MPIDR affinity (as the DT gave it). */
 static inline uint64_t arch_cpu_mpidr(uint32_t cpu) { return percpu_areas[cpu].mpidr; }
 /* This core's, read from the register (also before its per-CPU area is set). */
