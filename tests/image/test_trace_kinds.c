@@ -6,7 +6,8 @@
  * spent idle are exactly what gic/ and the scheduler counted; each timeout
  * is one timer record; the lock's wait and a queue longer than one are
  * recorded. The cores go idle (SETTLE_MS) around each snapshot, as in
- * test_trace_counts.c, and each core marks its own counters and ring at once. Then a core going down and up is recorded there. */
+ * test_trace_counts.c, and each core marks its own counters and ring at
+ * once. Then a core going down and up is recorded there. */
 #include <arch/cpu.h>
 #include <arch/timer.h>
 #include <boot/boot.h>
@@ -21,10 +22,10 @@
 #include <tests/image/proc_helpers.h>
 
 #define RING_ROUNDS 20
-#define TIMEOUT_MS 2       /* each member's one receive that times out */
-#define HOLD_US 1000       /* the lock's hold once a waiter queues: far over FLIGHT_LOCK_WAIT_NS */
+#define TIMEOUT_MS 2        /* each member's one receive that times out */
+#define HOLD_US 1000        /* the lock's hold once a waiter queues: far over FLIGHT_LOCK_WAIT_NS */
 #define QUEUE_WAIT_MS 10000 /* the longest the holder waits for the waiter to queue (a busy host) */
-#define YIELDERS 3         /* on one core: two of them wait behind the third */
+#define YIELDERS 3          /* on one core: two of them wait behind the third */
 #define YIELD_ROUNDS 20
 #define SETTLE_MS 20
 
@@ -102,11 +103,12 @@ static void lock_holder(void *arg)
      * that it waits that long however late its core came to it. */
     uint64_t until = timer_now() + timer_ns_to_ticks(QUEUE_WAIT_MS * 1000000ULL);
     uint16_t mine = __atomic_load_n(&held_lock.owner, __ATOMIC_RELAXED);
-    while (__atomic_load_n(&held_lock.next, __ATOMIC_RELAXED) == (uint16_t)(mine + 1) && timer_now() < until)
+    uint16_t next;
+    while ((next = __atomic_load_n(&held_lock.next, __ATOMIC_RELAXED)) == (uint16_t)(mine + 1) &&
+           timer_now() < until)
         cpu_relax();
     /* Relaxed: read by the tester after our DOWN (a message: ordered). */
-    __atomic_store_n(&waiter_queued, __atomic_load_n(&held_lock.next, __ATOMIC_RELAXED) != (uint16_t)(mine + 1),
-                     __ATOMIC_RELAXED);
+    __atomic_store_n(&waiter_queued, next != (uint16_t)(mine + 1), __ATOMIC_RELAXED);
     until = timer_now() + timer_ns_to_ticks(HOLD_US * 1000);
     while (timer_now() < until)
         cpu_relax();
