@@ -165,13 +165,32 @@ static pid_t parse_pid(const char *s)
     return pid;
 }
 
+#define KILL_WAIT_MS 1000 /* how long kill waits to see its process gone */
+
+static bool is_down_of(const void *data, uint32_t len, const struct msg_info *info, void *ref)
+{
+    (void)data, (void)len;
+    return info->kind == MSG_DOWN && info->ref == *(uint64_t *)ref;
+}
+
+/* A kill is a signal, taken when the process next runs: wait for its DOWN,
+ * so that "killed" means gone (its name free), as the next command sees. */
 static void cmd_kill(int argc, char **argv)
 {
     pid_t pid = argc > 1 ? parse_pid(argv[1]) : 0;
-    if (!pid || !kill(pid))
+    if (!pid || !kill(pid)) {
         kprintf("kill: no such process: %s\n", argc > 1 ? argv[1] : "(none given)");
-    else
+        return;
+    }
+    uint64_t ref = monitor(pid); /* after the kill: gone already, the DOWN comes at once */
+    uint8_t none;
+    bool gone = receive(is_down_of, &ref, &none, 0, KILL_WAIT_MS, NULL) != RECEIVE_TIMEOUT;
+    if (!gone)
+        demonitor(ref);
+    if (gone)
         kprintf("killed <%u.%u>\n", (uint32_t)pid, (uint32_t)(pid >> 32));
+    else
+        kprintf("killed <%u.%u> (still exiting after %u ms)\n", (uint32_t)pid, (uint32_t)(pid >> 32), KILL_WAIT_MS);
 }
 
 static void cmd_cpu(int argc, char **argv)
