@@ -50,15 +50,17 @@ static void check_owner(const struct timer_event *ev, const char *what)
           ev->cpu, what, this_cpu_id());
 }
 
-static void queue_remove(struct timer_cpu *t, struct timer_event *ev)
+/* Takes ev out of t's queue if it is there; says whether it was. */
+static bool queue_remove(struct timer_cpu *t, struct timer_event *ev)
 {
     for (struct timer_event **pp = &t->queue; *pp; pp = &(*pp)->next) {
         if (*pp == ev) {
             *pp = ev->next;
             ev->queued = 0;
-            return;
+            return true;
         }
     }
+    return false;
 }
 
 void timer_event_add(struct timer_event *ev, uint64_t deadline, timer_callback_t fn, void *arg)
@@ -94,6 +96,18 @@ void timer_event_remove(struct timer_event *ev)
         if (was_first)
             timer_program(t);
     }
+    irq_restore(flags);
+}
+
+void timer_event_remove_if_here(struct timer_event *ev)
+{
+    uint64_t flags = irq_save();
+    struct timer_cpu *t = this_timer();
+    /* Only our own queue is walked: ev's fields may be another core's to
+     * write right now, so they are not read. */
+    bool was_first = t->queue == ev;
+    if (queue_remove(t, ev) && was_first)
+        timer_program(t);
     irq_restore(flags);
 }
 

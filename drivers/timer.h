@@ -30,6 +30,10 @@ struct timer_event {
 };
 void timer_event_add(struct timer_event *ev, uint64_t deadline, timer_callback_t fn, void *arg);
 void timer_event_remove(struct timer_event *ev); /* no effect if not queued */
+/* Remove ev if it is queued on this core; left alone if it is on another's
+ * (a canceller's cross-call that reached a core which has since handed the
+ * event on: sched/hotplug.c). */
+void timer_event_remove_if_here(struct timer_event *ev);
 /* Detach this core's whole queue (a core going offline hands it on). */
 struct timer_event *timer_events_take_all(void);
 

@@ -102,6 +102,7 @@ static void sched_cpu_down(uint32_t cpu)
         unpinned++;
         moved++;
     }
+    RACE_HOOK(timers_handing_on, cpu);
     struct timer_event *ev = timer_events_take_all();
     /* Before the first cross-call below, whose wait serves calls to us: a
      * canceller's removal served after the take finds nothing here, and

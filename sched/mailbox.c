@@ -277,9 +277,11 @@ void timeout_moved(struct timer_event *ev, uint32_t cpu)
         __atomic_store_n(&((struct proc *)ev->arg)->timeout_cpu, cpu, __ATOMIC_RELEASE);
 }
 
+/* On the core that a canceller read as the owner: by now it may have handed
+ * the event to another (hotplug.c), so only its own queue is searched. */
 static void remove_timeout_here(void *arg)
 {
-    timer_event_remove(&((struct proc *)arg)->timeout);
+    timer_event_remove_if_here(&((struct proc *)arg)->timeout);
 }
 
 /* After this, the timeout neither is queued nor is its callback running. On
@@ -300,12 +302,15 @@ void timeout_cancel(struct proc *p)
             uint64_t flags = irq_save();
             bool here = cpu == this_cpu_id();
             if (here)
-                timer_event_remove(&p->timeout);
+                remove_timeout_here(p);
             irq_restore(flags);
-            /* Removed, unless that core had just taken its whole queue to
-             * hand it on (hotplug.c): then the removal found nothing, and it
-             * marked the timeout moving before serving us (acquire: the
-             * call's completion, and so that mark, is visible here). */
+            if (!here)
+                RACE_HOOK(timeout_cancel_asking, p->pid);
+            /* Removed, unless that core had taken its whole queue to hand
+             * it on (hotplug.c), even if it is back up now: then the removal
+             * found nothing, and it marked the timeout moving before serving
+             * us (acquire: the call's completion, and so that mark, is
+             * visible here). */
             if ((here || smp_call_function_single(cpu, remove_timeout_here, p, true) == 0) &&
                 __atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE) == cpu)
                 break;
@@ -358,12 +363,15 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
             struct msg *m = *mp;
             if (match && !match(m->data, m->len, &m->info, ctx))
                 continue;
+            /* Cancelled first, with interrupts on: a cancel may wait for
+             * another core (its cross-call), and the message is still ours
+             * whatever happens meanwhile. */
+            if (armed)
+                timeout_cancel(p);
             uint64_t take_flags = irq_save();
             *mp = m->next;
             if (p->queue_tail == &m->next)
                 p->queue_tail = mp;
-            if (armed)
-                timeout_cancel(p);
             memcpy(buf, m->data, m->len < cap ? m->len : cap);
             if (info)
                 *info = m->info;

@@ -17,6 +17,12 @@ struct sched_race_hooks {
     void (*kill_looked_up)(pid_t pid);
     /* timeout_fired(): before it marks `pid` timed out and wakes it. */
     void (*timeout_firing)(pid_t pid);
+    /* timeout_cancel(): `pid`'s timeout read as queued on another core,
+     * before that core is asked to remove it (which may hand it on meanwhile). */
+    void (*timeout_cancel_asking)(pid_t pid);
+    /* sched_cpu_down(): the going core (the argument) is about to take its
+     * timers off its queue and mark the receive timeouts among them moving. */
+    void (*timers_handing_on)(pid_t cpu);
     /* wait_for_mail(): before `pid` says it waits and looks once more. */
     void (*waiting_for_mail)(pid_t pid);
     /* enqueue(): `pid`'s target core read as online, before its queue is locked. */
