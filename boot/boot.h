@@ -26,6 +26,10 @@ bool smp_down_requested(uint32_t cpu); /* the scheduler returns the core to its 
 void smp_idle_poll(void);              /* from each idle loop: go down if asked (may not return) */
 /* Set by the scheduler: called on a core that is going down, already offline. */
 extern void (*cpu_down_prepare)(uint32_t cpu);
+/* Set by the scheduler: called on the core asked to go down, in the request's
+ * interrupt, once smp_down_requested says so (its switch notes it in a flag
+ * of its own rather than ask on every switch). */
+extern void (*cpu_down_requested)(uint32_t cpu);
 void secondary_entry(void);        /* boot/head.S */
 
 /* The functions boot/head.S calls once a core's MMU is on and its stacks and

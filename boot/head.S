@@ -101,6 +101,7 @@ enter_c:
     ldr x2, [x2, x0, lsl #3]
     msr tpidr_el1, x2
     msr tpidrro_el0, xzr                /* no running thread yet (arch/cpu.h) */
+    msr tpidr_el0, xzr                  /* the scheduler's per-core pointer: set on its first use */
     msr spsel, #0                       /* run on SP_EL0 from now on */
     isb
     adr_l x1, __boot_entry              /* the layer above's (BOOT_ENTRY, boot/boot.h) */

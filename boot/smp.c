@@ -63,10 +63,15 @@ static void __attribute__((noinline, cold)) cpu_die(uint32_t cpu)
         cpu_wfi();
 }
 
+void (*cpu_down_requested)(uint32_t cpu);
+
 static void request_down(void *arg)
 {
     (void)arg;
-    __atomic_store_n(&down_requested[this_cpu_id()], 1, __ATOMIC_RELAXED); /* read after the IRQ returns */
+    uint32_t cpu = this_cpu_id();
+    __atomic_store_n(&down_requested[cpu], 1, __ATOMIC_RELAXED); /* read after the IRQ returns */
+    if (cpu_down_requested)
+        cpu_down_requested(cpu);
 }
 
 bool smp_down_requested(uint32_t cpu) { return __atomic_load_n(&down_requested[cpu], __ATOMIC_RELAXED); }

@@ -3,7 +3,8 @@
  *
  * A switched-out process is always resumable the same way: load its
  * struct proc_ctx and `ret` to ctx.pc. What ctx.pc is depends on how it left:
- *   - ctx_switch (yield, receive, exit): back into the scheduler's C code;
+ *   - the inline switch (yield, receive, exit; sched/core.c, ctx_switch):
+ *     back into the scheduler's C code (fp, sp and pc only);
  *   - preempted from an interrupt: proc_resume_preempted, with ctx.sp at a
  *     full register frame (x0-x30, SP, ELR, SPSR, q0-q31, FPSR, FPCR) that the
  *     interrupt path pushed onto the process's own stack;
@@ -16,41 +17,22 @@
 #include <sched/context.h>
 
     .text
-/* ctx_switch(prev, next): save our callee-saved state into prev, load next's. */
-FUNCTION(ctx_switch)
-    stp x19, x20, [x0, #CTX_X19]
-    stp x21, x22, [x0, #CTX_X19 + 16]
-    stp x23, x24, [x0, #CTX_X19 + 32]
-    stp x25, x26, [x0, #CTX_X19 + 48]
-    stp x27, x28, [x0, #CTX_X19 + 64]
-    stp x29, x30, [x0, #CTX_X29]        /* x30 lands in ctx.pc */
-    mov x9, sp
-    str x9, [x0, #CTX_SP]
-    stp d8, d9, [x0, #CTX_D8]           /* AAPCS64: d8-d15 are callee-saved */
-    stp d10, d11, [x0, #CTX_D8 + 16]
-    stp d12, d13, [x0, #CTX_D8 + 32]
-    stp d14, d15, [x0, #CTX_D8 + 48]
-    mov x0, x1
-    /* fall through */
-/* ctx_resume: x0 = context to load. */
+/* ctx_resume: x0 = context to load, x1 and x2 = what it gets in x0 and x1
+ * (its core, and the process to finish switching from, or 0).
+ * The interrupt path erets here (switch_from_interrupt); the switch itself
+ * is inline (core.c, ctx_switch) and loads the same fields. */
 FUNCTION(ctx_resume)
     ldp x19, x20, [x0, #CTX_X19]
-    ldp x21, x22, [x0, #CTX_X19 + 16]
-    ldp x23, x24, [x0, #CTX_X19 + 32]
-    ldp x25, x26, [x0, #CTX_X19 + 48]
-    ldp x27, x28, [x0, #CTX_X19 + 64]
     ldp x29, x30, [x0, #CTX_X29]
     ldr x9, [x0, #CTX_SP]
     mov sp, x9
-    ldp d8, d9, [x0, #CTX_D8]
-    ldp d10, d11, [x0, #CTX_D8 + 16]
-    ldp d12, d13, [x0, #CTX_D8 + 32]
-    ldp d14, d15, [x0, #CTX_D8 + 48]
+    mov x0, x1
+    mov x1, x2
     ret
 END_FUNCTION(ctx_resume)
-END_FUNCTION(ctx_switch)
 
-/* A new process: finish the switch, unmask interrupts, run fn(arg), exit. */
+/* A new process: finish the switch (x0 = its core, x1 = the process before
+ * it), unmask interrupts, run fn(arg), exit. */
 FUNCTION(proc_first_entry)
     bl sched_finish_switch
     msr daifclr, #2                     /* processes run with interrupts on */
@@ -85,8 +67,10 @@ FUNCTION(fp_save_all)
     ret
 END_FUNCTION(fp_save_all)
 
-/* sp = the frame the interrupt path pushed. Restore everything and eret
- * to where the process was interrupted, with its own PSTATE. */
+/* sp = the frame the interrupt path pushed, x0 = its core, x1 = the process
+ * before it (or 0).
+ * Finish the switch, restore everything and eret to where the process was
+ * interrupted, with its own PSTATE. */
 FUNCTION(proc_resume_preempted)
     bl sched_finish_switch
     add x0, sp, #PREEMPT_FP_AREA

@@ -7,13 +7,13 @@
 
 #include <arch/exception_frame.h>
 
-/* struct proc_ctx: x19..x29, then pc (x30), sp, d8..d15 (AAPCS64's callee-saved). */
+/* struct proc_ctx: x19, x20 (a new process's function and argument), x29,
+ * pc (where it resumes: x30 of the switch), sp. */
 #define CTX_X19 0
-#define CTX_X29 (CTX_X19 + 8 * 10)
+#define CTX_X29 (CTX_X19 + 16)
 #define CTX_PC (CTX_X29 + 8) /* stored with x29 as one pair */
 #define CTX_SP (CTX_PC + 8)
-#define CTX_D8 (CTX_SP + 8)
-#define CTX_SIZE (CTX_D8 + 8 * 8)
+#define CTX_SIZE (CTX_SP + 8)
 
 /* A preempted process's stack top: the exception frame, then its FP state:
  * q0..q31, then FPSR and FPCR. */

@@ -15,6 +15,7 @@
 #include <sched/mailbox_limit.h>
 #include <sched/policy.h>
 #include <sched/race_hooks.h>
+#include <sched/runqueue.h>
 #include <string.h>
 #include <sync/rcu.h>
 
@@ -64,16 +65,21 @@ static void slice_expired(void *arg)
         timer_event_add(&c->slice, end, slice_expired, NULL);
 }
 
-static void start_slice(struct sched_core *c, struct proc *next, uint64_t now)
+/* A process's slice (next: not the idle context). */
+static inline void start_proc_slice(struct sched_core *c, struct proc *next, uint64_t now)
 {
-    if (next == &c->idle)
-        return;
     next->reds = CONTEXT_REDS;
     c->slice_start = now;
     if (!c->slice.queued) {
         c->slice_ticks = timer_ns_to_ticks(SLICE_NS);
         timer_event_add(&c->slice, now + c->slice_ticks, slice_expired, NULL);
     }
+}
+
+static inline void start_slice(struct sched_core *c, struct proc *next, uint64_t now)
+{
+    if (next != &c->idle)
+        start_proc_slice(c, next, now);
 }
 
 /* A snapshot of every core's queues, for the policy choices (racy reads:
@@ -95,7 +101,7 @@ static uint32_t snapshot(struct core_view *v)
 static struct proc *steal(struct sched_core *c)
 {
     struct core_view v[MAX_CPUS];
-    int victim = policy_steal_victim(this_cpu_id(), v, snapshot(v));
+    int victim = policy_steal_victim(c->cpu, v, snapshot(v));
     if (victim < 0)
         return NULL;
     struct sched_core *from = &sched_cores[victim];
@@ -111,12 +117,12 @@ static struct proc *steal(struct sched_core *c)
 
 /* Is there something another core could give us? (A racy look: a miss is
  * covered by the wakeup that the enqueuer sends to an idle core.) */
-static bool any_work_elsewhere(void)
+static bool any_work_elsewhere(uint32_t me)
 {
     if (global_mode)
         return false; /* no stealing: the shared queue is checked by the caller */
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
-        if (cpu != this_cpu_id() && READ_ONCE(sched_cores[cpu].rq.movable) > 0)
+        if (cpu != me && READ_ONCE(sched_cores[cpu].rq.movable) > 0)
             return true;
     return false;
 }
@@ -143,8 +149,8 @@ static struct proc *take_run_next(struct sched_core *c)
      * arrives just now is seen at the next switch. */
     if (READ_ONCE(c->rq.total) == 0) {
         c->run_next_streak = 0; /* nothing waits behind it */
-    } else if (++c->run_next_streak > RUN_NEXT_CAP || READ_ONCE(c->rq.head[PRIO_MAX]) ||
-               READ_ONCE(c->rq.head[PRIO_HIGH])) {
+    } else if (++c->run_next_streak > RUN_NEXT_CAP ||
+               (READ_ONCE(c->rq.nonempty) & (1u << PRIO_MAX | 1u << PRIO_HIGH))) {
         demote_run_next(c);
         return NULL;
     }
@@ -152,9 +158,9 @@ static struct proc *take_run_next(struct sched_core *c)
     return p;
 }
 
-static struct proc *pick_next(struct sched_core *c)
+static inline __attribute__((always_inline)) struct proc *pick_next(struct sched_core *c)
 {
-    if (smp_down_requested(this_cpu_id())) {
+    if (c->slow & SLOW_DOWN) {
         if (c->run_next)
             demote_run_next(c); /* the core's processes leave from its queue */
         return NULL;            /* to the idle loop, which takes the core down */
@@ -199,7 +205,7 @@ static bool wake_an_idle_core(uint32_t except);
 
 /* Move processes from queues above the average to the emptiest ones,
  * nearby first (sched/policy.c). */
-static void balance(void)
+static void balance(struct sched_core *me)
 {
     if (!spin_trylock(&balance_lock))
         return; /* one core at a time, as BEAM */
@@ -222,18 +228,34 @@ static void balance(void)
             bool sleeping = dst->rq.idle;
             rq_unlock(&dst->rq.lock);
             v[from].load--, v[from].movable--, v[to].load++, v[to].movable++;
-            this_core()->count.migrations++;
+            me->count.migrations++;
             if (!cpu_is_online((uint32_t)to))
                 wake_an_idle_core((uint32_t)to); /* it went down since the snapshot: someone must steal p */
-            else if (sleeping && (uint32_t)to != this_cpu_id())
+            else if (sleeping && (uint32_t)to != me->cpu)
                 ipi_send((uint32_t)to, IPI_RESCHEDULE);
         }
     }
     spin_unlock(&balance_lock);
 }
 
-/* Make `next` this core's running process; IRQs off. */
-static void take(struct sched_core *c, struct proc *next)
+/* take()'s rare parts, out of line. */
+static void __attribute__((noinline, cold)) take_migrated(struct sched_core *c, struct proc *next)
+{
+    next->core = c->cpu;
+    c->count.migrations++;
+    trace(c, TR_MIGRATE, next, 0);
+}
+
+static void __attribute__((noinline)) balance_due(struct sched_core *c, uint64_t now)
+{
+    c->next_balance = now + timer_ns_to_ticks(BALANCE_PERIOD_NS);
+    balance(c);
+}
+
+/* Make `next` this core's running process in place of prev (c->current);
+ * IRQs off. to_idle: next may be the idle context (false: known not to be). */
+static inline __attribute__((always_inline)) void take(struct sched_core *c, struct proc *prev, struct proc *next,
+                                                       bool to_idle)
 {
     /* Acquire: next's registers, saved by whichever core ran it last, are
      * visible before we load them. */
@@ -241,50 +263,102 @@ static void take(struct sched_core *c, struct proc *next)
         cpu_relax();
     next->on_cpu = 1;
     next->state = PROC_RUNNING;
-    uint32_t me = this_cpu_id();
-    if (next != &c->idle && next->core != me) {
-        next->core = me;
-        c->count.migrations++;
-        trace(c, TR_MIGRATE, next, 0);
-    }
+    if (__builtin_expect(next->core != c->cpu, 0)) /* never the idle context: its core is set at boot */
+        take_migrated(c, next);
     uint64_t now = read_sysreg(cntvct_el0); /* no isb: a timestamp for statistics and the slice */
     trace_at(c, now, TR_SWITCH, next, 0);
     /* The core's reductions: what the outgoing process ran since it came on
      * (counted here, on our own core, not through a pointer that a
      * migration could make stale). */
-    c->count.reductions += c->current->reductions - c->reductions_at_switch;
+    c->count.reductions += prev->reductions - c->reductions_at_switch;
     c->reductions_at_switch = next->reductions;
     set_current(c, next);
     c->count.switches++;
-    start_slice(c, next, now);
-    if (!global_mode) {
-        if (now >= c->next_balance) {
-            c->next_balance = now + timer_ns_to_ticks(BALANCE_PERIOD_NS);
-            balance();
-        }
-    }
+    if (!to_idle || next != &c->idle)
+        start_proc_slice(c, next, now);
+    if (__builtin_expect(now >= c->next_balance, 0)) /* never under sched=global: UINT64_MAX */
+        balance_due(c, now);
 }
 
-void sched_finish_switch(void)
+/* The other half of a switch, on the side that now runs (c: its core;
+ * prev: the process switched away from, handed over in a register with c,
+ * NULL where an interrupt resumes the process it interrupted). from_switch:
+ * resumed by a switch, so prev is set. */
+static inline __attribute__((always_inline)) void finish_switch(struct sched_core *c, struct proc *prev,
+                                                                bool from_switch)
 {
-    struct sched_core *c = this_core();
-    struct proc *prev = c->prev;
-    c->prev = NULL;
-    if (prev) {
+    if (from_switch || prev) {
         bool dead = prev->state == PROC_EXITING;
         /* Release: prev's saved context is complete before another core may
          * load it (see take()). */
         __atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
-        if (dead)
+        if (__builtin_expect(dead, 0))
             proc_release(prev);
     }
     /* A context switch is a quiescent state. Reported here, not in take():
      * callbacks it runs see a finished switch, on the stack of the process
      * the core calls current. */
-    rcu_quiescent_state_if_wanted();
+    rcu_quiescent_state_if_wanted_on(c->cpu);
     struct proc *p = c->current;
-    if (p != &c->idle && kill_due(p))
+    /* A plain look first (never the idle context's flag: no one kills it);
+     * kill_due's acquire only if it is set. */
+    if (__builtin_expect(READ_ONCE(p->pending_kill), 0) && kill_due(p))
         proc_die_killed(p);
+}
+
+/* From context.S: a process's first entry, a preempted one's resumption. */
+void sched_finish_switch(struct sched_core *c, struct proc *prev) { finish_switch(c, prev, false); }
+
+#define CTX_STR_(x) #x
+#define CTX_STR(x) CTX_STR_(x)
+
+/* The context switch, inline: prev's frame pointer, stack and resume point
+ * (label 1) go into its context and next's are loaded (with x19 and x20,
+ * which a first entry reads: proc_first_entry); next gets `core` in x0 and
+ * prev in x1, and we get the same from whoever resumes us: *from is the
+ * process that ran before us, the return value our core. Every other
+ * register is declared clobbered, so the compiler keeps what it needs
+ * across the switch itself (saved once, by the function's prologue, not a
+ * second time into the context). The same context is resumed from
+ * interrupt context by ctx_resume (context.S). */
+static inline __attribute__((always_inline)) struct sched_core *ctx_switch(struct proc *prev, struct proc *next,
+                                                                          struct sched_core *core, struct proc **from)
+{
+    register uint64_t x0 __asm__("x0") = (uint64_t)&prev->ctx;
+    register uint64_t x1 __asm__("x1") = (uint64_t)&next->ctx;
+    register uint64_t x2 __asm__("x2") = (uint64_t)core;
+    register uint64_t x3 __asm__("x3") = (uint64_t)prev;
+    __asm__ volatile("adr x9, 1f\n\t"
+                     "mov x10, sp\n\t"
+                     "stp x29, x9, [x0, #" CTX_STR(CTX_X29) "]\n\t"
+                     "str x10, [x0, #" CTX_STR(CTX_SP) "]\n\t"
+                     "ldp x19, x20, [x1, #" CTX_STR(CTX_X19) "]\n\t"
+                     "ldp x29, x30, [x1, #" CTX_STR(CTX_X29) "]\n\t"
+                     "ldr x10, [x1, #" CTX_STR(CTX_SP) "]\n\t"
+                     "mov sp, x10\n\t"
+                     "mov x0, x2\n\t"
+                     "mov x1, x3\n\t"
+                     "ret\n"
+                     "1:"
+                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+                     :
+                     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",
+                       "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x30",
+                       "memory", "cc");
+    *from = (struct proc *)x1;
+    return (struct sched_core *)x0;
+}
+
+/* One switch from prev (dealt with: queued, waiting or dead) to next, on
+ * this core c; returns when prev runs again, wherever that is. IRQs off.
+ * to_idle: as take()'s. */
+static inline __attribute__((always_inline)) void switch_to(struct sched_core *c, struct proc *prev, struct proc *next,
+                                                            bool to_idle)
+{
+    take(c, prev, next, to_idle);
+    struct proc *from;
+    c = ctx_switch(prev, next, c, &from);
+    finish_switch(c, from, true); /* we are prev again, resumed by core c, coming from `from` */
 }
 
 /* See sched_check_not_in_rcu_read: the process is killed, said so, and the
@@ -307,22 +381,9 @@ void sched_switch_out(bool requeue)
 {
     struct sched_core *c = this_core();
     struct proc *prev = c->current;
-    struct proc *next = NULL;
-    if (requeue && prev != &c->idle && home_queue(c, prev) == &c->rq && !smp_down_requested(this_cpu_id())) {
-        /* The common yield: back into our own queue and pick, one lock hold
-         * (the run-next slot first). */
-        prev->state = PROC_RUNNABLE;
-        next = c->run_next ? take_run_next(c) : NULL;
-        rq_lock(&c->rq.lock);
-        rq_push(&c->rq, prev);
-        if (!next)
-            next = rq_pick(&c->rq);
-        rq_unlock(&c->rq.lock);
-    } else {
-        if (requeue && prev != &c->idle)
-            requeue_runnable(c, prev);
-        next = pick_next(c);
-    }
+    if (requeue && prev != &c->idle)
+        requeue_runnable(c, prev);
+    struct proc *next = pick_next(c);
     if (!next)
         next = &c->idle;
     if (next == prev) {
@@ -330,10 +391,7 @@ void sched_switch_out(bool requeue)
         prev->reds = CONTEXT_REDS;
         return;
     }
-    take(c, next);
-    c->prev = prev;
-    ctx_switch(&prev->ctx, &next->ctx);
-    sched_finish_switch(); /* we are prev again, resumed by some core */
+    switch_to(c, prev, next, true);
 }
 
 /* Wake one sleeping core other than `except`, claiming its idle bit so the
@@ -356,8 +414,8 @@ static bool wake_an_idle_core(uint32_t except)
 void enqueue(struct proc *p)
 {
     uint64_t flags = irq_save();
-    uint32_t here = this_cpu_id();
-    struct sched_core *me = &sched_cores[here];
+    struct sched_core *me = this_core();
+    uint32_t here = me->cpu;
     if (global_mode && p->pinned < 0) {
         rq_lock(&global_rq.lock);
         rq_push(&global_rq, p);
@@ -376,7 +434,7 @@ void enqueue(struct proc *p)
     if (!cpu_is_online(target))
         target = here;
     RACE_HOOK(enqueue_target_online, p->pid);
-    struct sched_core *c = &sched_cores[target];
+    struct sched_core *c = core_of(target);
     rq_lock(&c->rq.lock);
     /* The target went down since we looked and has drained its queue
      * (sched_cpu_down closes it under this lock first): queued there, p would
@@ -419,11 +477,10 @@ void enqueue(struct proc *p)
 static bool wake_to_run_next(struct proc *p)
 {
     uint64_t flags = irq_save();
-    uint32_t here = this_cpu_id(); /* masked: we stay on it */
-    struct sched_core *c = &sched_cores[here];
+    struct sched_core *c = this_core(); /* masked: we stay on it */
+    uint32_t here = c->cpu;
     uint32_t home = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
-    bool taken = home == here && c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL &&
-                 !global_mode && !smp_down_requested(here);
+    bool taken = home == here && c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL && !c->slow;
     if (taken) {
         c->run_next = p;
         c->count.wakeups_no_ipi++;
@@ -442,11 +499,35 @@ void proc_wake(struct proc *p)
         enqueue(p);
 }
 
+/* The common yield, one function: back into our own queue behind its
+ * equals and the next one picked, in one lock hold (the run-next slot
+ * first), and the switch inline. The general path (sched_switch_out) when
+ * the core is going down, under sched=global, or from the idle context. */
 void yield(void)
 {
-    sched_check_not_in_rcu_read("yield");
     uint64_t flags = irq_save();
-    sched_switch_out(true);
+    struct sched_core *c = this_core(); /* masked: we stay on it until the switch */
+    sched_check_not_in_rcu_read_on(c->cpu, "yield");
+    struct proc *prev = c->current;
+    if (__builtin_expect(c->slow || prev == &c->idle, 0)) {
+        sched_switch_out(true);
+        irq_restore(flags);
+        return;
+    }
+    prev->state = PROC_RUNNABLE;
+    struct proc *next = c->run_next ? take_run_next(c) : NULL;
+    rq_lock(&c->rq.lock);
+    if (next)
+        rq_push(&c->rq, prev);
+    else
+        next = rq_yield(&c->rq, prev); /* prev itself if no one waits */
+    rq_unlock(&c->rq.lock);
+    if (next == prev) {
+        prev->state = PROC_RUNNING;
+        prev->reds = CONTEXT_REDS;
+    } else {
+        switch_to(c, prev, next, false); /* from the queue: not the idle context */
+    }
     irq_restore(flags);
 }
 
@@ -471,13 +552,16 @@ static void switch_from_interrupt(struct sched_core *c, struct proc *prev, struc
     if (!next)
         next = &c->idle;
     if (next != prev) {
-        take(c, next);
-        c->prev = prev; /* finished by next's resume path (sched_finish_switch) */
+        take(c, prev, next, true);
     } else {
         prev->state = PROC_RUNNING;
         start_slice(c, prev, timer_now());
     }
     f->x[0] = (uint64_t)&next->ctx;
+    /* What ctx_resume hands next: its core, and the process to finish (none
+     * if it is the one interrupted). */
+    f->x[1] = (uint64_t)c;
+    f->x[2] = next != prev ? (uint64_t)prev : 0;
     f->elr = (uint64_t)ctx_resume;
     f->spsr = SPSR_EL1T_DAIF_MASKED;
 }
@@ -505,7 +589,7 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
     if (!rcu_cpus[me].nesting)
         rcu_quiescent_state(); /* a process outside any read-side section: as a switch */
     bool killed = kill_due(p);
-    if (!killed && !c->need_resched && !smp_down_requested(me))
+    if (!killed && !c->need_resched && !(c->slow & SLOW_DOWN))
         return;
     if (rcu_cpus[me].nesting)
         return; /* an RCU read-side section is not preemptible (the count is per core) */
@@ -526,7 +610,7 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
         switch_from_interrupt(c, p, f);
         return;
     }
-    if (!work_waiting(c) && !smp_down_requested(me)) { /* nobody else wants the core: run on */
+    if (!work_waiting(c) && !(c->slow & SLOW_DOWN)) { /* nobody else wants the core: run on */
         start_slice(c, p, timer_now());
         return;
     }
@@ -600,14 +684,11 @@ void sched_core_loop(void)
     flight_record(FL_CPU_UP, 0, 0, 0, 0, 0);
     for (;;) {
         rcu_quiescent_state(); /* the idle loop is outside every read-side section */
-        RACE_HOOK(idle_reported_quiescent, this_cpu_id());
+        RACE_HOOK(idle_reported_quiescent, c->cpu);
         smp_idle_poll(); /* hotplug: may not return */
         struct proc *next = pick_next(c);
         if (next) {
-            take(c, next);
-            c->prev = &c->idle;
-            ctx_switch(&c->idle.ctx, &next->ctx);
-            sched_finish_switch();
+            switch_to(c, &c->idle, next, false); /* back on this core: the idle context is pinned */
             continue;
         }
         /* Sleep unless work arrived: `idle` is set under the queue lock, and
@@ -620,11 +701,11 @@ void sched_core_loop(void)
         if (global_mode && READ_ONCE(global_rq.total))
             empty = false; /* rechecked after setting our idle bit, below */
         if (empty) {
-            uint64_t bit = 1UL << this_cpu_id();
+            uint64_t bit = 1UL << c->cpu;
             /* Full barrier (the SEQ_CST RMW): our idle bit is visible before we
              * look for work to steal one last time. */
             __atomic_fetch_or(&idle_cores, bit, __ATOMIC_SEQ_CST);
-            if (!any_work_elsewhere() && !(global_mode && READ_ONCE(global_rq.total))) {
+            if (!any_work_elsewhere(c->cpu) && !(global_mode && READ_ONCE(global_rq.total))) {
                 trace(c, TR_IDLE, NULL, 0);
                 /* Report, then sleep, interrupts masked: an RCU kick sent after
                  * the report stays pending and ends the WFI at once. */
@@ -646,16 +727,33 @@ void sched_core_loop(void)
     }
 }
 
+struct sched_core *this_core_first(void)
+{
+    uint64_t flags = irq_save(); /* the id and the register are the same core's */
+    struct sched_core *c = &sched_cores[this_cpu_id()];
+    write_sysreg(tpidr_el0, (uint64_t)c);
+    irq_restore(flags);
+    return c;
+}
+
 void sched_init(void)
 {
     global_mode = bootargs.sched_global;
     global_rq.lock = (struct rq_lock)RQ_LOCK_INIT("global-runqueue");
     proc_table_init();
     mailbox_limit_init();
+    if (global_mode)
+        rq_lock_register(&global_rq.lock);
     for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
         struct sched_core *c = &sched_cores[cpu];
         c->rq.lock = (struct rq_lock)RQ_LOCK_INIT("runqueue");
+        if (cpu < cpus_possible)
+            rq_lock_register(&c->rq.lock);
+        c->cpu = cpu;
+        c->slow = global_mode ? SLOW_GLOBAL : 0;
+        c->next_balance = global_mode ? UINT64_MAX : 0; /* sched=global does not balance */
         c->idle.pinned = (int32_t)cpu;
+        c->idle.core = cpu; /* so take() never counts it as migrated */
         c->idle.prio = PRIO_LOW;
         c->current = &c->idle; /* until the core enters sched_core_loop */
     }

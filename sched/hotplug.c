@@ -14,6 +14,7 @@
 #include <sched/internal.h>
 #include <sched/lockup.h>
 #include <sched/race_hooks.h>
+#include <sched/runqueue.h>
 #include <sync/xcall.h>
 
 static uint32_t next_online(uint32_t after)
@@ -43,10 +44,15 @@ static void requeue_timers_here(void *arg)
     }
 }
 
+/* On the core asked to go down, in the request's interrupt (masked): its
+ * switches take the general path, which returns it to its idle loop. */
+static void sched_down_requested(uint32_t cpu) { sched_cores[cpu].slow |= SLOW_DOWN; }
+
 static void sched_cpu_down(uint32_t cpu)
 {
     struct sched_core *c = &sched_cores[cpu];
     uint32_t to = cpu, moved = 0, unpinned = 0;
+    c->slow &= (uint8_t)~SLOW_DOWN; /* handled now (interrupts masked, on this core): clear for its return */
     rq_lock(&c->rq.lock);
     /* Closed before the drain: an enqueuer that saw us online and locks the
      * queue after this goes elsewhere (enqueue), so nothing lands behind it. */
@@ -124,5 +130,6 @@ static void sched_cpu_down(uint32_t cpu)
 
 void sched_hotplug_init(void)
 {
+    cpu_down_requested = sched_down_requested;
     cpu_down_prepare = sched_cpu_down;
 }

@@ -13,19 +13,21 @@
 #include <sync/rcu.h>
 #include <sync/spinlock.h>
 
-/* Saved by ctx_switch: the callee-saved registers, the return address, the
- * stack, and the callee-saved FP registers d8-d15. Offsets: sched/context.h. */
+/* A switched-out process: where it resumes (pc), its stack and frame
+ * pointer, and for a new process its function and argument (x19, x20). No
+ * other register: the switch (core.c, ctx_switch) declares them clobbered,
+ * so the code around it keeps what it needs itself. Offsets:
+ * sched/context.h. */
 struct proc_ctx {
-    uint64_t x19_x29[11];
-    uint64_t pc; /* x30: where ctx_switch returns to */
+    uint64_t x19, x20;
+    uint64_t x29;
+    uint64_t pc; /* where the switch resumes it */
     uint64_t sp;
-    uint64_t d8_d15[8];
 };
-_Static_assert(offsetof(struct proc_ctx, x19_x29) == CTX_X19, "context.S layout");
-_Static_assert(offsetof(struct proc_ctx, x19_x29[10]) == CTX_X29, "context.S layout");
+_Static_assert(offsetof(struct proc_ctx, x19) == CTX_X19, "context.S layout");
+_Static_assert(offsetof(struct proc_ctx, x29) == CTX_X29, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, pc) == CTX_PC, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, sp) == CTX_SP, "context.S layout");
-_Static_assert(offsetof(struct proc_ctx, d8_d15) == CTX_D8, "context.S layout");
 _Static_assert(sizeof(struct proc_ctx) == CTX_SIZE, "context.S layout");
 
 enum proc_state {
@@ -101,8 +103,8 @@ struct proc {
 /* Per-core scheduler state (per-CPU by default: docs/design.md). */
 struct runqueue {
     struct rq_lock lock;
-    struct proc *head[PRIO_COUNT], *tail[PRIO_COUNT];
-    uint32_t len[PRIO_COUNT]; /* under lock; read racily for balancing */
+    struct proc *head[PRIO_COUNT], *tail[PRIO_COUNT]; /* tail[prio]: valid while that list is non-empty */
+    uint32_t nonempty; /* bit prio: head[prio] has a process (sched/runqueue.h) */
     uint32_t total;
     uint32_t movable;          /* queued and not pinned: what another core may steal */
     uint32_t normal_since_low; /* normal picks since a low one ran (RESCHEDULE_LOW) */
@@ -123,9 +125,14 @@ struct sched_counters {
 enum trace_kind { TR_SWITCH, TR_SPAWN, TR_EXIT, TR_STEAL, TR_MIGRATE, TR_PREEMPT, TR_WAKE, TR_IDLE };
 struct trace_event {
     uint64_t time;
-    uint32_t pid_index;
-    uint16_t kind;
-    uint16_t arg;
+    union {
+        struct {
+            uint32_t pid_index;
+            uint16_t kind;
+            uint16_t arg;
+        };
+        uint64_t word; /* the three, stored as one (trace_at) */
+    };
 };
 
 struct sched_core {
@@ -135,8 +142,13 @@ struct sched_core {
      * interrupts masked; never stolen (it runs at the next switch here). */
     struct proc *run_next;
     uint32_t run_next_streak; /* slot picks while the queue waited, since it was last empty (RUN_NEXT_CAP) */
+    uint32_t cpu;             /* this core's id (this_cpu_id() without the per-CPU area's load) */
+    /* Nonzero: the switch's lean paths (yield's) step aside for the general
+     * ones. SLOW_GLOBAL: sched=global (set at boot); SLOW_DOWN: this core is
+     * asked to go offline (set in the request's interrupt, on this core;
+     * cleared as it hands its work on). This core only, interrupts masked. */
+    uint8_t slow;
     struct proc *current;
-    struct proc *prev; /* set across a switch: the new side finishes it */
     struct proc idle;  /* this core's idle loop, as a context */
     struct timer_event slice;
     uint64_t slice_start, slice_ticks; /* when the running process's slice began, and its length */
@@ -151,10 +163,28 @@ struct sched_core {
     struct trace_event trace[TRACE_LEN];
 } __attribute__((aligned(CACHE_LINE)));
 
-extern struct sched_core sched_cores[MAX_CPUS];
+/* Hidden: one image, so an address from adrp, not a load from the GOT. */
+extern struct sched_core sched_cores[MAX_CPUS] __attribute__((visibility("hidden")));
+/* This core's block. TPIDR_EL0 (EL0's thread register, which nothing else
+ * here uses) holds its address: boot/head.S zeroes it as each core starts,
+ * and the first call on a core sets it (core.c). One register read, not the
+ * per-CPU area's load and a multiply; volatile, so never reused across a
+ * switch, after which the caller may be on another core. */
+struct sched_core *this_core_first(void);
 static inline struct sched_core *this_core(void)
 {
-    return &sched_cores[this_cpu_id()];
+    struct sched_core *c = (struct sched_core *)read_sysreg(tpidr_el0);
+    if (__builtin_expect(!c, 0))
+        c = this_core_first();
+    return c;
+}
+/* Core `cpu`'s block, the pointer kept opaque: GCC would otherwise work
+ * &sched_cores[cpu] out again from the index at each use. */
+static inline struct sched_core *core_of(uint32_t cpu)
+{
+    struct sched_core *c = &sched_cores[cpu];
+    __asm__("" : "+r"(c));
+    return c;
 }
 /* The running process (or this core's idle context): the register that
  * take() writes with `current`, so right even when the caller is preempted
@@ -180,9 +210,10 @@ static inline bool kill_due(const struct proc *p)
     return __atomic_load_n(&p->pending_kill, __ATOMIC_ACQUIRE) && !READ_ONCE(p->kill_deferred);
 }
 
-/* context.S */
-void ctx_switch(struct proc_ctx *prev, struct proc_ctx *next);
-void ctx_resume(void); /* eret target: x0 = ctx to load, then ret */
+enum { SLOW_GLOBAL = 1, SLOW_DOWN = 2 };
+
+/* context.S (the switch itself is inline: core.c, ctx_switch) */
+void ctx_resume(void); /* eret target: x0 = ctx to load, x1 = the core and x2 = the process it hands on, then ret */
 void proc_first_entry(void);
 void proc_resume_preempted(void);
 void fp_save_all(void *area); /* q0-q31, FPSR, FPCR: FP_AREA_SIZE bytes */
@@ -215,22 +246,25 @@ void proc_exit_bookkeeping_killed(struct proc *p);
 void sched_switch_out(bool requeue); /* current stops running; IRQs off */
 void enqueue(struct proc *p);        /* make p runnable on its core (IPI if idle) */
 void proc_wake(struct proc *p);      /* WAITING -> RUNNABLE, from anywhere */
-void sched_finish_switch(void);
+/* c: this core, prev: the process switched from or NULL (context.S passes them on) */
+void sched_finish_switch(struct sched_core *c, struct proc *prev);
 bool sched_core_sleeping(uint32_t cpu);
 /* Yield, send and receive may switch: inside an RCU read-side section (its
  * count is per core) that would let the next process run inside it and
  * stall grace periods. Such a caller is killed (EXIT_CLASS_RCU_BLOCK). */
 void sched_refuse_rcu_block(const char *call) __attribute__((noreturn, cold));
-static inline void sched_check_not_in_rcu_read(const char *call)
+static inline void sched_check_not_in_rcu_read_on(uint32_t cpu, const char *call)
 {
     /* Any core's count will do: a process inside a section is not preempted. */
-    if (__builtin_expect(rcu_cpus[this_cpu_id()].nesting != 0, 0))
+    if (__builtin_expect(rcu_cpus[cpu].nesting != 0, 0))
         sched_refuse_rcu_block(call);
+}
+static inline void sched_check_not_in_rcu_read(const char *call)
+{
+    sched_check_not_in_rcu_read_on(this_cpu_id(), call);
 } /* its idle bit is set: a wakeup for it sends an IPI (tests) */
 
-/* runqueue.c */
-void rq_push(struct runqueue *rq, struct proc *p);
-struct proc *rq_pick(struct runqueue *rq);
+/* runqueue.c (push and pick: sched/runqueue.h, inline) */
 struct proc *rq_steal_one(struct runqueue *rq);
 
 /* mailbox.c */
@@ -260,16 +294,15 @@ static inline uint32_t rq_waiting(const struct sched_core *c)
            (__atomic_load_n(&c->run_next, __ATOMIC_RELAXED) != NULL);
 }
 
-/* stats.c */
-void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg);
-/* Inline: the switch records one per switch. */
+/* stats.c reads the ring. Inline: the switch records one per switch. */
 static inline void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const struct proc *p,
                             uint16_t arg)
 {
-    /* One assignment of the whole event: stored in one block (kind and arg
-     * as one word), however the compiler lays out the site below. */
-    c->trace[c->trace_next++ % TRACE_LEN] = (struct trace_event){
-        .time = time, .pid_index = p ? p->index : UINT32_MAX, .kind = (uint16_t)kind, .arg = arg};
+    /* The whole event as two words (time; index, kind and arg), little-endian
+     * as the fields lie. */
+    struct trace_event *e = &c->trace[c->trace_next++ % TRACE_LEN];
+    e->time = time;
+    e->word = (uint64_t)(p ? p->index : UINT32_MAX) | (uint64_t)(uint16_t)kind << 32 | (uint64_t)arg << 48;
     /* flight recorder hook (issue 15): the same event, to the recorder when it records. A switch
      * also says what the process leaving (still c->current) stopped for: its state, and how many
      * wait here behind the new one (the run-queue counter track). */
@@ -277,6 +310,11 @@ static inline void trace_at(struct sched_core *c, uint64_t time, enum trace_kind
                   kind == TR_SWITCH && c->current ? c->current->index : arg,
                   kind == TR_SWITCH ? rq_waiting(c) : 0,
                   kind == TR_SWITCH && c->current ? c->current->state : 0);
+}
+/* Now (the counter, no isb: a timestamp for the ring and the recorder). */
+static inline void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg)
+{
+    trace_at(c, read_sysreg(cntvct_el0), kind, p, arg);
 }
 
 /* hotplug.c */

@@ -75,8 +75,20 @@ static bool add(struct proc *p, uint8_t kind, pid_t other, uint64_t ref)
     uint8_t st = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
     bool alive = st != PROC_EXITING && st != PROC_FREE;
     if (alive) {
+        RACE_HOOK(link_adding, p->pid);
         n->next = p->links;
-        p->links = n;
+        WRITE_ONCE(p->links, n); /* links_on_exit may look without the lock */
+        /* Full barrier: our entry is visible before we read the state again.
+         * An exiting p stores EXITING, then (full barrier) reads its list
+         * without this lock when it may be empty (links_on_exit): one of us
+         * sees the other. If it became EXITING, it may have seen an empty
+         * list: the entry comes off again (still ours, under the lock). */
+        smp_mb();
+        st = __atomic_load_n(&p->state, __ATOMIC_RELAXED);
+        if (st == PROC_EXITING || st == PROC_FREE) {
+            WRITE_ONCE(p->links, n->next);
+            alive = false;
+        }
     }
     spin_unlock(&p->links_lock);
     if (!alive)
@@ -212,12 +224,16 @@ void demonitor(uint64_t ref)
 
 void trap_exit(bool on) { current_proc()->trap_exit = on; }
 
-/* p is EXITING: no new entries can be added (link/monitor re-check). */
+/* p is EXITING (stored before a full barrier: exit_bookkeeping): no new
+ * entries can be added (link/monitor re-check). An empty list needs no lock:
+ * an add() racing with us sees EXITING after its entry and takes it off. */
 void links_on_exit(struct proc *p)
 {
+    if (!READ_ONCE(p->links))
+        return;
     uint64_t flags = spin_lock_irqsave(&p->links_lock);
     struct link *list = p->links;
-    p->links = NULL;
+    WRITE_ONCE(p->links, NULL);
     spin_unlock_irqrestore(&p->links_lock, flags);
     while (list) {
         struct link *n = list;

@@ -242,12 +242,11 @@ static pid_t spawn_steps(proc_fn fn, void *arg, const struct spawn_opts *o, uint
         current_proc()->spawn_error = err;
         return 0;
     }
-    /* Only what proc_first_entry reads: fn, arg, no frame above it (x29 = 0
-     * ends a backtrace), where to start, the stack. The other callee-saved
-     * registers are loaded and never read before being written. */
-    p->ctx.x19_x29[0] = (uint64_t)fn;
-    p->ctx.x19_x29[1] = (uint64_t)arg;
-    p->ctx.x19_x29[10] = 0;
+    /* The whole context: what proc_first_entry reads (fn, arg), no frame
+     * above it (x29 = 0 ends a backtrace), where to start, the stack. */
+    p->ctx.x19 = (uint64_t)fn;
+    p->ctx.x20 = (uint64_t)arg;
+    p->ctx.x29 = 0;
     p->ctx.pc = (uint64_t)proc_first_entry;
     p->ctx.sp = p->stack_top;
     p->prio = (uint8_t)o->prio;

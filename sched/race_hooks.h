@@ -36,8 +36,11 @@ struct sched_race_hooks {
     /* dist/send.c: `pid` (the calling process) holds a node's entry, before
      * it queues its request there and lets go (a kill must wait for that). */
     void (*dist_entry_held)(pid_t pid);
+    /* add() (links.c): `pid`'s list found alive, before the new link or
+     * monitor entry goes on (its links lock held, interrupts masked). */
+    void (*link_adding)(pid_t pid);
 };
-extern struct sched_race_hooks sched_race_hooks;
+extern struct sched_race_hooks sched_race_hooks __attribute__((visibility("hidden"))); /* hidden: adrp, not a GOT load */
 
 #define RACE_HOOK(name, arg)                                                                        \
     do {                                                                                            \

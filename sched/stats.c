@@ -10,10 +10,6 @@
 
 _Static_assert(TR_SWITCH == (int)FL_RUN && TR_IDLE == (int)FL_IDLE, "trace kinds are the recorder's first kinds");
 
-void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg)
-{
-    trace_at(c, timer_now(), kind, p, arg);
-}
 
 
 uint64_t sched_idle_ticks(uint32_t cpu) { return READ_ONCE(sched_cores[cpu].count.idle_time); }

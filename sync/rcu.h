@@ -30,7 +30,9 @@ struct rcu_cpu {
     uint32_t nesting;   /* read-side depth; this core only (and its interrupts) */
 } __attribute__((aligned(PORT_CACHE_LINE)));
 
-extern struct rcu_cpu rcu_cpus[PORT_MAX_CPUS];
+/* Hidden (here and rcu_qs_needed): one image, so an address from adrp, not a
+ * load from the GOT, in every read-side section and context switch. */
+extern struct rcu_cpu rcu_cpus[PORT_MAX_CPUS] __attribute__((visibility("hidden")));
 
 static inline void rcu_read_lock(void)
 {
@@ -61,12 +63,14 @@ void rcu_quiescent_state(void);
  * wanted from this core, is one relaxed load inline. A bit published just
  * now and missed here is seen at the core's next quiescent point (and
  * synchronize_rcu re-kicks laggards); the full call orders what matters. */
-extern uint64_t rcu_qs_needed; /* cores yet to report (sync/rcu.c) */
-static inline void rcu_quiescent_state_if_wanted(void)
+extern uint64_t rcu_qs_needed __attribute__((visibility("hidden"))); /* cores yet to report (sync/rcu.c) */
+/* cpu: the calling core, where the caller has its number at hand. */
+static inline void rcu_quiescent_state_if_wanted_on(uint32_t cpu)
 {
-    if (port_load_relaxed(&rcu_qs_needed) & (1ULL << port_cpu_id()))
+    if (port_load_relaxed(&rcu_qs_needed) & (1ULL << cpu))
         rcu_quiescent_state();
 }
+static inline void rcu_quiescent_state_if_wanted(void) { rcu_quiescent_state_if_wanted_on(port_cpu_id()); }
 /* The calling core has just been marked offline and runs no more read-side
  * sections: it stops counting in the current grace period (which may end
  * here). Without this a grace period that only call_rcu waits for, started

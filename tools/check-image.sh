@@ -11,11 +11,10 @@ fi
 # The privileged code never touches FP/SIMD registers: an exception does not
 # save them, they belong to processes. libgcc and libfdt are checked too. The
 # only exceptions are the routines that save and restore a process's FP state.
-# (ctx_switch and ctx_resume keep d8-d15, callee-saved; fp_state_keeper is a
-# test's process that holds FP values on purpose, which GCC may name with a
-# suffix such as .constprop.0. [[:space:]], not \s: mawk, Debian's default
-# awk, has no \s, and with it this check never fired.)
-fp_allowed='^(ctx_switch|ctx_resume|fp_save_all|proc_resume_preempted|fp_state_keeper(\..*)?)$'
+# (fp_state_keeper is a test's process that holds FP values on purpose; GCC
+# may name it with a suffix such as .constprop.0. [[:space:]], not \s: mawk,
+# Debian's default awk, has no \s, and with it this check never fired.)
+fp_allowed='^(fp_save_all|proc_resume_preempted|fp_state_keeper(\..*)?)$'
 fp=$(${CROSS:-aarch64-linux-gnu-}objdump -d "$elf" | awk -v allowed="$fp_allowed" '
     /^[0-9a-f]+ <.*>:$/ { fn = substr($2, 2, length($2) - 3); next }
     /[[:space:]](v[0-9]+\.|q[0-9]+,|[bhsd][0-9]+, )/ { if (fn !~ allowed) print fn ": " $0 }')

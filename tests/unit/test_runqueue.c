@@ -2,6 +2,7 @@
  * low once per RESCHEDULE_LOW normal picks), FIFO order, and what stealing
  * may take. */
 #include <sched/internal.h>
+#include <sched/runqueue.h>
 #include <string.h>
 
 #include "unit.h"

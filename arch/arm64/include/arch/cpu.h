@@ -46,7 +46,12 @@ static inline uint64_t arch_this_cpu_mpidr(void) { return read_sysreg(mpidr_el1)
 /* How many logical cores exist (set once at boot), and which of them have
  * finished their setup and take work. */
 extern uint32_t cpus_possible;
-bool cpu_is_online(uint32_t cpu);
+extern uint64_t cpu_online_bits __attribute__((visibility("hidden"))); /* through the calls here */
+static inline bool cpu_is_online(uint32_t cpu)
+{
+    /* Acquire: pairs with cpu_mark_online's release; the core's setup is visible. */
+    return cpu < MAX_CPUS && (__atomic_load_n(&cpu_online_bits, __ATOMIC_ACQUIRE) >> cpu & 1);
+}
 uint32_t cpus_online_count(void);
 uint64_t cpus_online_mask(void);
 void cpu_mark_online(uint32_t cpu);  /* also notes when (cpu_online_since) */
