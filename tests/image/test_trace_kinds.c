@@ -131,10 +131,13 @@ static void yielder(void *arg)
 {
     (void)arg;
     /* A gate: spawned one after another, the first could finish its rounds
-     * before the next is queued (seen on a busy host: a longest queue of 0). */
+     * before the next is queued (seen on a busy host: a longest queue of 0).
+     * Spun, not yielded through: two yielders switching to each other until
+     * the third came filled a core's ring (4096 records; seen with the lean
+     * switch on -cpu max). The slice timer hands the core on meanwhile. */
     __atomic_fetch_add(&yielders_in, 1, __ATOMIC_RELAXED);
     while (__atomic_load_n(&yielders_in, __ATOMIC_RELAXED) < YIELDERS) /* relaxed: a count, nothing else read */
-        yield();
+        cpu_relax();
     for (uint32_t i = 0; i < YIELD_ROUNDS; i++)
         yield();
 }
