@@ -223,7 +223,7 @@ static const struct shell_command commands[] = {
     {"cpus", "cores, MPIDR, cluster, online", cmd_cpus},
     {"stats", "per-core scheduler counters", cmd_stats},
     {"trace",
-     "[cpu] [n]: the last n scheduler events on a core; on [stop]|off|dump|clear: the flight recorder",
+     "[cpu] [n]: a core's last n recorded events; on [stop]|off|dump|clear: the flight recorder",
      cmd_trace},
     {"lockstat", "per named lock: acquisitions, contended, longest wait", cmd_lockstat},
     {"spawn", "<demo>: start a demo process (spinner, ring, ticker)", cmd_spawn},

@@ -120,20 +120,10 @@ struct sched_counters {
     uint64_t idle_time;    /* counter ticks spent in WFI */
 };
 
-/* The per-core trace ring: the last TRACE_LEN scheduler events. */
-#define TRACE_LEN 256
+/* The scheduler's events for the flight recorder (sched/flight.h: the
+ * recorder's first kinds, in this order). Recorded only while it records:
+ * off, a site is one nop. */
 enum trace_kind { TR_SWITCH, TR_SPAWN, TR_EXIT, TR_STEAL, TR_MIGRATE, TR_PREEMPT, TR_WAKE, TR_IDLE };
-struct trace_event {
-    uint64_t time;
-    union {
-        struct {
-            uint32_t pid_index;
-            uint16_t kind;
-            uint16_t arg;
-        };
-        uint64_t word; /* the three, stored as one (trace_at) */
-    };
-};
 
 struct sched_core {
     struct runqueue rq;
@@ -159,8 +149,6 @@ struct sched_core {
     uint32_t free_msg_count;
     struct sched_counters count;
     uint64_t reductions_at_switch; /* the current process's total when it came on */
-    uint32_t trace_next;           /* written only by this core, interrupts masked */
-    struct trace_event trace[TRACE_LEN];
 } __attribute__((aligned(CACHE_LINE)));
 
 /* Hidden: one image, so an address from adrp, not a load from the GOT. */
@@ -294,28 +282,22 @@ static inline uint32_t rq_waiting(const struct sched_core *c)
            (__atomic_load_n(&c->run_next, __ATOMIC_RELAXED) != NULL);
 }
 
-/* stats.c reads the ring. Inline: the switch records one per switch. */
-static inline void trace_at(struct sched_core *c, uint64_t time, enum trace_kind kind, const struct proc *p,
-                            uint16_t arg)
-{
-    /* The whole event as two words (time; index, kind and arg), little-endian
-     * as the fields lie. */
-    struct trace_event *e = &c->trace[c->trace_next++ % TRACE_LEN];
-    e->time = time;
-    e->word = (uint64_t)(p ? p->index : UINT32_MAX) | (uint64_t)(uint16_t)kind << 32 | (uint64_t)arg << 48;
-    /* flight recorder hook (issue 15): the same event, to the recorder when it records. A switch
-     * also says what the process leaving (still c->current) stopped for: its state, and how many
-     * wait here behind the new one (the run-queue counter track). */
-    flight_record((enum flight_kind)kind, time, p ? p->pid : 0,
-                  kind == TR_SWITCH && c->current ? c->current->index : arg,
-                  kind == TR_SWITCH ? rq_waiting(c) : 0,
-                  kind == TR_SWITCH && c->current ? c->current->state : 0);
-}
-/* Now (the counter, no isb: a timestamp for the ring and the recorder). */
-static inline void trace(struct sched_core *c, enum trace_kind kind, const struct proc *p, uint16_t arg)
-{
-    trace_at(c, read_sysreg(cntvct_el0), kind, p, arg);
-}
+/* A scheduler event at `time` (0: now): to the flight recorder when it
+ * records. A switch also says what the process leaving (still c->current)
+ * stopped for: its state, and how many wait here behind the new one (the
+ * run-queue counter track). A macro, as flight_record: the arguments are
+ * worked out only in the out-of-line block its site branches to. */
+#define trace_at(c, time, kind, p, arg)                                                                      \
+    do {                                                                                                     \
+        const struct proc *trace_p_ = (p);                                                                   \
+        struct sched_core *trace_c_ = (c);                                                                   \
+        bool trace_switch_ = (kind) == TR_SWITCH && trace_c_->current;                                       \
+        flight_record((enum flight_kind)(kind), (time), trace_p_ ? trace_p_->pid : 0,                        \
+                      trace_switch_ ? trace_c_->current->index : (uint32_t)(arg),                            \
+                      (kind) == TR_SWITCH ? rq_waiting(trace_c_) : 0,                                        \
+                      trace_switch_ ? trace_c_->current->state : 0);                                         \
+    } while (0)
+#define trace(c, kind, p, arg) trace_at(c, 0, kind, p, arg)
 
 /* hotplug.c */
 void sched_hotplug_init(void);

@@ -1,5 +1,5 @@
-/* Seeing the scheduler work: per-core counters, a trace ring of recent
- * events per core, and the process list (for the shell's stats, trace, ps). */
+/* Seeing the scheduler work: per-core counters, a core's last recorded
+ * events, and the process list (for the shell's stats, trace, ps). */
 #include <arch/barrier.h>
 #include <drivers/console.h>
 #include <gic/irq.h>
@@ -148,23 +148,37 @@ void sched_print_ps(void)
     __atomic_store_n(&ps_busy, 0, __ATOMIC_RELEASE);
 }
 
+/* Record names, in enum flight_kind's order. */
+static const char *const flight_kind_names[] = {"switch",  "spawn",  "exit",   "steal",     "migrate",  "preempt",
+                                                "wake",    "idle",   "send",   "recv",      "entry",    "ipi-send",
+                                                "ipi-in",  "irq",    "timer",  "idle-exit", "cpu-down", "cpu-up",
+                                                "lock-wait"};
+_Static_assert(sizeof flight_kind_names / sizeof *flight_kind_names == FL_KIND_COUNT, "a name per record kind");
+
+static void print_record(const struct flight_rec *e, void *ctx)
+{
+    (void)ctx;
+    struct flight_rec r = *e; /* one copy: the core may be recording over it (the print is a look, not a dump) */
+    const char *kind = r.kind < FL_KIND_COUNT ? flight_kind_names[r.kind] : "?";
+    unsigned long us = (unsigned long)(timer_ticks_to_ns(r.time) / 1000);
+    if (!r.pid)
+        kprintf("  %12lu us  %-9s idle  %u\n", us, kind, r.arg);
+    else
+        kprintf("  %12lu us  %-9s <%u.%u>  %u\n", us, kind, (uint32_t)r.pid, (uint32_t)(r.pid >> 32), r.arg);
+}
+
 void sched_print_trace(uint32_t cpu, uint32_t last)
 {
-    static const char *const kinds[] = {"switch", "spawn", "exit", "steal", "migrate", "preempt", "wake", "idle"};
     if (cpu >= cpus_possible)
         return;
-    struct sched_core *c = &sched_cores[cpu];
-    uint32_t end = READ_ONCE(c->trace_next);
-    uint32_t n = last < TRACE_LEN ? last : TRACE_LEN;
+    uint64_t end = flight_recorded(cpu);
+    uint64_t n = last < FLIGHT_LEN ? last : FLIGHT_LEN;
     if (n > end)
         n = end;
-    kprintf("trace of cpu%u, last %u event(s):\n", cpu, n);
-    for (uint32_t i = end - n; i != end; i++) {
-        const struct trace_event *e = &c->trace[i % TRACE_LEN];
-        if (e->pid_index == UINT32_MAX)
-            kprintf("  %12lu us  %-8s\n", (unsigned long)(timer_ticks_to_ns(e->time) / 1000), kinds[e->kind % 8]);
-        else
-            kprintf("  %12lu us  %-8s <%u>  %u\n", (unsigned long)(timer_ticks_to_ns(e->time) / 1000),
-                    kinds[e->kind % 8], e->pid_index, e->arg);
+    if (!n) {
+        kprintf("trace: cpu%u has recorded nothing ('trace on' records)\n", cpu);
+        return;
     }
+    kprintf("trace of cpu%u, last %u event(s):\n", cpu, (uint32_t)n);
+    flight_each_between(cpu, end - n, end, print_record, NULL);
 }

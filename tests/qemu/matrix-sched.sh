@@ -15,7 +15,7 @@ $run sched-out-of-memory --suite --mem 128M --append test=big.spawn_until_memory
 # The console shell under make run's workload: typed commands, one per line
 # (spawn ring and ticker, kill ticker twice: the second finds no such name).
 $run shell-commands --timeout $T --prompt '> ' \
-    --input "$(printf 'help\rcpus\rspawn spinner\rkill spinner\rcpu off 3\rcpus\rcpu on 3\rstats\rlockstat\rtop 2\rps\rspawn ring\rspawn ticker\rps\rkill ticker\rkill ticker\rps\rtrace 1 5\rbogus\rtest smp.boot_core_alive\rpoweroff\r')" \
+    --input "$(printf 'help\rtrace on\rcpus\rspawn spinner\rkill spinner\rcpu off 3\rcpus\rcpu on 3\rstats\rlockstat\rtop 2\rps\rspawn ring\rspawn ticker\rps\rkill ticker\rkill ticker\rps\rtrace off\rtrace 1 5\rbogus\rtest smp.boot_core_alive\rpoweroff\r')" \
     --expect 'armada shell: type help' --expect 'poweroff +power the machine off' \
     --expect 'spawned spinner as <[0-9]+\.[0-9]+>' --expect 'killed <[0-9]+\.[0-9]+>' \
     --expect 'cpu3 is offline' --expect 'cpu3: offline' --expect '3 of 4 core\(s\) online' --expect 'cpu3 is online' \
