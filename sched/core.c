@@ -531,18 +531,7 @@ void yield(void)
     irq_restore(flags);
 }
 
-void reduce(uint32_t n)
-{
-    struct proc *p = current_proc();
-    p->reductions += n; /* the core's count is taken from it at the switch (take) */
-    /* One atomic step (relaxed: it orders nothing). A plain load and store
-     * preempted in between would write what was left of the old slice over
-     * the fresh budget start_slice gave the new one, cutting it short. The
-     * check reads again: after a preemption the budget is a new one. */
-    __atomic_fetch_sub(&p->reds, (int32_t)n, __ATOMIC_RELAXED);
-    if (__atomic_load_n(&p->reds, __ATOMIC_RELAXED) <= 0)
-        yield();
-}
+void reduce(uint32_t n) { reduce_inline(n); }
 
 /* Hand the core to the next process from interrupt context: `frame` is
  * what the exception will return into. prev's state is already dealt with. */

@@ -299,6 +299,20 @@ static inline uint32_t rq_waiting(const struct sched_core *c)
     } while (0)
 #define trace(c, kind, p, arg) trace_at(c, 0, kind, p, arg)
 
+/* reduce(), inline for send and receive, which charge one each time. */
+static inline void reduce_inline(uint32_t n)
+{
+    struct proc *p = current_proc();
+    p->reductions += n; /* the core's count is taken from it at the switch (take) */
+    /* One atomic step (relaxed: it orders nothing). A plain load and store
+     * preempted in between would write what was left of the old slice over
+     * the fresh budget start_slice gave the new one, cutting it short. The
+     * check reads again: after a preemption the budget is a new one. */
+    __atomic_fetch_sub(&p->reds, (int32_t)n, __ATOMIC_RELAXED);
+    if (__atomic_load_n(&p->reds, __ATOMIC_RELAXED) <= 0)
+        yield();
+}
+
 /* hotplug.c */
 void sched_hotplug_init(void);
 

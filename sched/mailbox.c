@@ -39,9 +39,10 @@ static struct msg *take_from_pool(struct msg **pool)
     return m;
 }
 
-/* A core's cache is touched only by that core with interrupts masked; find
- * the core inside the masked section (before it, we might be moved). */
-static struct msg *msg_alloc(uint32_t len)
+/* A core's cache is touched only by that core with interrupts masked: the
+ * caller masks and passes its core (found inside the masked section: before
+ * it, we might be moved). */
+static struct msg *msg_alloc(struct sched_core *c, uint32_t len)
 {
     if (len > SMALL_PAYLOAD) {
         struct msg *m = take_from_pool(&pool_large);
@@ -49,21 +50,17 @@ static struct msg *msg_alloc(uint32_t len)
             m->cap = LARGE_BLOCK - HEADER;
         return m;
     }
-    uint64_t flags = irq_save();
-    struct sched_core *c = this_core();
     struct msg *m = c->free_msgs;
-    if (m) {
+    if (__builtin_expect(m != NULL, 1)) {
         c->free_msgs = m->next;
         c->free_msg_count--;
+        return m;
     }
-    irq_restore(flags);
-    if (m || (m = take_from_pool(&pool_small)))
+    if ((m = take_from_pool(&pool_small)))
         return m;
     uint8_t *batch = (uint8_t *)page_alloc(REFILL_BYTES / PAGE_SIZE);
     if (!batch)
         return NULL;
-    flags = irq_save();
-    c = this_core();
     for (uint64_t off = SMALL_BLOCK; off < REFILL_BYTES; off += SMALL_BLOCK) {
         struct msg *b = (struct msg *)(batch + off);
         b->cap = SMALL_PAYLOAD;
@@ -71,31 +68,49 @@ static struct msg *msg_alloc(uint32_t len)
         c->free_msgs = b;
         c->free_msg_count++;
     }
-    irq_restore(flags);
     m = (struct msg *)batch;
     m->cap = SMALL_PAYLOAD;
     return m;
 }
 
-static void msg_free(struct msg *m)
+/* Masked, c: this core. */
+static void msg_free_here(struct sched_core *c, struct msg *m)
 {
-    uint64_t flags = irq_save();
-    struct sched_core *c = this_core();
     c->count.msg_blocks--; /* the leak check's count (sched_msg_blocks_in_use) */
-    if (m->cap <= SMALL_PAYLOAD && c->free_msg_count < CORE_CACHE_MAX) {
+    if (__builtin_expect(m->cap <= SMALL_PAYLOAD && c->free_msg_count < CORE_CACHE_MAX, 1)) {
         m->next = c->free_msgs;
         c->free_msgs = m;
         c->free_msg_count++;
-        irq_restore(flags);
         return;
     }
+    struct msg **pool = m->cap > SMALL_PAYLOAD ? &pool_large : &pool_small;
+    uint64_t flags = spin_lock_irqsave(&pool_lock);
+    m->next = *pool;
+    *pool = m;
+    spin_unlock_irqrestore(&pool_lock, flags);
+}
+
+static void msg_free(struct msg *m)
+{
+    uint64_t flags = irq_save();
+    msg_free_here(this_core(), m);
     irq_restore(flags);
-    {
-        struct msg **pool = m->cap > SMALL_PAYLOAD ? &pool_large : &pool_small;
-        flags = spin_lock_irqsave(&pool_lock);
-        m->next = *pool;
-        *pool = m;
-        spin_unlock_irqrestore(&pool_lock, flags);
+}
+
+/* A payload copy: most messages are a word or two, copied inline when
+ * both sides are word-aligned (the image is built -mstrict-align) instead of
+ * a call to memcpy. */
+static inline void copy_payload(void *dst, const void *src, uint32_t len)
+{
+    if (len <= 16 && !(((uintptr_t)dst | (uintptr_t)src | len) & 7)) {
+        uint8_t *d = __builtin_assume_aligned(dst, 8);
+        const uint8_t *s = __builtin_assume_aligned(src, 8);
+        if (len >= 8)
+            __builtin_memcpy(d, s, 8);
+        if (len == 16)
+            __builtin_memcpy(d + 8, s + 8, 8);
+    } else {
+        memcpy(dst, src, len);
     }
 }
 
@@ -114,7 +129,8 @@ static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32
      * the receiver's slot, on the core where the receiver then runs and
      * exits, would never let go; and the counters are this core's. */
     uint64_t flags = irq_save();
-    struct msg *m = msg_alloc(len);
+    struct sched_core *c = this_core(); /* masked: ours until the end */
+    struct msg *m = msg_alloc(c, len);
     if (!m) {
         irq_restore(flags);
         return SEND_NO_MEMORY;
@@ -123,21 +139,20 @@ static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32
     if (why)
         m->info.reason = *why;
     m->len = len;
-    memcpy(m->data, data, len);
-    struct sched_core *c = this_core();
+    copy_payload(m->data, data, len);
     c->count.msg_blocks++; /* m, taken above: counted here, where we are masked anyway */
     struct proc *p = proc_hold(to, &sched_race_hooks.deliver_counted);
     if (!p) {
         c->count.dropped_sends++;
+        msg_free_here(c, m);
         irq_restore(flags);
-        msg_free(m);
         return 0;
     }
     if (!mailbox_admit(p, kind, block_bytes(len))) {
         c->count.mailbox_full++;
         proc_unhold(p);
+        msg_free_here(c, m);
         irq_restore(flags);
-        msg_free(m);
         return SEND_MAILBOX_FULL;
     }
     /* flight recorder hook (issue 15): before the push, so the send's time precedes its receive's. */
@@ -166,7 +181,7 @@ int send(pid_t to, const void *data, uint32_t len)
     struct proc *me = current_proc();
     int r =
         pid_is_remote(to) ? remote_send(to, data, len) : deliver(to, me->pid, MSG_USER, data, len, 0, NULL);
-    reduce(1 + len / 64);
+    reduce_inline(1 + len / 64);
     return r;
 }
 
@@ -349,7 +364,7 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
 {
     sched_check_not_in_rcu_read("receive");
     struct proc *p = current_proc();
-    reduce(1);
+    reduce_inline(1);
     p->timed_out = 0;
     bool armed = false;
     for (;;) {
@@ -372,14 +387,14 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
             *mp = m->next;
             if (p->queue_tail == &m->next)
                 p->queue_tail = mp;
-            memcpy(buf, m->data, m->len < cap ? m->len : cap);
+            copy_payload(buf, m->data, m->len < cap ? m->len : cap);
             if (info)
                 *info = m->info;
             /* flight recorder hook (issue 15) */
             flight_record(FL_RECV, 0, p->pid, (uint32_t)m->info.from, flight_msg_id(m), m->info.kind);
             int len = (int)m->len;
             mailbox_taken(p, block_bytes(m->len));
-            msg_free(m);
+            msg_free_here(this_core(), m); /* masked: the core we are on */
             irq_restore(take_flags);
             return len;
         }
