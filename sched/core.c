@@ -410,11 +410,10 @@ static bool wake_an_idle_core(uint32_t except)
     return false;
 }
 
-/* Masked throughout: the counters are the core we run on, which we stay on. */
-void enqueue(struct proc *p)
+/* Masked throughout (me: this core): the counters are the core we run on,
+ * which we stay on. */
+static inline __attribute__((always_inline)) void enqueue_masked(struct sched_core *me, struct proc *p)
 {
-    uint64_t flags = irq_save();
-    struct sched_core *me = this_core();
     uint32_t here = me->cpu;
     if (global_mode && p->pinned < 0) {
         rq_lock(&global_rq.lock);
@@ -427,7 +426,6 @@ void enqueue(struct proc *p)
             me->count.ipi_wakeups++;
         else
             me->count.wakeups_no_ipi++;
-        irq_restore(flags);
         return;
     }
     uint32_t target = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
@@ -466,6 +464,27 @@ void enqueue(struct proc *p)
     } else {
         me->count.wakeups_no_ipi++;
     }
+}
+
+void enqueue(struct proc *p)
+{
+    uint64_t flags = irq_save();
+    enqueue_masked(this_core(), p);
+    irq_restore(flags);
+}
+
+/* A new process's first queueing, with the spawn's count and records in the
+ * same masked stretch. */
+void enqueue_spawned(struct proc *p)
+{
+    uint64_t flags = irq_save();
+    struct sched_core *me = this_core();
+    me->count.spawns++;
+    trace(me, TR_SPAWN, p, (uint16_t)p->core);
+    /* flight recorder hook (issue 15): the entry function, for the trace's names */
+    flight_record(FL_ENTRY, 0, p->pid, (uint32_t)(uintptr_t)p->entry, (uint32_t)((uint64_t)(uintptr_t)p->entry >> 32),
+                  0);
+    enqueue_masked(me, p);
     irq_restore(flags);
 }
 

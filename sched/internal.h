@@ -233,6 +233,7 @@ void proc_exit_bookkeeping_killed(struct proc *p);
 /* core.c */
 void sched_switch_out(bool requeue); /* current stops running; IRQs off */
 void enqueue(struct proc *p);        /* make p runnable on its core (IPI if idle) */
+void enqueue_spawned(struct proc *p); /* enqueue, for spawn: counted and recorded */
 void proc_wake(struct proc *p);      /* WAITING -> RUNNABLE, from anywhere */
 /* c: this core, prev: the process switched from or NULL (context.S passes them on) */
 void sched_finish_switch(struct sched_core *c, struct proc *prev);
@@ -271,6 +272,13 @@ uint64_t remote_monitor(pid_t to, uint64_t local_ref);
 void remote_demonitor(uint64_t ref);
 bool remote_kill(pid_t to);
 void timeout_cancel(struct proc *p); /* its receive timeout, from whatever core */
+/* The exit's cancel: most processes never armed one, so one load first
+ * (acquire, as timeout_cancel's: a fired timeout's release). */
+static inline void timeout_cancel_if_armed(struct proc *p)
+{
+    if (__atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE) != NO_TIMEOUT)
+        timeout_cancel(p);
+}
 void timeout_moving(struct timer_event *ev);             /* taken off a going core's queue */
 void timeout_moved(struct timer_event *ev, uint32_t cpu); /* queued again on `cpu` */
 

@@ -225,6 +225,15 @@ pid_t spawn(proc_fn fn, void *arg)
     return spawn_opt(fn, arg, &opts, NULL);
 }
 
+/* The calling process, or NULL outside one: before the scheduler (no
+ * running thread yet) or in a core's idle loop (whose context has pid 0; a
+ * process's pid never is: generations start at 1). */
+static inline struct proc *calling_process(void)
+{
+    struct proc *p = current_proc();
+    return p && p->pid ? p : NULL;
+}
+
 static pid_t spawn_steps(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *monitor_ref)
 {
     uint64_t stack = o->stack_size ? (o->stack_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1) : DEFAULT_STACK_SIZE;
@@ -277,36 +286,17 @@ static pid_t spawn_steps(proc_fn fn, void *arg, const struct spawn_opts *o, uint
     p->entry = fn; /* ps (issue 15) */
     /* Release: everything above is visible to whoever sees it alive. */
     __atomic_store_n(&p->state, PROC_RUNNABLE, __ATOMIC_RELEASE);
-    uint64_t flags = irq_save(); /* the counter and trace ring are this core's */
-    struct sched_core *c = this_core();
-    struct proc *parent = c->current;
-    bool from_process = parent && parent != &c->idle;
-    c->count.spawns++;
-    trace(c, TR_SPAWN, p, (uint16_t)p->core);
-    /* flight recorder hook (issue 15): the entry function, for the trace's names */
-    flight_record(FL_ENTRY, 0, p->pid, (uint32_t)(uintptr_t)fn, (uint32_t)((uint64_t)(uintptr_t)fn >> 32), 0);
-    irq_restore(flags);
-    if (from_process && (o->link || o->monitor)) {
+    if ((o->link || o->monitor) && calling_process()) {
         if (o->link)
             link(p->pid);
         if (o->monitor && monitor_ref)
             *monitor_ref = monitor(p->pid);
     }
     pid_t pid = p->pid; /* once queued it may run, end and be reused at once */
-    enqueue(p);
+    enqueue_spawned(p);
     return pid;
 }
 
-/* The calling process, or NULL outside one (boot, the idle loop); masked
- * while we look, since the answer is per core. */
-static struct proc *calling_process(void)
-{
-    uint64_t flags = irq_save();
-    struct sched_core *c = this_core();
-    struct proc *me = c->current != &c->idle ? c->current : NULL;
-    irq_restore(flags);
-    return me;
-}
 
 /* A pending kill of `me` waits until the stretch is whole (kill_due): the
  * spawn's steps, a distribution sender's hold. Only the process itself and an
@@ -352,15 +342,16 @@ static void exit_bookkeeping(struct proc *p, struct exit_reason why, uint16_t by
     smp_mb();
     while (__atomic_load_n(&p->senders, __ATOMIC_ACQUIRE))
         cpu_relax();
-    mailbox_close(p);
-    timeout_cancel(p);
+    /* Nothing to drop in an empty mailbox: no sender can push now (above). */
+    if (__atomic_load_n(&p->inbox, __ATOMIC_RELAXED) || p->queue)
+        mailbox_close(p);
+    timeout_cancel_if_armed(p);
     links_on_exit(p);
     if (p->registered)
         registry_on_exit(p);
-    uint64_t flags = irq_save();
-    this_core()->count.exits++;
-    trace(this_core(), TR_EXIT, p, p->reason.kind);
-    irq_restore(flags);
+    struct sched_core *c = this_core(); /* masked (proc_die, proc_die_killed): we stay here */
+    c->count.exits++;
+    trace(c, TR_EXIT, p, p->reason.kind);
 }
 
 void proc_exit_bookkeeping(struct proc *p, struct exit_reason why) { exit_bookkeeping(p, why, 0); }
