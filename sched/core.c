@@ -128,7 +128,7 @@ static bool any_work_elsewhere(uint32_t me)
 }
 
 /* The run-next slot's process into the queue (IRQs off). */
-static void demote_run_next(struct sched_core *c)
+static void __attribute__((noinline)) demote_run_next(struct sched_core *c)
 {
     struct proc *p = c->run_next;
     c->run_next = NULL;
@@ -140,7 +140,7 @@ static void demote_run_next(struct sched_core *c)
 
 /* The slot's process, unless something of a higher priority waits in the
  * queue or the slot has had its RUN_NEXT_CAP turns in a row (IRQs off). */
-static struct proc *take_run_next(struct sched_core *c)
+static inline __attribute__((always_inline)) struct proc *take_run_next(struct sched_core *c)
 {
     struct proc *p = c->run_next;
     if (!p)
