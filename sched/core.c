@@ -488,22 +488,10 @@ void enqueue_spawned(struct proc *p)
     irq_restore(flags);
 }
 
-/* A woken process whose home is this core, woken by a process here, goes
- * to the run-next slot: it runs at our next switch, beside its waker (BEAM
- * keeps a woken process where its waker runs): no lock, no IPI, no idle
- * core woken to steal it. It waits at most the rest of the waker's slice.
- * (A spawn goes to the queue, where an idle core may take it.) */
 static bool wake_to_run_next(struct proc *p)
 {
     uint64_t flags = irq_save();
-    struct sched_core *c = this_core(); /* masked: we stay on it */
-    uint32_t here = c->cpu;
-    uint32_t home = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
-    bool taken = home == here && c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL && !c->slow;
-    if (taken) {
-        c->run_next = p;
-        c->count.wakeups_no_ipi++;
-    }
+    bool taken = wake_to_run_next_on(this_core(), p); /* masked: we stay on it */
     irq_restore(flags);
     return taken;
 }

@@ -208,20 +208,56 @@ void fp_save_all(void *area); /* q0-q31, FPSR, FPCR: FP_AREA_SIZE bytes */
 
 /* proc.c */
 struct proc *proc_lookup(pid_t pid); /* NULL unless alive (state != FREE/EXITING) */
-struct proc *proc_by_index(uint32_t index);
+/* The PCB table: chunks of PROC_CHUNK, made on demand (proc.c). Hidden:
+ * one image, an address from adrp. */
+extern struct proc *proc_chunks[MAX_PROC_CHUNKS] __attribute__((visibility("hidden")));
+static inline struct proc *proc_by_index(uint32_t index)
+{
+    if (index >= MAX_PROC_CHUNKS * PROC_CHUNK)
+        return NULL;
+    /* Acquire: a chunk's zeroed contents are visible once its pointer is. */
+    struct proc *chunk = __atomic_load_n(&proc_chunks[index / PROC_CHUNK], __ATOMIC_ACQUIRE);
+    return chunk ? &chunk[index % PROC_CHUNK] : NULL;
+}
 void proc_release(struct proc *p); /* after it is off its core for good */
 void proc_die(struct proc *p, struct exit_reason why) __attribute__((noreturn)); /* p is current */
 void proc_table_init(void);
 /* Everything dying involves but the switch: links, monitors, mailbox, name. */
 void proc_exit_bookkeeping(struct proc *p, struct exit_reason why);
+/* A hold (proc_hold below) let go. */
+static inline void proc_unhold(struct proc *p)
+{
+    /* Release: our use of p is complete before its exit sees the count drop. */
+    __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE);
+}
+
 /* Hold `pid`'s slot: while held the process may die, but its slot is not
  * released (its exit waits for `senders` to reach 0), so a stale pid never
  * reaches the slot's next process. Interrupts masked by the caller from hold
  * to unhold: a holder preempted on the dying process's core would never let
  * go. NULL if `pid` is not alive. *window: a race test's hook, called inside
  * the hold before the checks. */
-struct proc *proc_hold(pid_t pid, void (*const *window)(pid_t));
-void proc_unhold(struct proc *p);
+static inline struct proc *proc_hold(pid_t pid, void (*const *window)(pid_t))
+{
+    struct proc *p = proc_by_index((uint32_t)pid);
+    if (!p)
+        return NULL;
+    __atomic_fetch_add(&p->senders, 1, __ATOMIC_RELAXED);
+    /* Full barrier: our increment is visible before we read pid and state;
+     * a dying process stores EXITING, then (dmb) reads `senders`
+     * (proc_exit_bookkeeping): one of us sees the other. */
+    smp_mb();
+    void (*hook)(pid_t) = __atomic_load_n(window, __ATOMIC_RELAXED);
+    if (__builtin_expect(hook != NULL, 0))
+        hook(pid); /* a race test holds us here (sched/race_hooks.h) */
+    uint8_t st = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
+    if (READ_ONCE(p->pid) != pid || st == PROC_FREE || st == PROC_EXITING) {
+        proc_unhold(p);
+        return NULL;
+    }
+    return p;
+}
+
 /* p held: it dies of `why` (and the reason's bytes: its links and monitors
  * get them), unless another kill got there first. p may be the caller: then
  * it dies now (of whichever kill came first). */
@@ -306,6 +342,34 @@ static inline uint32_t rq_waiting(const struct sched_core *c)
                       trace_switch_ ? trace_c_->current->state : 0);                                         \
     } while (0)
 #define trace(c, kind, p, arg) trace_at(c, 0, kind, p, arg)
+
+/* A woken process whose home is this core, woken by a process here, goes
+ * to the run-next slot: it runs at our next switch, beside its waker (BEAM
+ * keeps a woken process where its waker runs): no lock, no IPI, no idle
+ * core woken to steal it. It waits at most the rest of the waker's slice.
+ * (A spawn goes to the queue, where an idle core may take it.) */
+static inline bool wake_to_run_next_on(struct sched_core *c, struct proc *p)
+{
+    uint32_t here = c->cpu;
+    uint32_t home = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
+    bool taken = home == here && c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL && !c->slow;
+    if (taken) {
+        c->run_next = p;
+        c->count.wakeups_no_ipi++;
+    }
+    return taken;
+}
+
+/* proc_wake from a masked caller on core c (a send). */
+static inline void proc_wake_masked(struct sched_core *c, struct proc *p)
+{
+    uint8_t expected = PROC_WAITING;
+    /* Only one waker wins WAITING -> RUNNABLE, so p is queued once. */
+    if (__atomic_compare_exchange_n(&p->state, &expected, PROC_RUNNABLE, false, __ATOMIC_ACQ_REL,
+                                    __ATOMIC_RELAXED) &&
+        !wake_to_run_next_on(c, p))
+        enqueue(p);
+}
 
 /* reduce(), inline for send and receive, which charge one each time. */
 static inline void reduce_inline(uint32_t n)

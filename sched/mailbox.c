@@ -166,7 +166,7 @@ static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32
      * receiver stores WAITING, then (dmb) reads the inbox. One of us sees the other. */
     smp_mb();
     if (__atomic_load_n(&p->state, __ATOMIC_RELAXED) == PROC_WAITING)
-        proc_wake(p);
+        proc_wake_masked(c, p);
     proc_unhold(p); /* our use of p is complete */
     c->count.sends++;
     irq_restore(flags);

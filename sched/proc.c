@@ -38,21 +38,12 @@ static uint64_t proc_pages(uint64_t count)
 
 struct sched_race_hooks sched_race_hooks;
 
-static struct proc *chunks[MAX_PROC_CHUNKS];
+struct proc *proc_chunks[MAX_PROC_CHUNKS];
 static uint32_t next_fresh;          /* indices handed out so far (atomic) */
 static DEFINE_SPINLOCK(chunk_lock, "proc-chunks");
 static DEFINE_SPINLOCK(map_lock, "stack-map");
 
 void proc_table_init(void) { mmu_set_table_allocator(page_alloc_zeroed_page); }
-
-struct proc *proc_by_index(uint32_t index)
-{
-    if (index >= MAX_PROC_CHUNKS * PROC_CHUNK)
-        return NULL;
-    /* Acquire: a chunk's zeroed contents are visible once its pointer is. */
-    struct proc *chunk = __atomic_load_n(&chunks[index / PROC_CHUNK], __ATOMIC_ACQUIRE);
-    return chunk ? &chunk[index % PROC_CHUNK] : NULL;
-}
 
 struct proc *proc_lookup(pid_t pid)
 {
@@ -73,17 +64,17 @@ static struct proc *fresh_proc(const char **err)
         return NULL;
     }
     uint32_t n = index / PROC_CHUNK;
-    if (!__atomic_load_n(&chunks[n], __ATOMIC_ACQUIRE)) {
+    if (!__atomic_load_n(&proc_chunks[n], __ATOMIC_ACQUIRE)) {
         uint64_t flags = spin_lock_irqsave(&chunk_lock);
-        if (!chunks[n]) {
+        if (!proc_chunks[n]) {
             uint64_t pages = (PROC_CHUNK * sizeof(struct proc) + PAGE_SIZE - 1) / PAGE_SIZE;
             struct proc *chunk = (struct proc *)proc_pages(pages); /* zeroed */
             /* Release: the zeroed chunk is visible before its pointer. */
             if (chunk)
-                __atomic_store_n(&chunks[n], chunk, __ATOMIC_RELEASE);
+                __atomic_store_n(&proc_chunks[n], chunk, __ATOMIC_RELEASE);
         }
         spin_unlock_irqrestore(&chunk_lock, flags);
-        if (!chunks[n]) {
+        if (!proc_chunks[n]) {
             *err = "out of memory for process control blocks";
             return NULL;
         }
@@ -377,33 +368,6 @@ void proc_die_killed(struct proc *p)
 
 void exit_normal(void) { proc_die(current_proc(), (struct exit_reason){.kind = EXIT_NORMAL}); }
 void proc_exit(uint64_t code) { proc_die(current_proc(), (struct exit_reason){.kind = EXIT_ERROR, .value = code}); }
-
-struct proc *proc_hold(pid_t pid, void (*const *window)(pid_t))
-{
-    struct proc *p = proc_by_index((uint32_t)pid);
-    if (!p)
-        return NULL;
-    __atomic_fetch_add(&p->senders, 1, __ATOMIC_RELAXED);
-    /* Full barrier: our increment is visible before we read pid and state;
-     * a dying process stores EXITING, then (dmb) reads `senders`
-     * (proc_exit_bookkeeping): one of us sees the other. */
-    smp_mb();
-    void (*hook)(pid_t) = __atomic_load_n(window, __ATOMIC_RELAXED);
-    if (__builtin_expect(hook != NULL, 0))
-        hook(pid); /* a race test holds us here (sched/race_hooks.h) */
-    uint8_t st = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
-    if (READ_ONCE(p->pid) != pid || st == PROC_FREE || st == PROC_EXITING) {
-        proc_unhold(p);
-        return NULL;
-    }
-    return p;
-}
-
-void proc_unhold(struct proc *p)
-{
-    /* Release: our use of p is complete before its exit sees the count drop. */
-    __atomic_fetch_sub(&p->senders, 1, __ATOMIC_RELEASE);
-}
 
 /* p: held (proc_hold). The first kill owns the reason (as in Erlang, the
  * first exit signal that kills a process is what it dies of); a later one
