@@ -74,7 +74,7 @@ static struct msg *msg_alloc(struct sched_core *c, uint32_t len)
 }
 
 /* Masked, c: this core. */
-static void msg_free_here(struct sched_core *c, struct msg *m)
+static inline __attribute__((always_inline)) void msg_free_here(struct sched_core *c, struct msg *m)
 {
     c->count.msg_blocks--; /* the leak check's count (sched_msg_blocks_in_use) */
     if (__builtin_expect(m->cap <= SMALL_PAYLOAD && c->free_msg_count < CORE_CACHE_MAX, 1)) {
