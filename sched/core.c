@@ -225,8 +225,9 @@ static void balance(struct sched_core *me)
             p->core = (uint32_t)to; /* migrates when it next runs */
             rq_lock(&dst->rq.lock);
             rq_push(&dst->rq, p);
-            bool sleeping = dst->rq.idle;
             rq_unlock(&dst->rq.lock);
+            smp_mb(); /* the push visible before we read idle: pairs with the idle loop's (sched_core_loop) */
+            bool sleeping = __atomic_load_n(&dst->rq.idle, __ATOMIC_RELAXED);
             v[from].load--, v[from].movable--, v[to].load++, v[to].movable++;
             me->count.migrations++;
             if (!cpu_is_online((uint32_t)to))
@@ -451,8 +452,9 @@ static inline __attribute__((always_inline)) void enqueue_masked(struct sched_co
     }
     p->core = target;
     rq_push(&c->rq, p);
-    bool sleeping = c->rq.idle; /* read under the lock: see sched_core_loop */
     rq_unlock(&c->rq.lock);
+    smp_mb(); /* our push visible before we read idle: pairs with the idle loop's (sched_core_loop) */
+    bool sleeping = __atomic_load_n(&c->rq.idle, __ATOMIC_RELAXED);
     if (sleeping && target != here) {
         ipi_send(target, IPI_RESCHEDULE);
         me->count.ipi_wakeups++;
@@ -687,13 +689,18 @@ void sched_core_loop(void)
             switch_to(c, &c->idle, next, false); /* back on this core: the idle context is pinned */
             continue;
         }
-        /* Sleep unless work arrived: `idle` is set under the queue lock, and
-         * a waker reads it under that lock after queueing, so either we see
-         * its work here or it sees idle and sends the IPI that ends our WFI. */
-        rq_lock(&c->rq.lock);
-        bool empty = c->rq.total == 0;
-        c->rq.idle = empty;
-        rq_unlock(&c->rq.lock);
+        /* Sleep unless work arrived: we say we are idle, then look at our
+         * queue; a waker queues, then looks at `idle` (enqueue, balance):
+         * either we see its work here or it sees idle and sends the IPI
+         * that ends our WFI. */
+        bool empty = READ_ONCE(c->rq.total) == 0; /* a first look: no idle flag a waker would act on in vain */
+        if (empty) {
+            __atomic_store_n(&c->rq.idle, 1, __ATOMIC_RELAXED);
+            smp_mb(); /* idle visible before we read the queue: pairs with the waker's between its push and its read */
+            empty = READ_ONCE(c->rq.total) == 0;
+            if (!empty)
+                __atomic_store_n(&c->rq.idle, 0, __ATOMIC_RELAXED);
+        }
         if (global_mode && READ_ONCE(global_rq.total))
             empty = false; /* rechecked after setting our idle bit, below */
         if (empty) {
@@ -712,11 +719,15 @@ void sched_core_loop(void)
                 c->count.idle_time += slept;
                 flight_record(FL_IDLE_EXIT, 0, 0, slept > UINT32_MAX ? UINT32_MAX : (uint32_t)slept, 0,
                               work_waiting(c));
+                /* What woke us (an IPI, mostly), handled here, still masked:
+                 * the exception entry and return that unmasking would cost
+                 * buy nothing, as an interrupt of the idle loop returns to
+                 * it with nothing more done (sched_irq_exit). */
+                lockup_sample_irq(c->cpu, (uint64_t)(uintptr_t)sched_core_loop, read_sysreg(cntvct_el0));
+                irq_dispatch_on(c->cpu);
             }
             __atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED); /* a hint */
-            rq_lock(&c->rq.lock);
-            c->rq.idle = 0;
-            rq_unlock(&c->rq.lock);
+            __atomic_store_n(&c->rq.idle, 0, __ATOMIC_RELAXED); /* a waker that still sees 1 sends one IPI too many */
         }
         irq_enable_local(); /* take what woke us */
         irq_disable_local();

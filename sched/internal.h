@@ -108,7 +108,7 @@ struct runqueue {
     uint32_t total;
     uint32_t movable;          /* queued and not pinned: what another core may steal */
     uint32_t normal_since_low; /* normal picks since a low one ran (RESCHEDULE_LOW) */
-    uint8_t idle;              /* in WFI: a wakeup needs an IPI (under lock) */
+    uint8_t idle;              /* going to WFI or in it: a wakeup needs an IPI (sched_core_loop) */
     uint8_t closed;            /* its core went down and drained it (under lock; reopened as it comes back) */
 };
 
