@@ -667,6 +667,9 @@ static void reschedule_ipi(void)
      * a running process is not preempted for a newcomer of equal rank. */
 }
 
+/* The idle loop's interrupt dispatch (exc_stack_call's fn). */
+static void dispatch_here(void *cpu) { irq_dispatch_on((uint32_t)(uintptr_t)cpu); }
+
 void sched_core_loop(void)
 {
     struct sched_core *c = this_core();
@@ -722,9 +725,13 @@ void sched_core_loop(void)
                 /* What woke us (an IPI, mostly), handled here, still masked:
                  * the exception entry and return that unmasking would cost
                  * buy nothing, as an interrupt of the idle loop returns to
-                 * it with nothing more done (sched_irq_exit). */
-                lockup_sample_irq(c->cpu, (uint64_t)(uintptr_t)sched_core_loop, read_sysreg(cntvct_el0));
-                irq_dispatch_on(c->cpu);
+                 * it with nothing more done (sched_irq_exit). On the
+                 * exception stack, as an interrupt's handlers run: a fault
+                 * there is one in handler context. */
+                uint64_t here;
+                __asm__ volatile("adr %0, ." : "=r"(here)); /* the pc a lockup report names */
+                lockup_sample_irq(c->cpu, here, read_sysreg(cntvct_el0));
+                exc_stack_call(dispatch_here, (void *)(uintptr_t)c->cpu);
             }
             __atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED); /* a hint */
             __atomic_store_n(&c->rq.idle, 0, __ATOMIC_RELAXED); /* a waker that still sees 1 sends one IPI too many */

@@ -10,6 +10,9 @@ struct exception_frame;
 
 const char *esr_class_name(uint32_t ec);
 void exception_report(const struct exception_frame *f, const char *what);
+/* fn(arg) on this core's exception stack, from thread context with
+ * interrupts masked and no exception in progress (arch/arm64/exc_stack.S). */
+void exc_stack_call(void (*fn)(void *), void *arg);
 /* Stop every other core (IPI_STOP), then power off in test mode or park. */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* Set by the boot code: power off instead of parking after a panic. */
