@@ -490,22 +490,11 @@ void enqueue_spawned(struct proc *p)
     irq_restore(flags);
 }
 
-static bool wake_to_run_next(struct proc *p)
-{
-    uint64_t flags = irq_save();
-    bool taken = wake_to_run_next_on(this_core(), p); /* masked: we stay on it */
-    irq_restore(flags);
-    return taken;
-}
-
 void proc_wake(struct proc *p)
 {
-    uint8_t expected = PROC_WAITING;
-    /* Only one waker wins WAITING -> RUNNABLE, so p is queued once. */
-    if (__atomic_compare_exchange_n(&p->state, &expected, PROC_RUNNABLE, false, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_RELAXED) &&
-        !wake_to_run_next(p))
-        enqueue(p);
+    uint64_t flags = irq_save();
+    proc_wake_masked(this_core(), p); /* masked: the run-next slot is this core's */
+    irq_restore(flags);
 }
 
 /* The common yield, one function: back into our own queue behind its

@@ -294,6 +294,13 @@ struct proc *rq_steal_one(struct runqueue *rq);
 
 /* mailbox.c */
 void mailbox_close(struct proc *p); /* drop every message; later sends are dropped */
+/* The exit's close, once no sender can push: an empty mailbox (most) costs
+ * two loads. */
+static inline void mailbox_close_if_used(struct proc *p)
+{
+    if (__atomic_load_n(&p->inbox, __ATOMIC_RELAXED) || p->queue)
+        mailbox_close(p);
+}
 int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why);
 /* ... with the reason's own bytes as the message's data (longer than MSG_MAX: left out) */
 int send_signal_with(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why,
@@ -360,7 +367,7 @@ static inline bool wake_to_run_next_on(struct sched_core *c, struct proc *p)
     return taken;
 }
 
-/* proc_wake from a masked caller on core c (a send). */
+/* proc_wake from a masked caller on core c (a send; proc_wake masks for the others). */
 static inline void proc_wake_masked(struct sched_core *c, struct proc *p)
 {
     uint8_t expected = PROC_WAITING;

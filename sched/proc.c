@@ -288,7 +288,6 @@ static pid_t spawn_steps(proc_fn fn, void *arg, const struct spawn_opts *o, uint
     return pid;
 }
 
-
 /* A pending kill of `me` waits until the stretch is whole (kill_due): the
  * spawn's steps, a distribution sender's hold. Only the process itself and an
  * interrupt on its core read or write the count: compiler barriers order it
@@ -333,9 +332,7 @@ static void exit_bookkeeping(struct proc *p, struct exit_reason why, uint16_t by
     smp_mb();
     while (__atomic_load_n(&p->senders, __ATOMIC_ACQUIRE))
         cpu_relax();
-    /* Nothing to drop in an empty mailbox: no sender can push now (above). */
-    if (__atomic_load_n(&p->inbox, __ATOMIC_RELAXED) || p->queue)
-        mailbox_close(p);
+    mailbox_close_if_used(p); /* no sender can push now (above) */
     timeout_cancel_if_armed(p);
     links_on_exit(p);
     if (p->registered)
