@@ -8,7 +8,8 @@
  *   - preempted from an interrupt: proc_resume_preempted, with ctx.sp at a
  *     full register frame (x0-x30, SP, ELR, SPSR, q0-q31, FPSR, FPCR) that the
  *     interrupt path pushed onto the process's own stack;
- *   - never run: proc_first_entry, x19 = function, x20 = argument.
+ *   - never run: proc_first_entry, which loads its function and argument
+ *     from its own context (ctx.fn, ctx.arg).
  * The interrupt path resumes the next process by eret-ing to ctx_resume.
  * All of these run with interrupts masked until the process's own state
  * (or the scheduler's caller) turns them back on.
@@ -22,7 +23,6 @@
  * The interrupt path erets here (switch_from_interrupt); the switch itself
  * is inline (core.c, ctx_switch) and loads the same fields. */
 FUNCTION(ctx_resume)
-    ldp x19, x20, [x0, #CTX_X19]
     ldp x29, x30, [x0, #CTX_X29]
     ldr x9, [x0, #CTX_SP]
     mov sp, x9
@@ -32,9 +32,13 @@ FUNCTION(ctx_resume)
 END_FUNCTION(ctx_resume)
 
 /* A new process: finish the switch (x0 = its core, x1 = the process before
- * it), unmask interrupts, run fn(arg), exit. */
+ * it), load fn and arg from our own context (TPIDRRO_EL0: the running
+ * process, set by the switch; still masked, so still ours), unmask
+ * interrupts, run fn(arg), exit. */
 FUNCTION(proc_first_entry)
     bl sched_finish_switch
+    mrs x9, tpidrro_el0
+    ldp x19, x20, [x9, #CTX_FN]
     msr daifclr, #2                     /* processes run with interrupts on */
     mov x0, x20
     blr x19

@@ -7,10 +7,11 @@
 
 #include <arch/exception_frame.h>
 
-/* struct proc_ctx: x19, x20 (a new process's function and argument), x29,
- * pc (where it resumes: x30 of the switch), sp. */
-#define CTX_X19 0
-#define CTX_X29 (CTX_X19 + 16)
+/* struct proc_ctx: a new process's function and argument (proc_first_entry
+ * loads them), x29, pc (where it resumes: x30 of the switch), sp. */
+#define CTX_FN 0
+#define CTX_ARG (CTX_FN + 8)
+#define CTX_X29 (CTX_ARG + 8)
 #define CTX_PC (CTX_X29 + 8) /* stored with x29 as one pair */
 #define CTX_SP (CTX_PC + 8)
 #define CTX_SIZE (CTX_SP + 8)

@@ -49,16 +49,28 @@ static DEFINE_SPINLOCK(balance_lock, "balance");
  * began (slice_start); the event, once queued, stays queued, and when it
  * fires it either ends the slice or re-arms for what is left of it. So a
  * switch costs a store, not a timer-queue insert and a timer write. */
+static void balance(struct sched_core *me);
+
+/* Balancing is checked here, not at every switch: a busy core's slice
+ * event fires at least once a slice, and an idle core has nothing to give. */
+static void __attribute__((noinline)) balance_due(struct sched_core *c, uint64_t now)
+{
+    c->next_balance = now + timer_ns_to_ticks(BALANCE_PERIOD_NS);
+    balance(c);
+}
+
 static void slice_expired(void *arg)
 {
     (void)arg;
     struct sched_core *c = this_core();
     bool idle = c->current == &c->idle;
-    uint64_t end = c->slice_start + c->slice_ticks;
-    bool ended = !idle && timer_now() >= end;
+    uint64_t end = c->slice_start + c->slice_ticks, now = timer_now();
+    bool ended = !idle && now >= end;
     flight_record(FL_TIMER, 0, c->current->pid, FLIGHT_TIMER_SLICE, 0, ended);
     if (idle)
         return; /* idle: the next switch re-arms */
+    if (__builtin_expect(now >= c->next_balance, 0)) /* never under sched=global: UINT64_MAX */
+        balance_due(c, now);
     if (ended)
         c->need_resched = 1; /* acted on as this interrupt returns */
     else
@@ -247,21 +259,23 @@ static void __attribute__((noinline, cold)) take_migrated(struct sched_core *c, 
     trace(c, TR_MIGRATE, next, 0);
 }
 
-static void __attribute__((noinline)) balance_due(struct sched_core *c, uint64_t now)
-{
-    c->next_balance = now + timer_ns_to_ticks(BALANCE_PERIOD_NS);
-    balance(c);
-}
-
 /* Make `next` this core's running process in place of prev (c->current);
  * IRQs off. to_idle: next may be the idle context (false: known not to be). */
 static inline __attribute__((always_inline)) void take(struct sched_core *c, struct proc *prev, struct proc *next,
                                                        bool to_idle)
 {
-    /* Acquire: next's registers, saved by whichever core ran it last, are
-     * visible before we load them. */
-    while (__atomic_load_n(&next->on_cpu, __ATOMIC_ACQUIRE))
-        cpu_relax();
+    /* LDARB (acquire): next's registers, saved by whichever core ran it
+     * last, are visible before we load them. A loop of our own: the C one
+     * tests the loaded byte twice. */
+    uint32_t busy;
+    __asm__ volatile("1: ldarb %w[busy], %[on]\n"
+                     "   cbz %w[busy], 2f\n"
+                     "   yield\n"
+                     "   b 1b\n"
+                     "2:"
+                     : [busy] "=&r"(busy)
+                     : [on] "Q"(next->on_cpu)
+                     : "memory");
     next->on_cpu = 1;
     next->state = PROC_RUNNING;
     if (__builtin_expect(next->core != c->cpu, 0)) /* never the idle context: its core is set at boot */
@@ -277,8 +291,6 @@ static inline __attribute__((always_inline)) void take(struct sched_core *c, str
     c->count.switches++;
     if (!to_idle || next != &c->idle)
         start_proc_slice(c, next, now);
-    if (__builtin_expect(now >= c->next_balance, 0)) /* never under sched=global: UINT64_MAX */
-        balance_due(c, now);
 }
 
 /* The other half of a switch, on the side that now runs (c: its core;
@@ -286,7 +298,7 @@ static inline __attribute__((always_inline)) void take(struct sched_core *c, str
  * NULL where an interrupt resumes the process it interrupted). from_switch:
  * resumed by a switch, so prev is set. */
 static inline __attribute__((always_inline)) void finish_switch(struct sched_core *c, struct proc *prev,
-                                                                bool from_switch)
+                                                                bool from_switch, struct proc *self)
 {
     if (from_switch || prev) {
         bool dead = prev->state == PROC_EXITING;
@@ -300,50 +312,49 @@ static inline __attribute__((always_inline)) void finish_switch(struct sched_cor
      * callbacks it runs see a finished switch, on the stack of the process
      * the core calls current. */
     rcu_quiescent_state_if_wanted_on(c->cpu);
-    struct proc *p = c->current;
     /* A plain look first (never the idle context's flag: no one kills it);
      * kill_due's acquire only if it is set. */
-    if (__builtin_expect(READ_ONCE(p->pending_kill), 0) && kill_due(p))
-        proc_die_killed(p);
+    uint32_t kill;
+    __asm__("ldrb %w0, %1" : "=r"(kill) : "m"(self->pending_kill)); /* READ_ONCE's load, and no second test of it */
+    if (__builtin_expect(kill != 0, 0) && kill_due(self))
+        proc_die_killed(self);
 }
 
 /* From context.S: a process's first entry, a preempted one's resumption. */
-void sched_finish_switch(struct sched_core *c, struct proc *prev) { finish_switch(c, prev, false); }
+void sched_finish_switch(struct sched_core *c, struct proc *prev) { finish_switch(c, prev, false, c->current); }
 
 #define CTX_STR_(x) #x
 #define CTX_STR(x) CTX_STR_(x)
 
 /* The context switch, inline: prev's frame pointer, stack and resume point
- * (label 1) go into its context and next's are loaded (with x19 and x20,
- * which a first entry reads: proc_first_entry); next gets `core` in x0 and
- * prev in x1, and we get the same from whoever resumes us: *from is the
- * process that ran before us, the return value our core. Every other
+ * (label 1) go into its context and next's are loaded; next gets `core` in
+ * x0 and prev in x1, and we get the same from whoever resumes us: *from is
+ * the process that ran before us, the return value our core. The registers
+ * are chosen so that nothing moves at the end: core and prev are already
+ * in x0 and x1 (a proc is its context: ctx comes first). Every other
  * register is declared clobbered, so the compiler keeps what it needs
  * across the switch itself (saved once, by the function's prologue, not a
  * second time into the context). The same context is resumed from
  * interrupt context by ctx_resume (context.S). */
+_Static_assert(offsetof(struct proc, ctx) == 0, "the switch takes a proc as its context");
 static inline __attribute__((always_inline)) struct sched_core *ctx_switch(struct proc *prev, struct proc *next,
                                                                           struct sched_core *core, struct proc **from)
 {
-    register uint64_t x0 __asm__("x0") = (uint64_t)&prev->ctx;
-    register uint64_t x1 __asm__("x1") = (uint64_t)&next->ctx;
-    register uint64_t x2 __asm__("x2") = (uint64_t)core;
-    register uint64_t x3 __asm__("x3") = (uint64_t)prev;
+    register uint64_t x0 __asm__("x0") = (uint64_t)core;
+    register uint64_t x1 __asm__("x1") = (uint64_t)prev;
+    register uint64_t x2 __asm__("x2") = (uint64_t)next;
     __asm__ volatile("adr x9, 1f\n\t"
                      "mov x10, sp\n\t"
-                     "stp x29, x9, [x0, #" CTX_STR(CTX_X29) "]\n\t"
-                     "str x10, [x0, #" CTX_STR(CTX_SP) "]\n\t"
-                     "ldp x19, x20, [x1, #" CTX_STR(CTX_X19) "]\n\t"
-                     "ldp x29, x30, [x1, #" CTX_STR(CTX_X29) "]\n\t"
-                     "ldr x10, [x1, #" CTX_STR(CTX_SP) "]\n\t"
+                     "stp x29, x9, [x1, #" CTX_STR(CTX_X29) "]\n\t"
+                     "str x10, [x1, #" CTX_STR(CTX_SP) "]\n\t"
+                     "ldp x29, x30, [x2, #" CTX_STR(CTX_X29) "]\n\t"
+                     "ldr x10, [x2, #" CTX_STR(CTX_SP) "]\n\t"
                      "mov sp, x10\n\t"
-                     "mov x0, x2\n\t"
-                     "mov x1, x3\n\t"
                      "ret\n"
                      "1:"
-                     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+                     : "+r"(x0), "+r"(x1), "+r"(x2)
                      :
-                     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",
+                     : "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15", "x16",
                        "x17", "x18", "x19", "x20", "x21", "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x30",
                        "memory", "cc");
     *from = (struct proc *)x1;
@@ -359,10 +370,12 @@ static inline __attribute__((always_inline)) void switch_to(struct sched_core *c
     take(c, prev, next, to_idle);
     struct proc *from;
     c = ctx_switch(prev, next, c, &from);
-    finish_switch(c, from, true); /* we are prev again, resumed by core c, coming from `from` */
+    /* We are prev again, resumed by core c, coming from `from`. c->current,
+     * not prev: a value kept across the switch would live on the stack. */
+    finish_switch(c, from, true, c->current);
 }
 
-/* See sched_check_not_in_rcu_read: the process is killed, said so, and the
+/* See sched_check_not_in_rcu_read_on: the process is killed, said so, and the
  * core's count put back (its references end with it). */
 void sched_refuse_rcu_block(const char *call)
 {
@@ -505,7 +518,7 @@ void yield(void)
 {
     uint64_t flags = irq_save();
     struct sched_core *c = this_core(); /* masked: we stay on it until the switch */
-    sched_check_not_in_rcu_read_on(c->cpu, "yield");
+    sched_check_not_in_rcu_read_on(c, "yield");
     struct proc *prev = c->current;
     if (__builtin_expect(c->slow || prev == &c->idle, 0)) {
         sched_switch_out(true);
@@ -513,13 +526,16 @@ void yield(void)
         return;
     }
     prev->state = PROC_RUNNABLE;
-    struct proc *next = c->run_next ? take_run_next(c) : NULL;
-    rq_lock(&c->rq.lock);
-    if (next)
+    struct proc *next;
+    if (__builtin_expect(c->run_next != NULL, 0) && (next = take_run_next(c)) != NULL) {
+        rq_lock(&c->rq.lock);
         rq_push(&c->rq, prev);
-    else
+        rq_unlock(&c->rq.lock);
+    } else {
+        rq_lock(&c->rq.lock);
         next = rq_yield(&c->rq, prev); /* prev itself if no one waits */
-    rq_unlock(&c->rq.lock);
+        rq_unlock(&c->rq.lock);
+    }
     if (next == prev) {
         prev->state = PROC_RUNNING;
         prev->reds = CONTEXT_REDS;
@@ -753,6 +769,7 @@ void sched_init(void)
         if (cpu < cpus_possible)
             rq_lock_register(&c->rq.lock);
         c->cpu = cpu;
+        c->rcu_nesting = &rcu_cpus[cpu].nesting;
         c->slow = global_mode ? SLOW_GLOBAL : 0;
         c->next_balance = global_mode ? UINT64_MAX : 0; /* sched=global does not balance */
         c->idle.pinned = (int32_t)cpu;

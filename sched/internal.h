@@ -14,17 +14,18 @@
 #include <sync/spinlock.h>
 
 /* A switched-out process: where it resumes (pc), its stack and frame
- * pointer, and for a new process its function and argument (x19, x20). No
- * other register: the switch (core.c, ctx_switch) declares them clobbered,
- * so the code around it keeps what it needs itself. Offsets:
- * sched/context.h. */
+ * pointer, and for a new process its function and argument (which its
+ * first entry loads for itself, so no switch loads them). No other
+ * register: the switch (core.c, ctx_switch) declares them clobbered, so the
+ * code around it keeps what it needs itself. Offsets: sched/context.h. */
 struct proc_ctx {
-    uint64_t x19, x20;
+    uint64_t fn, arg;
     uint64_t x29;
     uint64_t pc; /* where the switch resumes it */
     uint64_t sp;
 };
-_Static_assert(offsetof(struct proc_ctx, x19) == CTX_X19, "context.S layout");
+_Static_assert(offsetof(struct proc_ctx, fn) == CTX_FN, "context.S layout");
+_Static_assert(offsetof(struct proc_ctx, arg) == CTX_ARG, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, x29) == CTX_X29, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, pc) == CTX_PC, "context.S layout");
 _Static_assert(offsetof(struct proc_ctx, sp) == CTX_SP, "context.S layout");
@@ -55,7 +56,7 @@ struct msg {
 #define proc_reason_bytes(p) ((p)->reason_long ? (p)->reason_long : (p)->reason_bytes)
 
 struct proc {
-    struct proc_ctx ctx; /* first: context.S */
+    struct proc_ctx ctx; /* first: context.S, and the switch takes a proc as its context */
     struct proc *rq_next;
     pid_t pid;
     uint32_t index;
@@ -133,6 +134,7 @@ struct sched_core {
     struct proc *run_next;
     uint32_t run_next_streak; /* slot picks while the queue waited, since it was last empty (RUN_NEXT_CAP) */
     uint32_t cpu;             /* this core's id (this_cpu_id() without the per-CPU area's load) */
+    const uint32_t *rcu_nesting; /* &rcu_cpus[cpu].nesting: yield's check without the index arithmetic */
     /* Nonzero: the switch's lean paths (yield's) step aside for the general
      * ones. SLOW_GLOBAL: sched=global (set at boot); SLOW_DOWN: this core is
      * asked to go offline (set in the request's interrupt, on this core;
@@ -278,16 +280,14 @@ bool sched_core_sleeping(uint32_t cpu);
  * count is per core) that would let the next process run inside it and
  * stall grace periods. Such a caller is killed (EXIT_CLASS_RCU_BLOCK). */
 void sched_refuse_rcu_block(const char *call) __attribute__((noreturn, cold));
-static inline void sched_check_not_in_rcu_read_on(uint32_t cpu, const char *call)
+/* c: this core, masked. Unmasked, the caller could move between finding
+ * its core and reading the count, and read another core's, nonzero because
+ * of another process's section. */
+static inline void sched_check_not_in_rcu_read_on(const struct sched_core *c, const char *call)
 {
-    /* Any core's count will do: a process inside a section is not preempted. */
-    if (__builtin_expect(rcu_cpus[cpu].nesting != 0, 0))
+    if (__builtin_expect(*c->rcu_nesting != 0, 0))
         sched_refuse_rcu_block(call);
 }
-static inline void sched_check_not_in_rcu_read(const char *call)
-{
-    sched_check_not_in_rcu_read_on(this_cpu_id(), call);
-} /* its idle bit is set: a wakeup for it sends an IPI (tests) */
 
 /* runqueue.c (push and pick: sched/runqueue.h, inline) */
 struct proc *rq_steal_one(struct runqueue *rq);

@@ -120,8 +120,11 @@ static uint64_t block_bytes(uint32_t len)
     return len > SMALL_PAYLOAD ? LARGE_BLOCK : SMALL_BLOCK;
 }
 
-static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32_t len, uint64_t ref,
-                   const struct exit_reason *why)
+/* refuse_in_rcu: the API call to refuse inside an RCU read-side section
+ * (send may yield), or NULL for the kernel's own signals, which never do. */
+static inline __attribute__((always_inline)) int deliver(pid_t to, pid_t from, uint16_t kind, const void *data,
+                                                         uint32_t len, uint64_t ref, const struct exit_reason *why,
+                                                         const char *refuse_in_rcu)
 {
     /* Masked from the block's allocation to the end: a sender killed at an
      * interrupt's exit between taking the block and pushing it would leak it
@@ -130,6 +133,8 @@ static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32
      * exits, would never let go; and the counters are this core's. */
     uint64_t flags = irq_save();
     struct sched_core *c = this_core(); /* masked: ours until the end */
+    if (refuse_in_rcu)
+        sched_check_not_in_rcu_read_on(c, refuse_in_rcu);
     struct msg *m = msg_alloc(c, len);
     if (!m) {
         irq_restore(flags);
@@ -175,12 +180,18 @@ static int deliver(pid_t to, pid_t from, uint16_t kind, const void *data, uint32
 
 int send(pid_t to, const void *data, uint32_t len)
 {
-    sched_check_not_in_rcu_read("send");
     if (len > MSG_MAX)
         return SEND_TOO_BIG;
     struct proc *me = current_proc();
-    int r =
-        pid_is_remote(to) ? remote_send(to, data, len) : deliver(to, me->pid, MSG_USER, data, len, 0, NULL);
+    int r;
+    if (pid_is_remote(to)) {
+        uint64_t flags = irq_save(); /* the check reads our own core's count */
+        sched_check_not_in_rcu_read_on(this_core(), "send");
+        irq_restore(flags);
+        r = remote_send(to, data, len);
+    } else {
+        r = deliver(to, me->pid, MSG_USER, data, len, 0, NULL, "send");
+    }
     reduce_inline(1 + len / 64);
     return r;
 }
@@ -189,7 +200,7 @@ int send_as(pid_t to, pid_t from, const void *data, uint32_t len)
 {
     if (len > MSG_MAX)
         return SEND_TOO_BIG;
-    return deliver(to, from, MSG_USER, data, len, 0, NULL);
+    return deliver(to, from, MSG_USER, data, len, 0, NULL, NULL);
 }
 
 int send_down_as(pid_t to, pid_t from, uint64_t ref, const struct exit_reason *why, const void *reason_bytes,
@@ -203,7 +214,7 @@ int send_signal_with(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const st
 {
     if (len > MSG_MAX)
         len = 0; /* a signal is never refused: it goes without them */
-    return deliver(to, from, kind, data, len, ref, why);
+    return deliver(to, from, kind, data, len, ref, why, NULL);
 }
 
 int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why)
@@ -362,7 +373,6 @@ static void wait_for_mail(struct proc *p)
 
 int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t timeout_ms, struct msg_info *info)
 {
-    sched_check_not_in_rcu_read("receive");
     struct proc *p = current_proc();
     reduce_inline(1);
     p->timed_out = 0;
@@ -372,6 +382,7 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
          * unlink to the free below): killed at an interrupt's exit there, the
          * process would leak them; mailbox_close frees only what is listed. */
         uint64_t drain_flags = irq_save();
+        sched_check_not_in_rcu_read_on(this_core(), "receive"); /* masked: our own core's count */
         drain_inbox(p);
         irq_restore(drain_flags);
         for (struct msg **mp = &p->queue; *mp; mp = &(*mp)->next) {

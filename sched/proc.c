@@ -244,8 +244,8 @@ static pid_t spawn_steps(proc_fn fn, void *arg, const struct spawn_opts *o, uint
     }
     /* The whole context: what proc_first_entry reads (fn, arg), no frame
      * above it (x29 = 0 ends a backtrace), where to start, the stack. */
-    p->ctx.x19 = (uint64_t)fn;
-    p->ctx.x20 = (uint64_t)arg;
+    p->ctx.fn = (uint64_t)fn;
+    p->ctx.arg = (uint64_t)arg;
     p->ctx.x29 = 0;
     p->ctx.pc = (uint64_t)proc_first_entry;
     p->ctx.sp = p->stack_top;

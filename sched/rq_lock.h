@@ -47,12 +47,25 @@ void rq_lock_wait(struct rq_lock *l); /* sched/rq_lock.c: the contended path */
  * (rq_lock_register, at boot), so an acquisition is one increment. */
 static inline void rq_lock_register(struct rq_lock *l) { lockstat_register(&l->stat); }
 
+/* The fast path branches straight out of the LL/SC loop when the word is
+ * taken (asm goto): no flag to test again after it. LDAXR: acquire, as
+ * rq_lock_try_once's. */
 static inline void rq_lock(struct rq_lock *l)
 {
-    if (__builtin_expect(rq_lock_try_once(l), 1))
-        l->stat.acquired++; /* the holder's plain count, as lockstat_acquired's */
-    else
-        rq_lock_wait(l);
+    uint32_t old, fail;
+    __asm__ goto("1: ldaxr %w[old], %[word]\n"
+                 "   cbnz %w[old], %l[busy]\n"
+                 "   stxr %w[fail], %w[one], %[word]\n"
+                 "   cbnz %w[fail], 1b\n"
+                 : [old] "=&r"(old), [fail] "=&r"(fail), [word] "+Q"(l->locked)
+                 : [one] "r"(1)
+                 : "memory"
+                 : busy);
+    l->stat.acquired++; /* the holder's plain count, as lockstat_acquired's */
+    return;
+busy:
+    __asm__ volatile("clrex" ::: "memory"); /* the reservation the LDAXR left */
+    rq_lock_wait(l);
 }
 
 static inline void rq_unlock(struct rq_lock *l)
