@@ -293,6 +293,12 @@ static inline __attribute__((always_inline)) void take(struct sched_core *c, str
         start_proc_slice(c, next, now);
 }
 
+static void __attribute__((noinline, cold)) die_if_kill_due(struct proc *p)
+{
+    if (kill_due(p))
+        proc_die_killed(p);
+}
+
 /* The other half of a switch, on the side that now runs (c: its core;
  * prev: the process switched away from, handed over in a register with c,
  * NULL where an interrupt resumes the process it interrupted). from_switch:
@@ -314,10 +320,8 @@ static inline __attribute__((always_inline)) void finish_switch(struct sched_cor
     rcu_quiescent_state_if_wanted_on(c->cpu);
     /* A plain look first (never the idle context's flag: no one kills it);
      * kill_due's acquire only if it is set. */
-    uint32_t kill;
-    __asm__("ldrb %w0, %1" : "=r"(kill) : "m"(self->pending_kill)); /* READ_ONCE's load, and no second test of it */
-    if (__builtin_expect(kill != 0, 0) && kill_due(self))
-        proc_die_killed(self);
+    if (__builtin_expect(load_flag(&self->pending_kill) != 0, 0))
+        die_if_kill_due(self);
 }
 
 /* From context.S: a process's first entry, a preempted one's resumption. */
@@ -545,7 +549,7 @@ void yield(void)
     irq_restore(flags);
 }
 
-void reduce(uint32_t n) { reduce_inline(n); }
+void reduce(uint32_t n) { reduce_charge(current_proc(), n); }
 
 /* Hand the core to the next process from interrupt context: `frame` is
  * what the exception will return into. prev's state is already dealt with. */

@@ -191,6 +191,16 @@ static inline void set_current(struct sched_core *c, struct proc *p)
     cpu_set_running_thread(p);
 }
 
+/* A relaxed load of a flag byte that others set (READ_ONCE's), for a
+ * branch: one LDRB at the field's offset. GCC adds an add (atomic loads take
+ * no offset) or a second test (volatile bytes) to the C forms. */
+static inline uint32_t load_flag(const uint8_t *flag)
+{
+    uint32_t v;
+    __asm__("ldrb %w0, %1" : "=r"(v) : "m"(*flag));
+    return v;
+}
+
 /* May p die of a pending kill here? Not inside spawn_opt, whose steps (a
  * PCB and stack taken, the child made RUNNABLE, linked, then queued) must
  * all happen: killed between the last two, the child was never queued and
@@ -378,17 +388,17 @@ static inline void proc_wake_masked(struct sched_core *c, struct proc *p)
         enqueue(p);
 }
 
-/* reduce(), inline for send and receive, which charge one each time. */
-static inline void reduce_inline(uint32_t n)
+/* reduce(), inline for send and receive, which charge one each time; p is
+ * the caller (current_proc()), which they have at hand. */
+static inline void reduce_charge(struct proc *p, uint32_t n)
 {
-    struct proc *p = current_proc();
     p->reductions += n; /* the core's count is taken from it at the switch (take) */
     /* One atomic step (relaxed: it orders nothing). A plain load and store
      * preempted in between would write what was left of the old slice over
-     * the fresh budget start_slice gave the new one, cutting it short. The
-     * check reads again: after a preemption the budget is a new one. */
-    __atomic_fetch_sub(&p->reds, (int32_t)n, __ATOMIC_RELAXED);
-    if (__atomic_load_n(&p->reds, __ATOMIC_RELAXED) <= 0)
+     * the fresh budget start_slice gave the new one, cutting it short. Its
+     * result decides: preempted just after it, we may yield once with a
+     * fresh budget, which costs a switch and loses nothing. */
+    if (__atomic_sub_fetch(&p->reds, (int32_t)n, __ATOMIC_RELAXED) <= 0)
         yield();
 }
 

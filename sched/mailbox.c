@@ -42,7 +42,23 @@ static struct msg *take_from_pool(struct msg **pool)
 /* A core's cache is touched only by that core with interrupts masked: the
  * caller masks and passes its core (found inside the masked section: before
  * it, we might be moved). */
-static struct msg *msg_alloc(struct sched_core *c, uint32_t len)
+static struct msg *__attribute__((noinline)) msg_alloc_slow(struct sched_core *c, uint32_t len);
+
+/* A block for `len` bytes, masked (c: this core). Inline: most are small
+ * and come off the core's cache. */
+static inline __attribute__((always_inline)) struct msg *msg_alloc(struct sched_core *c, uint32_t len)
+{
+    struct msg *m = c->free_msgs;
+    if (__builtin_expect(len <= SMALL_PAYLOAD && m != NULL, 1)) {
+        c->free_msgs = m->next;
+        c->free_msg_count--;
+        return m;
+    }
+    return msg_alloc_slow(c, len);
+}
+
+/* The rest: a large block, or the small cache empty. */
+static struct msg *msg_alloc_slow(struct sched_core *c, uint32_t len)
 {
     if (len > SMALL_PAYLOAD) {
         struct msg *m = take_from_pool(&pool_large);
@@ -50,12 +66,7 @@ static struct msg *msg_alloc(struct sched_core *c, uint32_t len)
             m->cap = LARGE_BLOCK - HEADER;
         return m;
     }
-    struct msg *m = c->free_msgs;
-    if (__builtin_expect(m != NULL, 1)) {
-        c->free_msgs = m->next;
-        c->free_msg_count--;
-        return m;
-    }
+    struct msg *m;
     if ((m = take_from_pool(&pool_small)))
         return m;
     uint8_t *batch = (uint8_t *)page_alloc(REFILL_BYTES / PAGE_SIZE);
@@ -192,7 +203,7 @@ int send(pid_t to, const void *data, uint32_t len)
     } else {
         r = deliver(to, me->pid, MSG_USER, data, len, 0, NULL, "send");
     }
-    reduce_inline(1 + len / 64);
+    reduce_charge(me, 1 + len / 64);
     return r;
 }
 
@@ -360,8 +371,7 @@ static void wait_for_mail(struct proc *p)
     RACE_HOOK(waiting_for_mail, p->pid);
     __atomic_store_n(&p->state, PROC_WAITING, __ATOMIC_RELAXED);
     smp_mb(); /* WAITING visible before we look at the inbox: pairs with deliver() */
-    if (!__atomic_load_n(&p->inbox, __ATOMIC_RELAXED) && !__atomic_load_n(&p->timed_out, __ATOMIC_RELAXED) &&
-        !__atomic_load_n(&p->pending_kill, __ATOMIC_RELAXED)) {
+    if (!__atomic_load_n(&p->inbox, __ATOMIC_RELAXED) && !load_flag(&p->timed_out) && !load_flag(&p->pending_kill)) {
         sched_switch_out(false); /* a waker queues us again */
         return;
     }
@@ -371,20 +381,68 @@ static void wait_for_mail(struct proc *p)
         sched_switch_out(false); /* a waker queued us already: take that turn */
 }
 
+/* The message at *mp leaves the queue into buf (and info); masked from its
+ * unlink to its free. Returns its length. */
+static inline __attribute__((always_inline)) int take_message(struct proc *p, struct msg **mp, void *buf,
+                                                              uint32_t cap, struct msg_info *info)
+{
+    struct msg *m = *mp;
+    *mp = m->next;
+    if (p->queue_tail == &m->next)
+        p->queue_tail = mp;
+    copy_payload(buf, m->data, m->len < cap ? m->len : cap);
+    if (info)
+        *info = m->info;
+    /* flight recorder hook (issue 15) */
+    flight_record(FL_RECV, 0, p->pid, (uint32_t)m->info.from, flight_msg_id(m), m->info.kind);
+    int len = (int)m->len;
+    mailbox_taken(p, block_bytes(m->len));
+    msg_free_here(this_core(), m); /* masked: the core we are on */
+    return len;
+}
+
+/* Nothing (more) to take: arm the timeout on the first wait, then wait.
+ * False, without waiting, when the receive has timed out. Masked. */
+static inline bool wait_unless_timed_out(struct proc *p, uint64_t timeout_ms, bool *armed)
+{
+    if (timeout_ms == 0 || p->timed_out)
+        return false;
+    if (!*armed && timeout_ms != RECEIVE_FOREVER) {
+        p->timeout_cpu = this_cpu_id();
+        timer_event_add(&p->timeout, timer_now() + timer_ns_to_ticks(timeout_ms * 1000000ULL), timeout_fired, p);
+        *armed = true;
+    }
+    wait_for_mail(p);
+    return true;
+}
+
 int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t timeout_ms, struct msg_info *info)
 {
     struct proc *p = current_proc();
-    reduce_inline(1);
+    reduce_charge(p, 1);
     p->timed_out = 0;
     bool armed = false;
+    /* Masked while messages are off both lists (the drain, and from the
+     * unlink to the free): killed at an interrupt's exit there, the process
+     * would leak them; mailbox_close frees only what is listed. Masked too
+     * from an empty drain through the wait and back: nothing to do unmasked. */
+    uint64_t flags = irq_save();
     for (;;) {
-        /* Masked while messages are off both lists (here, and from the
-         * unlink to the free below): killed at an interrupt's exit there, the
-         * process would leak them; mailbox_close frees only what is listed. */
-        uint64_t drain_flags = irq_save();
         sched_check_not_in_rcu_read_on(this_core(), "receive"); /* masked: our own core's count */
         drain_inbox(p);
-        irq_restore(drain_flags);
+        if (!p->queue) {
+            if (wait_unless_timed_out(p, timeout_ms, &armed))
+                continue;
+            break;
+        }
+        /* The common receive, the first message and no timeout to cancel:
+         * taken in the same masked stretch. */
+        if (!match && !armed) {
+            int len = take_message(p, &p->queue, buf, cap, info);
+            irq_restore(flags);
+            return len;
+        }
+        irq_restore(flags);
         for (struct msg **mp = &p->queue; *mp; mp = &(*mp)->next) {
             struct msg *m = *mp;
             if (match && !match(m->data, m->len, &m->info, ctx))
@@ -395,34 +453,18 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
             if (armed)
                 timeout_cancel(p);
             uint64_t take_flags = irq_save();
-            *mp = m->next;
-            if (p->queue_tail == &m->next)
-                p->queue_tail = mp;
-            copy_payload(buf, m->data, m->len < cap ? m->len : cap);
-            if (info)
-                *info = m->info;
-            /* flight recorder hook (issue 15) */
-            flight_record(FL_RECV, 0, p->pid, (uint32_t)m->info.from, flight_msg_id(m), m->info.kind);
-            int len = (int)m->len;
-            mailbox_taken(p, block_bytes(m->len));
-            msg_free_here(this_core(), m); /* masked: the core we are on */
+            int len = take_message(p, mp, buf, cap, info);
             irq_restore(take_flags);
             return len;
         }
-        if (timeout_ms == 0 || p->timed_out) {
-            if (armed)
-                timeout_cancel(p);
-            return RECEIVE_TIMEOUT;
-        }
-        uint64_t flags = irq_save();
-        if (!armed && timeout_ms != RECEIVE_FOREVER) {
-            p->timeout_cpu = this_cpu_id();
-            timer_event_add(&p->timeout, timer_now() + timer_ns_to_ticks(timeout_ms * 1000000ULL), timeout_fired, p);
-            armed = true;
-        }
-        wait_for_mail(p);
-        irq_restore(flags);
+        flags = irq_save();
+        if (!wait_unless_timed_out(p, timeout_ms, &armed))
+            break;
     }
+    irq_restore(flags);
+    if (armed)
+        timeout_cancel(p); /* unmasked: it may wait for another core */
+    return RECEIVE_TIMEOUT;
 }
 
 static bool match_nothing(const void *d, uint32_t l, const struct msg_info *i, void *c)

@@ -25,7 +25,8 @@
  * everyone else. */
 #define MAILBOX_LIMIT_SHARE 8
 
-extern uint64_t mailbox_limit_bytes; /* set once by mailbox_limit_init, then read-only */
+/* Set once by mailbox_limit_init, then read-only. Hidden: an address from adrp, not a GOT load. */
+extern uint64_t mailbox_limit_bytes __attribute__((visibility("hidden")));
 void mailbox_limit_init(void);       /* sched_init: from the page allocator's total */
 
 /* Count `bytes` in for p; false (and nothing counted) if a user message
