@@ -242,10 +242,13 @@ static void balance(struct sched_core *me)
             bool sleeping = __atomic_load_n(&dst->rq.idle, __ATOMIC_RELAXED);
             v[from].load--, v[from].movable--, v[to].load++, v[to].movable++;
             me->count.migrations++;
-            if (!cpu_is_online((uint32_t)to))
-                wake_an_idle_core((uint32_t)to); /* it went down since the snapshot: someone must steal p */
-            else if (sleeping && (uint32_t)to != me->cpu)
+            if (!cpu_is_online((uint32_t)to)) {
+                if (wake_an_idle_core((uint32_t)to)) /* it went down since the snapshot: someone must steal p */
+                    me->count.balance_ipis++;
+            } else if (sleeping && (uint32_t)to != me->cpu) {
                 ipi_send((uint32_t)to, IPI_RESCHEDULE);
+                me->count.balance_ipis++;
+            }
         }
     }
     spin_unlock(&balance_lock);
@@ -447,7 +450,7 @@ static inline __attribute__((always_inline)) void enqueue_masked(struct sched_co
         return;
     }
     uint32_t target = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
-    if (!cpu_is_online(target))
+    if (target != here && !cpu_is_online(target)) /* ours is online: we run on it */
         target = here;
     RACE_HOOK(enqueue_target_online, p->pid);
     struct sched_core *c = core_of(target);

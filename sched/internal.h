@@ -119,6 +119,7 @@ struct sched_counters {
     uint64_t mailbox_full; /* user messages refused: the receiver's mailbox was at its limit */
     uint64_t msg_blocks;   /* blocks taken for messages here, less those given back here (wraps: only the sum means) */
     uint64_t idle_time;    /* counter ticks spent in WFI */
+    uint64_t balance_ipis; /* wakeups the balancer sent with the work it moved (not in ipi_wakeups) */
 };
 
 /* The scheduler's events for the flight recorder (sched/flight.h: the
@@ -407,6 +408,12 @@ void sched_hotplug_init(void);
 
 /* links.c */
 void links_on_exit(struct proc *p);
+/* The exit's part: most processes have no links or monitors, one load. */
+static inline void links_on_exit_if_any(struct proc *p)
+{
+    if (READ_ONCE(p->links))
+        links_on_exit(p);
+}
 void registry_on_exit(struct proc *p);
 /* The name `pid` is registered under, copied into out (cap bytes); false if none. */
 bool registry_name_of(pid_t pid, char *out, unsigned cap);

@@ -365,20 +365,22 @@ void timeout_cancel(struct proc *p)
     WRITE_ONCE(p->timeout_cpu, NO_TIMEOUT);
 }
 
-/* Sleep until a message, the timeout or a kill. IRQs off. */
-static void wait_for_mail(struct proc *p)
+/* Sleep until a message, the timeout or a kill. IRQs off. False: it did
+ * not sleep, as one of them was already there. */
+static inline __attribute__((always_inline)) bool wait_for_mail(struct proc *p)
 {
     RACE_HOOK(waiting_for_mail, p->pid);
     __atomic_store_n(&p->state, PROC_WAITING, __ATOMIC_RELAXED);
     smp_mb(); /* WAITING visible before we look at the inbox: pairs with deliver() */
     if (!__atomic_load_n(&p->inbox, __ATOMIC_RELAXED) && !load_flag(&p->timed_out) && !load_flag(&p->pending_kill)) {
         sched_switch_out(false); /* a waker queues us again */
-        return;
+        return true;
     }
     uint8_t expected = PROC_WAITING;
     if (!__atomic_compare_exchange_n(&p->state, &expected, PROC_RUNNING, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_RELAXED))
         sched_switch_out(false); /* a waker queued us already: take that turn */
+    return false;
 }
 
 /* The message at *mp leaves the queue into buf (and info); masked from its
@@ -402,8 +404,9 @@ static inline __attribute__((always_inline)) int take_message(struct proc *p, st
 }
 
 /* Nothing (more) to take: arm the timeout on the first wait, then wait.
- * False, without waiting, when the receive has timed out. Masked. */
-static inline bool wait_unless_timed_out(struct proc *p, uint64_t timeout_ms, bool *armed)
+ * False, without waiting, when the receive has timed out. Masked (*flags:
+ * what the receive's irq_save returned). */
+static inline bool wait_unless_timed_out(struct proc *p, uint64_t timeout_ms, bool *armed, uint64_t *flags)
 {
     if (timeout_ms == 0 || p->timed_out)
         return false;
@@ -412,7 +415,17 @@ static inline bool wait_unless_timed_out(struct proc *p, uint64_t timeout_ms, bo
         timer_event_add(&p->timeout, timer_now() + timer_ns_to_ticks(timeout_ms * 1000000ULL), timeout_fired, p);
         *armed = true;
     }
-    wait_for_mail(p);
+    if (__builtin_expect(!wait_for_mail(p), 0) && load_flag(&p->pending_kill)) {
+        /* A pending kill ended the wait before it began. The receive stays
+         * masked from here to its next drain, so no interrupt's exit would
+         * act on it: we die here, every message listed. (One that came
+         * while we slept is acted on as we switch back in.) A deferred one
+         * (kill_defer_begin) waits: an unmasked moment lets interrupts in. */
+        if (kill_due(p))
+            proc_die_killed(p);
+        irq_restore(*flags);
+        *flags = irq_save();
+    }
     return true;
 }
 
@@ -431,7 +444,7 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
         sched_check_not_in_rcu_read_on(this_core(), "receive"); /* masked: our own core's count */
         drain_inbox(p);
         if (!p->queue) {
-            if (wait_unless_timed_out(p, timeout_ms, &armed))
+            if (wait_unless_timed_out(p, timeout_ms, &armed, &flags))
                 continue;
             break;
         }
@@ -458,7 +471,7 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
             return len;
         }
         flags = irq_save();
-        if (!wait_unless_timed_out(p, timeout_ms, &armed))
+        if (!wait_unless_timed_out(p, timeout_ms, &armed, &flags))
             break;
     }
     irq_restore(flags);

@@ -321,7 +321,8 @@ pid_t spawn_opt(proc_fn fn, void *arg, const struct spawn_opts *o, uint64_t *mon
     return pid;
 }
 
-static void exit_bookkeeping(struct proc *p, struct exit_reason why, uint16_t bytes_len)
+static inline __attribute__((always_inline)) void exit_bookkeeping(struct proc *p, struct exit_reason why,
+                                                                   uint16_t bytes_len)
 {
     p->reason = why;
     p->reason_bytes_len = bytes_len; /* links_on_exit hands them on */
@@ -334,7 +335,7 @@ static void exit_bookkeeping(struct proc *p, struct exit_reason why, uint16_t by
         cpu_relax();
     mailbox_close_if_used(p); /* no sender can push now (above) */
     timeout_cancel_if_armed(p);
-    links_on_exit(p);
+    links_on_exit_if_any(p);
     if (p->registered)
         registry_on_exit(p);
     struct sched_core *c = this_core(); /* masked (proc_die, proc_die_killed): we stay here */
@@ -347,13 +348,17 @@ void proc_exit_bookkeeping(struct proc *p, struct exit_reason why) { exit_bookke
 /* Only after pending_kill was seen set (acquire): the owner's writes are done. */
 void proc_exit_bookkeeping_killed(struct proc *p) { exit_bookkeeping(p, p->kill_reason, p->kill_bytes_len); }
 
-void proc_die(struct proc *p, struct exit_reason why)
+/* Inline into each way to die: the reason is built in place, not copied
+ * through two calls. */
+static inline __attribute__((always_inline, noreturn)) void die(struct proc *p, struct exit_reason why)
 {
     irq_disable_local();
-    proc_exit_bookkeeping(p, why);
+    exit_bookkeeping(p, why, 0);
     sched_switch_out(false); /* not requeued: the next process frees us */
     __builtin_unreachable();
 }
+
+void proc_die(struct proc *p, struct exit_reason why) { die(p, why); }
 
 void proc_die_killed(struct proc *p)
 {
@@ -363,8 +368,8 @@ void proc_die_killed(struct proc *p)
     __builtin_unreachable();
 }
 
-void exit_normal(void) { proc_die(current_proc(), (struct exit_reason){.kind = EXIT_NORMAL}); }
-void proc_exit(uint64_t code) { proc_die(current_proc(), (struct exit_reason){.kind = EXIT_ERROR, .value = code}); }
+void exit_normal(void) { die(current_proc(), (struct exit_reason){.kind = EXIT_NORMAL}); }
+void proc_exit(uint64_t code) { die(current_proc(), (struct exit_reason){.kind = EXIT_ERROR, .value = code}); }
 
 /* p: held (proc_hold). The first kill owns the reason (as in Erlang, the
  * first exit signal that kills a process is what it dies of); a later one

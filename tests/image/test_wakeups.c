@@ -22,6 +22,16 @@ static uint64_t reschedule_ipis_taken(uint32_t cpu)
     return READ_ONCE(irq_cpu_stats[cpu].ipis_received[IPI_RESCHEDULE]);
 }
 
+/* Every core's balancer wakeups (the periodic balance runs where a slice
+ * event fires: on the busy core too). */
+static uint64_t balance_ipis_sent(void)
+{
+    uint64_t n = 0;
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        n += READ_ONCE(sched_cores[cpu].count.balance_ipis);
+    return n;
+}
+
 static uint64_t reschedule_ipis_taken_except(uint32_t except)
 {
     uint64_t n = 0;
@@ -59,7 +69,7 @@ static void note_core(void *arg)
 }
 
 struct spawner_report {
-    uint64_t ipi_wakeups, wakeups_no_ipi, ipis_taken_elsewhere;
+    uint64_t ipi_wakeups, wakeups_no_ipi, ipis_taken_elsewhere, balance_ipis;
     uint32_t bad_round; /* ROUNDS if none */
     uint32_t bad_core;  /* 1 + where it ran, 0: nowhere in time */
 };
@@ -76,6 +86,7 @@ static void busy_spawner(void *arg)
     while (!all_others_sleep(me) && timer_now() < quiet)
         cpu_relax();
     uint64_t wakeups = n->ipi_wakeups, no_ipi = n->wakeups_no_ipi, taken = reschedule_ipis_taken_except(me);
+    uint64_t balanced = balance_ipis_sent();
     struct spawner_report r = {.bad_round = ROUNDS};
     for (uint32_t i = 0; i < ROUNDS; i++) {
         uint64_t end = deadline_in_ms(WAIT_MS);
@@ -96,6 +107,7 @@ static void busy_spawner(void *arg)
     r.ipi_wakeups = n->ipi_wakeups - wakeups;
     r.wakeups_no_ipi = n->wakeups_no_ipi - no_ipi;
     r.ipis_taken_elsewhere = reschedule_ipis_taken_except(me) - taken;
+    r.balance_ipis = balance_ipis_sent() - balanced;
     send(test, &r, sizeof r);
 }
 
@@ -116,12 +128,14 @@ IMAGE_TEST(sched, busy_core_wakes_an_idle_one)
     TEST_ASSERT(r.ipi_wakeups == ROUNDS && r.wakeups_no_ipi == 0,
                 "%u spawns on a busy core with idle ones about: %lu IPI wakeups, %lu without (expected %u, 0)", ROUNDS,
                 (unsigned long)r.ipi_wakeups, (unsigned long)r.wakeups_no_ipi, ROUNDS);
-    /* Sent exactly ROUNDS (above); taken at most that many and at least one. Not
-     * exactly: a reschedule SGI still pending on a core whose vCPU the host has
-     * not run yet, when another core already took the newcomer, merges with the
-     * next one sent there (the GIC keeps one pending state per SGI). */
-    TEST_ASSERT(r.ipis_taken_elsewhere >= 1 && r.ipis_taken_elsewhere <= ROUNDS,
-                "idle cores took %lu reschedule IPIs, expected 1 to %u", (unsigned long)r.ipis_taken_elsewhere, ROUNDS);
+    /* Sent exactly ROUNDS (above), and what the balancer sent meanwhile;
+     * taken at most that many and at least one. Not exactly: a reschedule SGI
+     * still pending on a core whose vCPU the host has not run yet, when another
+     * core already took the newcomer, merges with the next one sent there (the
+     * GIC keeps one pending state per SGI). */
+    TEST_ASSERT(r.ipis_taken_elsewhere >= 1 && r.ipis_taken_elsewhere <= ROUNDS + r.balance_ipis,
+                "idle cores took %lu reschedule IPIs, expected 1 to %u (+%lu the balancer sent)",
+                (unsigned long)r.ipis_taken_elsewhere, ROUNDS, (unsigned long)r.balance_ipis);
     return true;
 }
 
