@@ -45,20 +45,21 @@ static bool global_mode;
 static struct runqueue global_rq;
 static DEFINE_SPINLOCK(balance_lock, "balance");
 
-/* The slice timer is armed lazily: a switch only notes when the new slice
- * began (slice_start); the event, once queued, stays queued, and when it
- * fires it either ends the slice or re-arms for what is left of it. So a
- * switch costs a store, not a timer-queue insert and a timer write. */
 static void balance(struct sched_core *me);
 
-/* Balancing is checked here, not at every switch: a busy core's slice
- * event fires at least once a slice, and an idle core has nothing to give. */
+/* Balancing is checked in the slice event (slice_expired), not at every
+ * switch: a busy core's slice event fires at least once a slice, and an
+ * idle core has nothing to give. */
 static void __attribute__((noinline)) balance_due(struct sched_core *c, uint64_t now)
 {
     c->next_balance = now + timer_ns_to_ticks(BALANCE_PERIOD_NS);
     balance(c);
 }
 
+/* The slice timer is armed lazily: a switch only notes when the new slice
+ * began (slice_start); the event, once queued, stays queued, and when it
+ * fires it either ends the slice or re-arms for what is left of it. So a
+ * switch costs a store, not a timer-queue insert and a timer write. */
 static void slice_expired(void *arg)
 {
     (void)arg;
@@ -296,18 +297,12 @@ static inline __attribute__((always_inline)) void take(struct sched_core *c, str
         start_proc_slice(c, next, now);
 }
 
-static void __attribute__((noinline, cold)) die_if_kill_due(struct proc *p)
-{
-    if (kill_due(p))
-        proc_die_killed(p);
-}
-
 /* The other half of a switch, on the side that now runs (c: its core;
  * prev: the process switched away from, handed over in a register with c,
  * NULL where an interrupt resumes the process it interrupted). from_switch:
  * resumed by a switch, so prev is set. */
 static inline __attribute__((always_inline)) void finish_switch(struct sched_core *c, struct proc *prev,
-                                                                bool from_switch, struct proc *self)
+                                                                bool from_switch)
 {
     if (from_switch || prev) {
         bool dead = prev->state == PROC_EXITING;
@@ -323,12 +318,13 @@ static inline __attribute__((always_inline)) void finish_switch(struct sched_cor
     rcu_quiescent_state_if_wanted_on(c->cpu);
     /* A plain look first (never the idle context's flag: no one kills it);
      * kill_due's acquire only if it is set. */
+    struct proc *self = c->current; /* not a value kept across the switch: that would live on the stack */
     if (__builtin_expect(load_flag(&self->pending_kill) != 0, 0))
-        die_if_kill_due(self);
+        proc_die_if_kill_due(self);
 }
 
 /* From context.S: a process's first entry, a preempted one's resumption. */
-void sched_finish_switch(struct sched_core *c, struct proc *prev) { finish_switch(c, prev, false, c->current); }
+void sched_finish_switch(struct sched_core *c, struct proc *prev) { finish_switch(c, prev, false); }
 
 #define CTX_STR_(x) #x
 #define CTX_STR(x) CTX_STR_(x)
@@ -377,9 +373,7 @@ static inline __attribute__((always_inline)) void switch_to(struct sched_core *c
     take(c, prev, next, to_idle);
     struct proc *from;
     c = ctx_switch(prev, next, c, &from);
-    /* We are prev again, resumed by core c, coming from `from`. c->current,
-     * not prev: a value kept across the switch would live on the stack. */
-    finish_switch(c, from, true, c->current);
+    finish_switch(c, from, true); /* we are prev again, resumed by core c, coming from `from` */
 }
 
 /* See sched_check_not_in_rcu_read_on: the process is killed, said so, and the

@@ -277,6 +277,9 @@ static inline struct proc *proc_hold(pid_t pid, void (*const *window)(pid_t))
 void proc_kill(struct proc *p, struct exit_reason why, const void *bytes, uint32_t len);
 /* The current process dies of its pending kill: kill_reason and its bytes. */
 void proc_die_killed(struct proc *p) __attribute__((noreturn));
+/* p, the current process, saw its pending_kill set: it dies of it now,
+ * unless the kill is deferred (kill_due). Out of line: a rare path. */
+void proc_die_if_kill_due(struct proc *p) __attribute__((cold));
 void proc_exit_bookkeeping_killed(struct proc *p);
 
 /* core.c */

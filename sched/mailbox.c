@@ -421,8 +421,7 @@ static inline bool wait_unless_timed_out(struct proc *p, uint64_t timeout_ms, bo
          * act on it: we die here, every message listed. (One that came
          * while we slept is acted on as we switch back in.) A deferred one
          * (kill_defer_begin) waits: an unmasked moment lets interrupts in. */
-        if (kill_due(p))
-            proc_die_killed(p);
+        proc_die_if_kill_due(p);
         irq_restore(*flags);
         *flags = irq_save();
     }

@@ -368,6 +368,12 @@ void proc_die_killed(struct proc *p)
     __builtin_unreachable();
 }
 
+void proc_die_if_kill_due(struct proc *p)
+{
+    if (kill_due(p))
+        proc_die_killed(p);
+}
+
 void exit_normal(void) { die(current_proc(), (struct exit_reason){.kind = EXIT_NORMAL}); }
 void proc_exit(uint64_t code) { die(current_proc(), (struct exit_reason){.kind = EXIT_ERROR, .value = code}); }
 

@@ -24,33 +24,10 @@ struct rq_lock {
 #define RQ_LOCK_INIT(n) {.locked = 0, .stat = LOCKSTAT_INIT(n, "tas")}
 
 /* Take it once if free: LDAXR (acquire: the critical section stays after
- * the load that saw it free) and STXR of 1. */
+ * the load that saw it free) and STXR of 1. It leaves the LL/SC loop by
+ * asm goto when the word is taken, so a caller's branch on the result is
+ * the loop's own, with no flag tested again after it. */
 static inline bool rq_lock_try_once(struct rq_lock *l)
-{
-    uint32_t old, fail;
-    __asm__ volatile("1: ldaxr %w[old], %[word]\n"
-                     "   cbnz %w[old], 2f\n"
-                     "   stxr %w[fail], %w[one], %[word]\n"
-                     "   cbnz %w[fail], 1b\n"
-                     "   b 3f\n"
-                     "2: clrex\n"
-                     "3:\n"
-                     : [old] "=&r"(old), [fail] "=&r"(fail), [word] "+Q"(l->locked)
-                     : [one] "r"(1)
-                     : "memory");
-    return old == 0;
-}
-
-void rq_lock_wait(struct rq_lock *l); /* sched/rq_lock.c: the contended path */
-
-/* Every run-queue lock is listed in the statistics before its first use
- * (rq_lock_register, at boot), so an acquisition is one increment. */
-static inline void rq_lock_register(struct rq_lock *l) { lockstat_register(&l->stat); }
-
-/* The fast path branches straight out of the LL/SC loop when the word is
- * taken (asm goto): no flag to test again after it. LDAXR: acquire, as
- * rq_lock_try_once's. */
-static inline void rq_lock(struct rq_lock *l)
 {
     uint32_t old, fail;
     __asm__ goto("1: ldaxr %w[old], %[word]\n"
@@ -61,11 +38,24 @@ static inline void rq_lock(struct rq_lock *l)
                  : [one] "r"(1)
                  : "memory"
                  : busy);
-    l->stat.acquired++; /* the holder's plain count, as lockstat_acquired's */
-    return;
+    return true;
 busy:
     __asm__ volatile("clrex" ::: "memory"); /* the reservation the LDAXR left */
-    rq_lock_wait(l);
+    return false;
+}
+
+void rq_lock_wait(struct rq_lock *l); /* sched/rq_lock.c: the contended path */
+
+/* Every run-queue lock is listed in the statistics before its first use
+ * (rq_lock_register, at boot), so an acquisition is one increment. */
+static inline void rq_lock_register(struct rq_lock *l) { lockstat_register(&l->stat); }
+
+static inline void rq_lock(struct rq_lock *l)
+{
+    if (__builtin_expect(rq_lock_try_once(l), 1))
+        l->stat.acquired++; /* the holder's plain count, as lockstat_acquired's */
+    else
+        rq_lock_wait(l);
 }
 
 static inline void rq_unlock(struct rq_lock *l)
