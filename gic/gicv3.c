@@ -175,14 +175,28 @@ static void gicv3_disable(uint32_t intid)
 
 /* ICC_SGI1R_EL1: TargetList [15:0] (Aff0 % 16 within range RS = Aff0 / 16),
  * Aff1 [23:16], INTID [27:24], Aff2 [39:32], IRM [40], RS [47:44], Aff3 [55:48]. */
-static void gicv3_send_sgi(uint32_t sgi, uint32_t cpu)
+/* ICC_SGI1R_EL1's target fields for each core, worked out from its MPIDR at
+ * its first SGI (0: not yet; a target list is never empty). A core's MPIDR
+ * never changes, so a racing second writer stores the same value. */
+static uint64_t sgi_route[MAX_CPUS];
+
+static uint64_t __attribute__((noinline)) sgi_route_of(uint32_t cpu)
 {
     uint64_t mpidr = arch_cpu_mpidr(cpu);
     uint64_t aff0 = mpidr & 0xff;
-    uint64_t v = (1UL << (aff0 % 16)) | ((mpidr >> 8 & 0xff) << 16) | ((uint64_t)sgi << 24) |
-                 ((mpidr >> 16 & 0xff) << 32) | ((aff0 / 16) << 44) | ((mpidr >> 32 & 0xff) << 48);
+    uint64_t v = (1UL << (aff0 % 16)) | ((mpidr >> 8 & 0xff) << 16) | ((mpidr >> 16 & 0xff) << 32) |
+                 ((aff0 / 16) << 44) | ((mpidr >> 32 & 0xff) << 48);
+    WRITE_ONCE(sgi_route[cpu], v);
+    return v;
+}
+
+static void gicv3_send_sgi(uint32_t sgi, uint32_t cpu)
+{
+    uint64_t route = READ_ONCE(sgi_route[cpu]);
+    if (__builtin_expect(route == 0, 0))
+        route = sgi_route_of(cpu);
     dsb(ishst); /* our earlier stores (the work the IPI announces) before the SGI */
-    write_sysreg(ICC_SGI1R_EL1, v);
+    write_sysreg(ICC_SGI1R_EL1, route | (uint64_t)sgi << 24);
     isb();      /* the SGI is generated before we go on (e.g. into WFI) */
 }
 

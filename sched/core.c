@@ -109,9 +109,24 @@ static uint32_t snapshot(struct core_view *v)
     return cpus_possible;
 }
 
+/* Is there something another core could give us? (A racy look: a miss is
+ * covered by the wakeup that the enqueuer sends to an idle core.) */
+static inline bool any_work_elsewhere(uint32_t me)
+{
+    if (global_mode)
+        return false; /* no stealing: the shared queue is checked by the caller */
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        if (cpu != me && READ_ONCE(sched_cores[cpu].rq.movable) > 0)
+            return true;
+    return false;
+}
+
 /* An idle core takes the first movable process of the busiest nearby queue
- * (sched/policy.c); BEAM steals from the others round-robin. */
-static struct proc *steal(struct sched_core *c)
+ * (sched/policy.c); BEAM steals from the others round-robin. Called after
+ * a look with any_work_elsewhere: the snapshot and the choice cost a hundred
+ * and more instructions (and a frame of a kilobyte), which an idle core with
+ * nothing to steal would pay at every pick. */
+static struct proc *__attribute__((noinline)) steal(struct sched_core *c)
 {
     struct core_view v[MAX_CPUS];
     int victim = policy_steal_victim(c->cpu, v, snapshot(v));
@@ -126,18 +141,6 @@ static struct proc *steal(struct sched_core *c)
         trace(c, TR_STEAL, p, (uint16_t)victim);
     }
     return p;
-}
-
-/* Is there something another core could give us? (A racy look: a miss is
- * covered by the wakeup that the enqueuer sends to an idle core.) */
-static bool any_work_elsewhere(uint32_t me)
-{
-    if (global_mode)
-        return false; /* no stealing: the shared queue is checked by the caller */
-    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
-        if (cpu != me && READ_ONCE(sched_cores[cpu].rq.movable) > 0)
-            return true;
-    return false;
 }
 
 /* The run-next slot's process into the queue (IRQs off). */
@@ -186,8 +189,8 @@ static inline __attribute__((always_inline)) struct proc *pick_next(struct sched
     rq_unlock(&c->rq.lock);
     if (p)
         return p;
-    if (!global_mode)
-        return steal(c);
+    if (!global_mode) /* the victim must have a movable process, which the look would see */
+        return any_work_elsewhere(c->cpu) ? steal(c) : NULL;
     rq_lock(&global_rq.lock);
     p = rq_pick(&global_rq);
     rq_unlock(&global_rq.lock);
@@ -690,7 +693,7 @@ void sched_core_loop(void)
     rq_unlock(&c->rq.lock);
     flight_record(FL_CPU_UP, 0, 0, 0, 0, 0);
     for (;;) {
-        rcu_quiescent_state(); /* the idle loop is outside every read-side section */
+        rcu_quiescent_state_if_wanted_on(c->cpu); /* the idle loop is outside every read-side section */
         RACE_HOOK(idle_reported_quiescent, c->cpu);
         smp_idle_poll(); /* hotplug: may not return */
         struct proc *next = pick_next(c);
@@ -721,7 +724,7 @@ void sched_core_loop(void)
                 trace(c, TR_IDLE, NULL, 0);
                 /* Report, then sleep, interrupts masked: an RCU kick sent after
                  * the report stays pending and ends the WFI at once. */
-                rcu_quiescent_state();
+                rcu_quiescent_state_if_wanted_on(c->cpu);
                 uint64_t t0 = timer_now();
                 cpu_wfi(); /* a pending interrupt ends it even while masked */
                 uint64_t slept = timer_now() - t0;

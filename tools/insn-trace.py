@@ -14,16 +14,17 @@
 # instructions between (an LDAXR/STXR pair's two) or, from an LDAR that no
 # store-exclusive follows on the path taken, runs free.
 #
-# PCs are mapped to functions with the ELF's symbols (nm), shifted by the load
-# offset (the image is position-independent, linked at 0 and run where QEMU
-# put it: 0x40200000 on virt, as tools/armada.gdb adds), and disassembled
-# from objdump's listing.
-import bisect
-import collections
+# With IT_CORES=1 nothing is stepped: every core runs, and QEMU's exec log
+# (started with one instruction per block) takes every instruction of every
+# core from this entry of IT_AT to IT_ITERS more on the same core, for
+# tools/insn_report.py to read. PCs become functions in insn_report.py.
 import os
-import subprocess
+import sys
 
 import gdb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)) if "__file__" in globals() else "tools")
+import insn_report  # noqa: E402 (after the path)
 
 
 def env(name, default=None):
@@ -33,9 +34,7 @@ def env(name, default=None):
     return v
 
 
-ELF = env("IT_ELF")
 PORT = env("IT_PORT")
-OFFSET = int(env("IT_OFFSET", "0x40200000"), 0)
 ARM = env("IT_ARM", "")
 AT = env("IT_AT")
 SKIP = int(env("IT_SKIP", "10"))
@@ -43,57 +42,14 @@ ITERS = int(env("IT_ITERS", "1"))
 LIMIT = int(env("IT_LIMIT", "50000"))
 LISTING = env("IT_LISTING", "0") == "1"
 OUT = env("IT_OUT", "")
-NM = env("IT_NM", "aarch64-linux-gnu-nm")
-OBJDUMP = env("IT_OBJDUMP", "aarch64-linux-gnu-objdump")
-
-# Functions (text symbols), sorted by address.
-syms = []
-for line in subprocess.run([NM, "-n", "--defined-only", ELF], capture_output=True, text=True,
-                           check=True).stdout.splitlines():
-    parts = line.split()
-    if len(parts) == 3 and parts[1] in "tTwW" and not parts[2].startswith("$"):
-        syms.append((int(parts[0], 16), parts[2]))
-addrs = [a for a, _ in syms]
-byname = collections.defaultdict(list)
-for a, n in syms:
-    byname[n].append(a)
-
-# Disassembly, by link-time address.
-text = {}
-for line in subprocess.run([OBJDUMP, "-d", "--no-show-raw-insn", ELF], capture_output=True, text=True,
-                           check=True).stdout.splitlines():
-    head, sep, rest = line.partition(":\t")
-    if sep and head.strip() and all(ch in "0123456789abcdef" for ch in head.strip()):
-        text[int(head.strip(), 16)] = " ".join(rest.split("\t")).split("//")[0].strip()
-
-
-def where(pc):
-    """(function, offset) of a runtime PC."""
-    link = pc - OFFSET
-    i = bisect.bisect_right(addrs, link) - 1
-    if i < 0:
-        return ("?", link)
-    return (syms[i][1], link - syms[i][0])
+CORES = env("IT_CORES", "0") == "1"
 
 
 def addr_of(spec):
-    """Runtime address of [FILE:]SYM[+OFF] or a hex address. FILE (a source
-    file's name or the end of its path) picks one of several static SYMs."""
-    if spec.startswith("0x"):
-        return int(spec, 16)
-    spec, _, off = spec.partition("+")
-    where_file, _, name = spec.rpartition(":")
-    found = byname.get(name, [])
-    if where_file:  # the symbols' source files, from the debug line table
-        lines = subprocess.run([NM, "-l", "--defined-only", ELF], capture_output=True, text=True,
-                               check=True).stdout.splitlines()
-        found = [int(l.split()[0], 16) for l in lines
-                 if len(l.split()) >= 4 and l.split()[2] == name and
-                 l.split()[3].rsplit(":", 1)[0].endswith("/" + where_file.lstrip("/"))]
-    if len(found) != 1:
-        raise gdb.GdbError("insn-trace.py: %s names %d functions in %s (FILE:SYM picks one)" %
-                           (spec, len(found), ELF))
-    return OFFSET + found[0] + (int(off, 0) if off else 0)
+    try:
+        return insn_report.addr_of(spec)
+    except ValueError as e:
+        raise gdb.GdbError(str(e))
 
 
 def pc():
@@ -128,6 +84,22 @@ if ARM:
 at = addr_of(AT)
 run_to(at, SKIP)
 
+if CORES:
+    # Every core's instructions go to QEMU's exec log (the shell half reads
+    # it), from this entry of AT to ITERS more on the core that stopped here.
+    lead = gdb.selected_thread().num
+    gdb.execute("monitor log exec,nochain", to_string=True)
+    bp = gdb.Breakpoint("*0x%x" % at, internal=True)
+    seen = 0
+    while seen < ITERS + 1:  # the last entry stops before it runs: one more
+        gdb.execute("continue", to_string=True)
+        if pc() == at and gdb.selected_thread().num == lead:
+            seen += 1
+    gdb.execute("monitor log none", to_string=True)
+    bp.delete()
+    gdb.execute("kill", to_string=True)
+    raise SystemExit(0)
+
 out = open(OUT, "w") if OUT else None
 
 
@@ -148,26 +120,8 @@ for it in range(ITERS):
         if len(trace) >= LIMIT:
             raise gdb.GdbError("insn-trace.py: no return to %s within %d instructions" % (AT, LIMIT))
     totals.append(len(trace))
-    per = collections.OrderedDict()
-    runs = []  # consecutive stretches in one function: the flow
-    for p in trace:
-        fn, _ = where(p)
-        per[fn] = per.get(fn, 0) + 1
-        if runs and runs[-1][0] == fn:
-            runs[-1][1] += 1
-        else:
-            runs.append([fn, 1])
     emit("== iteration %d of %s: %d instructions" % (it + 1, AT, len(trace)))
-    emit("-- per function (first reached first):")
-    for fn, n in per.items():
-        emit("%6d  %s" % (n, fn))
-    emit("-- flow (function: instructions in a row):")
-    emit("  " + " > ".join("%s:%d" % (fn, n) for fn, n in runs))
-    if LISTING:
-        emit("-- listing:")
-        for i, p in enumerate(trace):
-            fn, off = where(p)
-            emit("%5d  %-40s %s" % (i + 1, "%s+0x%x" % (fn, off), text.get(p - OFFSET, "?")))
+    insn_report.report(trace, emit, LISTING)
 emit("== %s: %s instructions per iteration (%d iterations)" % (AT, " ".join(map(str, totals)), ITERS))
 if out:
     out.close()
