@@ -144,30 +144,41 @@ void irq_dispatch(struct exception_frame *frame)
     irq_dispatch_on(this_cpu_id());
 }
 
+/* Take and handle one pending interrupt; false if none was (spurious). */
+static inline __attribute__((always_inline)) bool dispatch_one(uint32_t me)
+{
+    uint32_t raw;
+    uint32_t intid = backend->ack(&raw);
+    if (intid >= INTID_SPURIOUS_MIN)
+        return false;
+    struct irq_cpu_stats *st = &irq_cpu_stats[me];
+    st->irqs++;
+    const struct irq_watch *w = watcher();
+    if (__builtin_expect(w != NULL, 0))
+        w->taken(intid);
+    if (intid < IPI_KIND_COUNT) {
+        st->ipis_received[intid]++;
+        backend->eoi(raw); /* SGIs: EOI first so a new one can be raised meanwhile */
+        if (ipi_handlers[intid])
+            ipi_handlers[intid]();
+        return true;
+    }
+    irq_handler_t fn = READ_ONCE(handlers[intid].fn);
+    if (fn)
+        fn(intid, handlers[intid].arg);
+    else
+        kprintf("irq: cpu%u: unexpected interrupt %u (no handler)\n", me, intid);
+    backend->eoi(raw);
+    return true;
+}
+
 void irq_dispatch_on(uint32_t me)
 {
-    struct irq_cpu_stats *st = &irq_cpu_stats[me];
-    for (;;) {
-        uint32_t raw;
-        uint32_t intid = backend->ack(&raw);
-        if (intid >= INTID_SPURIOUS_MIN)
-            return;
-        st->irqs++;
-        const struct irq_watch *w = watcher();
-        if (__builtin_expect(w != NULL, 0))
-            w->taken(intid);
-        if (intid < IPI_KIND_COUNT) {
-            st->ipis_received[intid]++;
-            backend->eoi(raw); /* SGIs: EOI first so a new one can be raised meanwhile */
-            if (ipi_handlers[intid])
-                ipi_handlers[intid]();
-            continue;
-        }
-        irq_handler_t fn = READ_ONCE(handlers[intid].fn);
-        if (fn)
-            fn(intid, handlers[intid].arg);
-        else
-            kprintf("irq: cpu%u: unexpected interrupt %u (no handler)\n", me, intid);
-        backend->eoi(raw);
-    }
+    while (dispatch_one(me))
+        ;
+}
+
+void irq_dispatch_one_on(uint32_t me)
+{
+    dispatch_one(me);
 }

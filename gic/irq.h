@@ -78,9 +78,14 @@ struct irq_cpu_stats {
 extern struct irq_cpu_stats irq_cpu_stats[MAX_CPUS];
 
 /* Take and handle every pending interrupt (the exception layer's irq hook).
- * irq_dispatch_on: the same, for a caller that has this_cpu_id() at hand. */
+ * irq_dispatch_on: the same, for a caller that has this_cpu_id() at hand.
+ * irq_dispatch_one_on: only the first (none if none is pending), for a
+ * caller that unmasks next and so takes the rest the usual way (the idle
+ * loop, woken from WFI by one interrupt: the second acknowledge would find
+ * nothing almost always). */
 void irq_dispatch(struct exception_frame *frame);
 void irq_dispatch_on(uint32_t this_cpu);
+void irq_dispatch_one_on(uint32_t this_cpu);
 
 /* Backends. */
 extern const struct irq_backend gicv3_backend;

@@ -676,8 +676,9 @@ static void reschedule_ipi(void)
      * a running process is not preempted for a newcomer of equal rank. */
 }
 
-/* The idle loop's interrupt dispatch (exc_stack_call's fn). */
-static void dispatch_here(void *cpu) { irq_dispatch_on((uint32_t)(uintptr_t)cpu); }
+/* The idle loop's interrupt dispatch (exc_stack_call's fn): the interrupt
+ * that ended the WFI; any other pending is taken as the loop unmasks. */
+static void dispatch_here(void *cpu) { irq_dispatch_one_on((uint32_t)(uintptr_t)cpu); }
 
 void sched_core_loop(void)
 {
@@ -692,13 +693,21 @@ void sched_core_loop(void)
     c->rq.closed = 0; /* back: enqueuers may queue here again (see enqueue) */
     rq_unlock(&c->rq.lock);
     flight_record(FL_CPU_UP, 0, 0, 0, 0, 0);
+    /* Back from a switch: the process that switched to us has just picked
+     * and found nothing (pick_next, with the look for work to steal), and we
+     * have been masked since, so nothing of ours can have been woken since
+     * but by another core: the sleep test below sees that (it looks at the
+     * queue after saying we are idle, and for stealable work after that). */
+    bool just_picked = false;
     for (;;) {
         rcu_quiescent_state_if_wanted_on(c->cpu); /* the idle loop is outside every read-side section */
         RACE_HOOK(idle_reported_quiescent, c->cpu);
         smp_idle_poll(); /* hotplug: may not return */
-        struct proc *next = pick_next(c);
+        struct proc *next = just_picked ? NULL : pick_next(c);
+        just_picked = false;
         if (next) {
             switch_to(c, &c->idle, next, false); /* back on this core: the idle context is pinned */
+            just_picked = true;
             continue;
         }
         /* Sleep unless work arrived: we say we are idle, then look at our
