@@ -78,6 +78,17 @@ static void slice_expired(void *arg)
         timer_event_add(&c->slice, end, slice_expired, NULL);
 }
 
+/* What p used of its budget, into its total and this core's (p: the core's
+ * process, not running meanwhile; the idle context's budget stays full).
+ * Counted once a slice, at its end, not at every reduce(): on our own core,
+ * not through a pointer that a migration could make stale. */
+static inline void count_reductions(struct sched_core *c, struct proc *p)
+{
+    uint64_t used = (uint64_t)((int64_t)CONTEXT_REDS - p->reds);
+    p->reductions += used;
+    c->count.reductions += used;
+}
+
 /* A process's slice (next: not the idle context). */
 static inline void start_proc_slice(struct sched_core *c, struct proc *next, uint64_t now)
 {
@@ -89,10 +100,13 @@ static inline void start_proc_slice(struct sched_core *c, struct proc *next, uin
     }
 }
 
-static inline void start_slice(struct sched_core *c, struct proc *next, uint64_t now)
+/* A fresh slice for the process that had the last one (p: c's current). */
+static inline void restart_slice(struct sched_core *c, struct proc *p, uint64_t now)
 {
-    if (next != &c->idle)
-        start_proc_slice(c, next, now);
+    if (p != &c->idle) {
+        count_reductions(c, p);
+        start_proc_slice(c, p, now);
+    }
 }
 
 /* A snapshot of every core's queues, for the policy choices (racy reads:
@@ -184,11 +198,17 @@ static inline __attribute__((always_inline)) struct proc *pick_next(struct sched
     struct proc *p = c->run_next ? take_run_next(c) : NULL;
     if (p)
         return p;
-    rq_lock(&c->rq.lock);
-    p = rq_pick(&c->rq);
-    rq_unlock(&c->rq.lock);
-    if (p)
-        return p;
+    /* A racy look first, so a core about to go idle takes no lock: a
+     * process queued just now is seen by the idle loop's sleep test, which
+     * looks again after saying the core is idle (a NULL here always leads
+     * there). */
+    if (READ_ONCE(c->rq.total) != 0) {
+        rq_lock(&c->rq.lock);
+        p = rq_pick(&c->rq);
+        rq_unlock(&c->rq.lock);
+        if (p)
+            return p;
+    }
     if (!global_mode) /* the victim must have a movable process, which the look would see */
         return any_work_elsewhere(c->cpu) ? steal(c) : NULL;
     rq_lock(&global_rq.lock);
@@ -289,11 +309,7 @@ static inline __attribute__((always_inline)) void take(struct sched_core *c, str
         take_migrated(c, next);
     uint64_t now = read_sysreg(cntvct_el0); /* no isb: a timestamp for statistics and the slice */
     trace_at(c, now, TR_SWITCH, next, 0);
-    /* The core's reductions: what the outgoing process ran since it came on
-     * (counted here, on our own core, not through a pointer that a
-     * migration could make stale). */
-    c->count.reductions += prev->reductions - c->reductions_at_switch;
-    c->reductions_at_switch = next->reductions;
+    count_reductions(c, prev);
     set_current(c, next);
     c->count.switches++;
     if (!to_idle || next != &c->idle)
@@ -406,6 +422,7 @@ void sched_switch_out(bool requeue)
         next = &c->idle;
     if (next == prev) {
         prev->state = PROC_RUNNING;
+        count_reductions(c, prev);
         prev->reds = CONTEXT_REDS;
         return;
     }
@@ -485,6 +502,11 @@ static inline __attribute__((always_inline)) void enqueue_masked(struct sched_co
     }
 }
 
+void enqueue_from(struct sched_core *me, struct proc *p)
+{
+    enqueue_masked(me, p);
+}
+
 void enqueue(struct proc *p)
 {
     uint64_t flags = irq_save();
@@ -542,6 +564,7 @@ void yield(void)
     }
     if (next == prev) {
         prev->state = PROC_RUNNING;
+        count_reductions(c, prev);
         prev->reds = CONTEXT_REDS;
     } else {
         switch_to(c, prev, next, false); /* from the queue: not the idle context */
@@ -562,7 +585,7 @@ static void switch_from_interrupt(struct sched_core *c, struct proc *prev, struc
         take(c, prev, next, true);
     } else {
         prev->state = PROC_RUNNING;
-        start_slice(c, prev, timer_now());
+        restart_slice(c, prev, timer_now());
     }
     f->x[0] = (uint64_t)&next->ctx;
     /* What ctx_resume hands next: its core, and the process to finish (none
@@ -618,7 +641,7 @@ static inline void sched_irq_exit(struct exception_frame *f, uint32_t me)
         return;
     }
     if (!work_waiting(c) && !(c->slow & SLOW_DOWN)) { /* nobody else wants the core: run on */
-        start_slice(c, p, timer_now());
+        restart_slice(c, p, timer_now());
         return;
     }
     if (!save_preempted(p, f)) {
@@ -734,9 +757,10 @@ void sched_core_loop(void)
                 /* Report, then sleep, interrupts masked: an RCU kick sent after
                  * the report stays pending and ends the WFI at once. */
                 rcu_quiescent_state_if_wanted_on(c->cpu);
-                uint64_t t0 = timer_now();
+                /* No isb: a statistic (as take()'s timestamp). */
+                uint64_t t0 = read_sysreg(cntvct_el0);
                 cpu_wfi(); /* a pending interrupt ends it even while masked */
-                uint64_t slept = timer_now() - t0;
+                uint64_t slept = read_sysreg(cntvct_el0) - t0;
                 c->count.idle_time += slept;
                 flight_record(FL_IDLE_EXIT, 0, 0, slept > UINT32_MAX ? UINT32_MAX : (uint32_t)slept, 0,
                               work_waiting(c));
@@ -788,6 +812,7 @@ void sched_init(void)
         c->idle.pinned = (int32_t)cpu;
         c->idle.core = cpu; /* so take() never counts it as migrated */
         c->idle.prio = PRIO_LOW;
+        c->idle.reds = CONTEXT_REDS; /* never charged: count_reductions adds 0 for it */
         c->current = &c->idle; /* until the core enters sched_core_loop */
     }
     cpu_set_running_thread(&this_core()->idle); /* ours (a secondary sets its own there) */

@@ -87,7 +87,7 @@ struct proc {
     uint8_t *reason_long;                   /* instead, for longer ones: a long_reason page, or NULL */
     struct link *links; /* under links_lock */
     struct spinlock links_lock;
-    uint64_t reductions;     /* total, for ps/top */
+    uint64_t reductions;     /* total as of its last slice's end, for ps/top (count_reductions) */
     const char *spawn_error; /* why this process's last spawn failed */
     proc_fn entry;           /* what it was spawned to run: ps names it (ksyms) */
 };
@@ -151,7 +151,6 @@ struct sched_core {
     struct msg *free_msgs;   /* this core's cache of message blocks */
     uint32_t free_msg_count;
     struct sched_counters count;
-    uint64_t reductions_at_switch; /* the current process's total when it came on */
 } __attribute__((aligned(CACHE_LINE)));
 
 /* Hidden: one image, so an address from adrp, not a load from the GOT. */
@@ -285,6 +284,7 @@ void proc_exit_bookkeeping_killed(struct proc *p);
 /* core.c */
 void sched_switch_out(bool requeue); /* current stops running; IRQs off */
 void enqueue(struct proc *p);        /* make p runnable on its core (IPI if idle) */
+void enqueue_from(struct sched_core *me, struct proc *p); /* the same, masked, me: the core we run on */
 void enqueue_spawned(struct proc *p); /* enqueue, for spawn: counted and recorded */
 void proc_wake(struct proc *p);      /* WAITING -> RUNNABLE, from anywhere */
 /* c: this core, prev: the process switched from or NULL (context.S passes them on) */
@@ -389,14 +389,13 @@ static inline void proc_wake_masked(struct sched_core *c, struct proc *p)
     if (__atomic_compare_exchange_n(&p->state, &expected, PROC_RUNNABLE, false, __ATOMIC_ACQ_REL,
                                     __ATOMIC_RELAXED) &&
         !wake_to_run_next_on(c, p))
-        enqueue(p);
+        enqueue_from(c, p);
 }
 
 /* reduce(), inline for send and receive, which charge one each time; p is
  * the caller (current_proc()), which they have at hand. */
 static inline void reduce_charge(struct proc *p, uint32_t n)
 {
-    p->reductions += n; /* the core's count is taken from it at the switch (take) */
     /* One atomic step (relaxed: it orders nothing). A plain load and store
      * preempted in between would write what was left of the old slice over
      * the fresh budget start_slice gave the new one, cutting it short. Its
