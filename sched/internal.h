@@ -7,6 +7,7 @@
 #include <drivers/timer.h>
 #include <sched/context.h>
 #include <sched/flight.h>
+#include <sched/race_hooks.h>
 #include <sched/rq_lock.h>
 #include <sched/sched.h>
 #include <stddef.h>
@@ -259,9 +260,7 @@ static inline struct proc *proc_hold(pid_t pid, void (*const *window)(pid_t))
      * a dying process stores EXITING, then (dmb) reads `senders`
      * (proc_exit_bookkeeping): one of us sees the other. */
     smp_mb();
-    void (*hook)(pid_t) = __atomic_load_n(window, __ATOMIC_RELAXED);
-    if (__builtin_expect(hook != NULL, 0))
-        hook(pid); /* a race test holds us here (sched/race_hooks.h) */
+    race_hook_call(window, pid); /* a race test holds us here (sched/race_hooks.h) */
     uint8_t st = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
     if (READ_ONCE(p->pid) != pid || st == PROC_FREE || st == PROC_EXITING) {
         proc_unhold(p);

@@ -18,6 +18,7 @@
 #include <sched/long_reason.h>
 #include <sched/race_hooks.h>
 #include <string.h>
+#include <sync/static_key.h>
 #include <sync/xcall.h>
 
 _Static_assert(MAX_STACK_SIZE + PAGE_SIZE <= STACK_SLOT, "a stack slot keeps a guard page");
@@ -37,6 +38,14 @@ static uint64_t proc_pages(uint64_t count)
 }
 
 struct sched_race_hooks sched_race_hooks;
+struct static_key sched_race_hooks_on;
+
+void sched_race_hook_set(void (**slot)(pid_t), void (*fn)(pid_t))
+{
+    __atomic_store_n(slot, fn, __ATOMIC_RELAXED); /* the watched processes' spawn orders it */
+    if (fn && !__atomic_load_n(&sched_race_hooks_on.enabled, __ATOMIC_RELAXED))
+        static_key_enable_all_cores(&sched_race_hooks_on); /* returns once every core branches */
+}
 
 struct proc *proc_chunks[MAX_PROC_CHUNKS];
 static uint32_t next_fresh;          /* indices handed out so far (atomic) */

@@ -1,12 +1,15 @@
 /* Windows the race tests widen (tests/image/test_races.c). Each hook, when
  * set, is called at a point where another core or process may act, and may
  * spin there a while: the construction that makes an interleaving happen
- * every run instead of once in a million. NULL outside those tests (one load
- * and a branch not taken). Set by a test before it starts the processes it
- * watches (their spawn orders the store), cleared after they are done. */
+ * every run instead of once in a million. NULL outside those tests. Set by a
+ * test (RACE_HOOK_SET) before it starts the processes it watches (their
+ * spawn orders the store), cleared after they are done. Until a test first
+ * sets one, every site is a `nop` (a static branch, arch/static_branch.h);
+ * from then on, a load and a branch not taken. */
 #ifndef ARMADA_SCHED_RACE_HOOKS_H
 #define ARMADA_SCHED_RACE_HOOKS_H
 
+#include <arch/static_branch.h>
 #include <sched/sched.h>
 
 struct sched_race_hooks {
@@ -42,11 +45,21 @@ struct sched_race_hooks {
 };
 extern struct sched_race_hooks sched_race_hooks __attribute__((visibility("hidden"))); /* hidden: adrp, not a GOT load */
 
-#define RACE_HOOK(name, arg)                                                                        \
-    do {                                                                                            \
-        void (*hook_)(pid_t) = __atomic_load_n(&sched_race_hooks.name, __ATOMIC_RELAXED);           \
-        if (__builtin_expect(hook_ != NULL, 0))                                                     \
-            hook_(arg);                                                                             \
-    } while (0)
+extern struct static_key sched_race_hooks_on __attribute__((visibility("hidden")));
+
+/* Store a hook; the first one set turns every site on, on every core
+ * (process context, interrupts on: a cross-call). */
+void sched_race_hook_set(void (**slot)(pid_t), void (*fn)(pid_t));
+#define RACE_HOOK_SET(name, fn) sched_race_hook_set(&sched_race_hooks.name, (fn))
+
+static inline __attribute__((always_inline)) void race_hook_call(void (*const *slot)(pid_t), pid_t arg)
+{
+    if (static_branch_unlikely(&sched_race_hooks_on)) {
+        void (*hook)(pid_t) = __atomic_load_n(slot, __ATOMIC_RELAXED);
+        if (hook)
+            hook(arg);
+    }
+}
+#define RACE_HOOK(name, arg) race_hook_call(&sched_race_hooks.name, (arg))
 
 #endif

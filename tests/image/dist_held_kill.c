@@ -64,7 +64,7 @@ static void held_kill_entry(const struct term *args)
         proc_exit(2);
     pid_t reporter = dist_pid(&reporter_t.pid);
     hook_tester = self();
-    __atomic_store_n(&sched_race_hooks.dist_entry_held, held, __ATOMIC_RELAXED); /* the spawns below order it */
+    RACE_HOOK_SET(dist_entry_held, held); /* the spawns below order it */
     uint32_t killed = 0;
     for (uint32_t i = 0; i < KILLS; i++) {
         uint64_t ref;
@@ -83,7 +83,7 @@ static void held_kill_entry(const struct term *args)
         else
             kprintf("held_kill: victim %u: %s %s\n", i, down ? "ended" : "no DOWN", down ? exit_kind_name(why.kind) : "");
     }
-    __atomic_store_n(&sched_race_hooks.dist_entry_held, NULL, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(dist_entry_held, NULL);
     hook_tester = 0;
     send_to_node("last@127.0.0.1");
 

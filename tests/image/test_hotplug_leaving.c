@@ -64,9 +64,9 @@ IMAGE_TEST(races, rcu_grace_period_ends_when_its_core_goes_offline)
     going_cpu = cpus_possible - 1;
     WRITE_ONCE(late_queued, 0);
     WRITE_ONCE(late_ran, 0);
-    __atomic_store_n(&sched_race_hooks.idle_reported_quiescent, queue_rcu_while_leaving, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(idle_reported_quiescent, queue_rcu_while_leaving);
     bool down = smp_cpu_down(going_cpu) == 0;
-    __atomic_store_n(&sched_race_hooks.idle_reported_quiescent, NULL, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(idle_reported_quiescent, NULL);
     /* No synchronize_rcu anywhere now: only the going core's own report can end it. */
     bool ended_while_off = down && wait_late_ran(GRACE_MS);
     bool back = cpu_is_online(going_cpu) || smp_cpu_up(going_cpu) == 0;
@@ -152,12 +152,12 @@ IMAGE_TEST(races, processes_moving_off_a_going_core_are_killed_and_sent_to)
         TEST_ASSERT(movers[i], "spawn failed: %s", spawn_error());
     }
     sleep_ms(20); /* both run, taking turns, on the going core */
-    __atomic_store_n(&sched_race_hooks.moving_off_going_core, act_on_mover, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(moving_off_going_core, act_on_mover);
     pid_t sender = spawn_monitored(send_sequence, (void *)(uintptr_t)movers[SENT_TO], 0, PRIO_NORMAL, &sender_ref);
     TEST_ASSERT(sender, "spawn failed: %s", spawn_error());
     sleep_ms(2); /* it is sending as the core goes */
     bool down = smp_cpu_down(going_cpu) == 0;
-    __atomic_store_n(&sched_race_hooks.moving_off_going_core, NULL, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(moving_off_going_core, NULL);
     struct exit_reason why_killed = {0}, why_sent = {0}, why_sender = {0};
     bool killed_down = wait_down(ref[KILLED], &why_killed);
     bool sent_down = wait_down(ref[SENT_TO], &why_sent);

@@ -81,7 +81,7 @@ IMAGE_TEST(races, wakeup_racing_cpu_off_is_not_stranded)
     TEST_ASSERT(answerer, "spawn failed: %s", spawn_error());
     sleep_ms(20); /* it waits in receive on its core */
     WRITE_ONCE(held_pid, answerer);
-    __atomic_store_n(&sched_race_hooks.enqueue_target_online, hold_until_the_core_is_gone, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(enqueue_target_online, hold_until_the_core_is_gone);
     uint64_t down_ref, wake_ref;
     /* The waker on cpu1, masked in the hook; the one taking the core down on
      * cpu0, where the going core sends its timers (the next online after the
@@ -92,7 +92,7 @@ IMAGE_TEST(races, wakeup_racing_cpu_off_is_not_stranded)
     bool answered = receive(msg_is_user, NULL, &a, sizeof a, ANSWER_MS, NULL) == (int)sizeof a; /* not the DOWNs */
     wait_down(wake_ref, NULL);
     wait_down(down_ref, NULL);
-    __atomic_store_n(&sched_race_hooks.enqueue_target_online, NULL, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(enqueue_target_online, NULL);
     WRITE_ONCE(held_pid, 0);
     uint32_t went_down = READ_ONCE(down_result);
     bool back = cpu_is_online(down_cpu) || smp_cpu_up(down_cpu) == 0;

@@ -55,9 +55,9 @@ IMAGE_TEST(races, monitor_racing_an_exit_without_links_gets_its_down)
     o.pin_cpu = (int)other;
     WRITE_ONCE(target, spawn_opt(spin_then_end, NULL, &o, NULL));
     TEST_ASSERT(target, "spawn failed: %s", spawn_error());
-    __atomic_store_n(&sched_race_hooks.link_adding, let_target_end, __ATOMIC_RELAXED); /* read by add() */
+    RACE_HOOK_SET(link_adding, let_target_end); /* read by add() */
     uint64_t ref = monitor(target);
-    __atomic_store_n(&sched_race_hooks.link_adding, NULL, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(link_adding, NULL);
     WRITE_ONCE(target, 0);
     struct exit_reason why;
     bool down = wait_down(ref, &why);

@@ -31,10 +31,10 @@ static void set_flag(uint32_t *flag) { __atomic_store_n(flag, 1, __ATOMIC_RELEAS
 
 static void clear_hooks(void)
 {
-    __atomic_store_n(&sched_race_hooks.deliver_counted, NULL, __ATOMIC_RELAXED);
-    __atomic_store_n(&sched_race_hooks.kill_looked_up, NULL, __ATOMIC_RELAXED);
-    __atomic_store_n(&sched_race_hooks.timeout_firing, NULL, __ATOMIC_RELAXED);
-    __atomic_store_n(&sched_race_hooks.waiting_for_mail, NULL, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(deliver_counted, NULL);
+    RACE_HOOK_SET(kill_looked_up, NULL);
+    RACE_HOOK_SET(timeout_firing, NULL);
+    RACE_HOOK_SET(waiting_for_mail, NULL);
 }
 
 static void quick_exit(void *arg) { (void)arg; }
@@ -79,7 +79,7 @@ IMAGE_TEST(races, stale_sender_leaves_senders_balanced)
     sender_in_window = slot_reused = 0;
     reused_pid = 0;
     stale_target = old;
-    __atomic_store_n(&sched_race_hooks.deliver_counted, hold_stale_sender, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(deliver_counted, hold_stale_sender);
     uint64_t sref;
     spawn_monitored(spawn_into_the_slot, NULL, 1, PRIO_NORMAL, &sref); /* orders the hook before it runs */
     uint32_t v = 1;
@@ -125,7 +125,7 @@ IMAGE_TEST(races, exit_waits_for_a_sender_preempted_on_its_core)
 {
     int cpu = cpus_online_count() > 1 ? 1 : 0;
     slow_target = 0;
-    __atomic_store_n(&sched_race_hooks.deliver_counted, send_slowly, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(deliver_counted, send_slowly);
     uint64_t ref;
     spawn_monitored(sender_beside_an_exit, NULL, cpu, PRIO_NORMAL, &ref);
     bool down = wait_down(ref, NULL);
@@ -184,7 +184,7 @@ IMAGE_TEST(races, kill_of_a_stale_pid_misses_the_next_process)
     uint64_t vref, href;
     pid_t victim = spawn_monitored(wait_one_message, NULL, 1, PRIO_NORMAL, &vref);
     kill_target = victim;
-    __atomic_store_n(&sched_race_hooks.kill_looked_up, hold_killer, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(kill_looked_up, hold_killer);
     spawn_monitored(end_it_and_reuse_the_slot, NULL, 1, PRIO_NORMAL, &href);
     kill(victim);
     clear_hooks();
@@ -334,7 +334,7 @@ IMAGE_TEST(races, dropped_sends_counted_exactly_across_migrations)
     dead_pid = dead;
     counted_calls = 0;
     uint64_t before = sched_dropped_sends();
-    __atomic_store_n(&sched_race_hooks.deliver_counted, sometimes_linger, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(deliver_counted, sometimes_linger);
     uint32_t n = COUNTING_SENDERS_PER_CORE * cores;
     uint64_t refs[COUNTING_SENDERS_PER_CORE * MAX_CPUS];
     for (uint32_t i = 0; i < n; i++)
@@ -424,8 +424,8 @@ IMAGE_TEST(races, timeout_wakes_a_process_that_moved_cores)
     pid_t pid = spawn_monitored(time_out_again_and_again, NULL, -1, PRIO_NORMAL, &ref);
     sleeper = pid;
     struct proc *p = proc_by_index((uint32_t)pid);
-    __atomic_store_n(&sched_race_hooks.timeout_firing, meet, __ATOMIC_RELAXED);
-    __atomic_store_n(&sched_race_hooks.waiting_for_mail, meet, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(timeout_firing, meet);
+    RACE_HOOK_SET(waiting_for_mail, meet);
     uint32_t lost = 0, nudge = NUDGE, wake = WAKE, go = GO, tries = 0;
     for (uint32_t i = 0; i < TIMEOUT_TRIES && lost < 3 && is_alive(pid); i++, tries++) {
         /* Start the try; wait until it sleeps with its timeout armed on
@@ -495,7 +495,7 @@ IMAGE_TEST(races, kill_just_before_a_wait_ends_the_receiver)
         TEST_SKIP("needs two cores: the receiver is held masked on its own");
     waiter_in_window = waiter_killed = 0;
     waiter_target = 0;
-    __atomic_store_n(&sched_race_hooks.waiting_for_mail, hold_waiter, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(waiting_for_mail, hold_waiter);
     uint64_t ref;
     struct exit_reason why;
     int other = (int)((this_cpu_id() + 1) % cpus_online_count());

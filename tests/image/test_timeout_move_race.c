@@ -100,15 +100,15 @@ IMAGE_TEST(races, timeout_cancel_after_its_core_came_back)
     TEST_ASSERT(w, "spawn failed: %s", spawn_error());
     sleep_ms(20); /* it waits in receive, its timeout on its core */
     WRITE_ONCE(watched_pid, w);
-    __atomic_store_n(&sched_race_hooks.timers_handing_on, hold_the_timers, __ATOMIC_RELAXED);
-    __atomic_store_n(&sched_race_hooks.timeout_cancel_asking, hold_the_canceller, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(timers_handing_on, hold_the_timers);
+    RACE_HOOK_SET(timeout_cancel_asking, hold_the_canceller);
     uint64_t cycle_ref;
     TEST_ASSERT(spawn_monitored(cycle_the_core, NULL, 0, PRIO_NORMAL, &cycle_ref), "spawn failed");
     struct report r = {0};
     bool answered = receive(msg_is_user, NULL, &r, sizeof r, ANSWER_MS, NULL) == (int)sizeof r;
     wait_down(cycle_ref, NULL);
-    __atomic_store_n(&sched_race_hooks.timers_handing_on, NULL, __ATOMIC_RELAXED);
-    __atomic_store_n(&sched_race_hooks.timeout_cancel_asking, NULL, __ATOMIC_RELAXED);
+    RACE_HOOK_SET(timers_handing_on, NULL);
+    RACE_HOOK_SET(timeout_cancel_asking, NULL);
     WRITE_ONCE(watched_pid, 0);
     bool back = cpu_is_online(down_cpu) || smp_cpu_up(down_cpu) == 0;
     TEST_ASSERT(back, "cpu%u did not come back", down_cpu);
