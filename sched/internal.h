@@ -118,7 +118,6 @@ struct sched_counters {
     uint64_t switches, reductions, steals, migrations, preemptions;
     uint64_t ipi_wakeups, wakeups_no_ipi, spawns, exits, sends, dropped_sends;
     uint64_t mailbox_full; /* user messages refused: the receiver's mailbox was at its limit */
-    uint64_t msg_blocks;   /* blocks taken for messages here, less those given back here (wraps: only the sum means) */
     uint64_t idle_time;    /* counter ticks spent in WFI */
     uint64_t balance_ipis; /* wakeups the balancer sent with the work it moved (not in ipi_wakeups) */
 };

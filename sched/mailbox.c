@@ -25,18 +25,31 @@
 #define CORE_CACHE_MAX 1024           /* beyond this, blocks go back to the shared pool */
 _Static_assert(HEADER + MSG_MAX <= LARGE_BLOCK, "MSG_MAX fits a large block");
 
-/* Blocks a core cannot use go here; refills come from here, then from pages. */
+/* Blocks a core cannot use go here; refills come from here, then from pages.
+ * Every block ever made is in a core's cache, in a pool or in use: the leak
+ * check's count (sched_msg_blocks_in_use) is the first less the other two,
+ * so the fast paths count nothing but their cache. Under pool_lock. */
 static DEFINE_SPINLOCK(pool_lock, "msg-pool");
 static struct msg *pool_small, *pool_large;
+static uint64_t blocks_made, blocks_pooled;
 
 static struct msg *take_from_pool(struct msg **pool)
 {
     uint64_t flags = spin_lock_irqsave(&pool_lock);
     struct msg *m = *pool;
-    if (m)
+    if (m) {
         *pool = m->next;
+        blocks_pooled--;
+    }
     spin_unlock_irqrestore(&pool_lock, flags);
     return m;
+}
+
+static void count_made(uint64_t n)
+{
+    uint64_t flags = spin_lock_irqsave(&pool_lock);
+    blocks_made += n;
+    spin_unlock_irqrestore(&pool_lock, flags);
 }
 
 /* A core's cache is touched only by that core with interrupts masked: the
@@ -62,8 +75,10 @@ static struct msg *msg_alloc_slow(struct sched_core *c, uint32_t len)
 {
     if (len > SMALL_PAYLOAD) {
         struct msg *m = take_from_pool(&pool_large);
-        if (!m && (m = (struct msg *)page_alloc(LARGE_BLOCK / PAGE_SIZE)))
+        if (!m && (m = (struct msg *)page_alloc(LARGE_BLOCK / PAGE_SIZE))) {
             m->cap = LARGE_BLOCK - HEADER;
+            count_made(1);
+        }
         return m;
     }
     struct msg *m;
@@ -79,6 +94,7 @@ static struct msg *msg_alloc_slow(struct sched_core *c, uint32_t len)
         c->free_msgs = b;
         c->free_msg_count++;
     }
+    count_made(REFILL_BYTES / SMALL_BLOCK);
     m = (struct msg *)batch;
     m->cap = SMALL_PAYLOAD;
     return m;
@@ -87,7 +103,6 @@ static struct msg *msg_alloc_slow(struct sched_core *c, uint32_t len)
 /* Masked, c: this core. */
 static inline __attribute__((always_inline)) void msg_free_here(struct sched_core *c, struct msg *m)
 {
-    c->count.msg_blocks--; /* the leak check's count (sched_msg_blocks_in_use) */
     if (__builtin_expect(m->cap <= SMALL_PAYLOAD && c->free_msg_count < CORE_CACHE_MAX, 1)) {
         m->next = c->free_msgs;
         c->free_msgs = m;
@@ -98,6 +113,7 @@ static inline __attribute__((always_inline)) void msg_free_here(struct sched_cor
     uint64_t flags = spin_lock_irqsave(&pool_lock);
     m->next = *pool;
     *pool = m;
+    blocks_pooled++;
     spin_unlock_irqrestore(&pool_lock, flags);
 }
 
@@ -156,7 +172,6 @@ static inline __attribute__((always_inline)) int deliver(pid_t to, pid_t from, u
         m->info.reason = *why;
     m->len = len;
     copy_payload(m->data, data, len);
-    c->count.msg_blocks++; /* m, taken above: counted here, where we are masked anyway */
     struct proc *p = proc_hold(to, &sched_race_hooks.deliver_counted);
     if (!p) {
         c->count.dropped_sends++;
@@ -235,9 +250,12 @@ int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct 
 
 uint64_t sched_msg_blocks_in_use(void)
 {
-    uint64_t n = 0; /* each core's count may wrap below zero (taken on one core, given back on another) */
+    uint64_t flags = spin_lock_irqsave(&pool_lock);
+    uint64_t n = blocks_made - blocks_pooled;
+    spin_unlock_irqrestore(&pool_lock, flags);
+    /* Racy reads of the caches (each core's own): exact once they are quiet. */
     for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++)
-        n += READ_ONCE(sched_cores[cpu].count.msg_blocks);
+        n -= READ_ONCE(sched_cores[cpu].free_msg_count);
     return n;
 }
 
