@@ -401,15 +401,10 @@ static inline __attribute__((always_inline)) bool wait_for_mail(struct proc *p)
     return false;
 }
 
-/* The message at *mp leaves the queue into buf (and info); masked from its
- * unlink to its free. Returns its length. */
-static inline __attribute__((always_inline)) int take_message(struct proc *p, struct msg **mp, void *buf,
-                                                              uint32_t cap, struct msg_info *info)
+/* m, off both lists, into buf (and info) and freed; masked. Returns its length. */
+static inline __attribute__((always_inline)) int consume_message(struct proc *p, struct msg *m, void *buf,
+                                                                 uint32_t cap, struct msg_info *info)
 {
-    struct msg *m = *mp;
-    *mp = m->next;
-    if (p->queue_tail == &m->next)
-        p->queue_tail = mp;
     copy_payload(buf, m->data, m->len < cap ? m->len : cap);
     if (info)
         *info = m->info;
@@ -419,6 +414,39 @@ static inline __attribute__((always_inline)) int take_message(struct proc *p, st
     mailbox_taken(p, block_bytes(m->len));
     msg_free_here(this_core(), m); /* masked: the core we are on */
     return len;
+}
+
+/* The message at *mp leaves the queue into buf (and info); masked from its
+ * unlink to its free. Returns its length. */
+static inline __attribute__((always_inline)) int take_message(struct proc *p, struct msg **mp, void *buf,
+                                                              uint32_t cap, struct msg_info *info)
+{
+    struct msg *m = *mp;
+    *mp = m->next;
+    if (p->queue_tail == &m->next)
+        p->queue_tail = mp;
+    return consume_message(p, m, buf, cap, info);
+}
+
+/* With the queue empty: the inbox's oldest message, off both lists, the
+ * rest (if any) now the queue; NULL if the inbox is empty too. The common
+ * receive (one message waiting) links nothing. Masked. */
+static inline __attribute__((always_inline)) struct msg *take_oldest_from_inbox(struct proc *p)
+{
+    /* Acquire: the senders' message contents are visible before we read them. */
+    struct msg *newest = __atomic_exchange_n(&p->inbox, NULL, __ATOMIC_ACQUIRE);
+    if (!newest || !newest->next)
+        return newest;
+    struct msg *m = newest, *ordered = NULL;
+    while (m) { /* reversed into arrival order, as drain_inbox does */
+        struct msg *next = m->next;
+        m->next = ordered;
+        ordered = m;
+        m = next;
+    }
+    p->queue = ordered->next;
+    p->queue_tail = &newest->next; /* the newest is last now */
+    return ordered;
 }
 
 /* Nothing (more) to take: arm the timeout on the first wait, then wait.
@@ -459,35 +487,43 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
     uint64_t flags = irq_save();
     for (;;) {
         sched_check_not_in_rcu_read_on(this_core(), "receive"); /* masked: our own core's count */
-        drain_inbox(p);
-        if (!p->queue) {
-            if (wait_unless_timed_out(p, timeout_ms, &armed, &flags))
-                continue;
-            break;
+        /* The common receive, any message and no timeout to cancel, with
+         * nothing left over from earlier: the inbox's oldest, taken in the
+         * same masked stretch. */
+        if (!p->queue && !match && !armed) {
+            struct msg *m = take_oldest_from_inbox(p);
+            if (m) {
+                int len = consume_message(p, m, buf, cap, info);
+                irq_restore(flags);
+                return len;
+            }
+        } else {
+            drain_inbox(p);
+            /* The first message and no timeout to cancel: the same. */
+            if (p->queue && !match && !armed) {
+                int len = take_message(p, &p->queue, buf, cap, info);
+                irq_restore(flags);
+                return len;
+            }
+            if (p->queue) {
+                irq_restore(flags);
+                for (struct msg **mp = &p->queue; *mp; mp = &(*mp)->next) {
+                    struct msg *m = *mp;
+                    if (match && !match(m->data, m->len, &m->info, ctx))
+                        continue;
+                    /* Cancelled first, with interrupts on: a cancel may wait
+                     * for another core (its cross-call), and the message is
+                     * still ours whatever happens meanwhile. */
+                    if (armed)
+                        timeout_cancel(p);
+                    uint64_t take_flags = irq_save();
+                    int len = take_message(p, mp, buf, cap, info);
+                    irq_restore(take_flags);
+                    return len;
+                }
+                flags = irq_save();
+            }
         }
-        /* The common receive, the first message and no timeout to cancel:
-         * taken in the same masked stretch. */
-        if (!match && !armed) {
-            int len = take_message(p, &p->queue, buf, cap, info);
-            irq_restore(flags);
-            return len;
-        }
-        irq_restore(flags);
-        for (struct msg **mp = &p->queue; *mp; mp = &(*mp)->next) {
-            struct msg *m = *mp;
-            if (match && !match(m->data, m->len, &m->info, ctx))
-                continue;
-            /* Cancelled first, with interrupts on: a cancel may wait for
-             * another core (its cross-call), and the message is still ours
-             * whatever happens meanwhile. */
-            if (armed)
-                timeout_cancel(p);
-            uint64_t take_flags = irq_save();
-            int len = take_message(p, mp, buf, cap, info);
-            irq_restore(take_flags);
-            return len;
-        }
-        flags = irq_save();
         if (!wait_unless_timed_out(p, timeout_ms, &armed, &flags))
             break;
     }

@@ -29,6 +29,25 @@ IMAGE_TEST(messages, selective_receive_keeps_order)
     return true;
 }
 
+/* A burst waits in the inbox (a LIFO) when the receiver comes to it: the
+ * receive without a match takes its oldest and leaves the rest, in order,
+ * ahead of the next burst. */
+IMAGE_TEST(messages, burst_arrives_in_sending_order)
+{
+    uint32_t got;
+    for (uint32_t v = 1; v <= 4; v++)
+        TEST_ASSERT(send(self(), &v, sizeof v) == 0, "send to self failed");
+    TEST_ASSERT(receive(NULL, NULL, &got, sizeof got, 0, NULL) == 4 && got == 1, "first of the burst: got %u", got);
+    for (uint32_t v = 5; v <= 8; v++)
+        TEST_ASSERT(send(self(), &v, sizeof v) == 0, "send to self failed");
+    for (uint32_t want = 2; want <= 8; want++) {
+        int n = receive(NULL, NULL, &got, sizeof got, 0, NULL);
+        TEST_ASSERT(n == 4 && got == want, "got %u (n=%d), want %u", got, n, want);
+    }
+    TEST_ASSERT(receive(NULL, NULL, &got, sizeof got, 0, NULL) == RECEIVE_TIMEOUT, "mailbox not empty");
+    return true;
+}
+
 IMAGE_TEST(messages, receive_timeout)
 {
     uint64_t t0 = timer_now();
