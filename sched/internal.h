@@ -403,6 +403,17 @@ static inline void reduce_charge(struct proc *p, uint32_t n)
         yield();
 }
 
+/* The same charge with interrupts masked (p: the caller), for send and
+ * receive, which mask anyway: nothing can preempt us between the load and
+ * the store, so a plain pair (relaxed atomics: the same ldr and str) does
+ * what the atomic step does. The caller yields, unmasked, on true. */
+static inline bool reduce_charge_masked(struct proc *p, uint32_t n)
+{
+    int32_t left = __atomic_load_n(&p->reds, __ATOMIC_RELAXED) - (int32_t)n;
+    __atomic_store_n(&p->reds, left, __ATOMIC_RELAXED);
+    return left <= 0;
+}
+
 /* hotplug.c */
 void sched_hotplug_init(void);
 

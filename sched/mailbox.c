@@ -148,10 +148,12 @@ static uint64_t block_bytes(uint32_t len)
 }
 
 /* refuse_in_rcu: the API call to refuse inside an RCU read-side section
- * (send may yield), or NULL for the kernel's own signals, which never do. */
+ * (send may yield), or NULL for the kernel's own signals, which never do.
+ * charge: reductions charged to the caller inside the masked stretch (send:
+ * it yields after, unmasked, if they ran out), or 0. */
 static inline __attribute__((always_inline)) int deliver(pid_t to, pid_t from, uint16_t kind, const void *data,
                                                          uint32_t len, uint64_t ref, const struct exit_reason *why,
-                                                         const char *refuse_in_rcu)
+                                                         const char *refuse_in_rcu, uint32_t charge)
 {
     /* Masked from the block's allocation to the end: a sender killed at an
      * interrupt's exit between taking the block and pushing it would leak it
@@ -162,6 +164,8 @@ static inline __attribute__((always_inline)) int deliver(pid_t to, pid_t from, u
     struct sched_core *c = this_core(); /* masked: ours until the end */
     if (refuse_in_rcu)
         sched_check_not_in_rcu_read_on(c, refuse_in_rcu);
+    if (charge)
+        reduce_charge_masked(current_proc(), charge);
     struct msg *m = msg_alloc(c, len);
     if (!m) {
         irq_restore(flags);
@@ -209,16 +213,20 @@ int send(pid_t to, const void *data, uint32_t len)
     if (len > MSG_MAX)
         return SEND_TOO_BIG;
     struct proc *me = current_proc();
+    uint32_t reds = 1 + len / 64;
     int r;
     if (pid_is_remote(to)) {
         uint64_t flags = irq_save(); /* the check reads our own core's count */
         sched_check_not_in_rcu_read_on(this_core(), "send");
+        reduce_charge_masked(me, reds);
         irq_restore(flags);
         r = remote_send(to, data, len);
     } else {
-        r = deliver(to, me->pid, MSG_USER, data, len, 0, NULL, "send");
+        r = deliver(to, me->pid, MSG_USER, data, len, 0, NULL, "send", reds);
     }
-    reduce_charge(me, 1 + len / 64);
+    /* Our own field, written by us masked (or refreshed by a switch since). */
+    if (__builtin_expect(__atomic_load_n(&me->reds, __ATOMIC_RELAXED) <= 0, 0))
+        yield();
     return r;
 }
 
@@ -226,7 +234,7 @@ int send_as(pid_t to, pid_t from, const void *data, uint32_t len)
 {
     if (len > MSG_MAX)
         return SEND_TOO_BIG;
-    return deliver(to, from, MSG_USER, data, len, 0, NULL, NULL);
+    return deliver(to, from, MSG_USER, data, len, 0, NULL, NULL, 0);
 }
 
 int send_down_as(pid_t to, pid_t from, uint64_t ref, const struct exit_reason *why, const void *reason_bytes,
@@ -240,7 +248,7 @@ int send_signal_with(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const st
 {
     if (len > MSG_MAX)
         len = 0; /* a signal is never refused: it goes without them */
-    return deliver(to, from, kind, data, len, ref, why, NULL);
+    return deliver(to, from, kind, data, len, ref, why, NULL, 0);
 }
 
 int send_signal(pid_t to, pid_t from, uint16_t kind, uint64_t ref, const struct exit_reason *why)
@@ -477,7 +485,6 @@ static inline bool wait_unless_timed_out(struct proc *p, uint64_t timeout_ms, bo
 int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t timeout_ms, struct msg_info *info)
 {
     struct proc *p = current_proc();
-    reduce_charge(p, 1);
     p->timed_out = 0;
     bool armed = false;
     /* Masked while messages are off both lists (the drain, and from the
@@ -485,6 +492,11 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
      * would leak them; mailbox_close frees only what is listed. Masked too
      * from an empty drain through the wait and back: nothing to do unmasked. */
     uint64_t flags = irq_save();
+    if (__builtin_expect(reduce_charge_masked(p, 1), 0)) { /* out of reductions: the turn ends before we look */
+        irq_restore(flags);
+        yield();
+        flags = irq_save();
+    }
     for (;;) {
         sched_check_not_in_rcu_read_on(this_core(), "receive"); /* masked: our own core's count */
         /* The common receive, any message and no timeout to cancel, with

@@ -176,3 +176,58 @@ static bool spinner_turns(bool exact)
 
 IMAGE_TEST(sched, spinner_slice_is_2ms) { return spinner_turns(false); }
 IMAGE_TEST_EXPLICIT(icount, spinner_slice_is_2ms_exactly) { return spinner_turns(true); }
+
+/* --- sends and receives are reduction points --- */
+static uint32_t other_turns;
+
+static void take_turns(void *arg)
+{
+    (void)arg;
+    pair_gate(1, true);
+    while (!__atomic_load_n(&pair_done, __ATOMIC_RELAXED)) {
+        __atomic_fetch_add(&other_turns, 1, __ATOMIC_RELAXED);
+        yield();
+    }
+}
+
+/* CONTEXT_REDS sends to ourselves, each taken at once: twice a slice's
+ * reductions, and no yield of our own. The other process on our core must
+ * run meanwhile, by the charge alone: a try the timer preempted proves
+ * nothing and is made again. */
+static uint32_t charged_tries, charged_switched;
+static void send_and_receive_a_lot(void *arg)
+{
+    (void)arg;
+    pair_gate(0, true);
+    const uint64_t *preemptions = &sched_cores[this_cpu_id()].count.preemptions; /* pinned: our core's */
+    for (charged_tries = 1; charged_tries <= 5; charged_tries++) {
+        uint64_t preempted = READ_ONCE(*preemptions);
+        uint32_t turns = __atomic_load_n(&other_turns, __ATOMIC_RELAXED);
+        for (uint32_t i = 0; i < CONTEXT_REDS; i++) {
+            uint32_t v = i, got;
+            send(self(), &v, sizeof v);
+            receive(NULL, NULL, &got, sizeof got, RECEIVE_FOREVER, NULL);
+        }
+        if (READ_ONCE(*preemptions) == preempted) {
+            charged_switched = __atomic_load_n(&other_turns, __ATOMIC_RELAXED) - turns;
+            break;
+        }
+    }
+    __atomic_store_n(&pair_done, 1, __ATOMIC_RELAXED);
+}
+
+IMAGE_TEST(sched, sends_and_receives_charge_reductions)
+{
+    uint32_t cpu = core_for_pair();
+    pair_reset();
+    other_turns = charged_switched = 0;
+    uint64_t refs[2];
+    TEST_ASSERT(spawn_monitored(send_and_receive_a_lot, NULL, (int)cpu, PRIO_NORMAL, &refs[0]), "spawn");
+    TEST_ASSERT(spawn_monitored(take_turns, NULL, (int)cpu, PRIO_NORMAL, &refs[1]), "spawn");
+    TEST_ASSERT(wait_down(refs[0], NULL) && wait_down(refs[1], NULL), "the pair did not finish");
+    if (charged_tries > 5)
+        TEST_SKIP("the timer preempted every try");
+    TEST_ASSERT(charged_switched >= 1, "the other process never ran while we charged %u reductions (try %u)",
+                2 * CONTEXT_REDS, charged_tries);
+    return true;
+}
