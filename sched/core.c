@@ -429,6 +429,18 @@ void sched_switch_out(bool requeue)
     switch_to(c, prev, next, true);
 }
 
+/* See sched_block (internal.h): the slot is full and the core not slow. */
+void sched_block_to_run_next(struct sched_core *c)
+{
+    struct proc *prev = c->current; /* a process: the idle context never waits */
+    struct proc *next = take_run_next(c);
+    if (__builtin_expect(!next, 0)) { /* the slot's process went to the queue behind others */
+        sched_switch_out(false);
+        return;
+    }
+    switch_to(c, prev, next, false); /* from the slot: not the idle context */
+}
+
 /* Wake one sleeping core other than `except`, claiming its idle bit so the
  * next wakeup picks another. Relaxed: the mask is a hint (see callers). */
 static bool wake_an_idle_core(uint32_t except)

@@ -168,6 +168,21 @@ static inline struct sched_core *this_core(void)
         c = this_core_first();
     return c;
 }
+/* The current process, WAITING, stops (sched_switch_out(false)); IRQs off.
+ * The common case first: a send on this core has just woken its partner
+ * into the run-next slot (a round trip's every turn), which takes the core
+ * with the switch inline; the test here, so the general way costs no second call. */
+void sched_switch_out(bool requeue);
+void sched_block_to_run_next(struct sched_core *c);
+static inline void sched_block(void)
+{
+    struct sched_core *c = this_core();
+    if (c->run_next && !c->slow)
+        sched_block_to_run_next(c);
+    else
+        sched_switch_out(false);
+}
+
 /* Core `cpu`'s block, the pointer kept opaque: GCC would otherwise work
  * &sched_cores[cpu] out again from the index at each use. */
 static inline struct sched_core *core_of(uint32_t cpu)

@@ -399,13 +399,13 @@ static inline __attribute__((always_inline)) bool wait_for_mail(struct proc *p)
     __atomic_store_n(&p->state, PROC_WAITING, __ATOMIC_RELAXED);
     smp_mb(); /* WAITING visible before we look at the inbox: pairs with deliver() */
     if (!__atomic_load_n(&p->inbox, __ATOMIC_RELAXED) && !load_flag(&p->timed_out) && !load_flag(&p->pending_kill)) {
-        sched_switch_out(false); /* a waker queues us again */
+        sched_block(); /* a waker queues us again */
         return true;
     }
     uint8_t expected = PROC_WAITING;
     if (!__atomic_compare_exchange_n(&p->state, &expected, PROC_RUNNING, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_RELAXED))
-        sched_switch_out(false); /* a waker queued us already: take that turn */
+        sched_block(); /* a waker queued us already: take that turn */
     return false;
 }
 
