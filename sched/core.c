@@ -329,7 +329,7 @@ static inline __attribute__((always_inline)) void finish_switch(struct sched_cor
          * load it (see take()). */
         __atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
         if (__builtin_expect(dead, 0))
-            proc_release(prev);
+            proc_release(c, prev);
     }
     /* A context switch is a quiescent state. Reported here, not in take():
      * callbacks it runs see a finished switch, on the stack of the process
@@ -499,6 +499,10 @@ static inline __attribute__((always_inline)) void enqueue_masked(struct sched_co
     p->core = target;
     rq_push(&c->rq, p);
     rq_unlock(&c->rq.lock);
+    if (target == here && p->pinned >= 0) { /* ours alone to run, and we are awake: no one to tell */
+        me->count.wakeups_no_ipi++;
+        return;
+    }
     smp_mb(); /* our push visible before we read idle: pairs with the idle loop's (sched_core_loop) */
     bool sleeping = __atomic_load_n(&c->rq.idle, __ATOMIC_RELAXED);
     if (sleeping && target != here) {

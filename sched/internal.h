@@ -246,7 +246,7 @@ static inline struct proc *proc_by_index(uint32_t index)
     struct proc *chunk = __atomic_load_n(&proc_chunks[index / PROC_CHUNK], __ATOMIC_ACQUIRE);
     return chunk ? &chunk[index % PROC_CHUNK] : NULL;
 }
-void proc_release(struct proc *p); /* after it is off its core for good */
+void proc_release(struct sched_core *c, struct proc *p); /* after it is off its core for good; IRQs off, c: this core */
 void proc_die(struct proc *p, struct exit_reason why) __attribute__((noreturn)); /* p is current */
 void proc_table_init(void);
 /* Everything dying involves but the switch: links, monitors, mailbox, name. */
@@ -323,7 +323,7 @@ struct proc *rq_steal_one(struct runqueue *rq);
 void mailbox_close(struct proc *p); /* drop every message; later sends are dropped */
 /* The exit's close, once no sender can push: an empty mailbox (most) costs
  * two loads. */
-static inline void mailbox_close_if_used(struct proc *p)
+static inline __attribute__((always_inline)) void mailbox_close_if_used(struct proc *p)
 {
     if (__atomic_load_n(&p->inbox, __ATOMIC_RELAXED) || p->queue)
         mailbox_close(p);
@@ -344,7 +344,7 @@ bool remote_kill(pid_t to);
 void timeout_cancel(struct proc *p); /* its receive timeout, from whatever core */
 /* The exit's cancel: most processes never armed one, so one load first
  * (acquire, as timeout_cancel's: a fired timeout's release). */
-static inline void timeout_cancel_if_armed(struct proc *p)
+static inline __attribute__((always_inline)) void timeout_cancel_if_armed(struct proc *p)
 {
     if (__atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE) != NO_TIMEOUT)
         timeout_cancel(p);

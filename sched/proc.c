@@ -203,7 +203,7 @@ static struct proc *proc_alloc(uint64_t stack_bytes, const char **err)
     return NULL;
 }
 
-void proc_release(struct proc *p)
+void proc_release(struct sched_core *c, struct proc *p)
 {
     if (p->reason_long) {
         long_reason_give(p->reason_long);
@@ -214,7 +214,8 @@ void proc_release(struct proc *p)
         generation = 1; /* 2^31 reuses of one slot: start again, below the remote bit */
     WRITE_ONCE(p->pid, generation << 32 | p->index); /* stale pids miss from now on */
     __atomic_store_n(&p->state, PROC_FREE, __ATOMIC_RELEASE);
-    free_list_push(p);
+    p->rq_next = c->free_procs; /* free_list_push's, masked already */
+    c->free_procs = p;
 }
 
 const char *spawn_error(void) { return current_proc()->spawn_error; }
