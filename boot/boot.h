@@ -24,6 +24,15 @@ int smp_cpu_down(uint32_t cpu);
 int smp_cpu_up(uint32_t cpu);
 bool smp_down_requested(uint32_t cpu); /* the scheduler returns the core to its idle loop */
 void smp_idle_poll(void);              /* from each idle loop: go down if asked (may not return) */
+/* The same for a caller that has its core's number at hand (IRQs off):
+ * the look inline, the leaving out of line. */
+extern uint32_t smp_down_flags[] __attribute__((visibility("hidden")));
+void smp_cpu_die(uint32_t cpu) __attribute__((noreturn));
+static inline void smp_idle_poll_on(uint32_t cpu)
+{
+    if (__atomic_load_n(&smp_down_flags[cpu], __ATOMIC_RELAXED))
+        smp_cpu_die(cpu);
+}
 /* Set by the scheduler: called on a core that is going down, already offline. */
 extern void (*cpu_down_prepare)(uint32_t cpu);
 /* Set by the scheduler: called on the core asked to go down, in the request's

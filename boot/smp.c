@@ -40,14 +40,14 @@ static void report_missing(uint32_t cpu, const struct platform_cpu *c)
     }
 }
 
-static uint32_t down_requested[MAX_CPUS];
+uint32_t smp_down_flags[MAX_CPUS]; /* set by request_down, cleared as the core leaves */
 
 /* The core, in thread context, leaves: offline first (no new work is sent),
  * then PSCI CPU_OFF, which does not return on success. */
 void (*cpu_down_prepare)(uint32_t cpu);
 
 /* Out of line: the idle loop polls for it on every pass (smp_idle_poll). */
-static void __attribute__((noinline, cold)) cpu_die(uint32_t cpu)
+void __attribute__((noinline, cold)) smp_cpu_die(uint32_t cpu)
 {
     irq_disable_local();
     timer_cancel();
@@ -56,7 +56,7 @@ static void __attribute__((noinline, cold)) cpu_die(uint32_t cpu)
         cpu_down_prepare(cpu); /* the scheduler moves this core's work elsewhere */
     rcu_cpu_offline(); /* after the hand-over, our last code that could read under RCU */
     /* Release: our last accesses are visible before the requester sees us go. */
-    __atomic_store_n(&down_requested[cpu], 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&smp_down_flags[cpu], 0, __ATOMIC_RELEASE);
     int64_t r = psci_cpu_off();
     kprintf("cpu%u: PSCI CPU_OFF failed: %s (%ld); parking instead\n", cpu, psci_error_name(r), (long)r);
     for (;;)
@@ -69,12 +69,12 @@ static void request_down(void *arg)
 {
     (void)arg;
     uint32_t cpu = this_cpu_id();
-    __atomic_store_n(&down_requested[cpu], 1, __ATOMIC_RELAXED); /* read after the IRQ returns */
+    __atomic_store_n(&smp_down_flags[cpu], 1, __ATOMIC_RELAXED); /* read after the IRQ returns */
     if (cpu_down_requested)
         cpu_down_requested(cpu);
 }
 
-bool smp_down_requested(uint32_t cpu) { return __atomic_load_n(&down_requested[cpu], __ATOMIC_RELAXED); }
+bool smp_down_requested(uint32_t cpu) { return __atomic_load_n(&smp_down_flags[cpu], __ATOMIC_RELAXED); }
 
 int smp_cpu_down(uint32_t cpu)
 {
@@ -126,8 +126,8 @@ int smp_cpu_up(uint32_t cpu)
 void smp_idle_poll(void)
 {
     uint32_t cpu = this_cpu_id();
-    if (__atomic_load_n(&down_requested[cpu], __ATOMIC_RELAXED))
-        cpu_die(cpu);
+    if (__atomic_load_n(&smp_down_flags[cpu], __ATOMIC_RELAXED))
+        smp_cpu_die(cpu);
 }
 
 void smp_start_secondaries(void)

@@ -741,7 +741,7 @@ void sched_core_loop(void)
     for (;;) {
         rcu_quiescent_state_if_wanted_on(c->cpu); /* the idle loop is outside every read-side section */
         RACE_HOOK(idle_reported_quiescent, c->cpu);
-        smp_idle_poll(); /* hotplug: may not return */
+        smp_idle_poll_on(c->cpu); /* hotplug: may not return */
         struct proc *next = just_picked ? NULL : pick_next(c);
         just_picked = false;
         if (next) {
