@@ -129,6 +129,10 @@ static void msg_free(struct msg *m)
  * a call to memcpy. */
 static inline void copy_payload(void *dst, const void *src, uint32_t len)
 {
+    if (len == 8 && !(((uintptr_t)dst | (uintptr_t)src) & 7)) { /* one word, the commonest: tested first */
+        __builtin_memcpy(__builtin_assume_aligned(dst, 8), __builtin_assume_aligned(src, 8), 8);
+        return;
+    }
     if (len <= 16 && !(((uintptr_t)dst | (uintptr_t)src | len) & 7)) {
         uint8_t *d = __builtin_assume_aligned(dst, 8);
         const uint8_t *s = __builtin_assume_aligned(src, 8);
@@ -492,13 +496,14 @@ int receive(msg_match_fn match, void *ctx, void *buf, uint32_t cap, uint64_t tim
      * would leak them; mailbox_close frees only what is listed. Masked too
      * from an empty drain through the wait and back: nothing to do unmasked. */
     uint64_t flags = irq_save();
+    /* Masked: our own core's count. Once: a wait does not enter a section. */
+    sched_check_not_in_rcu_read_on(this_core(), "receive");
     if (__builtin_expect(reduce_charge_masked(p, 1), 0)) { /* out of reductions: the turn ends before we look */
         irq_restore(flags);
         yield();
         flags = irq_save();
     }
     for (;;) {
-        sched_check_not_in_rcu_read_on(this_core(), "receive"); /* masked: our own core's count */
         /* The common receive, any message and no timeout to cancel, with
          * nothing left over from earlier: the inbox's oldest, taken in the
          * same masked stretch. */
