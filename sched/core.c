@@ -195,6 +195,10 @@ static inline __attribute__((always_inline)) struct proc *pick_next(struct sched
             demote_run_next(c); /* the core's processes leave from its queue */
         return NULL;            /* to the idle loop, which takes the core down */
     }
+    /* Acquire: the waker's stores to the process (its state, its core)
+     * before we run it. Only while this core is up, so never the CLOSED mark. */
+    if (__builtin_expect(__atomic_load_n(&c->remote_next, __ATOMIC_RELAXED) != NULL, 0))
+        return __atomic_exchange_n(&c->remote_next, NULL, __ATOMIC_ACQUIRE);
     struct proc *p = c->run_next ? take_run_next(c) : NULL;
     if (p)
         return p;
@@ -234,7 +238,8 @@ static void requeue_runnable(struct sched_core *c, struct proc *p)
 
 static bool work_waiting(struct sched_core *c)
 {
-    return c->run_next || READ_ONCE(c->rq.total) || (global_mode && READ_ONCE(global_rq.total));
+    return c->run_next || READ_ONCE(c->remote_next) || READ_ONCE(c->rq.total) ||
+           (global_mode && READ_ONCE(global_rq.total));
 }
 
 static bool wake_an_idle_core(uint32_t except);
@@ -457,6 +462,35 @@ static bool wake_an_idle_core(uint32_t except)
     return false;
 }
 
+/* An idle core with nothing queued: p, pinned there, goes into its
+ * remote-next slot, without its queue lock (racy looks: a miss takes the
+ * queue). Pinned only: an unpinned process in the queue can be stolen, and
+ * that is how talkers end up on one core (a waker about to sleep takes its
+ * partner). A core going
+ * down marks the slot CLOSED under its queue lock as it closes the queue,
+ * so the CAS from NULL then fails and the caller takes the queue's way,
+ * which sees it closed. Masked; c: p's target, not our core. (Out of line
+ * it saves the own-core enqueue 5 and costs this path 24.) */
+static inline __attribute__((always_inline)) bool wake_into_remote_next(struct sched_core *me, struct sched_core *c, struct proc *p)
+{
+    if (p->pinned < 0 || !READ_ONCE(c->rq.idle) || READ_ONCE(c->rq.total) != 0)
+        return false;
+    struct proc *none = NULL;
+    p->core = c->cpu;
+    /* Release: p's stores (its state, its core) before the core that takes it sees it. */
+    if (!__atomic_compare_exchange_n(&c->remote_next, &none, p, false, __ATOMIC_RELEASE, __ATOMIC_RELAXED))
+        return false;
+    me->count.remote_next_wakeups++;
+    smp_mb(); /* the slot visible before we read idle: pairs with the idle loop's (sched_core_loop) */
+    if (__atomic_load_n(&c->rq.idle, __ATOMIC_RELAXED)) {
+        ipi_send(c->cpu, IPI_RESCHEDULE);
+        me->count.ipi_wakeups++;
+    } else {
+        me->count.wakeups_no_ipi++; /* awake already: its next pick takes the slot first */
+    }
+    return true;
+}
+
 /* Masked throughout (me: this core): the counters are the core we run on,
  * which we stay on. */
 static inline __attribute__((always_inline)) void enqueue_masked(struct sched_core *me, struct proc *p)
@@ -480,6 +514,8 @@ static inline __attribute__((always_inline)) void enqueue_masked(struct sched_co
         target = here;
     RACE_HOOK(enqueue_target_online, p->pid);
     struct sched_core *c = core_of(target);
+    if (target != here && wake_into_remote_next(me, c, p))
+        return;
     rq_lock(&c->rq.lock);
     /* The target went down since we looked and has drained its queue
      * (sched_cpu_down closes it under this lock first): queued there, p would
@@ -730,6 +766,9 @@ void sched_core_loop(void)
     lockup_watch_start(); /* this core watches the one before it from now on */
     rq_lock(&c->rq.lock);
     c->rq.closed = 0; /* back: enqueuers may queue here again (see enqueue) */
+    /* And use the slot again: a CAS from NULL after this finds it open.
+     * (Relaxed: the unlock's release publishes it with the queue's state.) */
+    __atomic_store_n(&c->remote_next, NULL, __ATOMIC_RELAXED);
     rq_unlock(&c->rq.lock);
     flight_record(FL_CPU_UP, 0, 0, 0, 0, 0);
     /* Back from a switch: the process that switched to us has just picked
@@ -753,11 +792,12 @@ void sched_core_loop(void)
          * queue; a waker queues, then looks at `idle` (enqueue, balance):
          * either we see its work here or it sees idle and sends the IPI
          * that ends our WFI. */
-        bool empty = READ_ONCE(c->rq.total) == 0; /* a first look: no idle flag a waker would act on in vain */
+        /* a first look: no idle flag a waker would act on in vain */
+        bool empty = READ_ONCE(c->rq.total) == 0 && !READ_ONCE(c->remote_next);
         if (empty) {
             __atomic_store_n(&c->rq.idle, 1, __ATOMIC_RELAXED);
             smp_mb(); /* idle visible before we read the queue: pairs with the waker's between its push and its read */
-            empty = READ_ONCE(c->rq.total) == 0;
+            empty = READ_ONCE(c->rq.total) == 0 && !READ_ONCE(c->remote_next);
             if (!empty)
                 __atomic_store_n(&c->rq.idle, 0, __ATOMIC_RELAXED);
         }

@@ -59,6 +59,12 @@ static void sched_cpu_down(uint32_t cpu)
     c->rq.closed = 1;
     if (c->run_next) /* pick_next put it in the queue; should it not have, now */
         rq_push(&c->rq, c->run_next);
+    /* The remote-next slot closed too (a waker's CAS from NULL fails from
+     * now on, and it takes the queue's way, which sees the queue closed);
+     * what it held is drained with the queue. Acquire: the waker's stores. */
+    struct proc *remote = __atomic_exchange_n(&c->remote_next, REMOTE_NEXT_CLOSED, __ATOMIC_ACQUIRE);
+    if (remote && remote != REMOTE_NEXT_CLOSED)
+        rq_push(&c->rq, remote);
     rq_unlock(&c->rq.lock);
     c->run_next = NULL;
     for (;;) {

@@ -120,7 +120,10 @@ struct sched_counters {
     uint64_t mailbox_full; /* user messages refused: the receiver's mailbox was at its limit */
     uint64_t idle_time;    /* counter ticks spent in WFI */
     uint64_t balance_ipis; /* wakeups the balancer sent with the work it moved (not in ipi_wakeups) */
+    uint64_t remote_next_wakeups; /* wakeups into an idle core's remote-next slot (in ipi_wakeups or wakeups_no_ipi too) */
 };
+
+#define REMOTE_NEXT_CLOSED ((struct proc *)1)
 
 /* The scheduler's events for the flight recorder (sched/flight.h: the
  * recorder's first kinds, in this order). Recorded only while it records:
@@ -134,6 +137,11 @@ struct sched_core {
      * interrupts masked; never stolen (it runs at the next switch here). */
     struct proc *run_next;
     uint32_t run_next_streak; /* slot picks while the queue waited, since it was last empty (RUN_NEXT_CAP) */
+    /* A process pinned here that another core woke while this one was idle
+     * with an empty queue: one CAS from NULL, no queue lock (enqueue), taken by
+     * this core's next pick before anything else (pick_next). Never stolen
+     * or balanced. REMOTE_NEXT_CLOSED while the core is down. */
+    struct proc *remote_next;
     uint32_t cpu;             /* this core's id (this_cpu_id() without the per-CPU area's load) */
     const uint32_t *rcu_nesting; /* &rcu_cpus[cpu].nesting: yield's check without the index arithmetic */
     /* Nonzero: the switch's lean paths (yield's) step aside for the general
@@ -356,8 +364,9 @@ void timeout_moved(struct timer_event *ev, uint32_t cpu); /* queued again on `cp
  * (others push under the queue lock): a snapshot for the recorder. */
 static inline uint32_t rq_waiting(const struct sched_core *c)
 {
+    struct proc *remote = __atomic_load_n(&c->remote_next, __ATOMIC_RELAXED);
     return __atomic_load_n(&c->rq.total, __ATOMIC_RELAXED) +
-           (__atomic_load_n(&c->run_next, __ATOMIC_RELAXED) != NULL);
+           (__atomic_load_n(&c->run_next, __ATOMIC_RELAXED) != NULL) + (remote && remote != REMOTE_NEXT_CLOSED);
 }
 
 /* A scheduler event at `time` (0: now): to the flight recorder when it

@@ -5,6 +5,7 @@
  */
 #include <arch/cpu.h>
 #include <arch/timer.h>
+#include <sched/internal.h> /* the cores' counters */
 #include <sched/sched.h>
 #include <tests/image/harness.h>
 #include <tests/image/proc_helpers.h>
@@ -139,5 +140,46 @@ IMAGE_TEST(sched, talking_processes_stay_together)
     kprintf("sched: unpinned talkers on one core in %u of %u round trips\n", same, counted);
     TEST_ASSERT(same * 4 >= counted * 3, "unpinned talkers were on one core in only %u of %u round trips", same,
                 counted);
+    return true;
+}
+
+/* --- the remote-next slot: a wakeup of an idle core takes no queue lock --- */
+#define CROSS_TRIPS 200
+
+IMAGE_TEST(sched, wakeup_of_an_idle_core_skips_its_queue)
+{
+    if (cpus_online_count() < 2)
+        TEST_SKIP("one core: no other core to wake");
+    if (sched_global_queue())
+        TEST_SKIP("sched=global: wakeups go to the shared queue");
+    uint32_t here = this_cpu_id(), there = here == 0 ? 1 : 0;
+    uint64_t before = 0;
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        before += READ_ONCE(sched_cores[cpu].count.remote_next_wakeups);
+    static struct talk t;
+    t = (struct talk){self(), CROSS_TRIPS};
+    uint64_t ref;
+    pid_t peer = spawn_monitored(answer, &t, (int)there, PRIO_NORMAL, &ref);
+    TEST_ASSERT(peer, "spawn failed");
+    uint32_t answered = 0;
+    for (uint32_t i = 0; i < CROSS_TRIPS; i++) {
+        uint64_t v = i;
+        send(peer, &v, sizeof v);
+        if (receive(msg_is_user, NULL, &v, sizeof v, WAIT_MS, NULL) == RECEIVE_TIMEOUT)
+            break;
+        answered += v == there;
+    }
+    TEST_ASSERT(wait_down(ref, NULL), "the answerer did not end");
+    uint64_t slot = 0;
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++)
+        slot += READ_ONCE(sched_cores[cpu].count.remote_next_wakeups);
+    slot -= before;
+    kprintf("sched: %u round trips across cpu%u and cpu%u: %lu of %u wakeups through the remote-next slot\n",
+            answered, here, there, (unsigned long)slot, 2 * CROSS_TRIPS);
+    TEST_ASSERT(answered == CROSS_TRIPS, "%u of %u answers came from cpu%u", answered, CROSS_TRIPS, there);
+    /* Each side sleeps in WFI when it waits: most wakeups find the other
+     * core idle with nothing queued (a few, racing its way to WFI, do not). */
+    TEST_ASSERT(slot >= CROSS_TRIPS / 2, "only %lu of %u wakeups took the remote-next slot", (unsigned long)slot,
+                2 * CROSS_TRIPS);
     return true;
 }
