@@ -38,7 +38,6 @@
 
 struct sched_core sched_cores[MAX_CPUS];
 static bool sched_running;
-static uint64_t idle_cores; /* bit n: core n sleeps in WFI (a hint for wakeups) */
 /* sched=global: every unpinned process in one queue under one lock, the
  * first SMP BEAM's design; pinned ones still use their core's queue. */
 static bool global_mode;
@@ -446,18 +445,20 @@ void sched_block_to_run_next(struct sched_core *c)
     switch_to(c, prev, next, false); /* from the slot: not the idle context */
 }
 
-/* Wake one sleeping core other than `except`, claiming its idle bit so the
- * next wakeup picks another. Relaxed: the mask is a hint (see callers). */
+/* Wake one sleeping core other than `except`, claiming it (IDLE_ASLEEP ->
+ * IDLE_CLAIMED) so the next wakeup picks another. Relaxed: a hint; the
+ * callers' full barrier after their push pairs with the idle loop's after
+ * IDLE_ASLEEP (see there). */
 static bool wake_an_idle_core(uint32_t except)
 {
-    uint64_t idle = __atomic_load_n(&idle_cores, __ATOMIC_RELAXED) & ~(1UL << except);
-    while (idle) {
-        uint64_t bit = idle & -idle;
-        if (__atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED) & bit) {
-            ipi_send((uint32_t)__builtin_ctzll(bit), IPI_RESCHEDULE);
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        uint8_t asleep = IDLE_ASLEEP;
+        if (cpu != except && __atomic_load_n(&sched_cores[cpu].rq.idle, __ATOMIC_RELAXED) == IDLE_ASLEEP &&
+            __atomic_compare_exchange_n(&sched_cores[cpu].rq.idle, &asleep, IDLE_CLAIMED, false, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED)) {
+            ipi_send(cpu, IPI_RESCHEDULE);
             return true;
         }
-        idle &= ~bit;
     }
     return false;
 }
@@ -795,19 +796,20 @@ void sched_core_loop(void)
         /* a first look: no idle flag a waker would act on in vain */
         bool empty = READ_ONCE(c->rq.total) == 0 && !READ_ONCE(c->remote_next);
         if (empty) {
-            __atomic_store_n(&c->rq.idle, 1, __ATOMIC_RELAXED);
+            __atomic_store_n(&c->rq.idle, IDLE_GOING, __ATOMIC_RELAXED);
             smp_mb(); /* idle visible before we read the queue: pairs with the waker's between its push and its read */
             empty = READ_ONCE(c->rq.total) == 0 && !READ_ONCE(c->remote_next);
-            if (!empty)
-                __atomic_store_n(&c->rq.idle, 0, __ATOMIC_RELAXED);
         }
         if (global_mode && READ_ONCE(global_rq.total))
-            empty = false; /* rechecked after setting our idle bit, below */
+            empty = false; /* looked at again after IDLE_ASLEEP, below */
+        if (!empty)
+            __atomic_store_n(&c->rq.idle, IDLE_AWAKE, __ATOMIC_RELAXED);
         if (empty) {
-            uint64_t bit = 1UL << c->cpu;
-            /* Full barrier (the SEQ_CST RMW): our idle bit is visible before we
-             * look for work to steal one last time. */
-            __atomic_fetch_or(&idle_cores, bit, __ATOMIC_SEQ_CST);
+            __atomic_store_n(&c->rq.idle, IDLE_ASLEEP, __ATOMIC_RELAXED);
+            /* IDLE_ASLEEP visible before we look for work to steal one last
+             * time: pairs with the barrier between a waker's push and its
+             * wake_an_idle_core. Either we see its work or it sees us asleep. */
+            smp_mb();
             if (!any_work_elsewhere(c->cpu) && !(global_mode && READ_ONCE(global_rq.total))) {
                 trace(c, TR_IDLE, NULL, 0);
                 /* Report, then sleep, interrupts masked: an RCU kick sent after
@@ -831,8 +833,8 @@ void sched_core_loop(void)
                 lockup_sample_irq(c->cpu, here, read_sysreg(cntvct_el0));
                 exc_stack_call(dispatch_here, (void *)(uintptr_t)c->cpu);
             }
-            __atomic_fetch_and(&idle_cores, ~bit, __ATOMIC_RELAXED); /* a hint */
-            __atomic_store_n(&c->rq.idle, 0, __ATOMIC_RELAXED); /* a waker that still sees 1 sends one IPI too many */
+            /* A waker that still sees us idle sends one IPI too many. */
+            __atomic_store_n(&c->rq.idle, IDLE_AWAKE, __ATOMIC_RELAXED);
         }
         irq_enable_local(); /* take what woke us */
         irq_disable_local();
@@ -886,7 +888,7 @@ bool sched_global_queue(void)
 /* Relaxed: a snapshot of the hint, as wake_an_idle_core reads it. */
 bool sched_core_sleeping(uint32_t cpu)
 {
-    return __atomic_load_n(&idle_cores, __ATOMIC_RELAXED) >> cpu & 1;
+    return __atomic_load_n(&sched_cores[cpu].rq.idle, __ATOMIC_RELAXED) >= IDLE_ASLEEP;
 }
 
 bool sched_is_running(void)

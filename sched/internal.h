@@ -110,9 +110,16 @@ struct runqueue {
     uint32_t total;
     uint32_t movable;          /* queued and not pinned: what another core may steal */
     uint32_t normal_since_low; /* normal picks since a low one ran (RESCHEDULE_LOW) */
-    uint8_t idle;              /* going to WFI or in it: a wakeup needs an IPI (sched_core_loop) */
+    uint8_t idle;              /* enum idle_state: nonzero, a wakeup needs an IPI (sched_core_loop) */
     uint8_t closed;            /* its core went down and drained it (under lock; reopened as it comes back) */
 };
+
+/* A core's way to sleep (rq.idle; its own stores, and a waker's claim):
+ * IDLE_GOING, it said so and looks at its queue once more; IDLE_ASLEEP, the
+ * queue was empty and it looks for work to steal one last time before WFI;
+ * IDLE_CLAIMED, a waker that had work for some core chose it to wake
+ * (wake_an_idle_core: a CAS from ASLEEP, so the next one picks another). */
+enum idle_state { IDLE_AWAKE, IDLE_GOING, IDLE_ASLEEP, IDLE_CLAIMED };
 
 struct sched_counters {
     uint64_t switches, reductions, steals, migrations, preemptions;

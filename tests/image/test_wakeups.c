@@ -140,7 +140,7 @@ IMAGE_TEST(sched, busy_core_wakes_an_idle_one)
 }
 
 /* --- no IPI for an awake core, exactly one for a sleeping one --- */
-static uint32_t keep_busy_stop, keep_busy_running;
+static uint32_t keep_busy_stop, keep_busy_running, keep_busy_laps;
 
 static void keep_busy(void *arg)
 {
@@ -148,8 +148,10 @@ static void keep_busy(void *arg)
     /* Relaxed: a flag the test polls; it orders nothing else. */
     __atomic_store_n(&keep_busy_running, 1, __ATOMIC_RELAXED);
     /* Acquire: pairs with the test's release. */
-    while (!__atomic_load_n(&keep_busy_stop, __ATOMIC_ACQUIRE))
+    while (!__atomic_load_n(&keep_busy_stop, __ATOMIC_ACQUIRE)) {
+        __atomic_fetch_add(&keep_busy_laps, 1, __ATOMIC_RELAXED); /* progress the test polls */
         reduce(10);
+    }
 }
 
 static void echo_forever(void *arg)
@@ -216,9 +218,16 @@ IMAGE_TEST(sched, ipi_only_to_a_sleeping_core)
     __atomic_store_n(&keep_busy_stop, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&keep_busy_running, 0, __ATOMIC_RELAXED);
     TEST_ASSERT(spawn_monitored(keep_busy, NULL, (int)target, PRIO_NORMAL, &busy_ref), "spawn: %s", spawn_error());
+    __atomic_store_n(&keep_busy_laps, 0, __ATOMIC_RELAXED);
     uint64_t end = deadline_in_ms(WAIT_MS);
-    while (!__atomic_load_n(&keep_busy_running, __ATOMIC_RELAXED) && timer_now() < end)
-        cpu_relax(); /* once it runs, the IPI its spawn sent has been taken */
+    /* The spawns' IPIs were sent before spawn_opt returned, so they are
+     * pending at the target by now; but the target may have picked the busy
+     * process from its queue first (the push comes before the IPI) and be
+     * running it when one lands. A thousand of its laps later, unmasked
+     * between them, it has taken every one. */
+    while (__atomic_load_n(&keep_busy_laps, __ATOMIC_RELAXED) < 1000 && timer_now() < end)
+        cpu_relax();
+    TEST_ASSERT(__atomic_load_n(&keep_busy_running, __ATOMIC_RELAXED), "the busy process never ran");
     struct wake_counts awake, asleep;
     bool ok = ping_rounds(echo, target, false, &awake);
     /* Release: pairs with keep_busy's acquire. */
