@@ -501,8 +501,9 @@ static inline __attribute__((always_inline)) void enqueue_masked(struct sched_co
         rq_lock(&global_rq.lock);
         rq_push(&global_rq, p);
         rq_unlock(&global_rq.lock);
-        /* Full barrier: the push is visible before we read the idle mask; an
-         * idle core sets its bit (full barrier) before it checks the queue. */
+        /* Full barrier: the push is visible before we read the cores' idle
+         * flags; an idle core stores IDLE_ASLEEP (full barrier) before it
+         * looks at the shared queue a last time (sched_core_loop). */
         smp_mb();
         if (wake_an_idle_core(here))
             me->count.ipi_wakeups++;

@@ -345,21 +345,34 @@ void timeout_moved(struct timer_event *ev, uint32_t cpu)
 }
 
 /* On the core that a canceller read as the owner: by now it may have handed
- * the event to another (hotplug.c), so only its own queue is searched. */
+ * the event to another (hotplug.c), so only its own queue is searched. If
+ * the timeout still names this core, it is now neither queued nor firing
+ * (masked, on its owner), and it says so here, with the removal: a canceller
+ * that cleared it later could be killed and moved in between, then find it
+ * naming this core after it had gone offline, and wait for it for good. */
 static void remove_timeout_here(void *arg)
 {
-    timer_event_remove_if_here(&((struct proc *)arg)->timeout);
+    struct proc *p = arg;
+    uint32_t me = this_cpu_id();
+    timer_event_remove_if_here(&p->timeout);
+    /* Release: the removal comes before a canceller that sees NO_TIMEOUT
+     * (timeout_cancel's acquire) re-arms it. */
+    if (__atomic_load_n(&p->timeout_cpu, __ATOMIC_RELAXED) == me)
+        __atomic_store_n(&p->timeout_cpu, NO_TIMEOUT, __ATOMIC_RELEASE);
 }
 
 /* After this, the timeout neither is queued nor is its callback running. On
  * our own core that is a plain removal (the callback runs in our interrupt
  * handler, never beside us). Elsewhere, always ask the owning core, even if
  * the event looks dequeued: that core may be inside timeout_fired right now,
- * and it serves our cross-call only after that handler has returned. */
+ * and it serves our cross-call only after that handler has returned. Done
+ * when the timeout says NO_TIMEOUT: the removal, a firing or a cancel said
+ * so, each on the core that owned it. */
 void timeout_cancel(struct proc *p)
 {
     for (;;) {
-        /* Acquire: pairs with timeout_fired's release. */
+        /* Acquire: pairs with the release of timeout_fired, of
+         * remove_timeout_here and of a move (timeout_moving/timeout_moved). */
         uint32_t cpu = __atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE);
         if (cpu == NO_TIMEOUT)
             return; /* never armed, already cancelled, or fired */
@@ -371,28 +384,27 @@ void timeout_cancel(struct proc *p)
             if (here)
                 remove_timeout_here(p);
             irq_restore(flags);
-            if (!here)
+            if (!here) {
                 RACE_HOOK(timeout_cancel_asking, p->pid);
-            /* Removed, unless that core had taken its whole queue to hand
-             * it on (hotplug.c), even if it is back up now: then the removal
-             * found nothing, and it marked the timeout moving before serving
-             * us (acquire: the call's completion, and so that mark, is
-             * visible here). */
-            if ((here || smp_call_function_single(cpu, remove_timeout_here, p, true) == 0) &&
-                __atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE) == cpu)
-                break;
+                /* Fails if that core went offline before serving it. */
+                smp_call_function_single(cpu, remove_timeout_here, p, true);
+            }
+            RACE_HOOK(timeout_cancel_removed, p->pid);
+            if (__atomic_load_n(&p->timeout_cpu, __ATOMIC_ACQUIRE) == NO_TIMEOUT) /* as above */
+                return;
         }
-        /* Moving, or that core is offline (the event had not fired: that
-         * would have said NO_TIMEOUT), or it fired or moved meanwhile: the
-         * going core hands its timers to another (hotplug.c), which names
-         * itself once the event is queued there. Look again, then cancel
-         * where it is; cancelling nowhere would
-         * let the event sit in two cores' lists once we re-arm it. The move
-         * is a cross-call, perhaps to us, and we may have interrupts masked
+        /* Moving, or the core we asked took its whole queue to hand it on
+         * (hotplug.c), even if it is back up now, so the removal found
+         * nothing, or it went offline before serving us (then it had not
+         * fired, which would have said NO_TIMEOUT, and the going core hands
+         * its timers to another), or it fired or moved meanwhile: the core
+         * it moves to names itself once the event is queued there. Look
+         * again, then cancel where it is; cancelling nowhere would let the
+         * event sit in two cores' lists once we re-arm it. The move is a
+         * cross-call, perhaps to us, and we may have interrupts masked
          * (dying in proc_die): serve it while we wait. */
         xcall_run_pending();
     }
-    WRITE_ONCE(p->timeout_cpu, NO_TIMEOUT);
 }
 
 /* Sleep until a message, the timeout or a kill. IRQs off. False: it did

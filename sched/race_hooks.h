@@ -23,6 +23,10 @@ struct sched_race_hooks {
     /* timeout_cancel(): `pid`'s timeout read as queued on another core,
      * before that core is asked to remove it (which may hand it on meanwhile). */
     void (*timeout_cancel_asking)(pid_t pid);
+    /* timeout_cancel(): `pid`'s timeout removed on the core it named (here
+     * or by the cross-call), interrupts on, before the cancel looks whether
+     * it is done (a kill or a move may come in between). */
+    void (*timeout_cancel_removed)(pid_t pid);
     /* sched_cpu_down(): the going core (the argument) is about to take its
      * timers off its queue and mark the receive timeouts among them moving. */
     void (*timers_handing_on)(pid_t cpu);

@@ -72,7 +72,10 @@ struct spawner_report {
     uint64_t ipi_wakeups, wakeups_no_ipi, ipis_taken_elsewhere, balance_ipis;
     uint32_t bad_round; /* ROUNDS if none */
     uint32_t bad_core;  /* 1 + where it ran, 0: nowhere in time */
+    uint32_t retried;   /* rounds made again: the sleeper had woken by itself */
 };
+
+#define RETRIES_MAX 3 /* per round */
 
 /* High priority and never blocking: the newcomers it spawns (normal) can
  * run only if another core takes them. Every count it reads is its own
@@ -88,10 +91,11 @@ static void busy_spawner(void *arg)
     uint64_t wakeups = n->ipi_wakeups, no_ipi = n->wakeups_no_ipi, taken = reschedule_ipis_taken_except(me);
     uint64_t balanced = balance_ipis_sent();
     struct spawner_report r = {.bad_round = ROUNDS};
-    for (uint32_t i = 0; i < ROUNDS; i++) {
+    for (uint32_t i = 0, tries = 0; i < ROUNDS; tries++) {
         uint64_t end = deadline_in_ms(WAIT_MS);
         while (!another_core_sleeps(me) && timer_now() < end)
             cpu_relax();
+        uint64_t sent_before = n->ipi_wakeups, without_before = n->wakeups_no_ipi;
         __atomic_store_n(&ran_on[i], 0, __ATOMIC_RELAXED);
         spawn(note_core, &ran_on[i]);
         end = deadline_in_ms(WAIT_MS);
@@ -103,6 +107,14 @@ static void busy_spawner(void *arg)
             r.bad_round = i, r.bad_core = where;
             break;
         }
+        /* The core seen asleep woke by itself (its timer) before the spawn
+         * looked: the spawn rightly sent nothing, as that core looks at the
+         * queue before it sleeps again. Not what this round measures: again. */
+        if (n->ipi_wakeups == sent_before && n->wakeups_no_ipi != without_before && tries < RETRIES_MAX) {
+            r.retried++;
+            continue;
+        }
+        i++, tries = 0;
     }
     r.ipi_wakeups = n->ipi_wakeups - wakeups;
     r.wakeups_no_ipi = n->wakeups_no_ipi - no_ipi;
@@ -121,13 +133,15 @@ IMAGE_TEST(sched, busy_core_wakes_an_idle_one)
     uint64_t ref;
     TEST_ASSERT(spawn_monitored(busy_spawner, &test, (int)busy, PRIO_HIGH, &ref), "spawn: %s", spawn_error());
     struct spawner_report r;
-    TEST_ASSERT(receive(NULL, NULL, &r, sizeof r, WAIT_MS * (ROUNDS + 1), NULL) == sizeof r, "no report");
+    TEST_ASSERT(receive(NULL, NULL, &r, sizeof r, WAIT_MS * (ROUNDS * (RETRIES_MAX + 1) + 1), NULL) == sizeof r,
+                "no report");
     TEST_ASSERT(wait_down(ref, NULL), "the spawner did not end");
     TEST_ASSERT(r.bad_round == ROUNDS, "round %u: work queued on busy cpu%u %s", r.bad_round, busy,
                 r.bad_core ? "ran there: no other core took it" : "never ran: no idle core was woken for it");
-    TEST_ASSERT(r.ipi_wakeups == ROUNDS && r.wakeups_no_ipi == 0,
-                "%u spawns on a busy core with idle ones about: %lu IPI wakeups, %lu without (expected %u, 0)", ROUNDS,
-                (unsigned long)r.ipi_wakeups, (unsigned long)r.wakeups_no_ipi, ROUNDS);
+    TEST_ASSERT(r.ipi_wakeups == ROUNDS && r.wakeups_no_ipi == r.retried,
+                "%u spawns on a busy core with idle ones about: %lu IPI wakeups, %lu without (expected %u, and %u "
+                "in the rounds made again as the sleeper had woken by itself)",
+                ROUNDS, (unsigned long)r.ipi_wakeups, (unsigned long)r.wakeups_no_ipi, ROUNDS, r.retried);
     /* Sent exactly ROUNDS (above), and what the balancer sent meanwhile;
      * taken at most that many and at least one. Not exactly: a reschedule SGI
      * still pending on a core whose vCPU the host has not run yet, when another
