@@ -35,17 +35,25 @@ void xcall_run_pending(void)
     irq_restore(flags);
 }
 
-static void queue_call(uint32_t me, uint32_t cpu, xcall_fn fn, void *arg)
+/* False, queueing nothing, if the target went offline while the slot was
+ * still busy: the call in it is another caller's from this core, preempted
+ * in its wait and moved or queued behind us, and only its own wait_for
+ * withdraws it; masked, we would wait for it for good. */
+static bool queue_call(uint32_t me, uint32_t cpu, xcall_fn fn, void *arg)
 {
     struct xcall_slot *s = &slots[me][cpu];
     /* Acquire: the target's last use of this slot happened before we refill it. */
-    while (__atomic_load_n(&s->busy, __ATOMIC_ACQUIRE))
+    while (__atomic_load_n(&s->busy, __ATOMIC_ACQUIRE)) {
+        if (!cpu_is_online(cpu))
+            return false;
         xcall_run_pending();
+    }
     s->fn = fn;
     s->arg = arg;
     s->busy = 1;
     /* Release: fn/arg/busy are visible before the target can see our bit. */
     __atomic_fetch_or(&pending[cpu], 1UL << me, __ATOMIC_RELEASE);
+    return true;
 }
 
 /* Returns the cores that ran the call (a core that went offline before
@@ -84,9 +92,8 @@ uint64_t smp_call_function_many(uint64_t mask, xcall_fn fn, void *arg, bool wait
     uint64_t sent = 0;
     mask &= ~(1UL << me);
     for (uint32_t cpu = 0; cpu < MAX_CPUS; cpu++) {
-        if (!(mask >> cpu & 1) || !cpu_is_online(cpu))
+        if (!(mask >> cpu & 1) || !cpu_is_online(cpu) || !queue_call(me, cpu, fn, arg))
             continue;
-        queue_call(me, cpu, fn, arg);
         ipi_send(cpu, IPI_CALL_FUNCTION); /* its dsb orders the queueing before the SGI */
         sent |= 1UL << cpu;
     }
@@ -113,7 +120,10 @@ int smp_call_function_single(uint32_t cpu, xcall_fn fn, void *arg, bool wait)
         irq_restore(flags);
         return 0;
     }
-    queue_call(me, cpu, fn, arg);
+    if (!queue_call(me, cpu, fn, arg)) {
+        irq_restore(flags);
+        return -1; /* it went offline meanwhile */
+    }
     ipi_send(cpu, IPI_CALL_FUNCTION); /* its dsb orders the queueing before the SGI */
     irq_restore(flags);
     if (wait && !wait_for(me, 1UL << cpu))
