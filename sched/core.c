@@ -445,6 +445,20 @@ void sched_block_to_run_next(struct sched_core *c)
     switch_to(c, prev, next, false); /* from the slot: not the idle context */
 }
 
+/* wake_to_run_next_on's unpinned process whose home is another core: it
+ * comes here when nothing waits in our queue (per-core queues only). IRQs off. */
+bool __attribute__((noinline)) wake_to_run_next_from_elsewhere(struct sched_core *c, struct proc *p)
+{
+    if (global_mode || READ_ONCE(c->rq.total) != 0 || c->current == &c->idle || c->run_next ||
+        p->prio != PRIO_NORMAL || c->slow)
+        return false;
+    p->core = c->cpu; /* a waiting process's home: ours to set, we won its wakeup */
+    c->count.migrations++;
+    c->run_next = p;
+    c->count.wakeups_no_ipi++;
+    return true;
+}
+
 /* Wake one sleeping core other than `except`, claiming it (IDLE_ASLEEP ->
  * IDLE_CLAIMED) so the next wakeup picks another. Relaxed: a hint; the
  * callers' full barrier after their push pairs with the idle loop's after

@@ -397,12 +397,20 @@ static inline uint32_t rq_waiting(const struct sched_core *c)
  * to the run-next slot: it runs at our next switch, beside its waker (BEAM
  * keeps a woken process where its waker runs): no lock, no IPI, no idle
  * core woken to steal it. It waits at most the rest of the waker's slice.
+ * An unpinned one whose home is another core comes here too when nothing
+ * waits in our queue (per-core queues only): processes that talk end up on
+ * one core, and a queue that holds work sends wakeups home, so two chains
+ * that met on a core part again (an idle core steals one). Without it, a
+ * ring spread by early steals over busy cores stayed spread.
  * (A spawn goes to the queue, where an idle core may take it.) */
+bool wake_to_run_next_from_elsewhere(struct sched_core *c, struct proc *p);
 static inline bool wake_to_run_next_on(struct sched_core *c, struct proc *p)
 {
     uint32_t here = c->cpu;
     uint32_t home = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
-    bool taken = home == here && c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL && !c->slow;
+    if (__builtin_expect(home != here, 0)) /* out of line: the same-core wakeup pays nothing for it */
+        return p->pinned < 0 && wake_to_run_next_from_elsewhere(c, p);
+    bool taken = c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL && !c->slow;
     if (taken) {
         c->run_next = p;
         c->count.wakeups_no_ipi++;

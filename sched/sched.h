@@ -188,6 +188,12 @@ void sched_print_trace(uint32_t cpu, uint32_t last);
 uint64_t sched_idle_ticks(uint32_t cpu);  /* counter ticks spent idle so far */
 uint64_t sched_preemptions(uint32_t cpu); /* processes switched out by the slice timer so far */
 uint32_t sched_process_count(void);
+/* Every core's counters summed, for a benchmark to say where its time went
+ * (a snapshot: each counter read once, relaxed, as the cores update them). */
+struct sched_totals {
+    uint64_t switches, steals, migrations, ipi_wakeups, wakeups_no_ipi, balance_ipis, idle_ticks;
+};
+void sched_totals(struct sched_totals *t);
 pid_t pid_from_index(uint32_t index); /* the live process in that slot, or 0 */
 
 /* The runtime. */

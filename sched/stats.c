@@ -10,11 +10,24 @@
 
 _Static_assert(TR_SWITCH == (int)FL_RUN && TR_IDLE == (int)FL_IDLE, "trace kinds are the recorder's first kinds");
 
-
-
 uint64_t sched_idle_ticks(uint32_t cpu) { return READ_ONCE(sched_cores[cpu].count.idle_time); }
 
 uint64_t sched_preemptions(uint32_t cpu) { return READ_ONCE(sched_cores[cpu].count.preemptions); }
+
+void sched_totals(struct sched_totals *t)
+{
+    *t = (struct sched_totals){0};
+    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
+        const struct sched_counters *n = &sched_cores[cpu].count;
+        t->switches += READ_ONCE(n->switches);
+        t->steals += READ_ONCE(n->steals);
+        t->migrations += READ_ONCE(n->migrations);
+        t->ipi_wakeups += READ_ONCE(n->ipi_wakeups);
+        t->wakeups_no_ipi += READ_ONCE(n->wakeups_no_ipi);
+        t->balance_ipis += READ_ONCE(n->balance_ipis);
+        t->idle_ticks += READ_ONCE(n->idle_time);
+    }
+}
 
 void sched_print_stats(void)
 {

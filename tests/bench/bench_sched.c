@@ -10,7 +10,8 @@
  * Each result names its configuration: pinned or not, and the cores each
  * side ran on (seen, not assumed: every side notes its core each turn).
  * sched_rings: hops per ms of independent rings, one per core, wall clock of
- * the guest under multi-threaded TCG; run with and without sched=global.
+ * the guest under multi-threaded TCG; run with and without sched=global;
+ * sched_rings_pinned: the same with ring r pinned to core r.
  */
 #include <arch/barrier.h>
 #include <arch/cpu.h>
@@ -281,6 +282,7 @@ BENCH(sched_uncontended)
 #define RINGS_MS 500
 
 static uint64_t ring_hops[MAX_CPUS];
+static uint64_t ring_cross_hops; /* hops whose receiver ran on another core than its sender */
 static uint32_t rings_stop;
 
 struct free_ring_arg {
@@ -299,6 +301,10 @@ static void free_ring_node(void *arg)
             continue;
         }
         __atomic_fetch_add(&ring_hops[a->ring], 1, __ATOMIC_RELAXED); /* a count */
+        uint64_t me = this_cpu_id(); /* the token carries its sender's core */
+        if (token != me)
+            __atomic_fetch_add(&ring_cross_hops, 1, __ATOMIC_RELAXED); /* a count */
+        token = me;
         if (!__atomic_load_n(&rings_stop, __ATOMIC_ACQUIRE))
             send(a->next, &token, sizeof token);
     }
@@ -306,14 +312,41 @@ static void free_ring_node(void *arg)
 
 static struct free_ring_arg free_args[MAX_CPUS][RINGS_SIZE];
 
-BENCH(sched_rings)
+static uint64_t total_hops(uint32_t rings, uint64_t *least, uint64_t *most)
+{
+    uint64_t sum = 0, lo = UINT64_MAX, hi = 0;
+    for (uint32_t r = 0; r < rings; r++) {
+        uint64_t h = __atomic_load_n(&ring_hops[r], __ATOMIC_RELAXED);
+        sum += h;
+        lo = h < lo ? h : lo;
+        hi = h > hi ? h : hi;
+    }
+    if (least)
+        *least = lo;
+    if (most)
+        *most = hi;
+    return sum;
+}
+
+/* One ring per core, unpinned (the scheduler places them: the figure is its
+ * placement as much as its speed) or ring r pinned to core r (no process
+ * ever crosses a core: what the cores do alone, the emulator's scaling).
+ * Besides the figure, a line says where the window's time went. */
+static void rings(bool pinned)
 {
     uint32_t rings = cpus_online_count();
     rings_stop = 0;
+    ring_cross_hops = 0;
+    uint32_t core = 0;
     for (uint32_t r = 0; r < rings; r++) {
         ring_hops[r] = 0;
-        struct spawn_opts o = SPAWN_OPTS_DEFAULT; /* unpinned: the scheduler places them */
+        struct spawn_opts o = SPAWN_OPTS_DEFAULT;
         o.stack_size = 4096;
+        if (pinned) {
+            while (!cpu_is_online(core))
+                core++;
+            o.pin_cpu = (int32_t)core++;
+        }
         pid_t pids[RINGS_SIZE];
         for (int i = RINGS_SIZE - 1; i >= 0; i--) {
             free_args[r][i].ring = r;
@@ -321,22 +354,40 @@ BENCH(sched_rings)
         }
         for (int i = 0; i < RINGS_SIZE; i++)
             free_args[r][i].next = pids[(i + 1) % RINGS_SIZE]; /* set before the first token */
-        uint64_t token = r;
+        uint64_t token = this_cpu_id();
         send(pids[0], &token, sizeof token);
     }
     sleep_ms(50); /* let them spread */
-    uint64_t start = 0;
-    for (uint32_t r = 0; r < rings; r++)
-        start += __atomic_load_n(&ring_hops[r], __ATOMIC_RELAXED);
+    struct sched_totals before, after;
+    uint64_t start = total_hops(rings, NULL, NULL);
+    uint64_t cross_start = __atomic_load_n(&ring_cross_hops, __ATOMIC_RELAXED);
+    sched_totals(&before);
     uint64_t t0 = timer_now();
     sleep_ms(RINGS_MS);
-    uint64_t hops = 0;
-    for (uint32_t r = 0; r < rings; r++)
-        hops += __atomic_load_n(&ring_hops[r], __ATOMIC_RELAXED);
+    uint64_t least, most;
+    uint64_t hops = total_hops(rings, &least, &most);
+    uint64_t cross = __atomic_load_n(&ring_cross_hops, __ATOMIC_RELAXED) - cross_start;
     uint64_t ns = elapsed_ns(t0);
+    sched_totals(&after);
     __atomic_store_n(&rings_stop, 1, __ATOMIC_RELEASE);
-    bench_report_in("sched_rings", sched_global_queue() ? "global-queue" : "per-core-queues",
+    bench_report_in(pinned ? "sched_rings_pinned" : "sched_rings",
+                    sched_global_queue() ? "global-queue" : "per-core-queues",
                     (hops - start) * 1000000 * 1000 / (ns ? ns : 1), "hops/ms",
-                    "one ring of 100 unpinned processes per core");
+                    pinned ? "one ring of 100 processes per core, pinned there"
+                           : "one ring of 100 unpinned processes per core");
+    uint64_t idle_ns = timer_ticks_to_ns(after.idle_ticks - before.idle_ticks);
+    kprintf("%s: in %lu ms: %lu%% of the hops crossed cores; a ring's hops since start %lu to %lu; %lu switches, %lu steals, %lu migrations "
+            "(%lu balancer IPIs), %lu IPI wakeups, %lu without, cores idle %lu%% of the time\n",
+            pinned ? "sched_rings_pinned" : "sched_rings", (unsigned long)(ns / 1000000),
+            (unsigned long)(hops > start ? cross * 100 / (hops - start) : 0), (unsigned long)least,
+            (unsigned long)most, (unsigned long)(after.switches - before.switches),
+            (unsigned long)(after.steals - before.steals), (unsigned long)(after.migrations - before.migrations),
+            (unsigned long)(after.balance_ipis - before.balance_ipis),
+            (unsigned long)(after.ipi_wakeups - before.ipi_wakeups),
+            (unsigned long)(after.wakeups_no_ipi - before.wakeups_no_ipi),
+            (unsigned long)(ns ? idle_ns * 100 / ((uint64_t)rings * ns) : 0));
     sleep_ms(400); /* they stop at their next timeout */
 }
+
+BENCH(sched_rings) { rings(false); }
+BENCH(sched_rings_pinned) { rings(true); }

@@ -87,7 +87,7 @@ collect bench-sched-2core llsc2
 for n in $CORES; do
     for mode in "" "sched=global"; do
         name=bench-rings-$n${mode:+-global}
-        $run "$name" --smp $n --cpu cortex-a72 --append "bench=sched_rings $mode" --timeout $T \
+        $run "$name" --smp $n --cpu cortex-a72 --append "bench=sched_rings,sched_rings_pinned $mode" --timeout $T \
             --expect 'benchmark\(s\) done'
         collect "$name" llsc
     done
@@ -104,13 +104,15 @@ echo "(littlekernel and BEAM: tests/bench/peers.tsv; where each figure ran: buil
 if command -v gnuplot >/dev/null; then bash tests/bench/plot-sched.sh build/bench/results.tsv build/bench/sched.png
 else echo "bench: no gnuplot (tools/setup.sh installs it): no chart"; fi
 echo
-echo "Independent rings, one per core (hops per ms of guest time, multi-threaded TCG)"
-printf '%-8s %16s %14s\n' "cores" "per-core queues" "sched=global"
+echo "Independent rings, one per core (hops per ms of guest time, multi-threaded TCG; pinned: ring r on core r)"
+printf '%-8s %16s %14s %16s\n' "cores" "per-core queues" "sched=global" "pinned rings"
 for n in $CORES; do
     pc=$(awk -v n="$n" '$2 == "sched_rings" && $3 == "per-core-queues" && $4 == n {print $5}' "$out" | cut -d. -f1)
     gl=$(awk -v n="$n" '$2 == "sched_rings" && $3 == "global-queue" && $4 == n {print $5}' "$out" | cut -d. -f1)
-    printf '%-8s %16s %14s\n' "$n" "$pc" "$gl"
+    pn=$(awk -v n="$n" '$2 == "sched_rings_pinned" && $3 == "per-core-queues" && $4 == n {print $5}' "$out" | cut -d. -f1)
+    printf '%-8s %16s %14s %16s\n' "$n" "$pc" "$gl" "$pn"
 done
+echo "(many cores: tests/bench/scaling.sh, on a host with as many cores as the guest)"
 fi
 
 # --- A million processes at once, each blocked in receive, then each answers ---

@@ -183,3 +183,104 @@ IMAGE_TEST(sched, wakeup_of_an_idle_core_skips_its_queue)
                 2 * CROSS_TRIPS);
     return true;
 }
+
+/* --- follow: an unpinned process woken from another core comes to its
+ * waker when nothing waits in the waker's queue, and goes home when
+ * something does --- */
+#define FOLLOW_TRIES 3 /* pokes per step: one answer from the expected core is enough */
+static pid_t follower, follow_test;
+static uint32_t follow_spin_stop;
+
+static void answer_with_my_core(void *arg)
+{
+    (void)arg;
+    uint64_t v;
+    struct msg_info info;
+    while (receive(NULL, NULL, &v, sizeof v, WAIT_MS, &info) != RECEIVE_TIMEOUT && v != UINT64_MAX) {
+        v = this_cpu_id();
+        send(info.from, &v, sizeof v);
+    }
+}
+
+/* Pinned to a core: wakes the follower from there, passes its answer on.
+ * It stays busy a while after the send, so its core does not go idle and
+ * steal the follower (the other way talkers come together): the follower
+ * answers from here only if the wakeup itself brought it. */
+static void poke_follower(void *arg)
+{
+    (void)arg;
+    uint64_t v = 0;
+    send(follower, &v, sizeof v);
+    uint64_t until = ms_from_now(1);
+    while (timer_now() < until)
+        cpu_relax();
+    if (receive(msg_is_user, NULL, &v, sizeof v, WAIT_MS, NULL) == RECEIVE_TIMEOUT)
+        v = UINT64_MAX;
+    send(follow_test, &v, sizeof v);
+}
+
+static uint64_t poke_from(uint32_t cpu)
+{
+    uint64_t ref, v = UINT64_MAX;
+    if (!spawn_monitored(poke_follower, NULL, (int)cpu, PRIO_NORMAL, &ref))
+        return UINT64_MAX;
+    if (receive(msg_is_user, NULL, &v, sizeof v, WAIT_MS, NULL) == RECEIVE_TIMEOUT)
+        v = UINT64_MAX;
+    wait_down(ref, NULL);
+    return v;
+}
+
+/* Keeps its core's queue non-empty: yields until told to stop. */
+static void yield_until_stopped(void *arg)
+{
+    (void)arg;
+    while (!__atomic_load_n(&follow_spin_stop, __ATOMIC_ACQUIRE))
+        yield();
+}
+
+IMAGE_TEST(sched, woken_process_follows_its_waker_to_an_empty_queue)
+{
+    uint32_t cores = cpus_online_count();
+    if (cores < 2)
+        TEST_SKIP("one core: nowhere else to go");
+    if (sched_global_queue())
+        TEST_SKIP("sched=global: unpinned wakeups go to the shared queue");
+    follow_test = self();
+    follow_spin_stop = 0;
+    uint64_t fref;
+    follower = spawn_monitored(answer_with_my_core, NULL, -1, PRIO_NORMAL, &fref);
+    TEST_ASSERT(follower, "spawn failed");
+    /* Each step wakes it from the next core: every wakeup comes from a core
+     * other than its home, whose queue is empty (the poker runs, nothing waits). */
+    uint32_t steps = cores < 4 ? cores + 1 : 4, last = UINT32_MAX;
+    for (uint32_t s = 0; s < steps; s++) {
+        uint32_t cpu = s % cores;
+        uint64_t got = UINT64_MAX;
+        for (int t = 0; t < FOLLOW_TRIES && got != cpu; t++)
+            got = poke_from(cpu);
+        TEST_ASSERT(got == cpu, "woken from cpu%u (its home cpu%u, nothing queued there), it answered from cpu%lu",
+                    cpu, last, (unsigned long)got);
+        last = cpu;
+    }
+    /* Now from a core whose queue holds a yielding process: it is not pulled there. */
+    uint32_t busy = (last + 1) % cores;
+    uint64_t sref;
+    TEST_ASSERT(spawn_monitored(yield_until_stopped, NULL, (int)busy, PRIO_NORMAL, &sref), "spawn failed");
+    /* Not pulled to the busy core: it runs at home, or where an idle core stole it. */
+    uint32_t elsewhere = 0;
+    uint64_t got = UINT64_MAX;
+    for (int t = 0; t < FOLLOW_TRIES; t++) {
+        got = poke_from(busy);
+        elsewhere += got != busy && got != UINT64_MAX;
+    }
+    __atomic_store_n(&follow_spin_stop, 1, __ATOMIC_RELEASE); /* release: nothing to publish; ends the spinner */
+    wait_down(sref, NULL);
+    uint64_t stop = UINT64_MAX;
+    send(follower, &stop, sizeof stop);
+    TEST_ASSERT(wait_down(fref, NULL), "the follower did not end");
+    TEST_ASSERT(elsewhere == FOLLOW_TRIES,
+                "woken from cpu%u with a process queued there (its home cpu%u), it answered from another core only "
+                "%u of %u times (last from cpu%lu)",
+                busy, last, elsewhere, FOLLOW_TRIES, (unsigned long)got);
+    return true;
+}

@@ -9,7 +9,7 @@ T=${QEMU_TIMEOUT:-300}
 CORES=2
 
 # Rows each benchmark prints on $CORES cores: one per variant it measures.
-declare -A ROWS=([locks_contended]=4 [locks_uncontended]=13 [sched_rings]=1 [sched_uncontended]=8)
+declare -A ROWS=([locks_contended]=4 [locks_uncontended]=13 [sched_rings]=1 [sched_rings_pinned]=1 [sched_uncontended]=8)
 
 # NAME BENCH...: run NAME's BENCH lines are `BENCH <bench> <variant> <cores>
 # <value with 3 decimals> <unit> [<configuration>]`, each of the named benchmarks has all its
@@ -33,8 +33,8 @@ check_rows() {
     echo "PASS $name-rows: $all rows, each <bench> <variant> <cores> <number> <unit>"
 }
 
-$run bootargs-bench --smp $CORES --append bench --timeout $T --expect '^bench: 5 benchmark\(s\) done$'
-check_rows bootargs-bench locks_contended locks_uncontended sched_rings sched_uncontended
+$run bootargs-bench --smp $CORES --append bench --timeout $T --expect '^bench: 6 benchmark\(s\) done$'
+check_rows bootargs-bench locks_contended locks_uncontended sched_rings sched_rings_pinned sched_uncontended
 $run bootargs-bench-named --smp $CORES --append bench=locks_uncontended,sched_rings --timeout $T \
     --expect '^bench: 2 benchmark\(s\) done$'
 check_rows bootargs-bench-named locks_uncontended sched_rings
