@@ -290,16 +290,15 @@ struct free_ring_arg {
     uint32_t ring;
 };
 
+/* Waits without a timeout: a timeout would wake every node of every ring
+ * each time it ran out, queueing them all at once on their home cores and
+ * so disturbing the placement the benchmark measures. They end by kill. */
 static void free_ring_node(void *arg)
 {
     struct free_ring_arg *a = arg;
     uint64_t token;
     for (;;) {
-        if (receive(NULL, NULL, &token, sizeof token, 200, NULL) == RECEIVE_TIMEOUT) {
-            if (__atomic_load_n(&rings_stop, __ATOMIC_ACQUIRE))
-                return;
-            continue;
-        }
+        receive(NULL, NULL, &token, sizeof token, RECEIVE_FOREVER, NULL);
         __atomic_fetch_add(&ring_hops[a->ring], 1, __ATOMIC_RELAXED); /* a count */
         uint64_t me = this_cpu_id(); /* the token carries its sender's core */
         if (token != me)
@@ -311,6 +310,7 @@ static void free_ring_node(void *arg)
 }
 
 static struct free_ring_arg free_args[MAX_CPUS][RINGS_SIZE];
+static pid_t ring_pids[MAX_CPUS][RINGS_SIZE];
 
 static uint64_t total_hops(uint32_t rings, uint64_t *least, uint64_t *most)
 {
@@ -350,7 +350,7 @@ static void rings(bool pinned)
         pid_t pids[RINGS_SIZE];
         for (int i = RINGS_SIZE - 1; i >= 0; i--) {
             free_args[r][i].ring = r;
-            pids[i] = spawn_opt(free_ring_node, &free_args[r][i], &o, NULL);
+            pids[i] = ring_pids[r][i] = spawn_opt(free_ring_node, &free_args[r][i], &o, NULL);
         }
         for (int i = 0; i < RINGS_SIZE; i++)
             free_args[r][i].next = pids[(i + 1) % RINGS_SIZE]; /* set before the first token */
@@ -386,7 +386,10 @@ static void rings(bool pinned)
             (unsigned long)(after.ipi_wakeups - before.ipi_wakeups),
             (unsigned long)(after.wakeups_no_ipi - before.wakeups_no_ipi),
             (unsigned long)(ns ? idle_ns * 100 / ((uint64_t)rings * ns) : 0));
-    sleep_ms(400); /* they stop at their next timeout */
+    for (uint32_t r = 0; r < rings; r++)
+        for (int i = 0; i < RINGS_SIZE; i++)
+            kill(ring_pids[r][i]);
+    sleep_ms(50); /* their exits done before the next benchmark */
 }
 
 BENCH(sched_rings) { rings(false); }
