@@ -449,8 +449,7 @@ void sched_block_to_run_next(struct sched_core *c)
  * comes here when nothing waits in our queue (per-core queues only). IRQs off. */
 bool __attribute__((noinline)) wake_to_run_next_from_elsewhere(struct sched_core *c, struct proc *p)
 {
-    if (global_mode || READ_ONCE(c->rq.total) != 0 || c->current == &c->idle || c->run_next ||
-        p->prio != PRIO_NORMAL || c->slow)
+    if (global_mode || READ_ONCE(c->rq.total) != 0 || !run_next_slot_takes(c, p))
         return false;
     p->core = c->cpu; /* a waiting process's home: ours to set, we won its wakeup */
     c->count.migrations++;

@@ -403,6 +403,10 @@ static inline uint32_t rq_waiting(const struct sched_core *c)
  * that met on a core part again (an idle core steals one). Without it, a
  * ring spread by early steals over busy cores stayed spread.
  * (A spawn goes to the queue, where an idle core may take it.) */
+static inline bool run_next_slot_takes(const struct sched_core *c, const struct proc *p)
+{
+    return c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL && !c->slow;
+}
 bool wake_to_run_next_from_elsewhere(struct sched_core *c, struct proc *p);
 static inline bool wake_to_run_next_on(struct sched_core *c, struct proc *p)
 {
@@ -410,7 +414,7 @@ static inline bool wake_to_run_next_on(struct sched_core *c, struct proc *p)
     uint32_t home = p->pinned >= 0 ? (uint32_t)p->pinned : p->core;
     if (__builtin_expect(home != here, 0)) /* out of line: the same-core wakeup pays nothing for it */
         return p->pinned < 0 && wake_to_run_next_from_elsewhere(c, p);
-    bool taken = c->current != &c->idle && !c->run_next && p->prio == PRIO_NORMAL && !c->slow;
+    bool taken = run_next_slot_takes(c, p);
     if (taken) {
         c->run_next = p;
         c->count.wakeups_no_ipi++;

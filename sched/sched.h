@@ -191,7 +191,8 @@ uint32_t sched_process_count(void);
 /* Every core's counters summed, for a benchmark to say where its time went
  * (a snapshot: each counter read once, relaxed, as the cores update them). */
 struct sched_totals {
-    uint64_t switches, steals, migrations, ipi_wakeups, wakeups_no_ipi, balance_ipis, idle_ticks;
+    uint64_t switches, sends, steals, preemptions, spawns, exits;
+    uint64_t migrations, ipi_wakeups, wakeups_no_ipi, balance_ipis, idle_ticks;
 };
 void sched_totals(struct sched_totals *t);
 pid_t pid_from_index(uint32_t index); /* the live process in that slot, or 0 */

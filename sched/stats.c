@@ -20,7 +20,11 @@ void sched_totals(struct sched_totals *t)
     for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
         const struct sched_counters *n = &sched_cores[cpu].count;
         t->switches += READ_ONCE(n->switches);
+        t->sends += READ_ONCE(n->sends);
         t->steals += READ_ONCE(n->steals);
+        t->preemptions += READ_ONCE(n->preemptions);
+        t->spawns += READ_ONCE(n->spawns);
+        t->exits += READ_ONCE(n->exits);
         t->migrations += READ_ONCE(n->migrations);
         t->ipi_wakeups += READ_ONCE(n->ipi_wakeups);
         t->wakeups_no_ipi += READ_ONCE(n->wakeups_no_ipi);

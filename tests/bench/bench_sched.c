@@ -347,10 +347,10 @@ static void rings(bool pinned)
                 core++;
             o.pin_cpu = (int32_t)core++;
         }
-        pid_t pids[RINGS_SIZE];
+        pid_t *pids = ring_pids[r];
         for (int i = RINGS_SIZE - 1; i >= 0; i--) {
             free_args[r][i].ring = r;
-            pids[i] = ring_pids[r][i] = spawn_opt(free_ring_node, &free_args[r][i], &o, NULL);
+            pids[i] = spawn_opt(free_ring_node, &free_args[r][i], &o, NULL);
         }
         for (int i = 0; i < RINGS_SIZE; i++)
             free_args[r][i].next = pids[(i + 1) % RINGS_SIZE]; /* set before the first token */

@@ -56,3 +56,9 @@ bool msg_is_signal(const void *data, uint32_t len, const struct msg_info *info, 
 }
 
 uint64_t ms_from_now(uint64_t ms) { return timer_now() + timer_ns_to_ticks(ms * 1000000ULL); }
+
+void yield_until_set(void *flag)
+{
+    while (!__atomic_load_n((uint32_t *)flag, __ATOMIC_ACQUIRE)) /* acquire: pairs with the setter's release */
+        yield();
+}

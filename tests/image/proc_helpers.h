@@ -24,5 +24,7 @@ pid_t spawn_monitored(proc_fn fn, void *arg, int pin, enum priority prio, uint64
 /* A process body: sends itself (uintptr_t)count messages, taking each before the next. */
 void send_self_n(void *count);
 uint64_t ms_from_now(uint64_t ms); /* a deadline in timer ticks */
+/* A process body that keeps its core's queue busy: yields until *(uint32_t *)flag is set (acquire). */
+void yield_until_set(void *flag);
 
 #endif

@@ -231,13 +231,6 @@ static void note_callback(struct rcu_head *h)
     __atomic_fetch_add(&callbacks_run, 1, __ATOMIC_RELEASE); /* our counts before the total */
 }
 
-static void yield_until_stopped(void *arg)
-{
-    (void)arg;
-    while (!__atomic_load_n(&yielders_stop, __ATOMIC_ACQUIRE))
-        yield();
-}
-
 IMAGE_TEST(races, rcu_callbacks_run_on_the_current_process_stack)
 {
     uint32_t cores = cpus_online_count();
@@ -245,7 +238,7 @@ IMAGE_TEST(races, rcu_callbacks_run_on_the_current_process_stack)
     yielders_stop = 0;
     uint64_t refs[2 * MAX_CPUS];
     for (uint32_t i = 0; i < 2 * cores; i++)
-        spawn_monitored(yield_until_stopped, NULL, (int)(i % cores), PRIO_NORMAL, &refs[i]);
+        spawn_monitored(yield_until_set, &yielders_stop, (int)(i % cores), PRIO_NORMAL, &refs[i]);
     bool all_ran = true;
     for (uint32_t r = 0; r < RCU_ROUNDS && all_ran; r++) {
         call_rcu(&heads[r], note_callback);

@@ -230,14 +230,6 @@ static uint64_t poke_from(uint32_t cpu)
     return v;
 }
 
-/* Keeps its core's queue non-empty: yields until told to stop. */
-static void yield_until_stopped(void *arg)
-{
-    (void)arg;
-    while (!__atomic_load_n(&follow_spin_stop, __ATOMIC_ACQUIRE))
-        yield();
-}
-
 IMAGE_TEST(sched, woken_process_follows_its_waker_to_an_empty_queue)
 {
     uint32_t cores = cpus_online_count();
@@ -265,7 +257,7 @@ IMAGE_TEST(sched, woken_process_follows_its_waker_to_an_empty_queue)
     /* Now from a core whose queue holds a yielding process: it is not pulled there. */
     uint32_t busy = (last + 1) % cores;
     uint64_t sref;
-    TEST_ASSERT(spawn_monitored(yield_until_stopped, NULL, (int)busy, PRIO_NORMAL, &sref), "spawn failed");
+    TEST_ASSERT(spawn_monitored(yield_until_set, &follow_spin_stop, (int)busy, PRIO_NORMAL, &sref), "spawn failed");
     /* Not pulled to the busy core: it runs at home, or where an idle core stole it. */
     uint32_t elsewhere = 0;
     uint64_t got = UINT64_MAX;

@@ -12,23 +12,11 @@
 #define COUNT_ROUNDS 50
 #define SETTLE_MS 20
 
-struct totals {
-    uint64_t switches, sends, steals, preemptions, spawns, exits;
-};
-
-static struct totals counters_now(void)
+/* The cores are idle around both snapshots (SETTLE_MS): sched_totals' relaxed reads see every count. */
+static struct sched_totals counters_now(void)
 {
-    struct totals t = {0};
-    for (uint32_t cpu = 0; cpu < cpus_possible; cpu++) {
-        const struct sched_counters *n = &sched_cores[cpu].count;
-        /* Relaxed loads of another core's counters: the cores are idle. */
-        t.switches += __atomic_load_n(&n->switches, __ATOMIC_RELAXED);
-        t.sends += __atomic_load_n(&n->sends, __ATOMIC_RELAXED);
-        t.steals += __atomic_load_n(&n->steals, __ATOMIC_RELAXED);
-        t.preemptions += __atomic_load_n(&n->preemptions, __ATOMIC_RELAXED);
-        t.spawns += __atomic_load_n(&n->spawns, __ATOMIC_RELAXED);
-        t.exits += __atomic_load_n(&n->exits, __ATOMIC_RELAXED);
-    }
+    struct sched_totals t;
+    sched_totals(&t);
     return t;
 }
 
@@ -50,7 +38,7 @@ IMAGE_TEST(trace, counts_match_counters)
     flight_stop();
     flight_clear();
     sleep_ms(SETTLE_MS);
-    struct totals before = counters_now();
+    struct sched_totals before = counters_now();
     TEST_ASSERT(flight_start(FLIGHT_STOP_WHEN_FULL), "the recorder could not start");
     pid_t member[MAX_CPUS] = {0};
     uint64_t ref[MAX_CPUS] = {0};
@@ -66,7 +54,7 @@ IMAGE_TEST(trace, counts_match_counters)
         TEST_ASSERT(wait_down(ref[i], NULL), "member %u did not end", i);
     sleep_ms(SETTLE_MS);
     flight_stop();
-    struct totals after = counters_now();
+    struct sched_totals after = counters_now();
     uint64_t dropped = flight_dropped_all();
     TEST_ASSERT(dropped == 0, "%lu records dropped: the ring was too small for the check",
                 (unsigned long)dropped);
