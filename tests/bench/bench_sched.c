@@ -304,7 +304,7 @@ static void free_ring_node(void *arg)
         if (token != me)
             __atomic_fetch_add(&ring_cross_hops, 1, __ATOMIC_RELAXED); /* a count */
         token = me;
-        if (!__atomic_load_n(&rings_stop, __ATOMIC_ACQUIRE))
+        if (!__atomic_load_n(&rings_stop, __ATOMIC_ACQUIRE)) /* acquire: pairs with the stop's release */
             send(a->next, &token, sizeof token);
     }
 }
@@ -369,7 +369,7 @@ static void rings(bool pinned)
     uint64_t cross = __atomic_load_n(&ring_cross_hops, __ATOMIC_RELAXED) - cross_start;
     uint64_t ns = elapsed_ns(t0);
     sched_totals(&after);
-    __atomic_store_n(&rings_stop, 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&rings_stop, 1, __ATOMIC_RELEASE); /* release: the window's reads above before the nodes stop */
     bench_report_in(pinned ? "sched_rings_pinned" : "sched_rings",
                     sched_global_queue() ? "global-queue" : "per-core-queues",
                     (hops - start) * 1000000 * 1000 / (ns ? ns : 1), "hops/ms",
