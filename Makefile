@@ -151,6 +151,7 @@ $(BUILD)/unit/test_bootargs: lib/bootargs.c
 $(BUILD)/unit/test_runqueue: sched/runqueue.c
 $(BUILD)/unit/test_policy: sched/policy.c
 $(BUILD)/unit/test_virtqueue: drivers/virtqueue.c
+$(BUILD)/unit/test_timer_heap: drivers/timer_heap.c
 $(BUILD)/unit/test_md5: lib/md5.c
 $(BUILD)/unit/test_dist_digest: dist/digest.c lib/md5.c lib/fmt.c
 $(BUILD)/unit/test_term: lib/term/term_decode.c lib/term/term_encode.c lib/term/term_match.c tests/unit/term_fixtures.h tests/unit/term_rebuild.h $(wildcard lib/term/*.h)
@@ -160,7 +161,7 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/unit.h | $(SETUP_STAMP)
 	@gcc -std=gnu11 -Wall -Wextra -Werror -Wno-format -g -fsanitize=address,undefined \
 		-fno-sanitize-recover=all -I. -Iarch/arm64/include -Itests/unit -o $@ $(filter %.c,$^)
 unit-tests: $(UNIT_TESTS)
-	@fail=0; for t in $(UNIT_TESTS); do $$t || fail=1; done; \
+	@fail=0; for t in $(UNIT_TESTS); do timeout 120 $$t || { echo "FAIL $$t: exited $$?"; fail=1; }; done; \
 	$(MAKE) --no-print-directory term-fixtures-check || fail=1; exit $$fail
 
 # The committed term fixtures are what this erl encodes (a change of OTP or of

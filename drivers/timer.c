@@ -1,4 +1,4 @@
-/* Timer events: each core's sorted queue, programmed into its virtual timer
+/* Timer events: each core's heap (timer_heap.c), programmed into its virtual timer
  * (arch/timer.h), run from the timer's PPI. */
 #include <arch/barrier.h>
 #include <arch/cpu.h>
@@ -14,7 +14,7 @@
 
 /* This core's pending events, earliest first, and its count of events handled. */
 struct timer_cpu {
-    struct timer_event *queue;
+    struct timer_heap heap;
     uint64_t fired;
     struct timer_event oneshot; /* timer_arm_deadline's */
 } __attribute__((aligned(CACHE_LINE)));
@@ -30,37 +30,44 @@ uint64_t timer_events_fired(uint32_t cpu) { return READ_ONCE(timer_cpus[cpu].fir
 /* Program the hardware for the earliest event, or mask it. IRQs are off. */
 static void timer_program(struct timer_cpu *t)
 {
-    if (t->queue)
-        arch_timer_set(t->queue->deadline);
+    struct timer_event *first = timer_heap_first(&t->heap);
+    if (first)
+        arch_timer_set(first->deadline);
     else
         arch_timer_mask();
 }
 
-/* An event is on one core's queue at a time, and only that core touches
- * it. Added or removed on another core, it would sit in two queues (whose
- * lists then merge into cycles: every core walking them spins masked) or
+/* ev->owner is written only by the core it names (or, from 0, by the core
+ * that queues it): one byte, so another core reads an old or a new value,
+ * never a mix. A core that reads itself there reads its own last write,
+ * which no other core can replace until this one clears it. */
+static inline uint8_t owner_of(const struct timer_event *ev) { return __atomic_load_n(&ev->owner, __ATOMIC_RELAXED); }
+static inline void set_owner(struct timer_event *ev, uint8_t owner) { __atomic_store_n(&ev->owner, owner, __ATOMIC_RELAXED); }
+static inline uint8_t me_as_owner(void) { return (uint8_t)(this_cpu_id() + 1); }
+
+/* An event is in one core's heap at a time, and only that core touches
+ * it. Added or removed on another core, it would sit in two heaps (whose
+ * links then tangle into cycles: every core walking them spins masked) or
  * stay queued after its owner thought it gone: stop, naming it. */
 static void check_owner(const struct timer_event *ev, const char *what)
 {
-    if (!ev->queued || ev->cpu == this_cpu_id())
+    uint8_t owner = owner_of(ev);
+    if (!owner || owner == me_as_owner())
         return;
     struct ksym k;
     const char *fn = ksym_lookup((uintptr_t)ev->fn, &k) ? k.name : "?";
     panic("timer: event %p (callback %s, arg %p) queued on cpu%u, %s on cpu%u", (const void *)ev, fn, ev->arg,
-          ev->cpu, what, this_cpu_id());
+          owner - 1u, what, this_cpu_id());
 }
 
-/* Takes ev out of t's queue if it is there; says whether it was. */
-static bool queue_remove(struct timer_cpu *t, struct timer_event *ev)
+/* ev, queued here, out of the heap; the hardware follows if it was first. */
+static void remove_here(struct timer_cpu *t, struct timer_event *ev)
 {
-    for (struct timer_event **pp = &t->queue; *pp; pp = &(*pp)->next) {
-        if (*pp == ev) {
-            *pp = ev->next;
-            ev->queued = 0;
-            return true;
-        }
-    }
-    return false;
+    bool was_first = timer_heap_first(&t->heap) == ev;
+    timer_heap_remove(&t->heap, ev);
+    set_owner(ev, 0);
+    if (was_first)
+        timer_program(t);
 }
 
 void timer_event_add(struct timer_event *ev, uint64_t deadline, timer_callback_t fn, void *arg)
@@ -68,19 +75,15 @@ void timer_event_add(struct timer_event *ev, uint64_t deadline, timer_callback_t
     uint64_t flags = irq_save();
     struct timer_cpu *t = this_timer();
     check_owner(ev, "added again");
-    if (ev->queued)
-        queue_remove(t, ev);
+    if (owner_of(ev))
+        timer_heap_remove(&t->heap, ev); /* programmed below, for whichever is first then */
     ev->deadline = deadline;
     ev->fn = fn;
     ev->arg = arg;
-    struct timer_event **pp = &t->queue;
-    while (*pp && (*pp)->deadline <= deadline)
-        pp = &(*pp)->next;
-    ev->next = *pp;
-    *pp = ev;
-    ev->queued = 1;
-    ev->cpu = (uint8_t)this_cpu_id();
-    if (t->queue == ev)
+    struct timer_event *first = timer_heap_first(&t->heap);
+    timer_heap_insert(&t->heap, ev);
+    set_owner(ev, me_as_owner());
+    if (timer_heap_first(&t->heap) != first)
         timer_program(t);
     irq_restore(flags);
 }
@@ -88,26 +91,20 @@ void timer_event_add(struct timer_event *ev, uint64_t deadline, timer_callback_t
 void timer_event_remove(struct timer_event *ev)
 {
     uint64_t flags = irq_save();
-    struct timer_cpu *t = this_timer();
     check_owner(ev, "removed");
-    if (ev->queued) {
-        bool was_first = t->queue == ev;
-        queue_remove(t, ev);
-        if (was_first)
-            timer_program(t);
-    }
+    if (owner_of(ev))
+        remove_here(this_timer(), ev);
     irq_restore(flags);
 }
 
 void timer_event_remove_if_here(struct timer_event *ev)
 {
     uint64_t flags = irq_save();
-    struct timer_cpu *t = this_timer();
-    /* Only our own queue is walked: ev's fields may be another core's to
-     * write right now, so they are not read. */
-    bool was_first = t->queue == ev;
-    if (queue_remove(t, ev) && was_first)
-        timer_program(t);
+    /* Only the owner byte is read: ev's other fields may be another core's
+     * to write right now (it took ev over), and then the byte names that
+     * core or none, not us (owner_of). */
+    if (owner_of(ev) == me_as_owner())
+        remove_here(this_timer(), ev);
     irq_restore(flags);
 }
 
@@ -115,10 +112,13 @@ struct timer_event *timer_events_take_all(void)
 {
     uint64_t flags = irq_save();
     struct timer_cpu *t = this_timer();
-    struct timer_event *list = t->queue;
-    t->queue = NULL;
-    for (struct timer_event *ev = list; ev; ev = ev->next)
-        ev->queued = 0;
+    struct timer_event *list = NULL, **tail = &list;
+    for (struct timer_event *ev; (ev = timer_heap_pop(&t->heap));) { /* in firing order */
+        set_owner(ev, 0);
+        *tail = ev;
+        tail = &ev->next;
+    }
+    *tail = NULL;
     timer_program(t);
     irq_restore(flags);
     return list;
@@ -129,10 +129,9 @@ static void timer_irq(uint32_t id, void *arg)
     (void)id, (void)arg;
     struct timer_cpu *t = this_timer();
     uint64_t now = timer_now();
-    while (t->queue && t->queue->deadline <= now) {
-        struct timer_event *ev = t->queue;
-        t->queue = ev->next;
-        ev->queued = 0;
+    for (struct timer_event *ev; (ev = timer_heap_first(&t->heap)) && ev->deadline <= now;) {
+        timer_heap_pop(&t->heap);
+        set_owner(ev, 0);
         t->fired++;
         ev->fn(ev->arg); /* may add events, including this one again */
         now = timer_now();
@@ -156,8 +155,8 @@ int timer_init_global(const struct platform *p)
 void timer_init_cpu(void)
 {
     struct timer_cpu *t = this_timer();
-    t->queue = NULL; /* also after a CPU_OFF/CPU_ON cycle */
-    t->oneshot.queued = 0;
+    t->heap.root = NULL; /* also after a CPU_OFF/CPU_ON cycle */
+    set_owner(&t->oneshot, 0);
     arch_timer_mask();
     if (intid)
         irq_enable(intid);

@@ -4,11 +4,11 @@
 #define ARMADA_DRIVERS_TIMER_H
 
 #include <arch/timer.h>
+#include <drivers/timer_heap.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct platform;
-
-typedef void (*timer_callback_t)(void *arg);
 
 int timer_init_global(const struct platform *p); /* boot core: frequency, interrupt */
 void timer_init_cpu(void);                        /* each core: its PPI */
@@ -16,18 +16,14 @@ uint32_t timer_intid(void);
 uint64_t timer_events_fired(uint32_t cpu);        /* events handled on core `cpu` */
 
 /* Per-core timer events: fn(arg) runs on the core that added the event, from
- * its timer interrupt, at counter `deadline`. Each core keeps its own sorted
- * list (touched only by that core, with interrupts off); the hardware is set
- * to the earliest. An event is added once and may be re-added after it fired
- * or was removed. */
-struct timer_event {
-    uint64_t deadline;
-    timer_callback_t fn;
-    void *arg;
-    struct timer_event *next;
-    uint8_t queued;
-    uint8_t cpu; /* queued: whose queue holds it (add and remove must run there) */
-};
+ * its timer interrupt, at counter `deadline`. Each core keeps its own heap
+ * (drivers/timer_heap.h; touched only by that core, with interrupts off);
+ * the hardware is set to the earliest. An event is added once and may be
+ * re-added after it fired or was removed. */
+/* Queued? Asked on the core that queues ev (a core's own slice event): only
+ * this core writes it then. A plain load: an atomic one costs the switch
+ * path an address computation and a test that a load with offset spares. */
+static inline bool timer_event_queued(const struct timer_event *ev) { return ev->owner != 0; }
 void timer_event_add(struct timer_event *ev, uint64_t deadline, timer_callback_t fn, void *arg);
 void timer_event_remove(struct timer_event *ev); /* no effect if not queued */
 /* Remove ev if it is queued on this core; left alone if it is on another's

@@ -88,15 +88,21 @@ static inline void count_reductions(struct sched_core *c, struct proc *p)
     c->count.reductions += used;
 }
 
+/* The slice event, not queued (after an idle stretch): out of line, so the
+ * switch paths keep no register for it. */
+static void __attribute__((noinline)) arm_slice(struct sched_core *c, uint64_t now)
+{
+    c->slice_ticks = timer_ns_to_ticks(SLICE_NS);
+    timer_event_add(&c->slice, now + c->slice_ticks, slice_expired, NULL);
+}
+
 /* A process's slice (next: not the idle context). */
 static inline void start_proc_slice(struct sched_core *c, struct proc *next, uint64_t now)
 {
     next->reds = CONTEXT_REDS;
     c->slice_start = now;
-    if (!c->slice.queued) {
-        c->slice_ticks = timer_ns_to_ticks(SLICE_NS);
-        timer_event_add(&c->slice, now + c->slice_ticks, slice_expired, NULL);
-    }
+    if (!timer_event_queued(&c->slice))
+        arm_slice(c, now);
 }
 
 /* A fresh slice for the process that had the last one (p: c's current). */

@@ -281,7 +281,7 @@ static pid_t spawn_steps(proc_fn fn, void *arg, const struct spawn_opts *o, uint
     p->queue_tail = &p->queue;
     p->links = NULL;
     p->reason = (struct exit_reason){0};
-    /* Not timeout.queued: the exit cancelled it (timeout_cancel), and a
+    /* Not timeout.owner: the exit cancelled it (timeout_cancel), and a
      * slot still queued somewhere must say so at its next add, not be forgotten. */
     p->timeout_cpu = NO_TIMEOUT;
     p->entry = fn; /* ps (issue 15) */

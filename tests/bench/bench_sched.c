@@ -29,6 +29,7 @@
 #define RING_LAPS 20
 #define RING_HOPS_PER_LAP (RING + 1) /* every node's send, and the measurer's own */
 #define IDLE_PROCS 1000
+#define RING_TIMEOUT_MS 60000 /* never reached: each node's token comes long before */
 
 static uint64_t elapsed_ns(uint64_t t0) { return timer_ticks_to_ns(timer_now() - t0); }
 
@@ -168,6 +169,7 @@ static void measure_round_trip_unpinned(void *boss) { round_trips(boss, -2); }
 struct ring_arg {
     pid_t next;
     uint32_t laps;
+    uint64_t timeout_ms; /* each receive's (RECEIVE_FOREVER: none) */
 };
 
 static void ring_node(void *arg)
@@ -175,9 +177,9 @@ static void ring_node(void *arg)
     struct ring_arg *a = arg;
     pid_t next = a->next;
     uint32_t laps = a->laps;
-    uint64_t token, cores = 0;
+    uint64_t token, cores = 0, timeout_ms = a->timeout_ms;
     for (uint32_t i = 0; i < laps; i++) {
-        receive(NULL, NULL, &token, sizeof token, RECEIVE_FOREVER, NULL);
+        receive(NULL, NULL, &token, sizeof token, timeout_ms, NULL);
         cores |= here();
         if (i == laps - 1)
             publish_cores(SIDE_PEER, cores); /* before our last send */
@@ -186,15 +188,15 @@ static void ring_node(void *arg)
 }
 
 /* Build a ring of n on core `cpu` (or anywhere: -1) that goes round `laps`
- * times back to us; returns the first node. */
-static pid_t make_ring(uint32_t n, uint32_t laps, int cpu, struct ring_arg *args)
+ * times back to us, each receive with timeout_ms; returns the first node. */
+static pid_t make_ring(uint32_t n, uint32_t laps, int cpu, uint64_t timeout_ms, struct ring_arg *args)
 {
     struct spawn_opts o = SPAWN_OPTS_DEFAULT;
     o.pin_cpu = cpu;
     o.stack_size = 4096;
     pid_t next = self();
     for (uint32_t i = 0; i < n; i++) {
-        args[i] = (struct ring_arg){next, laps};
+        args[i] = (struct ring_arg){next, laps, timeout_ms};
         next = spawn_opt(ring_node, &args[i], &o, NULL);
     }
     return next;
@@ -204,9 +206,9 @@ static struct ring_arg ring_args[RING];
 
 /* One lap first, untimed: every node's first entry (its first switch onto
  * a fresh stack) is not part of a hop. Then RING_LAPS laps, per hop made. */
-static void ring(void *boss, int cpu)
+static void ring(void *boss, int cpu, uint64_t timeout_ms)
 {
-    pid_t first = make_ring(RING, 1 + RING_LAPS, cpu, ring_args);
+    pid_t first = make_ring(RING, 1 + RING_LAPS, cpu, timeout_ms, ring_args);
     uint64_t token = 0, cores = 0;
     send(first, &token, sizeof token);
     receive(NULL, NULL, &token, sizeof token, RECEIVE_FOREVER, NULL);
@@ -221,8 +223,11 @@ static void ring(void *boss, int cpu)
     report_to(boss, ns * 1000 / ((uint64_t)RING_HOPS_PER_LAP * RING_LAPS));
 }
 
-static void measure_ring(void *boss) { ring(boss, (int)this_cpu_id()); }
-static void measure_ring_unpinned(void *boss) { ring(boss, -1); }
+static void measure_ring(void *boss) { ring(boss, (int)this_cpu_id(), RECEIVE_FOREVER); }
+static void measure_ring_unpinned(void *boss) { ring(boss, -1, RECEIVE_FOREVER); }
+/* Every node waits with a timeout, as a gen_server call does: the 999 that
+ * wait hold a timer each on the core, and each hop cancels one and arms one. */
+static void measure_ring_timeouts(void *boss) { ring(boss, (int)this_cpu_id(), RING_TIMEOUT_MS); }
 
 /* --- memory per idle process --- */
 static void idle_until_told(void *arg)
@@ -275,6 +280,9 @@ BENCH(sched_uncontended)
     report_sides("ring-1000-per-hop", v, "pinned, warm lap, per hop (1001 a lap)", "nodes");
     v = run_measurement(measure_ring_unpinned, -1);
     report_sides("ring-1000-unpinned-per-hop", v, "unpinned, warm lap, per hop (1001 a lap)", "nodes");
+    v = run_measurement(measure_ring_timeouts, cpu);
+    report_sides("ring-1000-timeouts-per-hop", v, "pinned, every receive with a 60 s timeout, warm lap, per hop",
+                 "nodes");
 }
 
 /* --- throughput: one ring of 100 per core, for RINGS_MS --- */

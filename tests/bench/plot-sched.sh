@@ -10,7 +10,7 @@ out=${2:-build/bench/sched.png}
 data=$(mktemp)
 trap 'rm -f "$data"' EXIT
 # gnuplot reads "-" as missing with `set datafile missing`.
-bash "$here/sched-figures.sh" "$results" | awk -F'\t' '$1 != "round-trip-unpinned" && $1 != "ring-1000-unpinned" {
+bash "$here/sched-figures.sh" "$results" | awk -F'\t' '$1 != "round-trip-unpinned" && $1 != "ring-1000-unpinned" && $1 != "ring-1000-timeouts" {
     gsub(/ \(sum of both\)/, "\\n(sum of both cores)", $2); gsub(/, per hop/, "\\nper hop", $2)
     gsub(/ acquire \+ release/, "\\nacquire+release", $2)
     printf "\"%s\"\t%s\t%s\t%s\t%s\n", $2, $3, $4, $5, $6 }' > "$data"

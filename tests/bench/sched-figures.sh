@@ -17,6 +17,7 @@ round-trip-two-cores|round trip, two cores (sum of both)|sched_uncontended/round
 round-trip-unpinned|round trip, unpinned, two cores|sched_uncontended/round-trip-unpinned|LL/SC, 2 cores,
 ring-1000-per-hop|ring of 1000, per hop|sched_uncontended/ring-1000-per-hop|LL/SC, 1 core,
 ring-1000-unpinned|ring of 1000 unpinned, two cores, per hop|sched_uncontended/ring-1000-unpinned-per-hop|LL/SC, 2 cores,
+ring-1000-timeouts|ring of 1000, each receive with a timeout, per hop|sched_uncontended/ring-1000-timeouts-per-hop|LL/SC, 1 core,
 spinlock|uncontended spinlock acquire + release|locks_uncontended/ticket|LL/SC, 1 core,'
 printf '%s\n' "$rows" | while IFS='|' read -r key label op conf; do
     line=$(awk -F'\t' -v op="$op" -v c="$conf" '$1 == op && index($4, c) == 1 {print; exit}' "$results")
