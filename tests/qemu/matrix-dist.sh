@@ -282,33 +282,39 @@ test_wrong_cookie() {
 #    stopped with SIGSTOP (silent, its TCP connection still open) is declared
 #    down by Armada after the tick time.
 test_ticks() {
-    local name=dist-ticks out
+    local name=dist-ticks
     if ! dist_boot $name dist.ticktime=6; then
         fail "$name: Armada did not come up on epmd"
     else
-        out=$(peer beam armadacookie -kernel net_ticktime 6 -- idle armada@127.0.0.1 15)
-        if ! grep -qx 'idle still connected: true' <<< "$out" || grep -qa 'dist: beam@127.0.0.1 silent' "$log"; then
-            fail "$name: an idle connection did not survive 15 s of 6 s ticks: $out / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
-        else
-            local hold_log=build/test-logs/$name-hold.log
-            peer_bg "$hold_log" sleeper -kernel net_ticktime 6 -- hold armada@127.0.0.1
-            local holder=$peer_pid
-            if wait_for "$hold_log" '^connected' "$STEP" && grep -qx 'ping pong' "$hold_log"; then
-                # the BEAM itself (the escript's emulator, under our timeout)
-                local beam
-                beam=$(pgrep -P "$holder")
-                [ -n "$beam" ] && kill -STOP "$beam"
-                if wait_for "$log" 'dist: sleeper@127.0.0.1 silent for 6000 ms: connection down' 25; then
-                    pass "$name: an idle connection stayed up 15 s on 6 s ticks both ways; a stopped peer was declared down after 6 s"
-                else
-                    fail "$name: no 'silent' line for the stopped peer: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
-                fi
-                [ -n "$beam" ] && kill -CONT "$beam"
+        # Side by side (two connections, two names): the idle peer's 15 s and
+        # the stopped peer's 6 s of silence overlap.
+        local idle_log=build/test-logs/$name-idle.log hold_log=build/test-logs/$name-hold.log
+        peer_bg "$idle_log" beam -kernel net_ticktime 6 -- idle armada@127.0.0.1 15
+        local idler=$peer_pid
+        peer_bg "$hold_log" sleeper -kernel net_ticktime 6 -- hold armada@127.0.0.1
+        local holder=$peer_pid
+        if wait_for "$hold_log" '^connected' "$STEP" && grep -qx 'ping pong' "$hold_log"; then
+            # the BEAM itself (the escript's emulator, under our timeout)
+            local beam
+            beam=$(pgrep -P "$holder")
+            [ -n "$beam" ] && kill -STOP "$beam"
+            if wait_for "$log" 'dist: sleeper@127.0.0.1 silent for 6000 ms: connection down' 25; then
+                pass "$name-stopped: a stopped peer was declared down after 6 s of 6 s ticks"
             else
-                fail "$name: the holding peer did not connect: $(cat "$hold_log")"
+                fail "$name-stopped: no 'silent' line for the stopped peer: $(grep -a 'dist:' "$log" | tr '\n' ' ')"
             fi
-            stop "$holder"
+            [ -n "$beam" ] && kill -CONT "$beam"
+        else
+            fail "$name-stopped: the holding peer did not connect: $(cat "$hold_log")"
         fi
+        stop "$holder"
+        if ! wait_for "$idle_log" '^idle (still connected: |nodedown)' "$STEP" || ! grep -qx 'idle still connected: true' "$idle_log" ||
+           grep -qa 'dist: beam@127.0.0.1 silent' "$log"; then
+            fail "$name: an idle connection did not survive 15 s of 6 s ticks: $(cat "$idle_log") / $(grep -a 'dist:' "$log" | tr '\n' ' ')"
+        else
+            pass "$name: an idle connection stayed up 15 s on 6 s ticks both ways, beside a peer stopped and declared down"
+        fi
+        stop "$idler"
     fi
     panicked "$log" && fail "$name: a panic in $log"
     stop "$qemu_pid"; stop "$epmd_pid"
@@ -874,6 +880,8 @@ test_boot_words() {
 for t in ${DIST_TESTS:-test_epmd_register test_epmd_unreachable test_epmd_name_taken test_ping test_echo_terms
                        test_wrong_cookie test_ticks test_connect_out test_two_armadas test_armadas_call_each_other test_links_monitors test_spawn
                        test_first_class test_signals test_send_no_wait test_armada_monitors test_armada_links test_malformed test_ps_remote test_simultaneous test_alive test_big_packet test_boot_words}; do
+    start=$SECONDS
     "$t"
+    echo "time $t $((SECONDS - start)) s" # the group log only: not a result line
 done
 exit $status
